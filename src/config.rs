@@ -1,0 +1,232 @@
+//! Site settings from `config.toml`.
+//!
+//! In: the text of `config.toml` (Zola-style keys). Out: a checked [`Config`], or
+//! located diagnostics (unknown key with a suggestion, wrong type, bad URL).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::suggest::did_you_mean;
+
+/// The name of the configuration file in a site folder.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// Settings of one site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The address the site is published at, e.g. `https://example.org/reports/sscb`.
+    /// Its path part is the sub-path every link starts with.
+    pub base_url: String,
+    /// The site's title; the report's own title wins where both exist.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// A one-sentence description for search engines and link previews.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The language of the content, as a BCP 47 tag (`en-GB`).
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    /// The theme: a folder in `themes/` of the site or a theme built into reportsite.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Minify each HTML page (conservatively).
+    #[serde(default = "yes")]
+    pub minify_html: bool,
+    /// Build a one-page version of the whole report at `/full-report/`, for print.
+    #[serde(default = "yes")]
+    pub build_full_report: bool,
+    /// Let raw HTML in Markdown through (it is escaped by default).
+    #[serde(default)]
+    pub allow_raw_html: bool,
+    /// Free-form values for templates (`config.extra.x`).
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "civic".into()
+}
+fn yes() -> bool {
+    true
+}
+
+/// Keys `config.toml` accepts, for "did you mean" suggestions.
+const KNOWN_KEYS: &[&str] = &[
+    "base_url",
+    "title",
+    "description",
+    "default_language",
+    "theme",
+    "minify_html",
+    "build_full_report",
+    "allow_raw_html",
+    "extra",
+];
+
+impl Config {
+    /// Parses `config.toml` text. `file` is the name used in messages.
+    pub fn parse(text: &str, file: &str) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error("config", file, toml_message(&e));
+            if let Some(span) = e.span() {
+                let (line, col) = line_col(text, span.start);
+                d = d.at_in(text, line, col);
+            }
+            if let Some(key) = unknown_field(e.message()) {
+                d.code = "unknown-key";
+                d = d.help(match did_you_mean(&key, KNOWN_KEYS) {
+                    Some(s) => format!("did you mean `{s}`? Free-form values go under `[extra]`."),
+                    None => format!(
+                        "remove it, or move it under `[extra]`; known keys: {}",
+                        KNOWN_KEYS.join(", ")
+                    ),
+                });
+            } else if e.message().contains("missing field `base_url`") {
+                d.code = "missing-key";
+                d = d.help("add a line such as `base_url = \"https://example.org\"`");
+            }
+            Error::content(vec![d])
+        })?;
+        config.base_url = config.base_url.trim().trim_end_matches('/').to_string();
+        config.check(text, file)?;
+        Ok(config)
+    }
+
+    fn check(&self, text: &str, file: &str) -> Result<()> {
+        let ok = self.base_url.is_empty()
+            || self.base_url.starts_with("http://")
+            || self.base_url.starts_with("https://")
+            || self.base_url.starts_with('/');
+        if !ok {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("base_url"))
+                .map(|i| i + 1)
+                .unwrap_or(1);
+            return Err(Error::content(vec![
+                Diagnostic::error(
+                    "config",
+                    file,
+                    format!(
+                        "`base_url` must be an absolute http(s) URL or a path, not `{}`",
+                        self.base_url
+                    ),
+                )
+                .at_in(text, line, 1)
+                .help("write for example `base_url = \"https://example.org/reports/2017\"` or `base_url = \"/\"`"),
+            ]));
+        }
+        Ok(())
+    }
+
+    /// Replaces the base URL (the `--base-url` flag).
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        let url = url.trim().trim_end_matches('/');
+        if !(url.is_empty()
+            || url.starts_with("http://")
+            || url.starts_with("https://")
+            || url.starts_with('/'))
+        {
+            return Err(Error::Usage(format!(
+                "--base-url must be an absolute http(s) URL or a path starting with `/`, not `{url}`"
+            )));
+        }
+        self.base_url = url.to_string();
+        Ok(())
+    }
+
+    /// The path part of the base URL, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        let rest = self
+            .base_url
+            .strip_prefix("https://")
+            .or_else(|| self.base_url.strip_prefix("http://"))
+            .map(|r| r.find('/').map(|i| &r[i..]).unwrap_or(""))
+            .unwrap_or(&self.base_url);
+        let trimmed = rest.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+
+    /// The scheme and host of the base URL (`https://example.org`), empty when the
+    /// base URL is only a path.
+    pub fn origin(&self) -> &str {
+        for scheme in ["https://", "http://"] {
+            if let Some(rest) = self.base_url.strip_prefix(scheme) {
+                let end = rest.find('/').map(|i| i + scheme.len()).unwrap_or(self.base_url.len());
+                return &self.base_url[..end];
+            }
+        }
+        ""
+    }
+}
+
+fn toml_message(e: &toml::de::Error) -> String {
+    let m = e.message().trim();
+    if let Some(key) = unknown_field(m) {
+        format!("unknown key `{key}` in config.toml")
+    } else {
+        m.to_string()
+    }
+}
+
+/// Extracts `x` from serde's "unknown field `x`, expected ..." messages.
+pub(crate) fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.split("unknown field `").nth(1)?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut start = offset;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_from_url() {
+        let mut c = Config::parse("base_url = \"https://example.org/reports/sscb/\"", "config.toml").unwrap();
+        assert_eq!(c.base_path(), "/reports/sscb/");
+        assert_eq!(c.origin(), "https://example.org");
+        c.set_base_url("https://example.org").unwrap();
+        assert_eq!(c.base_path(), "/");
+        c.set_base_url("/sub").unwrap();
+        assert_eq!(c.base_path(), "/sub/");
+        assert_eq!(c.origin(), "");
+        assert!(c.set_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_suggestion() {
+        let text = "base_url = \"/\"\nminify_htm = true\n";
+        let Err(Error::Content(d)) = Config::parse(text, "config.toml") else {
+            panic!("expected an error")
+        };
+        assert_eq!(d[0].code, "unknown-key");
+        assert_eq!(d[0].line, Some(2));
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `minify_html`? Free-form values go under `[extra]`."));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("x", 99), (1, 2));
+    }
+}

@@ -1,0 +1,661 @@
+//! Front matter: splitting a content file and reading its YAML into typed fields.
+//!
+//! In: the text of one content file and its path relative to the site. Out: the
+//! [`FrontMatter`] exactly as the author wrote it (no derived values) plus the
+//! Markdown body and the line it starts on, or a located [`Diagnostic`]. Every line
+//! and column is counted in the *content file*, not in the front-matter block.
+//!
+//! This is the only module that knows the YAML crate (`serde_yaml`, archived
+//! upstream), so replacing it touches nothing else.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::config::unknown_field;
+use crate::error::Diagnostic;
+use crate::suggest::did_you_mean;
+
+/// A content file split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// The 1-based line of the file on which the YAML starts.
+    pub yaml_line: usize,
+    /// The Markdown after the closing `---`.
+    pub body: &'a str,
+    /// The 1-based line of the file on which the body starts.
+    pub body_line: usize,
+}
+
+/// Splits `text` into front matter and body. A leading byte-order mark and CRLF
+/// line ends are accepted.
+pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_end() == "+++" {
+        return Err(Diagnostic::error(
+            "front-matter",
+            file,
+            "this file starts with TOML front matter (`+++`); reportsite reads YAML front matter",
+        )
+        .at_in(text, 1, 1)
+        .help("put the fields between two lines `---`, written as YAML (`title: My page`)"));
+    }
+    if first.trim_end() != "---" {
+        let hint = if text.trim().is_empty() {
+            "the file is empty: add front matter with at least a title, e.g.\n---\ntitle: My page\n---"
+        } else {
+            "start the file with a line `---`, then `title: ...`, then a closing line `---`"
+        };
+        return Err(Diagnostic::error(
+            "front-matter",
+            file,
+            "missing front matter: the first line of a content file must be `---`",
+        )
+        .at_in(text, 1, 1)
+        .help(hint));
+    }
+    let mut offset = first.len();
+    offset += newline_len(&text[offset..]);
+    let yaml_start = offset;
+    let mut line_no = 2;
+    while offset < text.len() {
+        let rest = &text[offset..];
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let line = rest[..line_end].trim_end_matches('\r');
+        if line.trim_end() == "---" {
+            let yaml = &text[yaml_start..offset];
+            let after = offset + line_end + usize::from(line_end < rest.len());
+            return Ok(Split {
+                yaml,
+                yaml_line: 2,
+                body: &text[after.min(text.len())..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line_end + usize::from(line_end < rest.len());
+        line_no += 1;
+    }
+    Err(
+        Diagnostic::error("front-matter", file, "front matter is never closed: no line `---` after the opening one")
+            .at_in(text, 1, 1)
+            .help("add a line `---` after the last front-matter field, before the Markdown"),
+    )
+}
+
+fn newline_len(s: &str) -> usize {
+    if s.starts_with("\r\n") {
+        2
+    } else if s.starts_with('\n') {
+        1
+    } else {
+        0
+    }
+}
+
+/// What a content file is. `_index.md` defaults to `chapter`, other files to `page`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The report itself (only `content/_index.md`).
+    Report,
+    /// A chapter: a folder with `_index.md`.
+    Chapter,
+    /// A page of prose.
+    Page,
+    /// A priority: what was done, what the impact was, next steps.
+    Priority,
+    /// A case review (serious case review, learning review, ...).
+    CaseReview,
+}
+
+impl Kind {
+    /// The name written in front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Chapter => "chapter",
+            Kind::Page => "page",
+            Kind::Priority => "priority",
+            Kind::CaseReview => "case-review",
+        }
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoDate(pub jiff::civil::Date);
+
+impl IsoDate {
+    /// Parses `YYYY-MM-DD`, also accepting a time after it (which is ignored).
+    pub fn parse(s: &str) -> Result<IsoDate, String> {
+        let s = s.trim();
+        let day = s.get(..10).unwrap_or(s);
+        let valid_shape = day.len() == 10
+            && day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        if !valid_shape || (s.len() > 10 && !matches!(s.as_bytes()[10], b'T' | b' ')) {
+            return Err(format!("invalid date `{s}`: expected a date written YYYY-MM-DD, such as 2017-11-15"));
+        }
+        day.parse::<jiff::civil::Date>()
+            .map(IsoDate)
+            .map_err(|_| format!("invalid date `{s}`: there is no such day in the calendar"))
+    }
+
+    /// `2017-11-15`.
+    pub fn iso(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// `15 November 2017`, as GOV.UK writes dates.
+    pub fn display(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ];
+        let month = MONTHS[(self.0.month() as usize).clamp(1, 12) - 1];
+        format!("{} {} {}", self.0.day(), month, self.0.year())
+    }
+}
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        IsoDate::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A short label that YAML may read as a number (`number: 2`, `number: 1.2`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label(pub String);
+
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Any {
+            S(String),
+            I(i64),
+            F(f64),
+        }
+        Ok(Label(match Any::deserialize(d).map_err(|_: D::Error| {
+            serde::de::Error::custom("expected a short label such as `2`, `1.3` or `A`")
+        })? {
+            Any::S(s) => s,
+            Any::I(i) => i.to_string(),
+            Any::F(f) => f.to_string(),
+        }))
+    }
+}
+
+/// A person named in the report.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Full name.
+    pub name: String,
+    /// Role or job title.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// The period a report covers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// First day.
+    pub start: IsoDate,
+    /// Last day.
+    pub end: IsoDate,
+}
+
+/// One row of the sign-off table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    /// The role that signed off.
+    pub role: String,
+    /// Who signed off.
+    pub name: String,
+    /// When.
+    #[serde(default)]
+    pub date: Option<IsoDate>,
+}
+
+/// Something recommendations can refer to (a strategy theme, a board priority).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyItem {
+    /// The id recommendations use in `refs`.
+    pub id: Label,
+    /// How to show the id (defaults to the id).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What the item says, when known.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// One recommendation to the body the report is presented to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recommendation {
+    /// The recommendation, in Markdown.
+    pub text: String,
+    /// Ids of `strategy` items it supports.
+    #[serde(default)]
+    pub refs: Vec<Label>,
+}
+
+/// Which implication an entry describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    /// Financial, legal and HR implications.
+    FinancialLegalHr,
+    /// Equalities implications.
+    Equalities,
+    /// Risk assessment.
+    Risk,
+    /// Anything else (needs a `label`).
+    Other,
+}
+
+impl Area {
+    /// The heading used when no `label` is given.
+    pub fn default_label(self) -> Option<&'static str> {
+        match self {
+            Area::FinancialLegalHr => Some("Financial, legal and HR implications"),
+            Area::Equalities => Some("Equalities implications"),
+            Area::Risk => Some("Risk assessment"),
+            Area::Other => None,
+        }
+    }
+}
+
+/// One implication of the report.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Implication {
+    /// Which kind of implication.
+    pub area: Area,
+    /// A heading other than the area's usual one.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The text, in Markdown.
+    pub text: String,
+}
+
+/// A document published with the report (an appendix, a full PDF).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// A short label such as "Appendix A".
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The document's title.
+    pub title: String,
+    /// Where it is; absent when it is not published with the site.
+    #[serde(default)]
+    pub href: Option<String>,
+    /// Its format, e.g. `PDF`.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Its size in bytes.
+    #[serde(default)]
+    pub size_bytes: Option<u64>,
+}
+
+/// Publication status of a case review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewStatus {
+    /// The review has been published.
+    Published,
+    /// The review is still in progress.
+    InProgress,
+}
+
+/// The front matter of one content file, exactly as written.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The title (required).
+    pub title: Option<String>,
+    /// One sentence describing the page.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<IsoDate>,
+    /// Date of the last update.
+    pub updated: Option<IsoDate>,
+    /// Sort order among siblings (lower first).
+    pub weight: Option<i64>,
+    /// A number shown instead of the computed one (`2`, `A`).
+    pub number: Option<Label>,
+    /// Drafts are left out unless `--drafts` is given.
+    pub draft: Option<bool>,
+    /// The last part of the URL, instead of the file name.
+    pub slug: Option<String>,
+    /// A template other than the kind's default.
+    pub template: Option<String>,
+    /// Old URLs that should redirect here.
+    pub aliases: Option<Vec<String>>,
+    /// Free-form values for templates.
+    pub extra: Option<serde_yaml::Value>,
+    /// What the file is.
+    pub kind: Option<Kind>,
+
+    // --- kind: report ---
+    /// A shorter title for page titles and the header.
+    pub short_title: Option<String>,
+    /// The organisation that publishes the report (required for a report).
+    pub organisation: Option<String>,
+    /// The board or committee the report is presented to.
+    pub presented_to: Option<String>,
+    /// The period covered.
+    pub period: Option<Period>,
+    /// The lead officer.
+    pub lead_officer: Option<Person>,
+    /// The author.
+    pub author: Option<Person>,
+    /// Who signed the report off, and when.
+    pub sign_off: Option<Vec<SignOff>>,
+    /// What recommendations may refer to.
+    pub strategy: Option<Vec<StrategyItem>>,
+    /// The recommendations.
+    pub recommendations: Option<Vec<Recommendation>>,
+    /// Reasons for the recommendations (Markdown).
+    pub reasons: Option<String>,
+    /// Implications.
+    pub implications: Option<Vec<Implication>>,
+    /// Documents published with the report.
+    pub documents: Option<Vec<Document>>,
+
+    // --- kind: priority ---
+    /// What was done (Markdown items).
+    pub what_was_done: Option<Vec<String>>,
+    /// What the impact was (Markdown items).
+    pub impact: Option<Vec<String>>,
+    /// Next steps (Markdown items).
+    pub next_steps: Option<Vec<String>>,
+
+    // --- kind: case-review ---
+    /// Who the review is about.
+    pub subject: Option<String>,
+    /// The type of review.
+    pub review_type: Option<String>,
+    /// Published or in progress.
+    pub status: Option<ReviewStatus>,
+    /// What harm the review concerned.
+    pub harm: Option<String>,
+    /// What was learnt (Markdown items).
+    pub learning: Option<Vec<String>>,
+}
+
+/// Every key front matter accepts, for suggestions.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title", "description", "date", "updated", "weight", "number", "draft", "slug", "template", "aliases",
+    "extra", "kind", "short_title", "organisation", "presented_to", "period", "lead_officer", "author",
+    "sign_off", "strategy", "recommendations", "reasons", "implications", "documents", "what_was_done",
+    "impact", "next_steps", "subject", "review_type", "status", "harm", "learning",
+];
+
+/// Keys allowed only with one kind.
+pub const KIND_KEYS: &[(Kind, &[&str])] = &[
+    (
+        Kind::Report,
+        &[
+            "short_title", "organisation", "presented_to", "period", "lead_officer", "author", "sign_off",
+            "strategy", "recommendations", "reasons", "implications", "documents",
+        ],
+    ),
+    (Kind::Priority, &["what_was_done", "impact", "next_steps"]),
+    (Kind::CaseReview, &["subject", "review_type", "status", "harm", "learning"]),
+];
+
+const NESTED_KEYS: &[&str] = &[
+    "name", "role", "start", "end", "date", "id", "label", "title", "text", "refs", "area", "href", "format",
+    "size_bytes",
+];
+
+/// Reads the YAML of a split file into [`FrontMatter`]. Positions in the returned
+/// diagnostic are lines of the whole file.
+pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatter, Diagnostic> {
+    if split.yaml.trim().is_empty() {
+        return Err(Diagnostic::error("missing-key", file, "the front matter is empty: `title` is required")
+            .at_in(full_text, 1, 1)
+            .help("add a line such as `title: Background` between the `---` lines"));
+    }
+    let fm: FrontMatter = serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?;
+    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        let (line, col) = key_position(split, "title").unwrap_or((1, 1));
+        return Err(Diagnostic::error("missing-key", file, "missing required key `title`")
+            .at_in(full_text, line, col)
+            .help("add a line such as `title: Background` to the front matter"));
+    }
+    Ok(fm)
+}
+
+fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &str) -> Diagnostic {
+    let raw = e.to_string();
+    // serde_yaml appends " at line L column C"; we give the position separately.
+    let text = raw.split(" at line ").next().unwrap_or(&raw).trim().to_string();
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line() + split.yaml_line - 1, l.column()))
+        .unwrap_or((split.yaml_line, 1));
+    let d = Diagnostic::error("yaml", file, text.clone()).at_in(full_text, line, col);
+    if let Some(key) = unknown_field(&text) {
+        let path = text.split(": unknown field").next().filter(|p| *p != text && !p.contains(' '));
+        let top_level = path.is_none() || text.starts_with("unknown field");
+        let candidates = if top_level { KNOWN_KEYS } else { NESTED_KEYS };
+        let expected = expected_list(&text);
+        let message = match path {
+            Some(p) if !top_level => format!("unknown key `{key}` in `{p}`"),
+            _ => format!("unknown key `{key}` in front matter"),
+        };
+        let suggestion = did_you_mean(&key, expected.as_deref().unwrap_or(candidates));
+        let help = match (suggestion, top_level) {
+            (Some(s), _) => format!("did you mean `{s}`?"),
+            (None, true) => "remove it, or put free-form values under `extra:`".to_string(),
+            (None, false) => match &expected {
+                Some(list) => format!("expected one of: {}", list.join(", ")),
+                None => "remove it".to_string(),
+            },
+        };
+        return Diagnostic { code: "unknown-key", message, ..d }.help(help);
+    }
+    if text.contains("unknown variant") {
+        let value = text.split("unknown variant `").nth(1).and_then(|r| r.split('`').next()).unwrap_or("");
+        let expected = expected_list(&text).unwrap_or_default();
+        let field = text.split(':').next().unwrap_or("value");
+        let help = match did_you_mean(value, &expected) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("use one of: {}", expected.join(", ")),
+        };
+        return Diagnostic {
+            code: "invalid-value",
+            message: format!("`{field}` cannot be `{value}`"),
+            ..d
+        }
+        .help(help);
+    }
+    if text.contains("invalid date") {
+        return Diagnostic { code: "invalid-date", ..d }.help("write the date as YYYY-MM-DD, e.g. 2017-11-15");
+    }
+    if text.contains("invalid type") {
+        let help = if text.contains("expected a string") {
+            "put the value in quotes if it contains a colon or starts with a special character"
+        } else if text.contains("expected a sequence") {
+            "write a list: one item per line, each starting with `- `"
+        } else {
+            "check the value's type against the front-matter reference in README.md"
+        };
+        return Diagnostic { code: "wrong-type", ..d }.help(help);
+    }
+    if text.contains("missing field") {
+        let field = text.split("missing field `").nth(1).and_then(|r| r.split('`').next()).unwrap_or("");
+        return Diagnostic { code: "missing-key", ..d }.help(format!("add `{field}:` to this item"));
+    }
+    if text.contains("duplicate field") || text.contains("duplicate entry") {
+        return Diagnostic { code: "duplicate-key", ..d }.help("each key may appear only once; remove one of them");
+    }
+    if text.contains("recursion limit") || text.contains("repetition limit") {
+        return Diagnostic { code: "yaml", ..d }.help("the front matter nests or repeats too deeply; simplify it");
+    }
+    Diagnostic { code: "yaml", ..d }.help(
+        "this is not valid YAML; check indentation, and quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@` or a backtick",
+    )
+}
+
+/// The names listed after "expected one of" / "expected" in serde's messages.
+fn expected_list(text: &str) -> Option<Vec<&str>> {
+    let rest = text.split("expected one of ").nth(1).or_else(|| text.split("expected ").nth(1))?;
+    let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    (!names.is_empty()).then_some(names)
+}
+
+/// The 1-based line and column in the whole file of a top-level key.
+pub fn key_position(split: &Split<'_>, key: &str) -> Option<(usize, usize)> {
+    split.yaml.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((split.yaml_line + i, 1))
+    })
+}
+
+/// The 1-based line and column of the first occurrence of `needle` as a whole word
+/// on or after the line of top-level `key`.
+pub fn value_position(split: &Split<'_>, key: &str, needle: &str) -> Option<(usize, usize)> {
+    let (start, _) = key_position(split, key)?;
+    split.yaml.lines().enumerate().skip(start - split.yaml_line).find_map(|(i, line)| {
+        let mut from = 0;
+        while let Some(pos) = line[from..].find(needle) {
+            let at = from + pos;
+            let before = line[..at].chars().next_back();
+            let after = line[at + needle.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            if !word(before) && !word(after) {
+                return Some((split.yaml_line + i, line[..at].chars().count() + 1));
+            }
+            from = at + needle.len();
+        }
+        None
+    })
+}
+
+/// Converts the free-form `extra` map to JSON for templates.
+pub fn extra_to_json(extra: &Option<serde_yaml::Value>) -> serde_json::Value {
+    match extra {
+        None => serde_json::Value::Object(Default::default()),
+        Some(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// Reads a glossary file: a YAML map of abbreviation to expansion.
+pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+    let map: indexmap_free::Map = serde_yaml::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        Diagnostic::error("glossary", file, msg)
+            .at_in(text, line, col)
+            .help("write one abbreviation per line: `SSCB: Somerset Safeguarding Children Board`")
+    })?;
+    Ok(map.0)
+}
+
+mod indexmap_free {
+    //! A YAML map of string to string that keeps the file's order and rejects repeats.
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+
+    pub struct Map(pub Vec<(String, String)>);
+
+    impl<'de> Deserialize<'de> for Map {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Map;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a map of abbreviation to expansion")
+                }
+                fn visit_unit<E>(self) -> Result<Map, E> {
+                    Ok(Map(Vec::new()))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Map, A::Error> {
+                    let mut out: Vec<(String, String)> = Vec::new();
+                    while let Some((k, v)) = a.next_entry::<String, String>()? {
+                        if out.iter().any(|(e, _)| *e == k) {
+                            return Err(serde::de::Error::custom(format!("`{k}` is defined twice")));
+                        }
+                        out.push((k, v));
+                    }
+                    Ok(Map(out))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<FrontMatter, Diagnostic> {
+        let s = split(text, "content/a.md")?;
+        parse(&s, text, "content/a.md")
+    }
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let s = split(text, "a.md").unwrap();
+        assert_eq!(s.yaml, "title: A\r\n");
+        assert_eq!(s.body, "Body\r\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let d = split("---\ntitle: A\n", "a.md").unwrap_err();
+        assert!(d.message.contains("never closed"), "{}", d.message);
+        assert_eq!(d.line, Some(1));
+    }
+
+    #[test]
+    fn unknown_key_located_in_the_file_with_suggestion() {
+        let d = parse_text("---\ntitle: A\ndescripton: x\n---\n").unwrap_err();
+        assert_eq!(d.code, "unknown-key");
+        assert_eq!((d.line, d.column), (Some(3), Some(1)));
+        assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn invalid_date_located() {
+        let d = parse_text("---\ntitle: A\ndate: 2017-02-30\n---\n").unwrap_err();
+        assert_eq!(d.code, "invalid-date");
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("no such day"), "{}", d.message);
+    }
+
+    #[test]
+    fn missing_title() {
+        let d = parse_text("---\ndescription: x\n---\n").unwrap_err();
+        assert_eq!(d.code, "missing-key");
+        assert!(d.message.contains("`title`"));
+    }
+
+    #[test]
+    fn dates_display_like_govuk() {
+        let d = IsoDate::parse("2017-11-05").unwrap();
+        assert_eq!(d.display(), "5 November 2017");
+        assert!(IsoDate::parse("15.11.17").is_err());
+    }
+
+    #[test]
+    fn finds_values_after_a_key() {
+        let text = "---\ntitle: A\nrecommendations:\n  - text: x\n    refs: [P1, P9]\n---\n";
+        let s = split(text, "a").unwrap();
+        assert_eq!(value_position(&s, "recommendations", "P9"), Some((5, 15)));
+        assert_eq!(value_position(&s, "recommendations", "P"), None);
+    }
+}

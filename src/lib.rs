@@ -1,0 +1,36 @@
+//! # reportsite
+//!
+//! Publishes a public-sector report (board papers, annual reports) as an
+//! accessible static microsite. Authors write Markdown with YAML front matter; the
+//! library turns it into a typed report model, renders it through a Tera 2 theme,
+//! post-processes every page, and returns the files of a static site.
+//!
+//! ```no_run
+//! use reportsite::site::{LoadOptions, Site};
+//! let site = Site::load(std::path::Path::new("."), &LoadOptions::default())?;
+//! let built = site.build()?;
+//! reportsite::output::write_site(&built.files, std::path::Path::new("public"))?;
+//! # Ok::<(), reportsite::error::Error>(())
+//! ```
+//!
+//! The pipeline, one module per stage: [`config`] → [`load`] (with
+//! [`frontmatter`]) → [`model`] → [`markdown`] → [`render`] (with [`theme`]) →
+//! [`plugins`] → [`output`]; [`site`] runs them in order.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod error;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod plugins;
+pub mod render;
+pub mod site;
+pub mod suggest;
+pub mod theme;
+
+pub use error::{Diagnostic, Error, Result};
+pub use site::{Built, LoadOptions, Site};

@@ -1,0 +1,240 @@
+//! Loading: walks `content/`, reads every file, splits and parses front matter.
+//!
+//! In: the site folder. Out: [`Loaded`] — one [`Source`] per Markdown file (in a
+//! stable order), the glossary, and the other files of `content/` (assets copied
+//! as they are) — or every problem found, each located in its file. Files are read
+//! and parsed in parallel.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::frontmatter::{self, FrontMatter};
+
+/// The content folder's name inside a site.
+pub const CONTENT_DIR: &str = "content";
+/// The glossary file's name inside `content/`.
+pub const GLOSSARY_FILE: &str = "glossary.yaml";
+
+/// One Markdown file, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to `content/`, with `/` separators (`background/_index.md`).
+    pub rel: String,
+    /// Path relative to the site folder, for messages (`content/background/_index.md`).
+    pub file: String,
+    /// The whole text of the file.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
+    /// 1-based line of the file on which the body starts.
+    pub body_line: usize,
+    /// 1-based line on which the YAML starts.
+    pub yaml_line: usize,
+    /// Byte range of the YAML in `text`.
+    pub yaml_range: (usize, usize),
+    /// The front matter as written.
+    pub front: FrontMatter,
+}
+
+impl Source {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The front-matter split, for locating keys.
+    pub fn split(&self) -> frontmatter::Split<'_> {
+        frontmatter::Split {
+            yaml: &self.text[self.yaml_range.0..self.yaml_range.1],
+            yaml_line: self.yaml_line,
+            body: self.body(),
+            body_line: self.body_line,
+        }
+    }
+
+    /// Whether this is a chapter (`_index.md`).
+    pub fn is_section(&self) -> bool {
+        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
+    }
+
+    /// A diagnostic at a top-level front-matter key of this file (or line 1).
+    pub fn at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
+        let (line, col) = frontmatter::key_position(&self.split(), key).unwrap_or((1, 1));
+        d.at_in(&self.text, line, col)
+    }
+}
+
+/// A file of `content/` that is not Markdown (an image, a PDF): copied as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Path relative to `content/`.
+    pub rel: String,
+    /// Where it is on disk.
+    pub path: PathBuf,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The Markdown files, sorted by `rel`.
+    pub sources: Vec<Source>,
+    /// Abbreviation and expansion, in the file's order.
+    pub glossary: Vec<(String, String)>,
+    /// Other files, sorted by `rel`.
+    pub assets: Vec<Asset>,
+}
+
+/// Whether a file name is an editor's temporary or backup file, or hidden.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Reads `root/content`.
+pub fn load(root: &Path) -> Result<Loaded> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        return Err(Error::content(vec![
+            Diagnostic::error("no-content", CONTENT_DIR, "the site has no `content/` folder")
+                .help("create `content/_index.md` (the report) inside the site folder, or run `reportsite new DIR`"),
+        ]));
+    }
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let mut glossary_path = None;
+    let mut problems = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| CONTENT_DIR.to_string());
+                problems.push(
+                    Diagnostic::error("io", path, format!("cannot read: {e}"))
+                        .help("check the file's permissions, or remove it"),
+                );
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = rel_to(&content, entry.path());
+        if entry.file_type().is_symlink() {
+            problems.push(
+                Diagnostic::warning("symlink", rel_to(root, entry.path()), "symbolic links in content/ are not followed")
+                    .help("copy the file into content/ instead of linking to it"),
+            );
+            continue;
+        }
+        if rel == GLOSSARY_FILE {
+            glossary_path = Some(entry.path().to_path_buf());
+        } else if rel.ends_with(".md") {
+            markdown.push((rel, entry.path().to_path_buf()));
+        } else {
+            assets.push(Asset {
+                rel,
+                path: entry.path().to_path_buf(),
+            });
+        }
+    }
+
+    let results: Vec<std::result::Result<Source, Diagnostic>> =
+        markdown.par_iter().map(|(rel, path)| read_source(root, rel, path)).collect();
+    let mut sources = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => problems.push(d),
+        }
+    }
+    let mut glossary = Vec::new();
+    if let Some(path) = glossary_path {
+        let file = format!("{CONTENT_DIR}/{GLOSSARY_FILE}");
+        match read_text(&path, &file) {
+            Ok(text) => match frontmatter::parse_glossary(&text, &file) {
+                Ok(g) => glossary = g,
+                Err(d) => problems.push(d),
+            },
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.iter().any(|d| d.severity == crate::error::Severity::Error) {
+        return Err(Error::content(problems));
+    }
+    Ok(Loaded {
+        sources,
+        glossary,
+        assets,
+    })
+}
+
+fn read_text(path: &Path, file: &str) -> std::result::Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("io", file, format!("cannot read the file: {e}"))
+            .help("check that the file exists and that you may read it")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let (line, col) = crate::config::line_col(&valid, offset);
+        Diagnostic::error("encoding", file, "the file is not valid UTF-8 text")
+            .at(line, col)
+            .help("save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
+    })
+}
+
+fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Source, Diagnostic> {
+    let file = rel_to(root, path);
+    let text = read_text(path, &file)?;
+    if text.contains('\0') {
+        let offset = text.find('\0').unwrap_or(0);
+        let (line, col) = crate::config::line_col(&text, offset);
+        return Err(Diagnostic::error("encoding", &file, "the file contains a NUL byte: it looks like a binary file")
+            .at(line, col)
+            .help("content files must be plain text; rename binary files so they do not end in `.md`"));
+    }
+    let (yaml_range, yaml_line, body_start, body_line, front) = {
+        let split = frontmatter::split(&text, &file)?;
+        let front = frontmatter::parse(&split, &text, &file)?;
+        let base = text.as_ptr() as usize;
+        let yaml_start = split.yaml.as_ptr() as usize - base;
+        (
+            (yaml_start, yaml_start + split.yaml.len()),
+            split.yaml_line,
+            split.body.as_ptr() as usize - base,
+            split.body_line,
+            front,
+        )
+    };
+    Ok(Source {
+        rel: rel.to_string(),
+        file,
+        text,
+        body_start,
+        body_line,
+        yaml_line,
+        yaml_range,
+        front,
+    })
+}
+
+/// `path` relative to `base`, with `/` separators (or the whole path if not under it).
+pub fn rel_to(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,238 @@
+//! The `reportsite` command: a thin shell over the library.
+//!
+//! In: command-line arguments. Out: a built site on disk, diagnostics on stderr,
+//! and an exit code: 0 ok, 1 content errors (all reported), 2 bad usage or I/O.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use reportsite::error::{Diagnostic, Error, Severity};
+use reportsite::output;
+use reportsite::site::{self, LoadOptions, Site};
+
+#[derive(Parser)]
+#[command(name = "reportsite", version, about = "Publish a public-sector report as an accessible static microsite")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: ROOT/public).
+    Build {
+        /// The site folder (with config.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Publish at this address instead of config.toml's base_url (e.g. https://example.org/reports/2017).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Fail on warnings as well as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check the site without writing anything.
+    Check {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print findings.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site in DIR from the sample report, to start from.
+    New {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            strict,
+            drafts,
+        } => build(&root, output, base_url, strict, drafts),
+        Command::Check { root, format, drafts } => check(&root, format, drafts),
+        Command::New { dir } => new_site(&dir),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn print_diagnostics(list: &[Diagnostic]) {
+    for d in list {
+        eprintln!("{}", d.render());
+    }
+}
+
+fn report_error(e: &Error) {
+    match e {
+        Error::Content(list) => {
+            print_diagnostics(list);
+            let errors = list.iter().filter(|d| d.severity == Severity::Error).count();
+            let warnings = list.len() - errors;
+            eprintln!(
+                "error: build failed with {errors} error{}{}; nothing was written",
+                if errors == 1 { "" } else { "s" },
+                if warnings > 0 { format!(" and {warnings} warning(s)") } else { String::new() }
+            );
+        }
+        other => eprintln!("error: {other}"),
+    }
+}
+
+/// A progress bar on a terminal, shown only once a build has taken a second.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    start: Instant,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress {
+            bar,
+            start: Instant::now(),
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn build(root: &Path, output: Option<PathBuf>, base_url: Option<String>, strict: bool, drafts: bool) -> Result<u8, Error> {
+    let start = Instant::now();
+    let out = output.unwrap_or_else(|| site::default_output(root));
+    output::check_output_dir(root, &out)?;
+    let site = Site::load(root, &LoadOptions { drafts, base_url })?;
+    let progress = Progress::new();
+    let built = site.build_with_progress(&|done, total| progress.update(done, total));
+    progress.finish();
+    let built = built?;
+    print_diagnostics(&built.warnings);
+    if strict && !built.warnings.is_empty() {
+        eprintln!(
+            "error: --strict: {} warning(s) count as errors; nothing was written",
+            built.warnings.len()
+        );
+        return Ok(1);
+    }
+    output::write_site(&built.files, &out)?;
+    eprintln!(
+        "built {} pages ({} files) into {} in {} ms",
+        built.pages,
+        built.files.len(),
+        out.display(),
+        start.elapsed().as_millis()
+    );
+    Ok(0)
+}
+
+fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {
+    let result = Site::load(root, &LoadOptions { drafts, base_url: None }).and_then(|s| s.build());
+    let (findings, code) = match result {
+        Ok(built) => {
+            let code = u8::from(built.warnings.iter().any(|d| d.severity == Severity::Error));
+            (built.warnings, code)
+        }
+        Err(Error::Content(d)) => (d, 1),
+        Err(e) => return Err(e),
+    };
+    match format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into());
+            println!("{json}");
+        }
+        Format::Human => {
+            print_diagnostics(&findings);
+            let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
+            eprintln!("{} error(s), {} warning(s)", errors, findings.len() - errors);
+        }
+    }
+    Ok(code)
+}
+
+fn new_site(dir: &Path) -> Result<u8, Error> {
+    if dir.exists() && dir.read_dir().map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(Error::Usage(format!(
+            "`{}` already exists and is not empty; choose a new folder",
+            dir.display()
+        )));
+    }
+    let write = |rel: &str, text: &str| -> Result<(), Error> {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| Error::io("cannot create", p, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Error::io("cannot write", &path, e))
+    };
+    write(
+        "config.toml",
+        "base_url = \"https://example.org\"\ntitle = \"My report\"\ndefault_language = \"en-GB\"\ntheme = \"civic\"\nminify_html = true\n\n[extra]\n",
+    )?;
+    write(
+        "content/_index.md",
+        "---\ntitle: My Board Annual Report 2024-25\nshort_title: Annual Report 2024-25\nkind: report\norganisation: My Board\npresented_to: My Council\nperiod: { start: 2024-04-01, end: 2025-03-31 }\nstrategy:\n  - { id: P1, label: Priority 1, title: Children are safe }\nrecommendations:\n  - text: notes the report.\n    refs: [P1]\n---\nThe summary of the report goes here.\n",
+    )?;
+    write(
+        "content/background/_index.md",
+        "---\ntitle: Background\nweight: 1\n---\nWhy this report exists.\n",
+    )?;
+    write(
+        "content/background/what-the-report-covers.md",
+        "---\ntitle: What the report covers\nweight: 1\n---\nThe scope of the report.\n",
+    )?;
+    write("content/glossary.yaml", "HR: Human Resources\n")?;
+    eprintln!(
+        "created a new site in {}; build it with `reportsite build --root {}`",
+        dir.display(),
+        dir.display()
+    );
+    Ok(0)
+}

@@ -1,0 +1,448 @@
+//! Markdown to HTML with comrak.
+//!
+//! In: the Markdown body of a page, where it sits in its file, and the set of pages
+//! links may point to. Out: the HTML (GFM tables, footnotes, autolinks, smart
+//! punctuation), the page's table of contents, and a located diagnostic for every
+//! link to a page that does not exist.
+//!
+//! Heading levels are shifted so the body's top level is `h2` (the page title is
+//! the page's only `h1`); headings get ids (not links: the accessibility stage adds
+//! labelled anchor links). Internal links — Zola's `@/chapter/page.md` form,
+//! relative links and site-absolute links — are checked and rewritten to
+//! site-absolute URLs that include the base path, so they work from any page and
+//! under a sub-path.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::{self, Write};
+use std::sync::Mutex;
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{NodeValue, Sourcepos};
+use comrak::{Arena, Options, options::Plugins};
+use serde::Serialize;
+
+use crate::error::Diagnostic;
+
+/// Ids the theme uses itself; headings never take them.
+pub const RESERVED_IDS: &[&str] = &["main", "top", "contents", "content", "footer", "header", "breadcrumbs"];
+
+/// One heading of a page, for "On this page" lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocItem {
+    /// The heading's id.
+    pub id: String,
+    /// Its text.
+    pub title: String,
+    /// Its level after shifting (2 or 3).
+    pub level: u8,
+}
+
+/// What links in a page may point to.
+pub struct Links<'a> {
+    /// Entry URL path (`background/`) by path relative to `content/`.
+    pub by_rel: &'a HashMap<String, usize>,
+    /// URL paths of all pages.
+    pub pages: &'a HashMap<String, usize>,
+    /// Paths (relative to the output root) of every other file the site will have.
+    pub files: &'a HashSet<String>,
+    /// URL path of each entry, by index.
+    pub entry_paths: &'a [String],
+    /// The base path, starting and ending with `/`.
+    pub base_path: &'a str,
+}
+
+/// Where a body is, for locating problems.
+pub struct Place<'a> {
+    /// The file, relative to the site.
+    pub file: &'a str,
+    /// The whole text of the file.
+    pub text: &'a str,
+    /// 1-based line of the file on which the Markdown starts.
+    pub first_line: usize,
+    /// 1-based column of the file at which the Markdown's first line starts.
+    pub first_column: usize,
+    /// URL path of the page the HTML will be on (relative links resolve from it).
+    pub page_path: &'a str,
+}
+
+/// The result of rendering one Markdown text.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Headings of level 2 and 3.
+    pub toc: Vec<TocItem>,
+    /// Broken links.
+    pub problems: Vec<Diagnostic>,
+}
+
+fn options(raw_html: bool) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.footnotes = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.parse.smart = true;
+    o.render.r#unsafe = raw_html;
+    o
+}
+
+struct Headings {
+    state: Mutex<(comrak::Anchorizer, Vec<TocItem>)>,
+}
+
+impl HeadingAdapter for Headings {
+    fn enter(&self, out: &mut dyn Write, h: &HeadingMeta, _: Option<Sourcepos>) -> fmt::Result {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (anchorizer, toc) = &mut *guard;
+        let title = h.content.trim().to_string();
+        let id = anchorizer.anchorize(if title.is_empty() { "section" } else { &title });
+        if h.level <= 3 {
+            toc.push(TocItem {
+                id: id.clone(),
+                title,
+                level: h.level,
+            });
+        }
+        write!(out, "<h{} id=\"{}\">", h.level, id)
+    }
+
+    fn exit(&self, out: &mut dyn Write, h: &HeadingMeta) -> fmt::Result {
+        write!(out, "</h{}>", h.level)
+    }
+}
+
+/// Renders a page body. `raw_html` lets raw HTML through (otherwise it is escaped).
+pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
+    let opts = options(raw_html);
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, md, &opts);
+    let mut problems = Vec::new();
+
+    let min_level = root
+        .descendants()
+        .filter_map(|n| match &n.data().value {
+            NodeValue::Heading(h) => Some(h.level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    let shift = 2i16 - i16::from(min_level);
+
+    for node in root.descendants() {
+        let mut data = node.data_mut();
+        let pos = data.sourcepos;
+        match &mut data.value {
+            NodeValue::Heading(h) => {
+                h.level = (i16::from(h.level) + shift).clamp(2, 6) as u8;
+            }
+            NodeValue::Link(link) | NodeValue::Image(link) => {
+                match resolve(&link.url, place.page_path, links) {
+                    Ok(Some(url)) => link.url = url,
+                    Ok(None) => {}
+                    Err((message, help)) => {
+                        let line = place.first_line + pos.start.line.saturating_sub(1);
+                        let column = if pos.start.line <= 1 {
+                            place.first_column + pos.start.column.saturating_sub(1)
+                        } else {
+                            pos.start.column
+                        };
+                        problems.push(
+                            Diagnostic::error("broken-link", place.file, message)
+                                .at_in(place.text, line, column)
+                                .help(help),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut anchorizer = comrak::Anchorizer::new();
+    for id in RESERVED_IDS {
+        anchorizer.anchorize(id);
+    }
+    let headings = Headings {
+        state: Mutex::new((anchorizer, Vec::new())),
+    };
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&headings);
+    let mut html = String::with_capacity(md.len() * 5 / 4 + 64);
+    // Writing into a String cannot fail.
+    let _ = comrak::format_html_with_plugins(root, &opts, &mut html, &plugins);
+    let toc = headings.state.into_inner().map(|(_, t)| t).unwrap_or_else(|e| e.into_inner().1);
+    if html.contains("<table") {
+        html = frame_tables(&html);
+    }
+    Rendered { html, toc, problems }
+}
+
+/// Renders a short Markdown text (a recommendation, a list item): a single
+/// paragraph loses its `<p>` wrapper.
+pub fn render_inline(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
+    let mut r = render(md, place, links, raw_html);
+    let trimmed = r.html.trim_end();
+    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
+        && !inner.contains("<p>")
+    {
+        r.html = inner.to_string();
+    }
+    r
+}
+
+/// Gives every table a caption and header scopes, and puts it in a focusable,
+/// labelled region that scrolls sideways instead of widening the page.
+///
+/// A paragraph that is only emphasised text starting with `Table:` right before a
+/// table becomes its caption (`*Table: Referrals by year*`). Column alignment
+/// becomes a class (`align` is obsolete in HTML).
+fn frame_tables(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    let mut n = 0;
+    while let Some(pos) = rest.find("<table>") {
+        n += 1;
+        let mut before = &rest[..pos];
+        let mut caption = None;
+        let trimmed = before.trim_end();
+        if let Some(p_start) = trimmed.strip_suffix("</em></p>").and_then(|t| t.rfind("<p><em>")) {
+            let inner = &trimmed[p_start + "<p><em>".len()..trimmed.len() - "</em></p>".len()];
+            if let Some(text) = inner.strip_prefix("Table:").or_else(|| inner.strip_prefix("Table ")) {
+                if !inner.contains("<p>") {
+                    caption = Some(text.trim().to_string());
+                    before = &before[..p_start];
+                }
+            }
+        }
+        out.push_str(before);
+        let after = &rest[pos..];
+        let end = after.find("</table>").map(|i| i + "</table>".len()).unwrap_or(after.len());
+        let table = &after["<table>".len()..end];
+        let id = format!("table-caption-{n}");
+        match &caption {
+            Some(c) => {
+                out.push_str(&format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{id}\"><table>\n<caption id=\"{id}\">{c}</caption>"
+                ));
+            }
+            None => out.push_str(&format!(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\"><table>"
+            )),
+        }
+        out.push_str(
+            &table
+                .replace("<th>", "<th scope=\"col\">")
+                .replace("<th align=", "<th scope=\"col\" align=")
+                .replace(" align=\"left\"", " class=\"align-left\"")
+                .replace(" align=\"right\"", " class=\"align-right\"")
+                .replace(" align=\"center\"", " class=\"align-center\""),
+        );
+        out.push_str("</div>");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+type LinkError = (String, String);
+
+/// Resolves a link target. `Ok(None)`: leave it as written (external, anchor,
+/// unknown file type); `Ok(Some(url))`: rewrite; `Err`: broken.
+fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<String>, LinkError> {
+    let (target, fragment) = match url.find(['#', '?']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    if let Some(rel) = target.strip_prefix("@/") {
+        let rel = rel.trim_start_matches('/');
+        return match links.by_rel.get(rel) {
+            Some(&i) => Ok(Some(format!("{}{}{}", links.base_path, links.entry_paths[i], fragment))),
+            None => {
+                let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
+                known.sort_unstable();
+                let help = match crate::suggest::did_you_mean(rel, &known) {
+                    Some(s) => format!("did you mean `@/{s}`?"),
+                    None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
+                        .to_string(),
+                };
+                Err((format!("link to `{url}`, but there is no content file `content/{rel}`"), help))
+            }
+        };
+    }
+    if target.is_empty() || has_scheme(target) || target.starts_with("//") {
+        return Ok(None);
+    }
+    let site_path = if let Some(abs) = target.strip_prefix('/') {
+        let base = links.base_path.trim_start_matches('/');
+        match abs.strip_prefix(base) {
+            Some(rest) => rest.to_string(),
+            None if base.is_empty() => abs.to_string(),
+            None => return Ok(None),
+        }
+    } else {
+        match join(page_path, target) {
+            Some(p) => p,
+            None => {
+                return Err((
+                    format!("link to `{url}` climbs above the site's root"),
+                    "remove a `../` from the link, or use the `@/chapter/page.md` form".to_string(),
+                ));
+            }
+        }
+    };
+    let last = site_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let looks_like_page = site_path.is_empty() || site_path.ends_with('/') || !last.contains('.');
+    if looks_like_page {
+        let key = if site_path.is_empty() || site_path.ends_with('/') {
+            site_path.clone()
+        } else {
+            format!("{site_path}/")
+        };
+        if links.pages.contains_key(&key) || links.files.contains(&format!("{key}index.html")) {
+            return Ok(Some(format!("{}{}{}", links.base_path, key, fragment)));
+        }
+        return Err((
+            format!("link to `{url}`, but no page is published at `/{key}`"),
+            "link with `@/chapter/page.md` (the content file's path) so the link follows the page if it moves"
+                .to_string(),
+        ));
+    }
+    if links.files.contains(&site_path) {
+        return Ok(Some(format!("{}{}{}", links.base_path, site_path, fragment)));
+    }
+    if site_path.ends_with(".md") {
+        return Err((
+            format!("link to `{url}`: links to Markdown files need the `@/` form"),
+            format!("write `@/{}` (the path relative to content/)", site_path),
+        ));
+    }
+    Err((
+        format!("link to `{url}`, but the site has no file `/{site_path}`"),
+        "put the file in `static/` or next to the page in `content/`, or correct the link".to_string(),
+    ))
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) => s[..i].chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
+        None => false,
+    }
+}
+
+/// Joins a relative link to the folder of `page_path` (a page's URL is a folder),
+/// resolving `.` and `..`. None when it climbs above the root.
+fn join(page_path: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page_path.split('/').filter(|p| !p.is_empty()).collect();
+    let trailing = target.ends_with('/') || target.ends_with("/.") || target.ends_with("..") || target == ".";
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if trailing && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> (HashMap<String, usize>, HashMap<String, usize>, HashSet<String>, Vec<String>) {
+        let paths = vec!["".to_string(), "a/".to_string(), "a/b/".to_string()];
+        let by_rel = [("_index.md", 0), ("a/_index.md", 1), ("a/b.md", 2)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let pages = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+        let files = ["a/chart.png".to_string()].into_iter().collect();
+        (by_rel, pages, files, paths)
+    }
+
+    fn run(md: &str) -> Rendered {
+        let (by_rel, pages, files, paths) = fixture();
+        let links = Links {
+            by_rel: &by_rel,
+            pages: &pages,
+            files: &files,
+            entry_paths: &paths,
+            base_path: "/sub/",
+        };
+        let text = format!("---\ntitle: x\n---\n{md}");
+        let place = Place {
+            file: "content/a/b.md",
+            text: &text,
+            first_line: 4,
+            first_column: 1,
+            page_path: "a/b/",
+        };
+        render(md, &place, &links, false)
+    }
+
+    #[test]
+    fn shifts_headings_so_the_body_starts_at_h2() {
+        let r = run("# One\n\n## Two\n");
+        assert!(r.html.contains("<h2 id=\"one\">One</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"two\">Two</h3>"), "{}", r.html);
+        let r = run("## One\n\n### Two\n");
+        assert!(r.html.contains("<h2 id=\"one\">"), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+    }
+
+    #[test]
+    fn reserved_ids_are_not_reused() {
+        let r = run("## Main\n");
+        assert!(r.html.contains("id=\"main-1\""), "{}", r.html);
+    }
+
+    #[test]
+    fn resolves_and_checks_links() {
+        let r = run("[x](@/a/_index.md#top) [y](../) [z](chart.png) [w](https://example.org)\n");
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.html.contains("href=\"/sub/a/#top\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/sub/a/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://example.org\""), "{}", r.html);
+    }
+
+    #[test]
+    fn broken_links_are_located() {
+        let r = run("text\n\nsee [it](@/a/c.md)\n");
+        assert_eq!(r.problems.len(), 1);
+        let d = &r.problems[0];
+        assert_eq!((d.line, d.column), (Some(6), Some(5)));
+        assert_eq!(d.help.as_deref(), Some("did you mean `@/a/b.md`?"));
+        let r = run("[gone](../missing/)\n");
+        assert_eq!(r.problems[0].code, "broken-link");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_by_default() {
+        let r = run("<script>alert(1)</script>\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_get_captions_scopes_and_a_region() {
+        let r = run("*Table: Referrals by year*\n\n| Year | Count |\n| --- | ---: |\n| 2017 | 4 |\n");
+        assert!(r.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"table-caption-1\"><table>\n<caption id=\"table-caption-1\">Referrals by year</caption>"), "{}", r.html);
+        assert!(r.html.contains("<th scope=\"col\">Year</th>"), "{}", r.html);
+        assert!(r.html.contains("<th scope=\"col\" class=\"align-right\">Count</th>"), "{}", r.html);
+        assert!(!r.html.contains("align="), "{}", r.html);
+        assert!(!r.html.contains("<p><em>Table"), "{}", r.html);
+    }
+
+    #[test]
+    fn join_resolves_dots() {
+        assert_eq!(join("a/b/", "../c/").as_deref(), Some("a/c/"));
+        assert_eq!(join("a/", "../../x"), None);
+        assert_eq!(join("a/b/", "..").as_deref(), Some("a/"));
+    }
+}

@@ -1,0 +1,421 @@
+//! The typed report model: the tree of chapters and pages, numbered and ordered.
+//!
+//! In: the [`Loaded`] sources. Out: a [`Report`] whose entries are in reading order
+//! (home, chapter 1, its pages, chapter 2, …), each with its URL path, number,
+//! parent and children — or every cross-check that failed: a kind used in the wrong
+//! file, keys that do not belong to the kind, required fields missing, duplicate
+//! output paths, duplicate strategy ids, recommendations that refer to undeclared
+//! strategy items, periods that end before they start.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::frontmatter::{self, KIND_KEYS, Kind};
+use crate::load::{Asset, Loaded, Source};
+
+/// One chapter or page of the report.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The file it came from.
+    pub source: Source,
+    /// What it is.
+    pub kind: Kind,
+    /// URL path below the base path: `""` for the home page, `background/` for a chapter.
+    pub path: String,
+    /// The chapter number (`1.2`) or none for the home page.
+    pub number: Option<String>,
+    /// Index of the parent chapter in [`Report::entries`].
+    pub parent: Option<usize>,
+    /// Indices of the children, in order.
+    pub children: Vec<usize>,
+    /// 0 for the home page, 1 for a top-level chapter, …
+    pub depth: usize,
+}
+
+impl Entry {
+    /// The title (always present after loading).
+    pub fn title(&self) -> &str {
+        self.source.front.title.as_deref().unwrap_or("")
+    }
+
+    /// Whether it is a chapter (`_index.md`).
+    pub fn is_section(&self) -> bool {
+        self.source.is_section()
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Chapters and pages in reading order; `entries[0]` is the home page.
+    pub entries: Vec<Entry>,
+    /// Abbreviations and expansions, sorted by abbreviation.
+    pub glossary: Vec<(String, String)>,
+    /// Non-Markdown files of `content/`.
+    pub assets: Vec<Asset>,
+    /// Entry index by path relative to `content/` (`background/_index.md`).
+    pub by_rel: HashMap<String, usize>,
+    /// Entry index by URL path (`background/`).
+    pub by_path: HashMap<String, usize>,
+}
+
+impl Report {
+    /// The home page entry.
+    pub fn root(&self) -> &Entry {
+        &self.entries[0]
+    }
+
+    /// Builds the model. Drafts are left out unless `drafts` is true.
+    pub fn build(loaded: Loaded, drafts: bool) -> Result<Report> {
+        let mut problems = Vec::new();
+        let Loaded {
+            sources,
+            mut glossary,
+            assets,
+        } = loaded;
+        let sources: Vec<Source> = sources
+            .into_iter()
+            .filter(|s| drafts || s.front.draft != Some(true))
+            .collect();
+        let Some(root_idx) = sources.iter().position(|s| s.rel == "_index.md") else {
+            return Err(Error::content(vec![
+                Diagnostic::error("no-report", "content/_index.md", "the report has no home page: `content/_index.md` is missing")
+                    .help("create content/_index.md with `title:`, `kind: report` and `organisation:` in its front matter"),
+            ]));
+        };
+
+        // Section folder ("" for root) → source index.
+        let mut sections: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, s) in sources.iter().enumerate() {
+            if s.is_section() {
+                sections.insert(parent_dir(&s.rel).to_string(), i);
+            }
+        }
+        // Parent of each source: the nearest enclosing section.
+        let mut parent: Vec<Option<usize>> = vec![None; sources.len()];
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); sources.len()];
+        for (i, s) in sources.iter().enumerate() {
+            if i == root_idx {
+                continue;
+            }
+            let mut dir = parent_dir(&s.rel);
+            if s.is_section() {
+                dir = parent_dir(dir);
+            }
+            let p = loop {
+                if let Some(&p) = sections.get(dir) {
+                    break p;
+                }
+                if dir.is_empty() {
+                    break root_idx;
+                }
+                dir = parent_dir(dir);
+            };
+            parent[i] = Some(p);
+            children[p].push(i);
+        }
+        for list in &mut children {
+            list.sort_by(|&a, &b| sort_key(&sources[a]).cmp(&sort_key(&sources[b])));
+        }
+
+        // Reading order: depth-first, pre-order.
+        let mut order = Vec::with_capacity(sources.len());
+        let mut stack = vec![root_idx];
+        while let Some(i) = stack.pop() {
+            order.push(i);
+            stack.extend(children[i].iter().rev());
+        }
+        let mut new_index = vec![usize::MAX; sources.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            new_index[i] = pos;
+        }
+
+        // Paths and numbers, parents before children.
+        let mut paths = vec![String::new(); sources.len()];
+        let mut numbers: Vec<Option<String>> = vec![None; sources.len()];
+        let mut depth = vec![0usize; sources.len()];
+        for &i in &order {
+            let s = &sources[i];
+            if let Some(p) = parent[i] {
+                depth[i] = depth[p] + 1;
+                let segment = match &s.front.slug {
+                    Some(slug) => slugify(slug),
+                    None => default_segment(s),
+                };
+                paths[i] = format!("{}{}/", paths[p], segment);
+                let position = children[p].iter().position(|&c| c == i).unwrap_or(0) + 1;
+                numbers[i] = Some(match (&s.front.number, &numbers[p]) {
+                    (Some(n), _) => n.0.clone(),
+                    (None, Some(pn)) => format!("{pn}.{position}"),
+                    (None, None) => position.to_string(),
+                });
+            } else if let Some(n) = &s.front.number {
+                numbers[i] = Some(n.0.clone());
+            }
+        }
+
+        check_kinds(&sources, root_idx, &mut problems);
+        check_report_fields(&sources[root_idx], &mut problems);
+
+        // Duplicate output paths.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for &i in &order {
+            if let Some(&first) = seen.get(paths[i].as_str()) {
+                let a = &sources[first];
+                let b = &sources[i];
+                let d = b.at_key(
+                    Diagnostic::error(
+                        "duplicate-path",
+                        &b.file,
+                        format!("this page would be written to `/{}`, which `{}` also uses", paths[i], a.file),
+                    ),
+                    "slug",
+                );
+                problems.push(d.help("give one of the two pages a different `slug:` or file name"));
+            } else {
+                seen.insert(&paths[i], i);
+            }
+        }
+
+        glossary.sort_by(|a, b| a.0.cmp(&b.0));
+        if problems.iter().any(|d| d.severity == crate::error::Severity::Error) {
+            return Err(Error::content(problems));
+        }
+
+        let mut slots: Vec<Option<Source>> = sources.into_iter().map(Some).collect();
+        let mut entries = Vec::with_capacity(order.len());
+        for &i in &order {
+            let Some(source) = slots[i].take() else { continue };
+            let kind = source.front.kind.unwrap_or(if source.is_section() { Kind::Chapter } else { Kind::Page });
+            entries.push(Entry {
+                source,
+                kind,
+                path: std::mem::take(&mut paths[i]),
+                number: numbers[i].take(),
+                parent: parent[i].map(|p| new_index[p]),
+                children: children[i].iter().map(|&c| new_index[c]).collect(),
+                depth: depth[i],
+            });
+        }
+        let by_rel = entries.iter().enumerate().map(|(i, e)| (e.source.rel.clone(), i)).collect();
+        let by_path = entries.iter().enumerate().map(|(i, e)| (e.path.clone(), i)).collect();
+        Ok(Report {
+            entries,
+            glossary,
+            assets,
+            by_rel,
+            by_path,
+        })
+    }
+
+    /// The entries from the home page down to the parent of `index`.
+    pub fn ancestors(&self, index: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = self.entries[index].parent;
+        while let Some(p) = cur {
+            out.push(p);
+            cur = self.entries[p].parent;
+        }
+        out.reverse();
+        out
+    }
+}
+
+fn sort_key(s: &Source) -> (bool, i64, &str) {
+    (s.front.weight.is_none(), s.front.weight.unwrap_or(0), s.rel.as_str())
+}
+
+/// The folder part of a `/`-separated path (`a/b/c.md` → `a/b`, `c.md` → ``).
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map(|i| &rel[..i]).unwrap_or("")
+}
+
+fn default_segment(s: &Source) -> String {
+    let name = if s.is_section() {
+        let dir = parent_dir(&s.rel);
+        dir.rsplit('/').next().unwrap_or(dir)
+    } else {
+        let name = s.rel.rsplit('/').next().unwrap_or(&s.rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    };
+    slugify(name)
+}
+
+/// A URL-safe form of a file name or slug: lower-case letters, digits and `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
+    if trimmed.is_empty() { "page".to_string() } else { trimmed.to_string() }
+}
+
+fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnostic>) {
+    for (i, s) in sources.iter().enumerate() {
+        let kind = s.front.kind.unwrap_or(if s.is_section() { Kind::Chapter } else { Kind::Page });
+        if kind == Kind::Report && i != root_idx {
+            problems.push(
+                s.at_key(
+                    Diagnostic::error("wrong-kind", &s.file, "`kind: report` is only allowed in content/_index.md"),
+                    "kind",
+                )
+                .help("use `kind: chapter` for a folder's _index.md or `kind: page` for a page"),
+            );
+        }
+        if kind == Kind::Chapter && !s.is_section() {
+            problems.push(
+                s.at_key(
+                    Diagnostic::error("wrong-kind", &s.file, "`kind: chapter` is for a folder's `_index.md`, not a page"),
+                    "kind",
+                )
+                .help("remove `kind: chapter`, or move the file to FOLDER/_index.md"),
+            );
+        }
+        if kind == Kind::Page && s.is_section() {
+            problems.push(
+                s.at_key(
+                    Diagnostic::error("wrong-kind", &s.file, "`kind: page` is for a page, but `_index.md` is a chapter"),
+                    "kind",
+                )
+                .help("remove `kind: page` (chapters default to `kind: chapter`)"),
+            );
+        }
+        let split = s.split();
+        for (owner, keys) in KIND_KEYS {
+            if *owner == kind {
+                continue;
+            }
+            for key in keys.iter() {
+                if let Some((line, col)) = frontmatter::key_position(&split, key) {
+                    problems.push(
+                        Diagnostic::error(
+                            "key-not-for-kind",
+                            &s.file,
+                            format!("`{key}` belongs to `kind: {}`, but this file is `kind: {}`", owner.as_str(), kind.as_str()),
+                        )
+                        .at_in(&s.text, line, col)
+                        .help(format!("set `kind: {}`, or move `{key}` under `extra:`", owner.as_str())),
+                    );
+                }
+            }
+        }
+        if kind == Kind::CaseReview && s.front.status.is_none() {
+            problems.push(
+                s.at_key(Diagnostic::error("missing-key", &s.file, "a case review needs `status`"), "kind")
+                    .help("add `status: published` or `status: in-progress`"),
+            );
+        }
+    }
+}
+
+fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
+    let f = &s.front;
+    if f.kind != Some(Kind::Report) {
+        return;
+    }
+    if f.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
+        problems.push(
+            s.at_key(
+                Diagnostic::error("missing-key", &s.file, "a report needs `organisation`: who publishes it"),
+                "kind",
+            )
+            .help("add a line such as `organisation: Somerset Safeguarding Children Board`"),
+        );
+    }
+    if let Some(p) = &f.period
+        && p.end < p.start
+    {
+        problems.push(
+            s.at_key(
+                Diagnostic::error(
+                    "invalid-date",
+                    &s.file,
+                    format!("the period ends ({}) before it starts ({})", p.end.iso(), p.start.iso()),
+                ),
+                "period",
+            )
+            .help("swap `start` and `end`"),
+        );
+    }
+    let split = s.split();
+    let mut ids = HashSet::new();
+    for item in f.strategy.iter().flatten() {
+        if !ids.insert(item.id.0.as_str()) {
+            let (line, col) = frontmatter::value_position(&split, "strategy", &item.id.0).unwrap_or((1, 1));
+            problems.push(
+                Diagnostic::error("duplicate-id", &s.file, format!("strategy id `{}` is declared twice", item.id.0))
+                    .at_in(&s.text, line, col)
+                    .help("give each strategy item its own id"),
+            );
+        }
+    }
+    let known: Vec<&str> = ids.iter().copied().collect();
+    let mut sorted_known = known.clone();
+    sorted_known.sort_unstable();
+    for rec in f.recommendations.iter().flatten() {
+        for r in &rec.refs {
+            if !ids.contains(r.0.as_str()) {
+                let (line, col) = frontmatter::value_position(&split, "recommendations", &r.0).unwrap_or((1, 1));
+                let help = match crate::suggest::did_you_mean(&r.0, &sorted_known) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if sorted_known.is_empty() => {
+                        "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)".to_string()
+                    }
+                    None => format!(
+                        "declare it under `strategy:`, or use one of: {}",
+                        sorted_known.join(", ")
+                    ),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "unknown-ref",
+                        &s.file,
+                        format!("recommendation refers to `{}`, which is not a `strategy` id", r.0),
+                    )
+                    .at_in(&s.text, line, col)
+                    .help(help),
+                );
+            }
+        }
+    }
+    for imp in f.implications.iter().flatten() {
+        if imp.area == frontmatter::Area::Other && imp.label.is_none() {
+            problems.push(
+                s.at_key(
+                    Diagnostic::error("missing-key", &s.file, "an implication with `area: other` needs a `label`"),
+                    "implications",
+                )
+                .help("add `label: ...` saying what kind of implication it is"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slugify("Key Themes & Lessons"), "key-themes-lessons");
+        assert_eq!(slugify("00006-case-audits"), "00006-case-audits");
+        assert_eq!(slugify("---"), "page");
+        assert_eq!(slugify("Café"), "café");
+    }
+
+    #[test]
+    fn parent_dirs() {
+        assert_eq!(parent_dir("a/b/c.md"), "a/b");
+        assert_eq!(parent_dir("c.md"), "");
+    }
+}

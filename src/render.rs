@@ -1,0 +1,758 @@
+//! Rendering with Tera 2: the template set and the views templates see.
+//!
+//! In: the theme's and the site's templates, the report model and each page's
+//! HTML body. Out: one HTML string per page, or a located diagnostic naming the
+//! template, its line and column, and the content page being rendered.
+//!
+//! Templates resolve site first, theme second: the site's `templates/page.html`
+//! overrides the theme's, and a theme template that extends `base.html` gets the
+//! site's `base.html` when there is one. The context follows Zola's names
+//! (`config`, `page` or `section`, `current_url`, `current_path`, `lang`) plus
+//! `report`; what every page shares (`config`, `report`, `lang`, `base_path`) is
+//! converted once into Tera's global context, not once per page.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::frontmatter::{IsoDate, Kind};
+use crate::markdown::TocItem;
+use crate::model::{Entry, Report};
+use crate::theme::{Theme, ThemeFile};
+
+/// Prefix under which theme templates are stored, so site templates win.
+const THEME_PREFIX: &str = "__theme__/";
+
+/// The templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "section.html",
+    "page.html",
+    "priority.html",
+    "case-review.html",
+    "glossary.html",
+    "full-report.html",
+    "404.html",
+    "accessibility.html",
+];
+
+/// A Tera instance with the site's and the theme's templates.
+pub struct Renderer {
+    tera: Tera,
+    /// Template name → file shown in messages.
+    origins: HashMap<String, String>,
+}
+
+impl Renderer {
+    /// Parses every template. All syntax errors are reported together.
+    pub fn new(theme: &Theme, site_templates: &[ThemeFile], base_path: &str) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let base = base_path.to_string();
+        tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get::<&str>("path")?.to_string();
+            Ok(format!("{}{}", base, path.trim_start_matches('/')))
+        });
+        if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX]) {
+            return Err(vec![Diagnostic::error("template", "templates", e.to_string())]);
+        }
+        let mut origins = HashMap::new();
+        let mut all = Vec::new();
+        let mut problems = Vec::new();
+        for (prefix, files) in [(THEME_PREFIX, &theme.templates), ("", &site_templates.to_vec())] {
+            for f in files.iter() {
+                let name = format!("{prefix}{}", f.name);
+                match std::str::from_utf8(&f.bytes) {
+                    Ok(text) => {
+                        origins.insert(name.clone(), f.display.clone());
+                        all.push((name, text.to_string()));
+                    }
+                    Err(_) => problems.push(
+                        Diagnostic::error("template", &f.display, "the template is not valid UTF-8 text")
+                            .help("save it as UTF-8"),
+                    ),
+                }
+            }
+        }
+        if let Err(e) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            problems.push(tera_diagnostic(&e, &origins, None, &all));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let renderer = Renderer { tera, origins };
+        let missing: Vec<&str> = REQUIRED_TEMPLATES
+            .iter()
+            .copied()
+            .filter(|t| !renderer.has_template(t))
+            .collect();
+        if !missing.is_empty() {
+            return Err(vec![
+                Diagnostic::error(
+                    "template",
+                    format!("themes/{}/templates", theme.name),
+                    format!("the theme `{}` lacks templates: {}", theme.name, missing.join(", ")),
+                )
+                .help("add them to the theme, or to the site's templates/ folder"),
+            ]);
+        }
+        Ok(renderer)
+    }
+
+    /// Whether a template of that name exists (site or theme).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Names of all templates, without the theme prefix, sorted.
+    pub fn template_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .tera
+            .get_template_names()
+            .map(|n| n.strip_prefix(THEME_PREFIX).unwrap_or(n).to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Sets what every page shares.
+    pub fn set_globals(&mut self, config: &Config, report: &ReportView<'_>) {
+        let g = self.tera.global_context();
+        g.insert("config", config);
+        g.insert("report", report);
+        g.insert("lang", &config.default_language);
+        g.insert("base_path", &config.base_path());
+    }
+
+    /// Renders `template` with `context`. `for_file` is the content file being
+    /// rendered, named in error messages.
+    pub fn render(&self, template: &str, context: &Context, for_file: &str) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| tera_diagnostic(&e, &self.origins, Some(for_file), &[]))
+    }
+}
+
+fn tera_diagnostic(
+    e: &tera::Error,
+    origins: &HashMap<String, String>,
+    for_file: Option<&str>,
+    sources: &[(String, String)],
+) -> Diagnostic {
+    let display = |name: &str| origins.get(name).cloned().unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "));
+    let mut d = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = display(r.filename());
+            let span = r.span();
+            let mut d = Diagnostic::error("template", file, r.message().to_string()).at(span.start_line, span.start_col + 1);
+            let text = sources.iter().find(|(n, _)| n == r.filename()).map(|(_, t)| t.as_str());
+            if let Some(line) = text.and_then(|t| t.lines().nth(span.start_line.saturating_sub(1))) {
+                d.source_line = Some(line.to_string());
+            }
+            d
+        }
+        _ => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(e);
+            while let Some(s) = src {
+                msg.push_str(": ");
+                msg.push_str(&s.to_string());
+                src = s.source();
+            }
+            Diagnostic::error("template", "templates", msg.replace(THEME_PREFIX, ""))
+        }
+    };
+    d.help = Some(match for_file {
+        Some(f) => format!(
+            "this happened while rendering `{f}`; check that file's front matter and the template's use of the values it reads"
+        ),
+        None => "fix the template syntax (Tera 2: components, not macros)".to_string(),
+    });
+    d
+}
+
+/// A date as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2017-11-15`.
+    pub iso: String,
+    /// `15 November 2017`.
+    pub display: String,
+}
+
+impl From<&IsoDate> for DateView {
+    fn from(d: &IsoDate) -> Self {
+        DateView {
+            iso: d.iso(),
+            display: d.display(),
+        }
+    }
+}
+
+fn date(d: &Option<IsoDate>) -> Option<DateView> {
+    d.as_ref().map(DateView::from)
+}
+
+/// A link to a chapter or page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Title.
+    pub title: String,
+    /// Chapter number.
+    pub number: Option<String>,
+    /// URL from the domain root (with the base path).
+    pub url: String,
+    /// Same as `url`; compared with `current_path`.
+    pub path: String,
+    /// Kind.
+    pub kind: &'static str,
+    /// Children (only filled where the docs say so).
+    pub children: Vec<LinkView>,
+}
+
+/// Builds link views.
+pub struct Links<'a> {
+    /// The report.
+    pub report: &'a Report,
+    /// The base path.
+    pub base_path: &'a str,
+}
+
+impl Links<'_> {
+    /// The link to entry `i`, with children to `depth` levels.
+    pub fn link(&self, i: usize, depth: usize) -> LinkView {
+        let e = &self.report.entries[i];
+        let url = format!("{}{}", self.base_path, e.path);
+        LinkView {
+            title: e.title().to_string(),
+            number: e.number.clone(),
+            path: url.clone(),
+            url,
+            kind: e.kind.as_str(),
+            children: if depth == 0 {
+                Vec::new()
+            } else {
+                e.children.iter().map(|&c| self.link(c, depth - 1)).collect()
+            },
+        }
+    }
+}
+
+/// Priority lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityView {
+    /// What was done (HTML items).
+    pub what_was_done: Vec<String>,
+    /// What the impact was.
+    pub impact: Vec<String>,
+    /// Next steps.
+    pub next_steps: Vec<String>,
+}
+
+/// Case review details.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReviewView {
+    /// Who it is about.
+    pub subject: Option<String>,
+    /// Type of review.
+    pub review_type: Option<String>,
+    /// `published` or `in-progress`.
+    pub status: Option<&'static str>,
+    /// "Published" or "In progress".
+    pub status_label: Option<&'static str>,
+    /// What harm it concerned.
+    pub harm: Option<String>,
+    /// Learning (HTML items).
+    pub learning: Vec<String>,
+}
+
+/// HTML rendered from an entry's Markdown fields.
+#[derive(Debug, Clone, Default)]
+pub struct EntryHtml {
+    /// The body.
+    pub content: String,
+    /// Headings of the body.
+    pub toc: Vec<TocItem>,
+    /// Priority lists, for `kind: priority`.
+    pub priority: Option<PriorityView>,
+    /// Case review details, for `kind: case-review`.
+    pub case_review: Option<CaseReviewView>,
+}
+
+/// A page or chapter as templates see it (`page` or `section`).
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: Option<&'a str>,
+    /// Number.
+    pub number: Option<&'a str>,
+    /// URL from the domain root.
+    pub url: String,
+    /// Same as `url`.
+    pub path: String,
+    /// Kind.
+    pub kind: &'static str,
+    /// Body HTML.
+    pub content: &'a str,
+    /// Date.
+    pub date: Option<DateView>,
+    /// Last update.
+    pub updated: Option<DateView>,
+    /// Free-form values.
+    pub extra: serde_json::Value,
+    /// Draft.
+    pub draft: bool,
+    /// Slug (last URL segment).
+    pub slug: &'a str,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes to read at 200 words a minute.
+    pub reading_time: usize,
+    /// From home down to the parent.
+    pub ancestors: Vec<LinkView>,
+    /// Previous in reading order.
+    pub previous: Option<LinkView>,
+    /// Next in reading order.
+    pub next: Option<LinkView>,
+    /// Children of a chapter.
+    pub pages: Vec<LinkView>,
+    /// Headings of the body.
+    pub toc: &'a [TocItem],
+    /// Priority lists.
+    pub priority: Option<&'a PriorityView>,
+    /// Case review details.
+    pub case_review: Option<&'a CaseReviewView>,
+}
+
+impl<'a> PageView<'a> {
+    /// The view of entry `i`.
+    pub fn new(links: &Links<'a>, i: usize, html: &'a EntryHtml) -> PageView<'a> {
+        let report = links.report;
+        let e: &'a Entry = &report.entries[i];
+        let f = &e.source.front;
+        let words = e.source.body().split_whitespace().count();
+        let url = format!("{}{}", links.base_path, e.path);
+        PageView {
+            title: e.title(),
+            description: f.description.as_deref(),
+            number: e.number.as_deref(),
+            path: url.clone(),
+            url,
+            kind: e.kind.as_str(),
+            content: &html.content,
+            date: date(&f.date),
+            updated: date(&f.updated),
+            extra: crate::frontmatter::extra_to_json(&f.extra),
+            draft: f.draft.unwrap_or(false),
+            slug: e.path.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+            word_count: words,
+            reading_time: words.div_ceil(200).max(1),
+            ancestors: report.ancestors(i).into_iter().map(|a| links.link(a, 0)).collect(),
+            previous: i.checked_sub(1).map(|p| links.link(p, 0)),
+            next: (i + 1 < report.entries.len()).then(|| links.link(i + 1, 0)),
+            pages: e.children.iter().map(|&c| links.link(c, 0)).collect(),
+            toc: &html.toc,
+            priority: html.priority.as_ref(),
+            case_review: html.case_review.as_ref(),
+        }
+    }
+}
+
+impl PageView<'static> {
+    /// The view of a generated page (glossary, full report, 404, accessibility):
+    /// no body, breadcrumbs back to the home page.
+    pub fn special(links: &Links<'_>, title: &'static str, path: &str) -> PageView<'static> {
+        let url = format!("{}{}", links.base_path, path);
+        PageView {
+            title,
+            description: None,
+            number: None,
+            path: url.clone(),
+            url,
+            kind: "page",
+            content: "",
+            date: None,
+            updated: None,
+            extra: serde_json::Value::Object(Default::default()),
+            draft: false,
+            slug: "",
+            word_count: 0,
+            reading_time: 0,
+            ancestors: vec![links.link(0, 0)],
+            previous: None,
+            next: None,
+            pages: Vec::new(),
+            toc: &[],
+            priority: None,
+            case_review: None,
+        }
+    }
+}
+
+/// Re-frames a page body for the full-report page: headings move down `shift`
+/// levels (at most `h6`), and every id — and every `#fragment` link, `for`,
+/// `aria-labelledby` and `aria-describedby` pointing at one — gets `prefix`, so
+/// ids stay unique when all pages share one document.
+pub fn reframe(html: &str, shift: u8, prefix: &str) -> String {
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+    let pre = |v: &str| format!("{prefix}--{v}");
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("h2, h3, h4, h5, h6", |el| {
+                let level: u8 = el.tag_name()[1..].parse().unwrap_or(2);
+                el.set_tag_name(&format!("h{}", (level + shift).min(6)))?;
+                Ok(())
+            }))
+        .append_element_content_handler(element!("[id]", |el| {
+                if let Some(id) = el.get_attribute("id") {
+                    el.set_attribute("id", &pre(&id))?;
+                }
+                Ok(())
+            }))
+        .append_element_content_handler(element!("a[href^='#']", |el| {
+                if let Some(h) = el.get_attribute("href") {
+                    el.set_attribute("href", &format!("#{}", pre(&h[1..])))?;
+                }
+                Ok(())
+            }))
+        .append_element_content_handler(element!("[aria-labelledby], [aria-describedby], [for]", |el| {
+                for attr in ["aria-labelledby", "aria-describedby", "for"] {
+                    if let Some(v) = el.get_attribute(attr) {
+                        let joined: Vec<String> = v.split_whitespace().map(pre).collect();
+                        el.set_attribute(attr, &joined.join(" "))?;
+                    }
+                }
+                Ok(())
+            }));
+    // The input is HTML this program produced; on the impossible failure keep it.
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+/// The template an entry renders with, and its context key.
+pub fn template_for(e: &Entry, is_root: bool) -> (String, &'static str) {
+    let key = if e.is_section() { "section" } else { "page" };
+    if let Some(t) = &e.source.front.template {
+        return (t.clone(), key);
+    }
+    let t = if is_root {
+        "index.html"
+    } else {
+        match e.kind {
+            Kind::Priority => "priority.html",
+            Kind::CaseReview => "case-review.html",
+            Kind::Report | Kind::Chapter => "section.html",
+            Kind::Page => "page.html",
+        }
+    };
+    (t.to_string(), key)
+}
+
+/// A strategy item.
+#[derive(Debug, Clone, Serialize)]
+pub struct StrategyView {
+    /// Id.
+    pub id: String,
+    /// Label shown for the id.
+    pub label: String,
+    /// Title, when known.
+    pub title: Option<String>,
+}
+
+/// A recommendation.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationView {
+    /// Its HTML.
+    pub html: String,
+    /// The strategy items it refers to.
+    pub refs: Vec<StrategyView>,
+}
+
+/// An implication.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImplicationView {
+    /// The area name.
+    pub area: crate::frontmatter::Area,
+    /// The heading.
+    pub label: String,
+    /// The text as HTML.
+    pub html: String,
+}
+
+/// A document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    /// Label.
+    pub label: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Link target.
+    pub href: Option<String>,
+    /// Format.
+    pub format: Option<String>,
+    /// Bytes.
+    pub size_bytes: Option<u64>,
+    /// Human size ("2.4 MB").
+    pub size: Option<String>,
+}
+
+/// A person.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Option<String>,
+}
+
+/// A sign-off row.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignOffView {
+    /// Role.
+    pub role: String,
+    /// Name.
+    pub name: String,
+    /// Date.
+    pub date: Option<DateView>,
+}
+
+/// The period.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    /// Start.
+    pub start: DateView,
+    /// End.
+    pub end: DateView,
+}
+
+/// A glossary entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlossaryView {
+    /// The abbreviation.
+    pub term: String,
+    /// What it stands for.
+    pub expansion: String,
+}
+
+/// The whole report as templates see it (`report`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Short title.
+    pub short_title: &'a str,
+    /// `report` or `chapter`.
+    pub kind: &'static str,
+    /// Publisher.
+    pub organisation: Option<&'a str>,
+    /// Presented to.
+    pub presented_to: Option<&'a str>,
+    /// Home URL.
+    pub url: String,
+    /// Period.
+    pub period: Option<PeriodView>,
+    /// Lead officer.
+    pub lead_officer: Option<PersonView>,
+    /// Author.
+    pub author: Option<PersonView>,
+    /// Sign-off.
+    pub sign_off: Vec<SignOffView>,
+    /// Strategy items.
+    pub strategy: Vec<StrategyView>,
+    /// Recommendations.
+    pub recommendations: Vec<RecommendationView>,
+    /// Reasons (HTML).
+    pub reasons: Option<String>,
+    /// Implications.
+    pub implications: Vec<ImplicationView>,
+    /// Documents.
+    pub documents: Vec<DocumentView>,
+    /// Top-level chapters with their children.
+    pub chapters: Vec<LinkView>,
+    /// Glossary.
+    pub glossary: Vec<GlossaryView>,
+    /// Whether there is a glossary page.
+    pub has_glossary: bool,
+    /// Free-form values.
+    pub extra: serde_json::Value,
+}
+
+/// "2.4 MB", "820 KB", "512 bytes" (decimal units, as GOV.UK writes them).
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1000.0;
+    let b = bytes as f64;
+    if b >= KB * KB * KB {
+        format!("{:.1} GB", b / (KB * KB * KB))
+    } else if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Report-level Markdown fields rendered to HTML.
+#[derive(Debug, Clone, Default)]
+pub struct ReportHtml {
+    /// One per recommendation.
+    pub recommendations: Vec<String>,
+    /// Reasons.
+    pub reasons: Option<String>,
+    /// One per implication.
+    pub implications: Vec<String>,
+}
+
+impl<'a> ReportView<'a> {
+    /// Builds the view of the whole report.
+    pub fn new(links: &Links<'a>, html: ReportHtml) -> ReportView<'a> {
+        let report = links.report;
+        let root = report.root();
+        let f = &root.source.front;
+        let strategy: Vec<StrategyView> = f
+            .strategy
+            .iter()
+            .flatten()
+            .map(|s| StrategyView {
+                id: s.id.0.clone(),
+                label: s.label.clone().unwrap_or_else(|| s.id.0.clone()),
+                title: s.title.clone(),
+            })
+            .collect();
+        let recommendations = f
+            .recommendations
+            .iter()
+            .flatten()
+            .zip(html.recommendations)
+            .map(|(r, html)| RecommendationView {
+                html,
+                refs: r
+                    .refs
+                    .iter()
+                    .filter_map(|id| strategy.iter().find(|s| s.id == id.0).cloned())
+                    .collect(),
+            })
+            .collect();
+        let implications = f
+            .implications
+            .iter()
+            .flatten()
+            .zip(html.implications)
+            .map(|(i, html)| ImplicationView {
+                area: i.area,
+                label: i
+                    .label
+                    .clone()
+                    .or_else(|| i.area.default_label().map(str::to_string))
+                    .unwrap_or_default(),
+                html,
+            })
+            .collect();
+        let person = |p: &Option<crate::frontmatter::Person>| {
+            p.as_ref().map(|p| PersonView {
+                name: p.name.clone(),
+                role: p.role.clone(),
+            })
+        };
+        ReportView {
+            title: root.title(),
+            short_title: f.short_title.as_deref().unwrap_or(root.title()),
+            kind: if f.kind == Some(Kind::Report) { "report" } else { "chapter" },
+            organisation: f.organisation.as_deref(),
+            presented_to: f.presented_to.as_deref(),
+            url: links.base_path.to_string(),
+            period: f.period.as_ref().map(|p| PeriodView {
+                start: (&p.start).into(),
+                end: (&p.end).into(),
+            }),
+            lead_officer: person(&f.lead_officer),
+            author: person(&f.author),
+            sign_off: f
+                .sign_off
+                .iter()
+                .flatten()
+                .map(|s| SignOffView {
+                    role: s.role.clone(),
+                    name: s.name.clone(),
+                    date: date(&s.date),
+                })
+                .collect(),
+            strategy,
+            recommendations,
+            reasons: html.reasons,
+            implications,
+            documents: f
+                .documents
+                .iter()
+                .flatten()
+                .map(|d| DocumentView {
+                    label: d.label.clone(),
+                    title: d.title.clone(),
+                    href: d.href.clone(),
+                    format: d.format.clone(),
+                    size_bytes: d.size_bytes,
+                    size: d.size_bytes.map(human_size),
+                })
+                .collect(),
+            chapters: root.children.iter().map(|&c| links.link(c, 1)).collect(),
+            glossary: report
+                .glossary
+                .iter()
+                .map(|(t, e)| GlossaryView {
+                    term: t.clone(),
+                    expansion: e.clone(),
+                })
+                .collect(),
+            has_glossary: !report.glossary.is_empty(),
+            extra: crate::frontmatter::extra_to_json(&f.extra),
+        }
+    }
+}
+
+/// One chapter or page on the full-report page.
+#[derive(Debug, Serialize)]
+pub struct FullEntryView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Number.
+    pub number: Option<&'a str>,
+    /// URL of its own page.
+    pub url: String,
+    /// Kind.
+    pub kind: &'static str,
+    /// 1 for a top-level chapter.
+    pub depth: usize,
+    /// Unique id on the page.
+    pub anchor: String,
+    /// Body HTML, headings shifted below the entry's heading, ids prefixed.
+    pub content: String,
+    /// Priority lists.
+    pub priority: Option<&'a PriorityView>,
+    /// Case review details.
+    pub case_review: Option<&'a CaseReviewView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reframe_shifts_and_prefixes() {
+        let out = reframe("<h2 id=\"a\">A</h2><h6>x</h6><a href=\"#a\">A</a><div aria-labelledby=\"a b\"></div>", 2, "s-x");
+        assert_eq!(
+            out,
+            "<h4 id=\"s-x--a\">A</h4><h6>x</h6><a href=\"#s-x--a\">A</a><div aria-labelledby=\"s-x--a s-x--b\"></div>"
+        );
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(2_400_000), "2.4 MB");
+        assert_eq!(human_size(820_000), "820 KB");
+        assert_eq!(human_size(512), "512 bytes");
+    }
+}

@@ -1,0 +1,537 @@
+//! The whole build: a pure function of the site folder.
+//!
+//! In: a site folder (`config.toml`, `content/`, optional `templates/`, `static/`,
+//! `themes/`). Out: [`Site::load`] gives the checked model; [`Site::build`] gives
+//! every output file in memory ([`Built`]), or every problem found, located. Writing
+//! to disk is the caller's last step ([`crate::output::write_site`]).
+//!
+//! Stages run in this order: Markdown (parallel) → templates (parallel, with the
+//! HTML stages of [`crate::plugins`] in the same worker) → site-level files
+//! (glossary, full report, 404, accessibility statement, sitemap, robots.txt,
+//! redirects) → static files.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::error::{Diagnostic, Error, Result, Severity, sort_diagnostics};
+use crate::frontmatter::{self, Kind};
+use crate::load::{self, Source};
+use crate::markdown::{self, Place};
+use crate::model::Report;
+use crate::output::{self, OutputFile};
+use crate::plugins::{PageContext, Pipeline, minify::Minify};
+use crate::render::{
+    self, CaseReviewView, EntryHtml, FullEntryView, Links, PageView, PriorityView, Renderer, ReportHtml, ReportView,
+};
+use crate::theme::{self, Theme, ThemeFile};
+
+/// Choices that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+    /// Replace `base_url` from `config.toml`.
+    pub base_url: Option<String>,
+}
+
+/// A loaded, checked site, ready to build.
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Its settings.
+    pub config: Config,
+    /// The report model.
+    pub report: Report,
+    /// The theme's files.
+    pub theme: Theme,
+    /// The site's own `templates/`.
+    pub site_templates: Vec<ThemeFile>,
+    /// The site's own `static/`.
+    pub site_static: Vec<ThemeFile>,
+}
+
+/// Time spent in each stage of a build.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading files and front matter, building the model.
+    pub load: Duration,
+    /// Markdown to HTML.
+    pub markdown: Duration,
+    /// Templates and HTML stages.
+    pub render: Duration,
+    /// Site-level files and static files.
+    pub assemble: Duration,
+}
+
+/// The result of a successful build.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Every file of the site, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Findings that did not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// How many HTML pages were rendered.
+    pub pages: usize,
+    /// Time per stage.
+    pub timings: Timings,
+}
+
+impl Site {
+    /// Reads and checks the site at `root`.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+        let config_path = root.join(CONFIG_FILE);
+        let config_text = match std::fs::read_to_string(&config_path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::content(vec![
+                    Diagnostic::error("no-config", CONFIG_FILE, format!("no `{CONFIG_FILE}` in `{}`", root.display()))
+                        .help("run reportsite in a site folder (with config.toml and content/), pass --root DIR, or create one with `reportsite new DIR`"),
+                ]));
+            }
+            Err(e) => return Err(Error::io("cannot read", &config_path, e)),
+        };
+        let mut config = Config::parse(&config_text, CONFIG_FILE)?;
+        if let Some(url) = &options.base_url {
+            config.set_base_url(url)?;
+        }
+        let mut problems = Vec::new();
+        let theme = match Theme::resolve(root, &config.theme, &config_text) {
+            Ok(t) => Some(t),
+            Err(Error::Content(d)) => {
+                problems.extend(d);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let report = match load::load(root).and_then(|l| Report::build(l, options.drafts)) {
+            Ok(r) => Some(r),
+            Err(Error::Content(d)) => {
+                problems.extend(d);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        match (theme, report) {
+            (Some(theme), Some(report)) if !problems.iter().any(|d| d.severity == Severity::Error) => Ok(Site {
+                root: root.to_path_buf(),
+                site_templates: theme::read_tree(&root.join("templates"), "templates")?,
+                site_static: theme::read_tree(&root.join("static"), "static")?,
+                config,
+                report,
+                theme,
+            }),
+            _ => Err(Error::content(problems)),
+        }
+    }
+
+    /// Builds every page in memory.
+    pub fn build(&self) -> Result<Built> {
+        self.build_with_progress(&|_, _| {})
+    }
+
+    /// Builds, calling `progress(done, total)` as pages are rendered.
+    pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
+        let start = Instant::now();
+        let config = &self.config;
+        let report = &self.report;
+        let base_path = config.base_path();
+        let origin = config.origin().to_string();
+        let mut timings = Timings::default();
+
+        // Files other than pages, for link checking and copying.
+        let statics = self.static_files();
+        let mut files: HashSet<String> = statics.keys().cloned().collect();
+        for special in ["glossary/index.html", "full-report/index.html", "accessibility/index.html", "404.html"] {
+            files.insert(special.to_string());
+        }
+        let entry_paths: Vec<String> = report.entries.iter().map(|e| e.path.clone()).collect();
+        let links_md = markdown::Links {
+            by_rel: &report.by_rel,
+            pages: &report.by_path,
+            files: &files,
+            entry_paths: &entry_paths,
+            base_path: &base_path,
+        };
+
+        // Markdown.
+        let t = Instant::now();
+        let raw = config.allow_raw_html;
+        let results: Vec<(EntryHtml, Vec<Diagnostic>)> = report
+            .entries
+            .par_iter()
+            .map(|e| entry_html(&e.source, e.kind, &e.path, &links_md, raw))
+            .collect();
+        let (report_html, report_problems) = report_html(&report.root().source, &links_md, raw);
+        let mut problems: Vec<Diagnostic> = report_problems;
+        let mut htmls = Vec::with_capacity(results.len());
+        for (h, p) in results {
+            problems.extend(p);
+            htmls.push(h);
+        }
+        timings.markdown = t.elapsed();
+        if problems.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Error::content(problems));
+        }
+
+        // Templates.
+        let t = Instant::now();
+        let mut renderer =
+            Renderer::new(&self.theme, &self.site_templates, &base_path).map_err(Error::content)?;
+        let links = Links {
+            report,
+            base_path: &base_path,
+        };
+        let report_view = ReportView::new(&links, report_html);
+        renderer.set_globals(config, &report_view);
+        let mut pipeline = Pipeline::default();
+        if config.minify_html {
+            pipeline.stages.push(Box::new(Minify::default()));
+        }
+        let total = report.entries.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let rendered: Vec<std::result::Result<(OutputFile, Vec<Diagnostic>), Diagnostic>> = (0..total)
+            .into_par_iter()
+            .map(|i| {
+                let e = &report.entries[i];
+                let (template, key) = render::template_for(e, i == 0);
+                if !renderer.has_template(&template) {
+                    let names = renderer.template_names();
+                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let help = match crate::suggest::did_you_mean(&template, &refs) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("available templates: {}", names.join(", ")),
+                    };
+                    return Err(e
+                        .source
+                        .at_key(
+                            Diagnostic::error("unknown-template", &e.source.file, format!("there is no template `{template}`")),
+                            "template",
+                        )
+                        .help(help));
+                }
+                let view = PageView::new(&links, i, &htmls[i]);
+                let mut ctx = Context::new();
+                ctx.insert(key, &view);
+                ctx.insert("current_path", &view.path);
+                ctx.insert("current_url", &format!("{origin}{}", view.path));
+                let html = renderer.render(&template, &ctx, &e.source.file)?;
+                let out_path = format!("{}index.html", e.path);
+                let mut findings = Vec::new();
+                let page = PageContext::new(&out_path, Some(&e.source.file));
+                let html = pipeline.run(html, &page, &mut findings);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
+                Ok((
+                    OutputFile {
+                        path: out_path,
+                        bytes: html.into_bytes(),
+                    },
+                    findings,
+                ))
+            })
+            .collect();
+        let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for r in rendered {
+            match r {
+                Ok((f, findings)) => {
+                    for d in findings {
+                        if d.severity == Severity::Error {
+                            problems.push(d);
+                        } else {
+                            warnings.push(d);
+                        }
+                    }
+                    out.insert(f.path, f.bytes);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        if problems.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Error::content(problems));
+        }
+        timings.render = t.elapsed();
+
+        // Site-level pages.
+        let t = Instant::now();
+        let root_file = report.root().source.file.clone();
+        let special = |template: &str, title: &'static str, path: &str, extra: &dyn Fn(&mut Context)| -> Result<OutputFile> {
+            let view = PageView::special(&links, title, path);
+            let mut ctx = Context::new();
+            ctx.insert("page", &view);
+            ctx.insert("current_path", &view.path);
+            ctx.insert("current_url", &format!("{origin}{}", view.path));
+            extra(&mut ctx);
+            let html = renderer
+                .render(template, &ctx, &root_file)
+                .map_err(|d| Error::content(vec![d]))?;
+            let out_path = if path.ends_with('/') || path.is_empty() {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            let mut findings = Vec::new();
+            let html = pipeline.run(html, &PageContext::new(&out_path, None), &mut findings);
+            Ok(OutputFile {
+                path: out_path,
+                bytes: html.into_bytes(),
+            })
+        };
+        let mut specials = Vec::new();
+        if !report.glossary.is_empty() {
+            specials.push(special("glossary.html", "Glossary", "glossary/", &|c| {
+                c.insert("glossary", &report_view.glossary)
+            })?);
+        }
+        if config.build_full_report {
+            let entries: Vec<FullEntryView<'_>> = report
+                .entries
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, e)| {
+                    let anchor = format!("s-{}", e.path.trim_end_matches('/').replace('/', "--"));
+                    FullEntryView {
+                        title: e.title(),
+                        number: e.number.as_deref(),
+                        url: format!("{base_path}{}", e.path),
+                        kind: e.kind.as_str(),
+                        depth: e.depth,
+                        content: render::reframe(&htmls[i].content, e.depth as u8, &anchor),
+                        anchor,
+                        priority: htmls[i].priority.as_ref(),
+                        case_review: htmls[i].case_review.as_ref(),
+                    }
+                })
+                .collect();
+            specials.push(special("full-report.html", "Full report", "full-report/", &|c| {
+                c.insert("entries", &entries)
+            })?);
+        }
+        specials.push(special("accessibility.html", "Accessibility statement", "accessibility/", &|_| {})?);
+        specials.push(special("404.html", "Page not found", "404.html", &|_| {})?);
+        let pages = out.len() + specials.len();
+        for f in specials {
+            out.insert(f.path, f.bytes);
+        }
+
+        // Redirects for aliases.
+        for e in &report.entries {
+            for alias in e.source.front.aliases.iter().flatten() {
+                let a = alias.trim().trim_start_matches('/');
+                let a = a.strip_prefix(base_path.trim_start_matches('/')).unwrap_or(a);
+                let path = if a.ends_with(".html") {
+                    a.to_string()
+                } else {
+                    format!("{}/index.html", a.trim_end_matches('/'))
+                };
+                if a.is_empty() || a.split('/').any(|s| s == "..") || out.contains_key(&path) {
+                    let (line, col) =
+                        frontmatter::value_position(&e.source.split(), "aliases", alias.trim()).unwrap_or((1, 1));
+                    problems.push(
+                        Diagnostic::error(
+                            "bad-alias",
+                            &e.source.file,
+                            format!("alias `{alias}` would overwrite another page or leave the site"),
+                        )
+                        .at_in(&e.source.text, line, col)
+                        .help("an alias is an old URL path of this page, such as `old-name/`; remove it or change it"),
+                    );
+                    continue;
+                }
+                let target = format!("{base_path}{}", e.path);
+                out.insert(path, output::redirect_page(&target, &config.default_language).into_bytes());
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::content(problems));
+        }
+
+        // Sitemap and robots.txt.
+        let mut urls: Vec<String> = report.entries.iter().map(|e| format!("{origin}{base_path}{}", e.path)).collect();
+        for p in ["glossary/", "full-report/", "accessibility/"] {
+            if out.contains_key(&format!("{p}index.html")) {
+                urls.push(format!("{origin}{base_path}{p}"));
+            }
+        }
+        out.insert("sitemap.xml".into(), output::sitemap(&urls).into_bytes());
+        let mut robots = String::from("User-agent: *\nAllow: /\n");
+        if !origin.is_empty() {
+            robots.push_str(&format!("Sitemap: {origin}{base_path}sitemap.xml\n"));
+        }
+        out.entry("robots.txt".into()).or_insert(robots.into_bytes());
+
+        // Static files and content assets never replace pages.
+        for (path, source) in statics {
+            if out.contains_key(&path) {
+                warnings.push(Diagnostic::warning(
+                    "shadowed-file",
+                    source.display(),
+                    format!("`{path}` is also a generated page; the generated page is kept"),
+                ));
+                continue;
+            }
+            let bytes = match source {
+                StaticSource::Memory(f) => f.bytes.clone(),
+                StaticSource::Disk { path: p, .. } => std::fs::read(p).map_err(|e| Error::io("cannot read", p, e))?,
+            };
+            out.insert(path, bytes);
+        }
+        timings.assemble = t.elapsed();
+        timings.load = Duration::ZERO;
+        let _ = start;
+        sort_diagnostics(&mut warnings);
+        Ok(Built {
+            files: out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect(),
+            warnings,
+            pages,
+            timings,
+        })
+    }
+
+    /// Static files by output path: theme, then site `static/` (wins), then
+    /// content assets (win).
+    fn static_files(&self) -> BTreeMap<String, StaticSource<'_>> {
+        let mut m = BTreeMap::new();
+        for f in self.theme.statics.iter().chain(self.site_static.iter()) {
+            m.insert(f.name.clone(), StaticSource::Memory(f));
+        }
+        for a in &self.report.assets {
+            m.insert(
+                a.rel.clone(),
+                StaticSource::Disk {
+                    path: &a.path,
+                    display: format!("{}/{}", load::CONTENT_DIR, a.rel),
+                },
+            );
+        }
+        m
+    }
+}
+
+enum StaticSource<'a> {
+    Memory(&'a ThemeFile),
+    Disk { path: &'a Path, display: String },
+}
+
+impl StaticSource<'_> {
+    fn display(&self) -> String {
+        match self {
+            StaticSource::Memory(f) => f.display.clone(),
+            StaticSource::Disk { display, .. } => display.clone(),
+        }
+    }
+}
+
+/// Renders one list of Markdown items from front matter.
+fn items(
+    list: &Option<Vec<String>>,
+    key: &str,
+    source: &Source,
+    page_path: &str,
+    links: &markdown::Links<'_>,
+    raw: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let line = frontmatter::key_position(&source.split(), key).map(|p| p.0).unwrap_or(1);
+    list.iter()
+        .flatten()
+        .map(|md| {
+            let place = Place {
+                file: &source.file,
+                text: &source.text,
+                first_line: line,
+                first_column: 1,
+                page_path,
+            };
+            let r = markdown::render_inline(md, &place, links, raw);
+            problems.extend(r.problems);
+            r.html
+        })
+        .collect()
+}
+
+fn entry_html(
+    source: &Source,
+    kind: Kind,
+    page_path: &str,
+    links: &markdown::Links<'_>,
+    raw: bool,
+) -> (EntryHtml, Vec<Diagnostic>) {
+    let place = Place {
+        file: &source.file,
+        text: &source.text,
+        first_line: source.body_line,
+        first_column: 1,
+        page_path,
+    };
+    let body = markdown::render(source.body(), &place, links, raw);
+    let mut problems = body.problems;
+    let f = &source.front;
+    let mut it = |list: &Option<Vec<String>>, key: &str| items(list, key, source, page_path, links, raw, &mut problems);
+    let priority = (kind == Kind::Priority).then(|| PriorityView {
+        what_was_done: it(&f.what_was_done, "what_was_done"),
+        impact: it(&f.impact, "impact"),
+        next_steps: it(&f.next_steps, "next_steps"),
+    });
+    let case_review = (kind == Kind::CaseReview).then(|| CaseReviewView {
+        subject: f.subject.clone(),
+        review_type: f.review_type.clone(),
+        status: f.status.map(|s| match s {
+            frontmatter::ReviewStatus::Published => "published",
+            frontmatter::ReviewStatus::InProgress => "in-progress",
+        }),
+        status_label: f.status.map(|s| match s {
+            frontmatter::ReviewStatus::Published => "Published",
+            frontmatter::ReviewStatus::InProgress => "In progress",
+        }),
+        harm: f.harm.clone(),
+        learning: it(&f.learning, "learning"),
+    });
+    (
+        EntryHtml {
+            content: body.html,
+            toc: body.toc,
+            priority,
+            case_review,
+        },
+        problems,
+    )
+}
+
+fn report_html(source: &Source, links: &markdown::Links<'_>, raw: bool) -> (ReportHtml, Vec<Diagnostic>) {
+    let f = &source.front;
+    let mut problems = Vec::new();
+    let recs: Option<Vec<String>> = f.recommendations.as_ref().map(|r| r.iter().map(|r| r.text.clone()).collect());
+    let imps: Option<Vec<String>> = f.implications.as_ref().map(|r| r.iter().map(|r| r.text.clone()).collect());
+    let reasons: Option<Vec<String>> = f.reasons.as_ref().map(|r| vec![r.clone()]);
+    let html = ReportHtml {
+        recommendations: items(&recs, "recommendations", source, "", links, raw, &mut problems),
+        reasons: items(&reasons, "reasons", source, "", links, raw, &mut problems).into_iter().next(),
+        implications: items(&imps, "implications", source, "", links, raw, &mut problems),
+    };
+    (html, problems)
+}
+
+/// The folder a build writes to by default.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}
+
+/// Which pages changed between two builds (for tests and `watch`).
+pub fn changed_paths(a: &[OutputFile], b: &[OutputFile]) -> Vec<String> {
+    let ma: HashMap<&str, &[u8]> = a.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let mb: HashMap<&str, &[u8]> = b.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let mut keys: Vec<&str> = ma.keys().chain(mb.keys()).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| ma.get(k) != mb.get(k))
+        .map(str::to_string)
+        .collect()
+}
