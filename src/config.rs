@@ -160,7 +160,10 @@ impl Config {
     pub fn origin(&self) -> &str {
         for scheme in ["https://", "http://"] {
             if let Some(rest) = self.base_url.strip_prefix(scheme) {
-                let end = rest.find('/').map(|i| i + scheme.len()).unwrap_or(self.base_url.len());
+                let end = rest
+                    .find('/')
+                    .map(|i| i + scheme.len())
+                    .unwrap_or(self.base_url.len());
                 return &self.base_url[..end];
             }
         }
@@ -202,7 +205,11 @@ mod tests {
 
     #[test]
     fn base_path_from_url() {
-        let mut c = Config::parse("base_url = \"https://example.org/reports/sscb/\"", "config.toml").unwrap();
+        let mut c = Config::parse(
+            "base_url = \"https://example.org/reports/sscb/\"",
+            "config.toml",
+        )
+        .unwrap();
         assert_eq!(c.base_path(), "/reports/sscb/");
         assert_eq!(c.origin(), "https://example.org");
         c.set_base_url("https://example.org").unwrap();
@@ -221,7 +228,10 @@ mod tests {
         };
         assert_eq!(d[0].code, "unknown-key");
         assert_eq!(d[0].line, Some(2));
-        assert_eq!(d[0].help.as_deref(), Some("did you mean `minify_html`? Free-form values go under `[extra]`."));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("did you mean `minify_html`? Free-form values go under `[extra]`.")
+        );
     }
 
     #[test]

@@ -67,7 +67,11 @@ impl Diagnostic {
     }
 
     /// A new warning-level diagnostic.
-    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, message)
@@ -83,7 +87,10 @@ impl Diagnostic {
 
     /// Sets the 1-based line and column and copies the line's text out of `source`.
     pub fn at_in(self, source: &str, line: usize, column: usize) -> Self {
-        let text = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        let text = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(str::to_owned);
         let mut d = self.at(line, column);
         d.source_line = text;
         d

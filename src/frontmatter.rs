@@ -76,11 +76,13 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
         offset += line_end + usize::from(line_end < rest.len());
         line_no += 1;
     }
-    Err(
-        Diagnostic::error("front-matter", file, "front matter is never closed: no line `---` after the opening one")
-            .at_in(text, 1, 1)
-            .help("add a line `---` after the last front-matter field, before the Markdown"),
+    Err(Diagnostic::error(
+        "front-matter",
+        file,
+        "front matter is never closed: no line `---` after the opening one",
     )
+    .at_in(text, 1, 1)
+    .help("add a line `---` after the last front-matter field, before the Markdown"))
 }
 
 fn newline_len(s: &str) -> usize {
@@ -132,9 +134,17 @@ impl IsoDate {
         let s = s.trim();
         let day = s.get(..10).unwrap_or(s);
         let valid_shape = day.len() == 10
-            && day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            && day.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         if !valid_shape || (s.len() > 10 && !matches!(s.as_bytes()[10], b'T' | b' ')) {
-            return Err(format!("invalid date `{s}`: expected a date written YYYY-MM-DD, such as 2017-11-15"));
+            return Err(format!(
+                "invalid date `{s}`: expected a date written YYYY-MM-DD, such as 2017-11-15"
+            ));
         }
         day.parse::<jiff::civil::Date>()
             .map(IsoDate)
@@ -149,8 +159,18 @@ impl IsoDate {
     /// `15 November 2017`, as GOV.UK writes dates.
     pub fn display(&self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let month = MONTHS[(self.0.month() as usize).clamp(1, 12) - 1];
         format!("{} {} {}", self.0.day(), month, self.0.year())
@@ -177,13 +197,15 @@ impl<'de> Deserialize<'de> for Label {
             I(i64),
             F(f64),
         }
-        Ok(Label(match Any::deserialize(d).map_err(|_: D::Error| {
-            serde::de::Error::custom("expected a short label such as `2`, `1.3` or `A`")
-        })? {
-            Any::S(s) => s,
-            Any::I(i) => i.to_string(),
-            Any::F(f) => f.to_string(),
-        }))
+        Ok(Label(
+            match Any::deserialize(d).map_err(|_: D::Error| {
+                serde::de::Error::custom("expected a short label such as `2`, `1.3` or `A`")
+            })? {
+                Any::S(s) => s,
+                Any::I(i) => i.to_string(),
+                Any::F(f) => f.to_string(),
+            },
+        ))
     }
 }
 
@@ -393,10 +415,38 @@ pub struct FrontMatter {
 
 /// Every key front matter accepts, for suggestions.
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "description", "date", "updated", "weight", "number", "draft", "slug", "template", "aliases",
-    "extra", "kind", "short_title", "organisation", "presented_to", "period", "lead_officer", "author",
-    "sign_off", "strategy", "recommendations", "reasons", "implications", "documents", "what_was_done",
-    "impact", "next_steps", "subject", "review_type", "status", "harm", "learning",
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "number",
+    "draft",
+    "slug",
+    "template",
+    "aliases",
+    "extra",
+    "kind",
+    "short_title",
+    "organisation",
+    "presented_to",
+    "period",
+    "lead_officer",
+    "author",
+    "sign_off",
+    "strategy",
+    "recommendations",
+    "reasons",
+    "implications",
+    "documents",
+    "what_was_done",
+    "impact",
+    "next_steps",
+    "subject",
+    "review_type",
+    "status",
+    "harm",
+    "learning",
 ];
 
 /// Keys allowed only with one kind.
@@ -404,16 +454,41 @@ pub const KIND_KEYS: &[(Kind, &[&str])] = &[
     (
         Kind::Report,
         &[
-            "short_title", "organisation", "presented_to", "period", "lead_officer", "author", "sign_off",
-            "strategy", "recommendations", "reasons", "implications", "documents",
+            "short_title",
+            "organisation",
+            "presented_to",
+            "period",
+            "lead_officer",
+            "author",
+            "sign_off",
+            "strategy",
+            "recommendations",
+            "reasons",
+            "implications",
+            "documents",
         ],
     ),
     (Kind::Priority, &["what_was_done", "impact", "next_steps"]),
-    (Kind::CaseReview, &["subject", "review_type", "status", "harm", "learning"]),
+    (
+        Kind::CaseReview,
+        &["subject", "review_type", "status", "harm", "learning"],
+    ),
 ];
 
 const NESTED_KEYS: &[&str] = &[
-    "name", "role", "start", "end", "date", "id", "label", "title", "text", "refs", "area", "href", "format",
+    "name",
+    "role",
+    "start",
+    "end",
+    "date",
+    "id",
+    "label",
+    "title",
+    "text",
+    "refs",
+    "area",
+    "href",
+    "format",
     "size_bytes",
 ];
 
@@ -421,16 +496,23 @@ const NESTED_KEYS: &[&str] = &[
 /// diagnostic are lines of the whole file.
 pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatter, Diagnostic> {
     if split.yaml.trim().is_empty() {
-        return Err(Diagnostic::error("missing-key", file, "the front matter is empty: `title` is required")
-            .at_in(full_text, 1, 1)
-            .help("add a line such as `title: Background` between the `---` lines"));
+        return Err(Diagnostic::error(
+            "missing-key",
+            file,
+            "the front matter is empty: `title` is required",
+        )
+        .at_in(full_text, 1, 1)
+        .help("add a line such as `title: Background` between the `---` lines"));
     }
-    let fm: FrontMatter = serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?;
+    let fm: FrontMatter =
+        serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?;
     if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         let (line, col) = key_position(split, "title").unwrap_or((1, 1));
-        return Err(Diagnostic::error("missing-key", file, "missing required key `title`")
-            .at_in(full_text, line, col)
-            .help("add a line such as `title: Background` to the front matter"));
+        return Err(
+            Diagnostic::error("missing-key", file, "missing required key `title`")
+                .at_in(full_text, line, col)
+                .help("add a line such as `title: Background` to the front matter"),
+        );
     }
     Ok(fm)
 }
@@ -438,14 +520,33 @@ pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatt
 fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &str) -> Diagnostic {
     let raw = e.to_string();
     // serde_yaml appends " at line L column C"; we give the position separately.
-    let text = raw.split(" at line ").next().unwrap_or(&raw).trim().to_string();
+    let text = raw
+        .split(" at line ")
+        .next()
+        .unwrap_or(&raw)
+        .trim()
+        .to_string();
     let (line, col) = e
         .location()
         .map(|l| (l.line() + split.yaml_line - 1, l.column()))
         .unwrap_or((split.yaml_line, 1));
+    // Errors raised by our own types (dates, labels) carry the position of the
+    // enclosing map; point at the offending value instead when it can be found.
+    let (line, col) = match text.split("invalid date `").nth(1).and_then(|r| r.split('`').next()) {
+        Some(value) => split
+            .yaml
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find(value).map(|c| (split.yaml_line + i, l[..c].chars().count() + 1)))
+            .unwrap_or((line, col)),
+        None => (line, col),
+    };
     let d = Diagnostic::error("yaml", file, text.clone()).at_in(full_text, line, col);
     if let Some(key) = unknown_field(&text) {
-        let path = text.split(": unknown field").next().filter(|p| *p != text && !p.contains(' '));
+        let path = text
+            .split(": unknown field")
+            .next()
+            .filter(|p| *p != text && !p.contains(' '));
         let top_level = path.is_none() || text.starts_with("unknown field");
         let candidates = if top_level { KNOWN_KEYS } else { NESTED_KEYS };
         let expected = expected_list(&text);
@@ -462,10 +563,19 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
                 None => "remove it".to_string(),
             },
         };
-        return Diagnostic { code: "unknown-key", message, ..d }.help(help);
+        return Diagnostic {
+            code: "unknown-key",
+            message,
+            ..d
+        }
+        .help(help);
     }
     if text.contains("unknown variant") {
-        let value = text.split("unknown variant `").nth(1).and_then(|r| r.split('`').next()).unwrap_or("");
+        let value = text
+            .split("unknown variant `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+            .unwrap_or("");
         let expected = expected_list(&text).unwrap_or_default();
         let field = text.split(':').next().unwrap_or("value");
         let help = match did_you_mean(value, &expected) {
@@ -480,7 +590,11 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
         .help(help);
     }
     if text.contains("invalid date") {
-        return Diagnostic { code: "invalid-date", ..d }.help("write the date as YYYY-MM-DD, e.g. 2017-11-15");
+        return Diagnostic {
+            code: "invalid-date",
+            ..d
+        }
+        .help("write the date as YYYY-MM-DD, e.g. 2017-11-15");
     }
     if text.contains("invalid type") {
         let help = if text.contains("expected a string") {
@@ -490,17 +604,34 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
         } else {
             "check the value's type against the front-matter reference in README.md"
         };
-        return Diagnostic { code: "wrong-type", ..d }.help(help);
+        return Diagnostic {
+            code: "wrong-type",
+            ..d
+        }
+        .help(help);
     }
     if text.contains("missing field") {
-        let field = text.split("missing field `").nth(1).and_then(|r| r.split('`').next()).unwrap_or("");
-        return Diagnostic { code: "missing-key", ..d }.help(format!("add `{field}:` to this item"));
+        let field = text
+            .split("missing field `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+            .unwrap_or("");
+        return Diagnostic {
+            code: "missing-key",
+            ..d
+        }
+        .help(format!("add `{field}:` to this item"));
     }
     if text.contains("duplicate field") || text.contains("duplicate entry") {
-        return Diagnostic { code: "duplicate-key", ..d }.help("each key may appear only once; remove one of them");
+        return Diagnostic {
+            code: "duplicate-key",
+            ..d
+        }
+        .help("each key may appear only once; remove one of them");
     }
     if text.contains("recursion limit") || text.contains("repetition limit") {
-        return Diagnostic { code: "yaml", ..d }.help("the front matter nests or repeats too deeply; simplify it");
+        return Diagnostic { code: "yaml", ..d }
+            .help("the front matter nests or repeats too deeply; simplify it");
     }
     Diagnostic { code: "yaml", ..d }.help(
         "this is not valid YAML; check indentation, and quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@` or a backtick",
@@ -509,7 +640,10 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
 
 /// The names listed after "expected one of" / "expected" in serde's messages.
 fn expected_list(text: &str) -> Option<Vec<&str>> {
-    let rest = text.split("expected one of ").nth(1).or_else(|| text.split("expected ").nth(1))?;
+    let rest = text
+        .split("expected one of ")
+        .nth(1)
+        .or_else(|| text.split("expected ").nth(1))?;
     let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
     (!names.is_empty()).then_some(names)
 }
@@ -518,7 +652,9 @@ fn expected_list(text: &str) -> Option<Vec<&str>> {
 pub fn key_position(split: &Split<'_>, key: &str) -> Option<(usize, usize)> {
     split.yaml.lines().enumerate().find_map(|(i, line)| {
         let rest = line.strip_prefix(key)?;
-        rest.trim_start().starts_with(':').then_some((split.yaml_line + i, 1))
+        rest.trim_start()
+            .starts_with(':')
+            .then_some((split.yaml_line + i, 1))
     })
 }
 
@@ -526,20 +662,27 @@ pub fn key_position(split: &Split<'_>, key: &str) -> Option<(usize, usize)> {
 /// on or after the line of top-level `key`.
 pub fn value_position(split: &Split<'_>, key: &str, needle: &str) -> Option<(usize, usize)> {
     let (start, _) = key_position(split, key)?;
-    split.yaml.lines().enumerate().skip(start - split.yaml_line).find_map(|(i, line)| {
-        let mut from = 0;
-        while let Some(pos) = line[from..].find(needle) {
-            let at = from + pos;
-            let before = line[..at].chars().next_back();
-            let after = line[at + needle.len()..].chars().next();
-            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
-            if !word(before) && !word(after) {
-                return Some((split.yaml_line + i, line[..at].chars().count() + 1));
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .skip(start - split.yaml_line)
+        .find_map(|(i, line)| {
+            let mut from = 0;
+            while let Some(pos) = line[from..].find(needle) {
+                let at = from + pos;
+                let before = line[..at].chars().next_back();
+                let after = line[at + needle.len()..].chars().next();
+                let word = |c: Option<char>| {
+                    c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                };
+                if !word(before) && !word(after) {
+                    return Some((split.yaml_line + i, line[..at].chars().count() + 1));
+                }
+                from = at + needle.len();
             }
-            from = at + needle.len();
-        }
-        None
-    })
+            None
+        })
 }
 
 /// Converts the free-form `extra` map to JSON for templates.
@@ -555,7 +698,10 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, D
     let map: indexmap_free::Map = serde_yaml::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
         Diagnostic::error("glossary", file, msg)
             .at_in(text, line, col)
             .help("write one abbreviation per line: `SSCB: Somerset Safeguarding Children Board`")
@@ -584,7 +730,9 @@ mod indexmap_free {
                     let mut out: Vec<(String, String)> = Vec::new();
                     while let Some((k, v)) = a.next_entry::<String, String>()? {
                         if out.iter().any(|(e, _)| *e == k) {
-                            return Err(serde::de::Error::custom(format!("`{k}` is defined twice")));
+                            return Err(serde::de::Error::custom(format!(
+                                "`{k}` is defined twice"
+                            )));
                         }
                         out.push((k, v));
                     }
@@ -655,7 +803,7 @@ mod tests {
     fn finds_values_after_a_key() {
         let text = "---\ntitle: A\nrecommendations:\n  - text: x\n    refs: [P1, P9]\n---\n";
         let s = split(text, "a").unwrap();
-        assert_eq!(value_position(&s, "recommendations", "P9"), Some((5, 15)));
+        assert_eq!(value_position(&s, "recommendations", "P9"), Some((5, 16)));
         assert_eq!(value_position(&s, "recommendations", "P"), None);
     }
 }

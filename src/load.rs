@@ -119,7 +119,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel_to(root, p)).unwrap_or_else(|| CONTENT_DIR.to_string());
+                let path = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.to_string());
                 problems.push(
                     Diagnostic::error("io", path, format!("cannot read: {e}"))
                         .help("check the file's permissions, or remove it"),
@@ -133,8 +136,12 @@ pub fn load(root: &Path) -> Result<Loaded> {
         let rel = rel_to(&content, entry.path());
         if entry.file_type().is_symlink() {
             problems.push(
-                Diagnostic::warning("symlink", rel_to(root, entry.path()), "symbolic links in content/ are not followed")
-                    .help("copy the file into content/ instead of linking to it"),
+                Diagnostic::warning(
+                    "symlink",
+                    rel_to(root, entry.path()),
+                    "symbolic links in content/ are not followed",
+                )
+                .help("copy the file into content/ instead of linking to it"),
             );
             continue;
         }
@@ -150,8 +157,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
         }
     }
 
-    let results: Vec<std::result::Result<Source, Diagnostic>> =
-        markdown.par_iter().map(|(rel, path)| read_source(root, rel, path)).collect();
+    let results: Vec<std::result::Result<Source, Diagnostic>> = markdown
+        .par_iter()
+        .map(|(rel, path)| read_source(root, rel, path))
+        .collect();
     let mut sources = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -170,7 +179,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
             Err(d) => problems.push(d),
         }
     }
-    if problems.iter().any(|d| d.severity == crate::error::Severity::Error) {
+    if problems
+        .iter()
+        .any(|d| d.severity == crate::error::Severity::Error)
+    {
         return Err(Error::content(problems));
     }
     Ok(Loaded {
@@ -201,9 +213,15 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
     if text.contains('\0') {
         let offset = text.find('\0').unwrap_or(0);
         let (line, col) = crate::config::line_col(&text, offset);
-        return Err(Diagnostic::error("encoding", &file, "the file contains a NUL byte: it looks like a binary file")
-            .at(line, col)
-            .help("content files must be plain text; rename binary files so they do not end in `.md`"));
+        return Err(Diagnostic::error(
+            "encoding",
+            &file,
+            "the file contains a NUL byte: it looks like a binary file",
+        )
+        .at(line, col)
+        .help(
+            "content files must be plain text; rename binary files so they do not end in `.md`",
+        ));
     }
     let (yaml_range, yaml_line, body_start, body_line, front) = {
         let split = frontmatter::split(&text, &file)?;

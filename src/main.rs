@@ -14,7 +14,11 @@ use reportsite::output;
 use reportsite::site::{self, LoadOptions, Site};
 
 #[derive(Parser)]
-#[command(name = "reportsite", version, about = "Publish a public-sector report as an accessible static microsite")]
+#[command(
+    name = "reportsite",
+    version,
+    about = "Publish a public-sector report as an accessible static microsite"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,7 +79,11 @@ fn main() -> ExitCode {
             strict,
             drafts,
         } => build(&root, output, base_url, strict, drafts),
-        Command::Check { root, format, drafts } => check(&root, format, drafts),
+        Command::Check {
+            root,
+            format,
+            drafts,
+        } => check(&root, format, drafts),
         Command::New { dir } => new_site(&dir),
     };
     match result {
@@ -97,12 +105,19 @@ fn report_error(e: &Error) {
     match e {
         Error::Content(list) => {
             print_diagnostics(list);
-            let errors = list.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = list
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
             let warnings = list.len() - errors;
             eprintln!(
                 "error: build failed with {errors} error{}{}; nothing was written",
                 if errors == 1 { "" } else { "s" },
-                if warnings > 0 { format!(" and {warnings} warning(s)") } else { String::new() }
+                if warnings > 0 {
+                    format!(" and {warnings} warning(s)")
+                } else {
+                    String::new()
+                }
             );
         }
         other => eprintln!("error: {other}"),
@@ -120,8 +135,10 @@ impl Progress {
     fn new() -> Progress {
         let bar = indicatif::ProgressBar::hidden();
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Progress {
             bar,
@@ -135,7 +152,8 @@ impl Progress {
             return;
         }
         if self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
-            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         self.bar.set_length(total as u64);
         self.bar.set_position(done as u64);
@@ -146,7 +164,13 @@ impl Progress {
     }
 }
 
-fn build(root: &Path, output: Option<PathBuf>, base_url: Option<String>, strict: bool, drafts: bool) -> Result<u8, Error> {
+fn build(
+    root: &Path,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    strict: bool,
+    drafts: bool,
+) -> Result<u8, Error> {
     let start = Instant::now();
     let out = output.unwrap_or_else(|| site::default_output(root));
     output::check_output_dir(root, &out)?;
@@ -175,7 +199,14 @@ fn build(root: &Path, output: Option<PathBuf>, base_url: Option<String>, strict:
 }
 
 fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {
-    let result = Site::load(root, &LoadOptions { drafts, base_url: None }).and_then(|s| s.build());
+    let result = Site::load(
+        root,
+        &LoadOptions {
+            drafts,
+            base_url: None,
+        },
+    )
+    .and_then(|s| s.build());
     let (findings, code) = match result {
         Ok(built) => {
             let code = u8::from(built.warnings.iter().any(|d| d.severity == Severity::Error));
@@ -191,15 +222,27 @@ fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {
         }
         Format::Human => {
             print_diagnostics(&findings);
-            let errors = findings.iter().filter(|d| d.severity == Severity::Error).count();
-            eprintln!("{} error(s), {} warning(s)", errors, findings.len() - errors);
+            let errors = findings
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprintln!(
+                "{} error(s), {} warning(s)",
+                errors,
+                findings.len() - errors
+            );
         }
     }
     Ok(code)
 }
 
 fn new_site(dir: &Path) -> Result<u8, Error> {
-    if dir.exists() && dir.read_dir().map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if dir.exists()
+        && dir
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         return Err(Error::Usage(format!(
             "`{}` already exists and is not empty; choose a new folder",
             dir.display()

@@ -24,7 +24,15 @@ use serde::Serialize;
 use crate::error::Diagnostic;
 
 /// Ids the theme uses itself; headings never take them.
-pub const RESERVED_IDS: &[&str] = &["main", "top", "contents", "content", "footer", "header", "breadcrumbs"];
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "contents",
+    "content",
+    "footer",
+    "header",
+    "breadcrumbs",
+];
 
 /// One heading of a page, for "On this page" lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,11 +180,19 @@ pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) ->
     let mut html = String::with_capacity(md.len() * 5 / 4 + 64);
     // Writing into a String cannot fail.
     let _ = comrak::format_html_with_plugins(root, &opts, &mut html, &plugins);
-    let toc = headings.state.into_inner().map(|(_, t)| t).unwrap_or_else(|e| e.into_inner().1);
+    let toc = headings
+        .state
+        .into_inner()
+        .map(|(_, t)| t)
+        .unwrap_or_else(|e| e.into_inner().1);
     if html.contains("<table") {
         html = frame_tables(&html);
     }
-    Rendered { html, toc, problems }
+    Rendered {
+        html,
+        toc,
+        problems,
+    }
 }
 
 /// Renders a short Markdown text (a recommendation, a list item): a single
@@ -184,7 +200,9 @@ pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) ->
 pub fn render_inline(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
     let mut r = render(md, place, links, raw_html);
     let trimmed = r.html.trim_end();
-    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
         r.html = inner.to_string();
@@ -207,9 +225,15 @@ fn frame_tables(html: &str) -> String {
         let mut before = &rest[..pos];
         let mut caption = None;
         let trimmed = before.trim_end();
-        if let Some(p_start) = trimmed.strip_suffix("</em></p>").and_then(|t| t.rfind("<p><em>")) {
+        if let Some(p_start) = trimmed
+            .strip_suffix("</em></p>")
+            .and_then(|t| t.rfind("<p><em>"))
+        {
             let inner = &trimmed[p_start + "<p><em>".len()..trimmed.len() - "</em></p>".len()];
-            if let Some(text) = inner.strip_prefix("Table:").or_else(|| inner.strip_prefix("Table ")) {
+            if let Some(text) = inner
+                .strip_prefix("Table:")
+                .or_else(|| inner.strip_prefix("Table "))
+            {
                 if !inner.contains("<p>") {
                     caption = Some(text.trim().to_string());
                     before = &before[..p_start];
@@ -218,7 +242,10 @@ fn frame_tables(html: &str) -> String {
         }
         out.push_str(before);
         let after = &rest[pos..];
-        let end = after.find("</table>").map(|i| i + "</table>".len()).unwrap_or(after.len());
+        let end = after
+            .find("</table>")
+            .map(|i| i + "</table>".len())
+            .unwrap_or(after.len());
         let table = &after["<table>".len()..end];
         let id = format!("table-caption-{n}");
         match &caption {
@@ -258,7 +285,10 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
     if let Some(rel) = target.strip_prefix("@/") {
         let rel = rel.trim_start_matches('/');
         return match links.by_rel.get(rel) {
-            Some(&i) => Ok(Some(format!("{}{}{}", links.base_path, links.entry_paths[i], fragment))),
+            Some(&i) => Ok(Some(format!(
+                "{}{}{}",
+                links.base_path, links.entry_paths[i], fragment
+            ))),
             None => {
                 let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
                 known.sort_unstable();
@@ -267,7 +297,10 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
                     None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
                         .to_string(),
                 };
-                Err((format!("link to `{url}`, but there is no content file `content/{rel}`"), help))
+                Err((
+                    format!("link to `{url}`, but there is no content file `content/{rel}`"),
+                    help,
+                ))
             }
         };
     }
@@ -292,7 +325,11 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
             }
         }
     };
-    let last = site_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let last = site_path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
     let looks_like_page = site_path.is_empty() || site_path.ends_with('/') || !last.contains('.');
     if looks_like_page {
         let key = if site_path.is_empty() || site_path.ends_with('/') {
@@ -310,7 +347,10 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
         ));
     }
     if links.files.contains(&site_path) {
-        return Ok(Some(format!("{}{}{}", links.base_path, site_path, fragment)));
+        return Ok(Some(format!(
+            "{}{}{}",
+            links.base_path, site_path, fragment
+        )));
     }
     if site_path.ends_with(".md") {
         return Err((
@@ -320,13 +360,16 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
     }
     Err((
         format!("link to `{url}`, but the site has no file `/{site_path}`"),
-        "put the file in `static/` or next to the page in `content/`, or correct the link".to_string(),
+        "put the file in `static/` or next to the page in `content/`, or correct the link"
+            .to_string(),
     ))
 }
 
 fn has_scheme(s: &str) -> bool {
     match s.find(':') {
-        Some(i) => s[..i].chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
+        Some(i) => s[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
         None => false,
     }
 }
@@ -335,7 +378,8 @@ fn has_scheme(s: &str) -> bool {
 /// resolving `.` and `..`. None when it climbs above the root.
 fn join(page_path: &str, target: &str) -> Option<String> {
     let mut parts: Vec<&str> = page_path.split('/').filter(|p| !p.is_empty()).collect();
-    let trailing = target.ends_with('/') || target.ends_with("/.") || target.ends_with("..") || target == ".";
+    let trailing =
+        target.ends_with('/') || target.ends_with("/.") || target.ends_with("..") || target == ".";
     for seg in target.split('/') {
         match seg {
             "" | "." => {}
@@ -356,13 +400,22 @@ fn join(page_path: &str, target: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn fixture() -> (HashMap<String, usize>, HashMap<String, usize>, HashSet<String>, Vec<String>) {
+    fn fixture() -> (
+        HashMap<String, usize>,
+        HashMap<String, usize>,
+        HashSet<String>,
+        Vec<String>,
+    ) {
         let paths = vec!["".to_string(), "a/".to_string(), "a/b/".to_string()];
         let by_rel = [("_index.md", 0), ("a/_index.md", 1), ("a/b.md", 2)]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        let pages = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+        let pages = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
         let files = ["a/chart.png".to_string()].into_iter().collect();
         (by_rel, pages, files, paths)
     }
@@ -405,11 +458,15 @@ mod tests {
 
     #[test]
     fn resolves_and_checks_links() {
-        let r = run("[x](@/a/_index.md#top) [y](../) [z](chart.png) [w](https://example.org)\n");
+        let r = run("[x](@/a/_index.md#top) [y](../) [z](../chart.png) [w](https://example.org)\n");
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         assert!(r.html.contains("href=\"/sub/a/#top\""), "{}", r.html);
         assert!(r.html.contains("href=\"/sub/a/\""), "{}", r.html);
-        assert!(r.html.contains("href=\"https://example.org\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"https://example.org\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -431,10 +488,16 @@ mod tests {
 
     #[test]
     fn tables_get_captions_scopes_and_a_region() {
-        let r = run("*Table: Referrals by year*\n\n| Year | Count |\n| --- | ---: |\n| 2017 | 4 |\n");
+        let r =
+            run("*Table: Referrals by year*\n\n| Year | Count |\n| --- | ---: |\n| 2017 | 4 |\n");
         assert!(r.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"table-caption-1\"><table>\n<caption id=\"table-caption-1\">Referrals by year</caption>"), "{}", r.html);
         assert!(r.html.contains("<th scope=\"col\">Year</th>"), "{}", r.html);
-        assert!(r.html.contains("<th scope=\"col\" class=\"align-right\">Count</th>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<th scope=\"col\" class=\"align-right\">Count</th>"),
+            "{}",
+            r.html
+        );
         assert!(!r.html.contains("align="), "{}", r.html);
         assert!(!r.html.contains("<p><em>Table"), "{}", r.html);
     }

@@ -167,7 +167,10 @@ impl Report {
                     Diagnostic::error(
                         "duplicate-path",
                         &b.file,
-                        format!("this page would be written to `/{}`, which `{}` also uses", paths[i], a.file),
+                        format!(
+                            "this page would be written to `/{}`, which `{}` also uses",
+                            paths[i], a.file
+                        ),
                     ),
                     "slug",
                 );
@@ -178,15 +181,24 @@ impl Report {
         }
 
         glossary.sort_by(|a, b| a.0.cmp(&b.0));
-        if problems.iter().any(|d| d.severity == crate::error::Severity::Error) {
+        if problems
+            .iter()
+            .any(|d| d.severity == crate::error::Severity::Error)
+        {
             return Err(Error::content(problems));
         }
 
         let mut slots: Vec<Option<Source>> = sources.into_iter().map(Some).collect();
         let mut entries = Vec::with_capacity(order.len());
         for &i in &order {
-            let Some(source) = slots[i].take() else { continue };
-            let kind = source.front.kind.unwrap_or(if source.is_section() { Kind::Chapter } else { Kind::Page });
+            let Some(source) = slots[i].take() else {
+                continue;
+            };
+            let kind = source.front.kind.unwrap_or(if source.is_section() {
+                Kind::Chapter
+            } else {
+                Kind::Page
+            });
             entries.push(Entry {
                 source,
                 kind,
@@ -197,8 +209,16 @@ impl Report {
                 depth: depth[i],
             });
         }
-        let by_rel = entries.iter().enumerate().map(|(i, e)| (e.source.rel.clone(), i)).collect();
-        let by_path = entries.iter().enumerate().map(|(i, e)| (e.path.clone(), i)).collect();
+        let by_rel = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.source.rel.clone(), i))
+            .collect();
+        let by_path = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.clone(), i))
+            .collect();
         Ok(Report {
             entries,
             glossary,
@@ -222,7 +242,11 @@ impl Report {
 }
 
 fn sort_key(s: &Source) -> (bool, i64, &str) {
-    (s.front.weight.is_none(), s.front.weight.unwrap_or(0), s.rel.as_str())
+    (
+        s.front.weight.is_none(),
+        s.front.weight.unwrap_or(0),
+        s.rel.as_str(),
+    )
 }
 
 /// The folder part of a `/`-separated path (`a/b/c.md` → `a/b`, `c.md` → ``).
@@ -257,16 +281,28 @@ pub fn slugify(s: &str) -> String {
         }
     }
     let trimmed = out.trim_matches(|c| c == '-' || c == '.');
-    if trimmed.is_empty() { "page".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "page".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnostic>) {
     for (i, s) in sources.iter().enumerate() {
-        let kind = s.front.kind.unwrap_or(if s.is_section() { Kind::Chapter } else { Kind::Page });
+        let kind = s.front.kind.unwrap_or(if s.is_section() {
+            Kind::Chapter
+        } else {
+            Kind::Page
+        });
         if kind == Kind::Report && i != root_idx {
             problems.push(
                 s.at_key(
-                    Diagnostic::error("wrong-kind", &s.file, "`kind: report` is only allowed in content/_index.md"),
+                    Diagnostic::error(
+                        "wrong-kind",
+                        &s.file,
+                        "`kind: report` is only allowed in content/_index.md",
+                    ),
                     "kind",
                 )
                 .help("use `kind: chapter` for a folder's _index.md or `kind: page` for a page"),
@@ -275,7 +311,11 @@ fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnosti
         if kind == Kind::Chapter && !s.is_section() {
             problems.push(
                 s.at_key(
-                    Diagnostic::error("wrong-kind", &s.file, "`kind: chapter` is for a folder's `_index.md`, not a page"),
+                    Diagnostic::error(
+                        "wrong-kind",
+                        &s.file,
+                        "`kind: chapter` is for a folder's `_index.md`, not a page",
+                    ),
                     "kind",
                 )
                 .help("remove `kind: chapter`, or move the file to FOLDER/_index.md"),
@@ -284,7 +324,11 @@ fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnosti
         if kind == Kind::Page && s.is_section() {
             problems.push(
                 s.at_key(
-                    Diagnostic::error("wrong-kind", &s.file, "`kind: page` is for a page, but `_index.md` is a chapter"),
+                    Diagnostic::error(
+                        "wrong-kind",
+                        &s.file,
+                        "`kind: page` is for a page, but `_index.md` is a chapter",
+                    ),
                     "kind",
                 )
                 .help("remove `kind: page` (chapters default to `kind: chapter`)"),
@@ -301,18 +345,28 @@ fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnosti
                         Diagnostic::error(
                             "key-not-for-kind",
                             &s.file,
-                            format!("`{key}` belongs to `kind: {}`, but this file is `kind: {}`", owner.as_str(), kind.as_str()),
+                            format!(
+                                "`{key}` belongs to `kind: {}`, but this file is `kind: {}`",
+                                owner.as_str(),
+                                kind.as_str()
+                            ),
                         )
                         .at_in(&s.text, line, col)
-                        .help(format!("set `kind: {}`, or move `{key}` under `extra:`", owner.as_str())),
+                        .help(format!(
+                            "set `kind: {}`, or move `{key}` under `extra:`",
+                            owner.as_str()
+                        )),
                     );
                 }
             }
         }
         if kind == Kind::CaseReview && s.front.status.is_none() {
             problems.push(
-                s.at_key(Diagnostic::error("missing-key", &s.file, "a case review needs `status`"), "kind")
-                    .help("add `status: published` or `status: in-progress`"),
+                s.at_key(
+                    Diagnostic::error("missing-key", &s.file, "a case review needs `status`"),
+                    "kind",
+                )
+                .help("add `status: published` or `status: in-progress`"),
             );
         }
     }
@@ -323,10 +377,17 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     if f.kind != Some(Kind::Report) {
         return;
     }
-    if f.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
+    if f.organisation
+        .as_deref()
+        .is_none_or(|o| o.trim().is_empty())
+    {
         problems.push(
             s.at_key(
-                Diagnostic::error("missing-key", &s.file, "a report needs `organisation`: who publishes it"),
+                Diagnostic::error(
+                    "missing-key",
+                    &s.file,
+                    "a report needs `organisation`: who publishes it",
+                ),
                 "kind",
             )
             .help("add a line such as `organisation: Somerset Safeguarding Children Board`"),
@@ -340,7 +401,11 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
                 Diagnostic::error(
                     "invalid-date",
                     &s.file,
-                    format!("the period ends ({}) before it starts ({})", p.end.iso(), p.start.iso()),
+                    format!(
+                        "the period ends ({}) before it starts ({})",
+                        p.end.iso(),
+                        p.start.iso()
+                    ),
                 ),
                 "period",
             )
@@ -351,11 +416,16 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     let mut ids = HashSet::new();
     for item in f.strategy.iter().flatten() {
         if !ids.insert(item.id.0.as_str()) {
-            let (line, col) = frontmatter::value_position(&split, "strategy", &item.id.0).unwrap_or((1, 1));
+            let (line, col) =
+                frontmatter::value_position(&split, "strategy", &item.id.0).unwrap_or((1, 1));
             problems.push(
-                Diagnostic::error("duplicate-id", &s.file, format!("strategy id `{}` is declared twice", item.id.0))
-                    .at_in(&s.text, line, col)
-                    .help("give each strategy item its own id"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    &s.file,
+                    format!("strategy id `{}` is declared twice", item.id.0),
+                )
+                .at_in(&s.text, line, col)
+                .help("give each strategy item its own id"),
             );
         }
     }
@@ -365,11 +435,13 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     for rec in f.recommendations.iter().flatten() {
         for r in &rec.refs {
             if !ids.contains(r.0.as_str()) {
-                let (line, col) = frontmatter::value_position(&split, "recommendations", &r.0).unwrap_or((1, 1));
+                let (line, col) =
+                    frontmatter::value_position(&split, "recommendations", &r.0).unwrap_or((1, 1));
                 let help = match crate::suggest::did_you_mean(&r.0, &sorted_known) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if sorted_known.is_empty() => {
-                        "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)".to_string()
+                        "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)"
+                            .to_string()
                     }
                     None => format!(
                         "declare it under `strategy:`, or use one of: {}",
@@ -380,7 +452,10 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
                     Diagnostic::error(
                         "unknown-ref",
                         &s.file,
-                        format!("recommendation refers to `{}`, which is not a `strategy` id", r.0),
+                        format!(
+                            "recommendation refers to `{}`, which is not a `strategy` id",
+                            r.0
+                        ),
                     )
                     .at_in(&s.text, line, col)
                     .help(help),
@@ -392,7 +467,11 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
         if imp.area == frontmatter::Area::Other && imp.label.is_none() {
             problems.push(
                 s.at_key(
-                    Diagnostic::error("missing-key", &s.file, "an implication with `area: other` needs a `label`"),
+                    Diagnostic::error(
+                        "missing-key",
+                        &s.file,
+                        "an implication with `area: other` needs a `label`",
+                    ),
                     "implications",
                 )
                 .help("add `label: ...` saying what kind of implication it is"),

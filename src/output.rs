@@ -29,7 +29,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
         let p = if p.is_absolute() {
             p.to_path_buf()
         } else {
-            std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
         };
         normalize(&p)
     };
@@ -52,7 +54,13 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
             }
         }
     }
-    if out.exists() && out.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false) && !out.join(MARKER).exists() {
+    if out.exists()
+        && out
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+        && !out.join(MARKER).exists()
+    {
         let looks_built = out.join("index.html").exists() || out.join("sitemap.xml").exists();
         if !looks_built {
             return Err(Error::Usage(format!(
@@ -85,7 +93,10 @@ pub fn write_site(files: &[OutputFile], out: &Path) -> Result<()> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(|e| Error::io("cannot create", &parent, e))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|e| Error::io("cannot remove", &staging, e))?;
@@ -113,25 +124,31 @@ fn write_tree(files: &[OutputFile], dir: &Path) -> Result<()> {
         std::fs::write(&path, &f.bytes).map_err(|e| Error::io("cannot write", &path, e))
     })?;
     let marker = dir.join(MARKER);
-    std::fs::write(&marker, b"This folder is written by reportsite; it is replaced on every build.\n")
-        .map_err(|e| Error::io("cannot write", &marker, e))
+    std::fs::write(
+        &marker,
+        b"This folder is written by reportsite; it is replaced on every build.\n",
+    )
+    .map_err(|e| Error::io("cannot write", &marker, e))
 }
 
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
     if !out.exists() {
-        return std::fs::rename(staging, out).map_err(|e| Error::io("cannot move the new build into", out, e));
+        return std::fs::rename(staging, out)
+            .map_err(|e| Error::io("cannot move the new build into", out, e));
     }
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if old.exists() {
         std::fs::remove_dir_all(&old).map_err(|e| Error::io("cannot remove", &old, e))?;
     }
-    std::fs::rename(out, &old).map_err(|e| Error::io("cannot move the previous build aside from", out, e))?;
+    std::fs::rename(out, &old)
+        .map_err(|e| Error::io("cannot move the previous build aside from", out, e))?;
     if let Err(e) = std::fs::rename(staging, out) {
         // Put the previous build back.
         let _ = std::fs::rename(&old, out);
         return Err(Error::io("cannot move the new build into", out, e));
     }
-    std::fs::remove_dir_all(&old).map_err(|e| Error::io("cannot remove the previous build", &old, e))
+    std::fs::remove_dir_all(&old)
+        .map_err(|e| Error::io("cannot remove the previous build", &old, e))
 }
 
 /// `sitemap.xml` for the given absolute URLs (sorted, deduplicated).
@@ -139,7 +156,9 @@ pub fn sitemap(urls: &[String]) -> String {
     let mut urls = urls.to_vec();
     urls.sort();
     urls.dedup();
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for u in urls {
         s.push_str("  <url><loc>");
         s.push_str(&escape(&u));
@@ -200,7 +219,10 @@ mod tests {
         };
         write_site(&[f("index.html", "one"), f("a/index.html", "a")], &out).unwrap();
         write_site(&[f("index.html", "two")], &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("a").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders must be gone");

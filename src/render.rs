@@ -48,21 +48,35 @@ pub struct Renderer {
 
 impl Renderer {
     /// Parses every template. All syntax errors are reported together.
-    pub fn new(theme: &Theme, site_templates: &[ThemeFile], base_path: &str) -> Result<Renderer, Vec<Diagnostic>> {
+    pub fn new(
+        theme: &Theme,
+        site_templates: &[ThemeFile],
+        base_path: &str,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let base = base_path.to_string();
-        tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path: String = kwargs.must_get::<&str>("path")?.to_string();
-            Ok(format!("{}{}", base, path.trim_start_matches('/')))
-        });
+        tera.register_function(
+            "url",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path: String = kwargs.must_get::<&str>("path")?.to_string();
+                Ok(format!("{}{}", base, path.trim_start_matches('/')))
+            },
+        );
         if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX]) {
-            return Err(vec![Diagnostic::error("template", "templates", e.to_string())]);
+            return Err(vec![Diagnostic::error(
+                "template",
+                "templates",
+                e.to_string(),
+            )]);
         }
         let mut origins = HashMap::new();
         let mut all = Vec::new();
         let mut problems = Vec::new();
-        for (prefix, files) in [(THEME_PREFIX, &theme.templates), ("", &site_templates.to_vec())] {
+        for (prefix, files) in [
+            (THEME_PREFIX, &theme.templates),
+            ("", &site_templates.to_vec()),
+        ] {
             for f in files.iter() {
                 let name = format!("{prefix}{}", f.name);
                 match std::str::from_utf8(&f.bytes) {
@@ -71,8 +85,12 @@ impl Renderer {
                         all.push((name, text.to_string()));
                     }
                     Err(_) => problems.push(
-                        Diagnostic::error("template", &f.display, "the template is not valid UTF-8 text")
-                            .help("save it as UTF-8"),
+                        Diagnostic::error(
+                            "template",
+                            &f.display,
+                            "the template is not valid UTF-8 text",
+                        )
+                        .help("save it as UTF-8"),
                     ),
                 }
             }
@@ -94,7 +112,11 @@ impl Renderer {
                 Diagnostic::error(
                     "template",
                     format!("themes/{}/templates", theme.name),
-                    format!("the theme `{}` lacks templates: {}", theme.name, missing.join(", ")),
+                    format!(
+                        "the theme `{}` lacks templates: {}",
+                        theme.name,
+                        missing.join(", ")
+                    ),
                 )
                 .help("add them to the theme, or to the site's templates/ folder"),
             ]);
@@ -130,7 +152,12 @@ impl Renderer {
 
     /// Renders `template` with `context`. `for_file` is the content file being
     /// rendered, named in error messages.
-    pub fn render(&self, template: &str, context: &Context, for_file: &str) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        for_file: &str,
+    ) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
             .map_err(|e| tera_diagnostic(&e, &self.origins, Some(for_file), &[]))
@@ -143,14 +170,24 @@ fn tera_diagnostic(
     for_file: Option<&str>,
     sources: &[(String, String)],
 ) -> Diagnostic {
-    let display = |name: &str| origins.get(name).cloned().unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "));
+    let display = |name: &str| {
+        origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "))
+    };
     let mut d = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let file = display(r.filename());
             let span = r.span();
-            let mut d = Diagnostic::error("template", file, r.message().to_string()).at(span.start_line, span.start_col + 1);
-            let text = sources.iter().find(|(n, _)| n == r.filename()).map(|(_, t)| t.as_str());
-            if let Some(line) = text.and_then(|t| t.lines().nth(span.start_line.saturating_sub(1))) {
+            let mut d = Diagnostic::error("template", file, r.message().to_string())
+                .at(span.start_line, span.start_col + 1);
+            let text = sources
+                .iter()
+                .find(|(n, _)| n == r.filename())
+                .map(|(_, t)| t.as_str());
+            if let Some(line) = text.and_then(|t| t.lines().nth(span.start_line.saturating_sub(1)))
+            {
                 d.source_line = Some(line.to_string());
             }
             d
@@ -236,7 +273,10 @@ impl Links<'_> {
             children: if depth == 0 {
                 Vec::new()
             } else {
-                e.children.iter().map(|&c| self.link(c, depth - 1)).collect()
+                e.children
+                    .iter()
+                    .map(|&c| self.link(c, depth - 1))
+                    .collect()
             },
         }
     }
@@ -350,10 +390,19 @@ impl<'a> PageView<'a> {
             updated: date(&f.updated),
             extra: crate::frontmatter::extra_to_json(&f.extra),
             draft: f.draft.unwrap_or(false),
-            slug: e.path.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+            slug: e
+                .path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(""),
             word_count: words,
             reading_time: words.div_ceil(200).max(1),
-            ancestors: report.ancestors(i).into_iter().map(|a| links.link(a, 0)).collect(),
+            ancestors: report
+                .ancestors(i)
+                .into_iter()
+                .map(|a| links.link(a, 0))
+                .collect(),
             previous: i.checked_sub(1).map(|p| links.link(p, 0)),
             next: (i + 1 < report.entries.len()).then(|| links.link(i + 1, 0)),
             pages: e.children.iter().map(|&c| links.link(c, 0)).collect(),
@@ -404,23 +453,25 @@ pub fn reframe(html: &str, shift: u8, prefix: &str) -> String {
     let pre = |v: &str| format!("{prefix}--{v}");
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("h2, h3, h4, h5, h6", |el| {
-                let level: u8 = el.tag_name()[1..].parse().unwrap_or(2);
-                el.set_tag_name(&format!("h{}", (level + shift).min(6)))?;
-                Ok(())
-            }))
+            let level: u8 = el.tag_name()[1..].parse().unwrap_or(2);
+            el.set_tag_name(&format!("h{}", (level + shift).min(6)))?;
+            Ok(())
+        }))
         .append_element_content_handler(element!("[id]", |el| {
-                if let Some(id) = el.get_attribute("id") {
-                    el.set_attribute("id", &pre(&id))?;
-                }
-                Ok(())
-            }))
+            if let Some(id) = el.get_attribute("id") {
+                el.set_attribute("id", &pre(&id))?;
+            }
+            Ok(())
+        }))
         .append_element_content_handler(element!("a[href^='#']", |el| {
-                if let Some(h) = el.get_attribute("href") {
-                    el.set_attribute("href", &format!("#{}", pre(&h[1..])))?;
-                }
-                Ok(())
-            }))
-        .append_element_content_handler(element!("[aria-labelledby], [aria-describedby], [for]", |el| {
+            if let Some(h) = el.get_attribute("href") {
+                el.set_attribute("href", &format!("#{}", pre(&h[1..])))?;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!(
+            "[aria-labelledby], [aria-describedby], [for]",
+            |el| {
                 for attr in ["aria-labelledby", "aria-describedby", "for"] {
                     if let Some(v) = el.get_attribute(attr) {
                         let joined: Vec<String> = v.split_whitespace().map(pre).collect();
@@ -428,7 +479,8 @@ pub fn reframe(html: &str, shift: u8, prefix: &str) -> String {
                     }
                 }
                 Ok(())
-            }));
+            }
+        ));
     // The input is HTML this program produced; on the impossible failure keep it.
     rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
@@ -661,7 +713,11 @@ impl<'a> ReportView<'a> {
         ReportView {
             title: root.title(),
             short_title: f.short_title.as_deref().unwrap_or(root.title()),
-            kind: if f.kind == Some(Kind::Report) { "report" } else { "chapter" },
+            kind: if f.kind == Some(Kind::Report) {
+                "report"
+            } else {
+                "chapter"
+            },
             organisation: f.organisation.as_deref(),
             presented_to: f.presented_to.as_deref(),
             url: links.base_path.to_string(),
@@ -742,7 +798,11 @@ mod tests {
 
     #[test]
     fn reframe_shifts_and_prefixes() {
-        let out = reframe("<h2 id=\"a\">A</h2><h6>x</h6><a href=\"#a\">A</a><div aria-labelledby=\"a b\"></div>", 2, "s-x");
+        let out = reframe(
+            "<h2 id=\"a\">A</h2><h6>x</h6><a href=\"#a\">A</a><div aria-labelledby=\"a b\"></div>",
+            2,
+            "s-x",
+        );
         assert_eq!(
             out,
             "<h4 id=\"s-x--a\">A</h4><h6>x</h6><a href=\"#s-x--a\">A</a><div aria-labelledby=\"s-x--a s-x--b\"></div>"

@@ -26,7 +26,8 @@ use crate::model::Report;
 use crate::output::{self, OutputFile};
 use crate::plugins::{PageContext, Pipeline, minify::Minify};
 use crate::render::{
-    self, CaseReviewView, EntryHtml, FullEntryView, Links, PageView, PriorityView, Renderer, ReportHtml, ReportView,
+    self, CaseReviewView, EntryHtml, FullEntryView, Links, PageView, PriorityView, Renderer,
+    ReportHtml, ReportView,
 };
 use crate::theme::{self, Theme, ThemeFile};
 
@@ -117,14 +118,18 @@ impl Site {
             Err(e) => return Err(e),
         };
         match (theme, report) {
-            (Some(theme), Some(report)) if !problems.iter().any(|d| d.severity == Severity::Error) => Ok(Site {
-                root: root.to_path_buf(),
-                site_templates: theme::read_tree(&root.join("templates"), "templates")?,
-                site_static: theme::read_tree(&root.join("static"), "static")?,
-                config,
-                report,
-                theme,
-            }),
+            (Some(theme), Some(report))
+                if !problems.iter().any(|d| d.severity == Severity::Error) =>
+            {
+                Ok(Site {
+                    root: root.to_path_buf(),
+                    site_templates: theme::read_tree(&root.join("templates"), "templates")?,
+                    site_static: theme::read_tree(&root.join("static"), "static")?,
+                    config,
+                    report,
+                    theme,
+                })
+            }
             _ => Err(Error::content(problems)),
         }
     }
@@ -146,7 +151,12 @@ impl Site {
         // Files other than pages, for link checking and copying.
         let statics = self.static_files();
         let mut files: HashSet<String> = statics.keys().cloned().collect();
-        for special in ["glossary/index.html", "full-report/index.html", "accessibility/index.html", "404.html"] {
+        for special in [
+            "glossary/index.html",
+            "full-report/index.html",
+            "accessibility/index.html",
+            "404.html",
+        ] {
             files.insert(special.to_string());
         }
         let entry_paths: Vec<String> = report.entries.iter().map(|e| e.path.clone()).collect();
@@ -194,7 +204,8 @@ impl Site {
         }
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let rendered: Vec<std::result::Result<(OutputFile, Vec<Diagnostic>), Diagnostic>> = (0..total)
+        let rendered: Vec<std::result::Result<(OutputFile, Vec<Diagnostic>), Diagnostic>> = (0
+            ..total)
             .into_par_iter()
             .map(|i| {
                 let e = &report.entries[i];
@@ -209,7 +220,11 @@ impl Site {
                     return Err(e
                         .source
                         .at_key(
-                            Diagnostic::error("unknown-template", &e.source.file, format!("there is no template `{template}`")),
+                            Diagnostic::error(
+                                "unknown-template",
+                                &e.source.file,
+                                format!("there is no template `{template}`"),
+                            ),
                             "template",
                         )
                         .help(help));
@@ -260,7 +275,11 @@ impl Site {
         // Site-level pages.
         let t = Instant::now();
         let root_file = report.root().source.file.clone();
-        let special = |template: &str, title: &'static str, path: &str, extra: &dyn Fn(&mut Context)| -> Result<OutputFile> {
+        let special = |template: &str,
+                       title: &'static str,
+                       path: &str,
+                       extra: &dyn Fn(&mut Context)|
+         -> Result<OutputFile> {
             let view = PageView::special(&links, title, path);
             let mut ctx = Context::new();
             ctx.insert("page", &view);
@@ -309,11 +328,19 @@ impl Site {
                     }
                 })
                 .collect();
-            specials.push(special("full-report.html", "Full report", "full-report/", &|c| {
-                c.insert("entries", &entries)
-            })?);
+            specials.push(special(
+                "full-report.html",
+                "Full report",
+                "full-report/",
+                &|c| c.insert("entries", &entries),
+            )?);
         }
-        specials.push(special("accessibility.html", "Accessibility statement", "accessibility/", &|_| {})?);
+        specials.push(special(
+            "accessibility.html",
+            "Accessibility statement",
+            "accessibility/",
+            &|_| {},
+        )?);
         specials.push(special("404.html", "Page not found", "404.html", &|_| {})?);
         let pages = out.len() + specials.len();
         for f in specials {
@@ -324,7 +351,9 @@ impl Site {
         for e in &report.entries {
             for alias in e.source.front.aliases.iter().flatten() {
                 let a = alias.trim().trim_start_matches('/');
-                let a = a.strip_prefix(base_path.trim_start_matches('/')).unwrap_or(a);
+                let a = a
+                    .strip_prefix(base_path.trim_start_matches('/'))
+                    .unwrap_or(a);
                 let path = if a.ends_with(".html") {
                     a.to_string()
                 } else {
@@ -332,7 +361,8 @@ impl Site {
                 };
                 if a.is_empty() || a.split('/').any(|s| s == "..") || out.contains_key(&path) {
                     let (line, col) =
-                        frontmatter::value_position(&e.source.split(), "aliases", alias.trim()).unwrap_or((1, 1));
+                        frontmatter::value_position(&e.source.split(), "aliases", alias.trim())
+                            .unwrap_or((1, 1));
                     problems.push(
                         Diagnostic::error(
                             "bad-alias",
@@ -345,7 +375,10 @@ impl Site {
                     continue;
                 }
                 let target = format!("{base_path}{}", e.path);
-                out.insert(path, output::redirect_page(&target, &config.default_language).into_bytes());
+                out.insert(
+                    path,
+                    output::redirect_page(&target, &config.default_language).into_bytes(),
+                );
             }
         }
         if !problems.is_empty() {
@@ -353,7 +386,11 @@ impl Site {
         }
 
         // Sitemap and robots.txt.
-        let mut urls: Vec<String> = report.entries.iter().map(|e| format!("{origin}{base_path}{}", e.path)).collect();
+        let mut urls: Vec<String> = report
+            .entries
+            .iter()
+            .map(|e| format!("{origin}{base_path}{}", e.path))
+            .collect();
         for p in ["glossary/", "full-report/", "accessibility/"] {
             if out.contains_key(&format!("{p}index.html")) {
                 urls.push(format!("{origin}{base_path}{p}"));
@@ -364,7 +401,8 @@ impl Site {
         if !origin.is_empty() {
             robots.push_str(&format!("Sitemap: {origin}{base_path}sitemap.xml\n"));
         }
-        out.entry("robots.txt".into()).or_insert(robots.into_bytes());
+        out.entry("robots.txt".into())
+            .or_insert(robots.into_bytes());
 
         // Static files and content assets never replace pages.
         for (path, source) in statics {
@@ -378,7 +416,9 @@ impl Site {
             }
             let bytes = match source {
                 StaticSource::Memory(f) => f.bytes.clone(),
-                StaticSource::Disk { path: p, .. } => std::fs::read(p).map_err(|e| Error::io("cannot read", p, e))?,
+                StaticSource::Disk { path: p, .. } => {
+                    std::fs::read(p).map_err(|e| Error::io("cannot read", p, e))?
+                }
             };
             out.insert(path, bytes);
         }
@@ -387,7 +427,10 @@ impl Site {
         let _ = start;
         sort_diagnostics(&mut warnings);
         Ok(Built {
-            files: out.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect(),
+            files: out
+                .into_iter()
+                .map(|(path, bytes)| OutputFile { path, bytes })
+                .collect(),
             warnings,
             pages,
             timings,
@@ -438,7 +481,9 @@ fn items(
     raw: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let line = frontmatter::key_position(&source.split(), key).map(|p| p.0).unwrap_or(1);
+    let line = frontmatter::key_position(&source.split(), key)
+        .map(|p| p.0)
+        .unwrap_or(1);
     list.iter()
         .flatten()
         .map(|md| {
@@ -473,7 +518,9 @@ fn entry_html(
     let body = markdown::render(source.body(), &place, links, raw);
     let mut problems = body.problems;
     let f = &source.front;
-    let mut it = |list: &Option<Vec<String>>, key: &str| items(list, key, source, page_path, links, raw, &mut problems);
+    let mut it = |list: &Option<Vec<String>>, key: &str| {
+        items(list, key, source, page_path, links, raw, &mut problems)
+    };
     let priority = (kind == Kind::Priority).then(|| PriorityView {
         what_was_done: it(&f.what_was_done, "what_was_done"),
         impact: it(&f.impact, "impact"),
@@ -504,15 +551,35 @@ fn entry_html(
     )
 }
 
-fn report_html(source: &Source, links: &markdown::Links<'_>, raw: bool) -> (ReportHtml, Vec<Diagnostic>) {
+fn report_html(
+    source: &Source,
+    links: &markdown::Links<'_>,
+    raw: bool,
+) -> (ReportHtml, Vec<Diagnostic>) {
     let f = &source.front;
     let mut problems = Vec::new();
-    let recs: Option<Vec<String>> = f.recommendations.as_ref().map(|r| r.iter().map(|r| r.text.clone()).collect());
-    let imps: Option<Vec<String>> = f.implications.as_ref().map(|r| r.iter().map(|r| r.text.clone()).collect());
+    let recs: Option<Vec<String>> = f
+        .recommendations
+        .as_ref()
+        .map(|r| r.iter().map(|r| r.text.clone()).collect());
+    let imps: Option<Vec<String>> = f
+        .implications
+        .as_ref()
+        .map(|r| r.iter().map(|r| r.text.clone()).collect());
     let reasons: Option<Vec<String>> = f.reasons.as_ref().map(|r| vec![r.clone()]);
     let html = ReportHtml {
-        recommendations: items(&recs, "recommendations", source, "", links, raw, &mut problems),
-        reasons: items(&reasons, "reasons", source, "", links, raw, &mut problems).into_iter().next(),
+        recommendations: items(
+            &recs,
+            "recommendations",
+            source,
+            "",
+            links,
+            raw,
+            &mut problems,
+        ),
+        reasons: items(&reasons, "reasons", source, "", links, raw, &mut problems)
+            .into_iter()
+            .next(),
         implications: items(&imps, "implications", source, "", links, raw, &mut problems),
     };
     (html, problems)
@@ -525,8 +592,14 @@ pub fn default_output(root: &Path) -> PathBuf {
 
 /// Which pages changed between two builds (for tests and `watch`).
 pub fn changed_paths(a: &[OutputFile], b: &[OutputFile]) -> Vec<String> {
-    let ma: HashMap<&str, &[u8]> = a.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
-    let mb: HashMap<&str, &[u8]> = b.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let ma: HashMap<&str, &[u8]> = a
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    let mb: HashMap<&str, &[u8]> = b
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
     let mut keys: Vec<&str> = ma.keys().chain(mb.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();

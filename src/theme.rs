@@ -86,7 +86,10 @@ fn embedded(dir: &Dir<'static>, sub: &str, theme: &str) -> Vec<ThemeFile> {
 fn collect_embedded(d: &Dir<'static>, sub: &str, theme: &str, out: &mut Vec<ThemeFile>) {
     for f in d.files() {
         let path = f.path().to_string_lossy().replace('\\', "/");
-        let name = path.strip_prefix(&format!("{sub}/")).unwrap_or(&path).to_string();
+        let name = path
+            .strip_prefix(&format!("{sub}/"))
+            .unwrap_or(&path)
+            .to_string();
         if is_ignored_name(name.rsplit('/').next().unwrap_or(&name)) {
             continue;
         }
@@ -122,7 +125,8 @@ pub fn read_tree(dir: &Path, display: &str) -> Result<Vec<ThemeFile>> {
             continue;
         }
         let name = rel_to(dir, entry.path());
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
         out.push(ThemeFile {
             display: format!("{display}/{name}"),
             name,
@@ -141,7 +145,8 @@ pub fn write_built_in(name: &str, dest: &Path) -> Result<()> {
         for f in embedded(&BUILT_IN_CIVIC, sub, name) {
             let path = dest.join(sub).join(&f.name);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io("cannot create", parent, e))?;
             }
             std::fs::write(&path, &f.bytes).map_err(|e| Error::io("cannot write", &path, e))?;
         }

@@ -54,9 +54,17 @@ mod tests {
             "<!doctype html>\n<html lang=\"en\">\n<head><title>A</title></head>\n<body>\n  <p>a &lt;b&gt;   c</p>\n</body>\n</html>\n".into(),
             &page,
         );
-        assert!(out.html.contains("<html lang=en>") || out.html.contains("<html lang=\"en\">"), "{}", out.html);
+        assert!(
+            out.html.contains("<html lang=en>") || out.html.contains("<html lang=\"en\">"),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("</p>"), "{}", out.html);
-        assert!(out.html.contains("&lt;b>") || out.html.contains("&lt;b&gt;"), "{}", out.html);
+        assert!(
+            out.html.contains("&lt;b>") || out.html.contains("&lt;b&gt;"),
+            "{}",
+            out.html
+        );
         assert!(out.html.len() < 110);
     }
 }

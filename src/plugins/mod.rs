@@ -58,7 +58,12 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Runs every stage over one page.
-    pub fn run(&self, mut html: String, page: &PageContext<'_>, findings: &mut Vec<Diagnostic>) -> String {
+    pub fn run(
+        &self,
+        mut html: String,
+        page: &PageContext<'_>,
+        findings: &mut Vec<Diagnostic>,
+    ) -> String {
         for stage in &self.stages {
             let out = stage.run(html, page);
             findings.extend(out.findings);

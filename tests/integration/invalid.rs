@@ -1,0 +1,42 @@
+//! Every broken site under `tests/fixtures/invalid/<case>/` must fail with exactly
+//! the messages in its `expected.txt` (the diagnostics as the CLI prints them).
+//! Run with `UPDATE_EXPECT=1` to rewrite the files after a deliberate change, then
+//! review the diff.
+
+use crate::common::{build_errors, fixture};
+
+#[test]
+fn every_invalid_fixture_gives_its_exact_messages() {
+    let dir = fixture("invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/invalid")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "expected at least 20 invalid fixtures, found {}", cases.len());
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let diagnostics = build_errors(case);
+        let actual: String = diagnostics.iter().map(|d| d.render() + "\n").collect();
+        let expected_path = case.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).expect("write expected.txt");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|_| panic!("{} has no expected.txt (run with UPDATE_EXPECT=1)", case.display()));
+        if expected != actual {
+            failures.push(format!(
+                "== {}\n-- expected:\n{expected}\n-- actual:\n{actual}",
+                case.file_name().unwrap_or_default().to_string_lossy()
+            ));
+        }
+        for d in &diagnostics {
+            assert!(!d.file.starts_with('/'), "{}: path must be relative to the site: {}", case.display(), d.file);
+            assert!(d.help.is_some(), "{}: every error says how to fix it: {}", case.display(), d.message);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

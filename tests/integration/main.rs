@@ -1,0 +1,8 @@
+//! Integration tests: one binary, a module per feature. Fixture sites live in
+//! `tests/fixtures/`; see `tests/README.md`.
+
+mod common;
+mod invalid;
+mod output;
+mod sample;
+mod second_report;

@@ -1,0 +1,126 @@
+//! Output guarantees: the same input gives the same bytes; a failed build leaves
+//! the output folder exactly as it was; `--base-url` moves the site to a sub-path.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{build, copy_tree, repo};
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn reportsite() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_reportsite"))
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let a = build(&repo()).expect("build 1");
+    let b = build(&repo()).expect("build 2");
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.path, y.path);
+        assert!(x.bytes == y.bytes, "{} differs between two builds", x.path);
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_output_untouched() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("content"), &site.join("content"));
+    std::fs::copy(repo().join("config.toml"), site.join("config.toml")).expect("config");
+    let out = tmp.path().join("out");
+    let status = reportsite()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--output")
+        .arg(&out)
+        .status()
+        .expect("run");
+    assert!(status.success());
+    let before = snapshot(&out);
+    assert!(before.len() > 10);
+
+    // Break a page and build again.
+    let page = site.join("content/background/other-themes.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, text.replacen("title:", "titel:", 1)).expect("write");
+    let output = reportsite()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "content errors exit with 1");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("content/background/other-themes.md:2:1"),
+        "the message names the file and line: {stderr}"
+    );
+    assert_eq!(snapshot(&out), before, "the output folder must be byte-for-byte unchanged");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn base_url_moves_every_link_under_the_sub_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let status = reportsite()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&out)
+        .args(["--base-url", "https://example.org/reports/sscb"])
+        .status()
+        .expect("run");
+    assert!(status.success());
+    for (path, bytes) in snapshot(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).expect("utf-8");
+        for attr in ["href=\"/", "href=/", "src=\"/", "src=/"] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len()..];
+                assert!(
+                    rest.starts_with("reports/sscb/"),
+                    "{path}: a link escapes the sub-path: {}",
+                    &html[i..(i + 60).min(html.len())]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn refuses_an_output_folder_that_holds_the_sources() {
+    let output = reportsite()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(repo().join("content/out"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("inside the site's `content/` folder"));
+}
