@@ -88,6 +88,10 @@ impl Config {
             } else if e.message().contains("missing field `base_url`") {
                 d.code = "missing-key";
                 d = d.help("add a line such as `base_url = \"https://example.org\"`");
+            } else if e.message().contains("string values must be quoted") {
+                d = d.help("put text in double quotes, e.g. `title = \"SSCB Annual Report 2016-17\"`");
+            } else {
+                d = d.help("check the line against the config.toml example in README.md (TOML: `key = value`, text in double quotes)");
             }
             Error::content(vec![d])
         })?;

@@ -43,7 +43,7 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     }
     if first.trim_end() != "---" {
         let hint = if text.trim().is_empty() {
-            "the file is empty: add front matter with at least a title, e.g.\n---\ntitle: My page\n---"
+            "the file is empty: add front matter with at least a title: a line `---`, a line `title: My page`, and a closing line `---`"
         } else {
             "start the file with a line `---`, then `title: ...`, then a closing line `---`"
         };
@@ -526,32 +526,32 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
         .unwrap_or(&raw)
         .trim()
         .to_string();
-    let (line, col) = e
+    let text = readable_path(&readable_types(&text));
+    let (mut line, mut col) = e
         .location()
         .map(|l| (l.line() + split.yaml_line - 1, l.column()))
         .unwrap_or((split.yaml_line, 1));
     // Errors raised by our own types (dates, labels) carry the position of the
     // enclosing map; point at the offending value instead when it can be found.
-    let (line, col) = match text.split("invalid date `").nth(1).and_then(|r| r.split('`').next()) {
-        Some(value) => split
-            .yaml
-            .lines()
-            .enumerate()
-            .find_map(|(i, l)| l.find(value).map(|c| (split.yaml_line + i, l[..c].chars().count() + 1)))
-            .unwrap_or((line, col)),
-        None => (line, col),
-    };
+    if let Some(value) = text
+        .split("invalid date `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+        && let Some(pos) = find_in_yaml(split, value, 0)
+    {
+        (line, col) = pos;
+    }
+    // libyaml counts columns in bytes; the caret counts characters.
+    col = char_column(full_text, line, col);
+    let line_text = full_text.lines().nth(line.saturating_sub(1)).unwrap_or("");
     let d = Diagnostic::error("yaml", file, text.clone()).at_in(full_text, line, col);
     if let Some(key) = unknown_field(&text) {
-        let path = text
-            .split(": unknown field")
-            .next()
-            .filter(|p| *p != text && !p.contains(' '));
+        let path = text.split(": unknown field").next().filter(|p| *p != text);
         let top_level = path.is_none() || text.starts_with("unknown field");
         let candidates = if top_level { KNOWN_KEYS } else { NESTED_KEYS };
         let expected = expected_list(&text);
         let message = match path {
-            Some(p) if !top_level => format!("unknown key `{key}` in `{p}`"),
+            Some(p) if !top_level => format!("unknown key `{key}` in {p}"),
             _ => format!("unknown key `{key}` in front matter"),
         };
         let suggestion = did_you_mean(&key, expected.as_deref().unwrap_or(candidates));
@@ -577,14 +577,14 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
             .and_then(|r| r.split('`').next())
             .unwrap_or("");
         let expected = expected_list(&text).unwrap_or_default();
-        let field = text.split(':').next().unwrap_or("value");
+        let field = text.split(": unknown variant").next().unwrap_or("value");
         let help = match did_you_mean(value, &expected) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("use one of: {}", expected.join(", ")),
         };
         return Diagnostic {
             code: "invalid-value",
-            message: format!("`{field}` cannot be `{value}`"),
+            message: format!("{field} cannot be `{value}`"),
             ..d
         }
         .help(help);
@@ -596,13 +596,23 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
         }
         .help("write the date as YYYY-MM-DD, e.g. 2017-11-15");
     }
-    if text.contains("invalid type") {
-        let help = if text.contains("expected a string") {
-            "put the value in quotes if it contains a colon or starts with a special character"
-        } else if text.contains("expected a sequence") {
-            "write a list: one item per line, each starting with `- `"
+    if text.contains("invalid type") || text.contains("invalid value") {
+        let help = if text.contains("expected a string") && text.contains("sequence") {
+            "this key takes one piece of text, not a list: remove the `- ` or the brackets"
+                .to_string()
+        } else if text.contains("expected a string") {
+            "write the value as text; put it in quotes if it contains `: ` or starts with a special character".to_string()
+        } else if text.contains("expected a list") {
+            "write a list: one item per line, each starting with `- `, or `[a, b]`".to_string()
+        } else if text.contains("expected `true` or `false`") {
+            "write `true` or `false` (YAML here does not read `yes` or `no`)".to_string()
+        } else if text.contains("expected a whole number") {
+            "write a whole number without units or quotes, e.g. `2` (sizes in bytes: `2400000`)"
+                .to_string()
+        } else if let Some(shape) = STRUCT_SHAPES.iter().find(|(name, _)| text.contains(name)) {
+            format!("write it as {}", shape.1)
         } else {
-            "check the value's type against the front-matter reference in README.md"
+            "check the value's type against the front-matter reference in README.md".to_string()
         };
         return Diagnostic {
             code: "wrong-type",
@@ -622,20 +632,183 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
         }
         .help(format!("add `{field}:` to this item"));
     }
-    if text.contains("duplicate field") || text.contains("duplicate entry") {
+    if let Some(key) = text
+        .split("duplicate field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        // serde reports the start of the map; point at the second occurrence.
+        let lines = top_level_key_lines(split, key);
+        let d = match lines.get(1) {
+            Some(&l) => d.at_in(full_text, l, 1),
+            None => d,
+        };
+        let first = lines
+            .first()
+            .map(|l| format!(" (first on line {l})"))
+            .unwrap_or_default();
         return Diagnostic {
             code: "duplicate-key",
+            message: format!("the key `{key}` appears twice{first}"),
             ..d
         }
-        .help("each key may appear only once; remove one of them");
+        .help("each key may appear only once; remove or merge one of them");
     }
     if text.contains("recursion limit") || text.contains("repetition limit") {
         return Diagnostic { code: "yaml", ..d }
             .help("the front matter nests or repeats too deeply; simplify it");
     }
+    // YAML syntax errors: say what usually causes them.
+    if line_text.contains('\t') && text.contains("cannot start any token") {
+        return Diagnostic { code: "yaml", ..d }
+            .help("YAML does not allow tabs for indentation: indent with spaces");
+    }
+    if let Some((key_part, value)) = line_text.split_once(": ") {
+        let v = value.trim_start();
+        if v.starts_with(['*', '&', '!', '%', '@', '`']) {
+            let c = key_part.chars().count() + 2 + (value.chars().count() - v.chars().count()) + 1;
+            return Diagnostic { code: "yaml", ..d }.at_in(full_text, line, c).help(format!(
+                "a value starting with `{}` has a special meaning in YAML: put the whole value in quotes, e.g. `{}: \"{}\"`",
+                &v[..1],
+                key_part.trim(),
+                v.replace('"', "\\\"")
+            ));
+        }
+    }
+    if text.contains("mapping values are not allowed")
+        && let Some((key, value)) = line_text.split_once(": ")
+        && value.contains(": ")
+        && !key.trim_start().starts_with('-')
+        && !value.trim_start().starts_with(['"', '\''])
+    {
+        return Diagnostic { code: "yaml", ..d }.help(format!(
+            "a value that contains `: ` must be in quotes: `{}: \"{}\"`",
+            key.trim(),
+            value.trim().replace('"', "\\\"")
+        ));
+    }
+    let looks_like_prose = !line_text.trim().is_empty()
+        && !line_text.starts_with([' ', '-', '#'])
+        && !line_text.contains(':');
+    if looks_like_prose {
+        return Diagnostic { code: "yaml", ..d }.help(
+            "this line does not look like front matter: did you forget the closing `---` line before the Markdown?",
+        );
+    }
     Diagnostic { code: "yaml", ..d }.help(
-        "this is not valid YAML; check indentation, and quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@` or a backtick",
+        "this is not valid YAML; check the indentation, and quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@` or a backtick",
     )
+}
+
+/// How to write the front matter's structured values, for wrong-type help.
+const STRUCT_SHAPES: &[(&str, &str)] = &[
+    (
+        "a period",
+        "`period: { start: 2016-04-01, end: 2017-03-31 }`",
+    ),
+    (
+        "a person",
+        "`{ name: Sally Halls, role: Independent Chair }`",
+    ),
+    (
+        "a sign-off",
+        "`- { role: Monitoring Officer, name: Julian Gale, date: 2017-12-20 }`",
+    ),
+    (
+        "a strategy item",
+        "`- { id: P1, label: HWBB P1, title: ... }`",
+    ),
+    (
+        "a recommendation",
+        "`- text: supports the SSCB ...` with `refs: [P1]` on the next line",
+    ),
+    ("an implication", "`- { area: risk, text: Not applicable }`"),
+    (
+        "a document",
+        "`- { label: Appendix A, title: ..., href: ..., format: PDF, size_bytes: 2400000 }`",
+    ),
+];
+
+/// Replaces Rust type names in serde's messages with words an author knows.
+fn readable_types(text: &str) -> String {
+    text.replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected a boolean", "expected `true` or `false`")
+        .replace("expected a sequence", "expected a list")
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("invalid type: map", "invalid type: a map")
+        .replace("expected struct Period", "expected a period")
+        .replace("expected struct Person", "expected a person")
+        .replace("expected struct SignOff", "expected a sign-off")
+        .replace("expected struct StrategyItem", "expected a strategy item")
+        .replace(
+            "expected struct Recommendation",
+            "expected a recommendation",
+        )
+        .replace("expected struct Implication", "expected an implication")
+        .replace("expected struct Document", "expected a document")
+        .replace("expected struct FrontMatter", "expected `key: value` lines")
+}
+
+/// Turns serde's `sign_off[1].name: ...` into "sign_off item 2, `name`: ...".
+fn readable_path(text: &str) -> String {
+    let Some((path, rest)) = text.split_once(": ") else {
+        return text.to_string();
+    };
+    if path.contains(' ') || !path.contains(['[', '.']) {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for part in path.split('.') {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        match part.split_once('[') {
+            Some((name, idx)) => {
+                let n: usize = idx.trim_end_matches(']').parse().unwrap_or(0);
+                out.push_str(&format!("`{name}` item {}", n + 1));
+            }
+            None => out.push_str(&format!("`{part}`")),
+        }
+    }
+    format!("{out}: {rest}")
+}
+
+/// The character column of a 1-based byte column on a 1-based line.
+pub fn char_column(text: &str, line: usize, byte_col: usize) -> usize {
+    let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let mut b = byte_col.saturating_sub(1).min(l.len());
+    while !l.is_char_boundary(b) {
+        b -= 1;
+    }
+    l[..b].chars().count() + 1
+}
+
+/// Lines (1-based, in the file) on which top-level `key:` appears.
+fn top_level_key_lines(split: &Split<'_>, key: &str) -> Vec<usize> {
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| split.yaml_line + i)
+        .collect()
+}
+
+/// The `nth` (0-based) occurrence of `needle` in the YAML, as a file position.
+fn find_in_yaml(split: &Split<'_>, needle: &str, nth: usize) -> Option<(usize, usize)> {
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .flat_map(|(i, l)| {
+            l.match_indices(needle)
+                .map(move |(c, _)| (split.yaml_line + i, l[..c].chars().count() + 1))
+        })
+        .nth(nth)
 }
 
 /// The names listed after "expected one of" / "expected" in serde's messages.
@@ -658,31 +831,69 @@ pub fn key_position(split: &Split<'_>, key: &str) -> Option<(usize, usize)> {
     })
 }
 
-/// The 1-based line and column of the first occurrence of `needle` as a whole word
-/// on or after the line of top-level `key`.
+/// Positions (1-based line and column in the file) of every whole-word occurrence
+/// of `needle` on or after the line of top-level `key`, up to the next top-level key.
+pub fn value_positions(split: &Split<'_>, key: &str, needle: &str) -> Vec<(usize, usize)> {
+    let Some((start, _)) = key_position(split, key) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, line) in split.yaml.lines().enumerate().skip(start - split.yaml_line) {
+        if split.yaml_line + i > start
+            && !line.starts_with([' ', '-', '\t'])
+            && !line.trim().is_empty()
+        {
+            break;
+        }
+        out.extend(word_positions(line, needle).map(|c| (split.yaml_line + i, c)));
+    }
+    out
+}
+
+/// The first position of `needle` under top-level `key` (see [`value_positions`]).
 pub fn value_position(split: &Split<'_>, key: &str, needle: &str) -> Option<(usize, usize)> {
-    let (start, _) = key_position(split, key)?;
-    split
-        .yaml
-        .lines()
-        .enumerate()
-        .skip(start - split.yaml_line)
-        .find_map(|(i, line)| {
-            let mut from = 0;
-            while let Some(pos) = line[from..].find(needle) {
-                let at = from + pos;
-                let before = line[..at].chars().next_back();
-                let after = line[at + needle.len()..].chars().next();
-                let word = |c: Option<char>| {
-                    c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
-                };
-                if !word(before) && !word(after) {
-                    return Some((split.yaml_line + i, line[..at].chars().count() + 1));
-                }
-                from = at + needle.len();
+    value_positions(split, key, needle).into_iter().next()
+}
+
+/// Positions of `id` inside the `refs:` lists under top-level `key` (flow lists
+/// `refs: [a, b]` and block lists `refs:` + `- a`).
+pub fn ref_positions(split: &Split<'_>, key: &str, id: &str) -> Vec<(usize, usize)> {
+    let Some((start, _)) = key_position(split, key) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut block_indent: Option<usize> = None;
+    for (i, line) in split.yaml.lines().enumerate().skip(start - split.yaml_line) {
+        let n = split.yaml_line + i;
+        if n > start && !line.starts_with([' ', '-', '\t']) && !line.trim().is_empty() {
+            break;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if let Some(at) = line.find("refs:") {
+            let rest_start = at + "refs:".len();
+            let prefix_chars = line[..rest_start].chars().count();
+            out.extend(word_positions(&line[rest_start..], id).map(|c| (n, c + prefix_chars)));
+            block_indent = line[rest_start..].trim().is_empty().then_some(indent);
+            continue;
+        }
+        match block_indent {
+            Some(bi) if line.trim_start().starts_with("- ") && indent >= bi => {
+                out.extend(word_positions(line, id).map(|c| (n, c)));
             }
-            None
-        })
+            _ => block_indent = None,
+        }
+    }
+    out
+}
+
+/// 1-based character columns of whole-word occurrences of `needle` in `line`.
+fn word_positions<'a>(line: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    line.match_indices(needle).filter_map(move |(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + needle.len()..].chars().next();
+        (!word(before) && !word(after)).then(|| line[..at].chars().count() + 1)
+    })
 }
 
 /// Converts the free-form `extra` map to JSON for templates.
@@ -695,17 +906,60 @@ pub fn extra_to_json(extra: &Option<serde_yaml::Value>) -> serde_json::Value {
 
 /// Reads a glossary file: a YAML map of abbreviation to expansion.
 pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let help = "write one abbreviation per line: `SSCB: Somerset Safeguarding Children Board`";
     let map: indexmap_free::Map = serde_yaml::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        if let Some(term) = msg
+            .split("`")
+            .nth(1)
+            .filter(|_| msg.contains("defined twice"))
+        {
+            let lines: Vec<usize> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    l.strip_prefix(term)
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+                .map(|(i, _)| i + 1)
+                .collect();
+            let (first, second) = (
+                lines.first().copied().unwrap_or(1),
+                lines.get(1).copied().unwrap_or(1),
+            );
+            return Diagnostic::error(
+                "glossary",
+                file,
+                format!("`{term}` is defined twice (first on line {first})"),
+            )
+            .at_in(text, second, 1)
+            .help("keep one of the two lines");
+        }
         let (line, col) = e
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((1, 1));
-        Diagnostic::error("glossary", file, msg)
+        Diagnostic::error("glossary", file, readable_types(&msg))
             .at_in(text, line, col)
-            .help("write one abbreviation per line: `SSCB: Somerset Safeguarding Children Board`")
+            .help(help)
     })?;
+    for (term, expansion) in &map.0 {
+        if expansion.trim().is_empty() {
+            let line = text
+                .lines()
+                .position(|l| {
+                    l.strip_prefix(term.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with(':'))
+                })
+                .map(|i| i + 1)
+                .unwrap_or(1);
+            return Err(Diagnostic::error("glossary", file, format!("`{term}` has no expansion"))
+                .at_in(text, line, 1)
+                .help(format!("write what it stands for after the colon, e.g. `{term}: ...`, or remove the line")));
+        }
+    }
     Ok(map.0)
 }
 
@@ -728,7 +982,8 @@ mod indexmap_free {
                 }
                 fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Map, A::Error> {
                     let mut out: Vec<(String, String)> = Vec::new();
-                    while let Some((k, v)) = a.next_entry::<String, String>()? {
+                    while let Some((k, v)) = a.next_entry::<String, Option<String>>()? {
+                        let v = v.unwrap_or_default();
                         if out.iter().any(|(e, _)| *e == k) {
                             return Err(serde::de::Error::custom(format!(
                                 "`{k}` is defined twice"

@@ -18,6 +18,9 @@
 //! [`plugins`] → [`output`]; [`site`] runs them in order.
 
 #![warn(missing_docs)]
+// Diagnostics travel by value on the (cold) error path; boxing them would only
+// add noise to every signature.
+#![allow(clippy::result_large_err)]
 
 pub mod config;
 pub mod error;

@@ -84,6 +84,8 @@ pub struct Loaded {
     pub glossary: Vec<(String, String)>,
     /// Other files, sorted by `rel`.
     pub assets: Vec<Asset>,
+    /// Markdown files that could not be read or parsed (relative to `content/`).
+    pub failed: Vec<String>,
 }
 
 /// Whether a file name is an editor's temporary or backup file, or hidden.
@@ -97,8 +99,21 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Reads `root/content`.
+/// Reads `root/content`; any problem fails.
 pub fn load(root: &Path) -> Result<Loaded> {
+    let (loaded, problems) = load_lenient(root)?;
+    if problems
+        .iter()
+        .any(|d| d.severity == crate::error::Severity::Error)
+    {
+        return Err(Error::content(problems));
+    }
+    Ok(loaded)
+}
+
+/// Reads `root/content`, returning what could be read beside every problem found,
+/// so later checks can still run. Fails only when there is no `content/` folder.
+pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(Error::content(vec![
@@ -162,10 +177,14 @@ pub fn load(root: &Path) -> Result<Loaded> {
         .map(|(rel, path)| read_source(root, rel, path))
         .collect();
     let mut sources = Vec::with_capacity(results.len());
-    for r in results {
+    let mut failed = Vec::new();
+    for (r, (rel, _)) in results.into_iter().zip(&markdown) {
         match r {
             Ok(s) => sources.push(s),
-            Err(d) => problems.push(d),
+            Err(d) => {
+                problems.push(d);
+                failed.push(rel.clone());
+            }
         }
     }
     let mut glossary = Vec::new();
@@ -179,17 +198,15 @@ pub fn load(root: &Path) -> Result<Loaded> {
             Err(d) => problems.push(d),
         }
     }
-    if problems
-        .iter()
-        .any(|d| d.severity == crate::error::Severity::Error)
-    {
-        return Err(Error::content(problems));
-    }
-    Ok(Loaded {
-        sources,
-        glossary,
-        assets,
-    })
+    Ok((
+        Loaded {
+            sources,
+            glossary,
+            assets,
+            failed,
+        },
+        problems,
+    ))
 }
 
 fn read_text(path: &Path, file: &str) -> std::result::Result<String, Diagnostic> {

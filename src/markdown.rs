@@ -57,6 +57,10 @@ pub struct Links<'a> {
     pub entry_paths: &'a [String],
     /// The base path, starting and ending with `/`.
     pub base_path: &'a str,
+    /// Content files left out as drafts (relative to `content/`).
+    pub drafts: &'a [String],
+    /// Content files that failed to load; links to them are not reported.
+    pub unreadable: &'a [String],
 }
 
 /// Where a body is, for locating problems.
@@ -71,6 +75,8 @@ pub struct Place<'a> {
     pub first_column: usize,
     /// URL path of the page the HTML will be on (relative links resolve from it).
     pub page_path: &'a str,
+    /// The content file's path relative to `content/`.
+    pub source_rel: &'a str,
 }
 
 /// The result of rendering one Markdown text.
@@ -146,16 +152,18 @@ pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) ->
                 h.level = (i16::from(h.level) + shift).clamp(2, 6) as u8;
             }
             NodeValue::Link(link) | NodeValue::Image(link) => {
-                match resolve(&link.url, place.page_path, links) {
+                match resolve(&link.url, place, links) {
                     Ok(Some(url)) => link.url = url,
                     Ok(None) => {}
                     Err((message, help)) => {
                         let line = place.first_line + pos.start.line.saturating_sub(1);
-                        let column = if pos.start.line <= 1 {
+                        // comrak counts bytes; the caret counts characters.
+                        let byte_col = if pos.start.line <= 1 {
                             place.first_column + pos.start.column.saturating_sub(1)
                         } else {
                             pos.start.column
                         };
+                        let column = crate::frontmatter::char_column(place.text, line, byte_col);
                         problems.push(
                             Diagnostic::error("broken-link", place.file, message)
                                 .at_in(place.text, line, column)
@@ -233,11 +241,10 @@ fn frame_tables(html: &str) -> String {
             if let Some(text) = inner
                 .strip_prefix("Table:")
                 .or_else(|| inner.strip_prefix("Table "))
+                && !inner.contains("<p>")
             {
-                if !inner.contains("<p>") {
-                    caption = Some(text.trim().to_string());
-                    before = &before[..p_start];
-                }
+                caption = Some(text.trim().to_string());
+                before = &before[..p_start];
             }
         }
         out.push_str(before);
@@ -277,7 +284,8 @@ type LinkError = (String, String);
 
 /// Resolves a link target. `Ok(None)`: leave it as written (external, anchor,
 /// unknown file type); `Ok(Some(url))`: rewrite; `Err`: broken.
-fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<String>, LinkError> {
+fn resolve(url: &str, place: &Place<'_>, links: &Links<'_>) -> Result<Option<String>, LinkError> {
+    let page_path = place.page_path;
     let (target, fragment) = match url.find(['#', '?']) {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
@@ -289,10 +297,18 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
                 "{}{}{}",
                 links.base_path, links.entry_paths[i], fragment
             ))),
+            None if links.unreadable.iter().any(|u| u == rel) => Ok(None),
+            None if links.drafts.iter().any(|d| d == rel) => Err((
+                format!(
+                    "link to `{url}`, but `content/{rel}` is a draft and is left out of this build"
+                ),
+                "remove the link, remove `draft: true` from that page, or build with --drafts"
+                    .to_string(),
+            )),
             None => {
                 let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
                 known.sort_unstable();
-                let help = match crate::suggest::did_you_mean(rel, &known) {
+                let help = match crate::suggest::did_you_mean_path(rel, &known) {
                     Some(s) => format!("did you mean `@/{s}`?"),
                     None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
                         .to_string(),
@@ -340,10 +356,25 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
         if links.pages.contains_key(&key) || links.files.contains(&format!("{key}index.html")) {
             return Ok(Some(format!("{}{}{}", links.base_path, key, fragment)));
         }
+        let mut known: Vec<&str> = links
+            .pages
+            .keys()
+            .map(|p| p.trim_end_matches('/'))
+            .filter(|p| !p.is_empty())
+            .collect();
+        known.sort_unstable();
+        let help = match crate::suggest::did_you_mean_path(key.trim_end_matches('/'), &known) {
+            Some(p) => {
+                let i = links.pages.get(&format!("{p}/")).copied().unwrap_or(0);
+                let rel = links.by_rel.iter().find(|(_, v)| **v == i).map(|(k, _)| k.as_str()).unwrap_or("");
+                format!("did you mean the page at `/{p}/`? Link to it as `@/{rel}` so the link follows the page if it moves")
+            }
+            None => "link with `@/chapter/page.md` (the content file's path) so the link follows the page if it moves"
+                .to_string(),
+        };
         return Err((
             format!("link to `{url}`, but no page is published at `/{key}`"),
-            "link with `@/chapter/page.md` (the content file's path) so the link follows the page if it moves"
-                .to_string(),
+            help,
         ));
     }
     if links.files.contains(&site_path) {
@@ -352,10 +383,23 @@ fn resolve(url: &str, page_path: &str, links: &Links<'_>) -> Result<Option<Strin
             links.base_path, site_path, fragment
         )));
     }
-    if site_path.ends_with(".md") {
+    if target.ends_with(".md") {
+        // The author most likely meant a file next to this one.
+        let dir = place.source_rel.rsplit_once('/').map(|p| p.0).unwrap_or("");
+        let beside = join(&format!("{dir}/"), target).unwrap_or_default();
+        let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let help = if links.by_rel.contains_key(&beside) {
+            format!("write `@/{beside}` (the path from content/)")
+        } else if let Some(s) = crate::suggest::did_you_mean_path(&beside, &known) {
+            format!("write the path from content/ with `@/`; did you mean `@/{s}`?")
+        } else {
+            "write the content file's path from content/ with `@/`, e.g. `@/background/_index.md`"
+                .to_string()
+        };
         return Err((
             format!("link to `{url}`: links to Markdown files need the `@/` form"),
-            format!("write `@/{}` (the path relative to content/)", site_path),
+            help,
         ));
     }
     Err((
@@ -400,12 +444,14 @@ fn join(page_path: &str, target: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn fixture() -> (
+    type Fixture = (
         HashMap<String, usize>,
         HashMap<String, usize>,
         HashSet<String>,
         Vec<String>,
-    ) {
+    );
+
+    fn fixture() -> Fixture {
         let paths = vec!["".to_string(), "a/".to_string(), "a/b/".to_string()];
         let by_rel = [("_index.md", 0), ("a/_index.md", 1), ("a/b.md", 2)]
             .into_iter()
@@ -428,6 +474,8 @@ mod tests {
             files: &files,
             entry_paths: &paths,
             base_path: "/sub/",
+            drafts: &[],
+            unreadable: &[],
         };
         let text = format!("---\ntitle: x\n---\n{md}");
         let place = Place {
@@ -436,6 +484,7 @@ mod tests {
             first_line: 4,
             first_column: 1,
             page_path: "a/b/",
+            source_rel: "a/b.md",
         };
         render(md, &place, &links, false)
     }

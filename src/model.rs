@@ -57,6 +57,11 @@ pub struct Report {
     pub by_rel: HashMap<String, usize>,
     /// Entry index by URL path (`background/`).
     pub by_path: HashMap<String, usize>,
+    /// Paths (relative to `content/`) of drafts left out of this build.
+    pub drafts: Vec<String>,
+    /// Paths (relative to `content/`) of files that failed to load; links to
+    /// them are not reported as broken (the file's own error is).
+    pub unreadable: Vec<String>,
 }
 
 impl Report {
@@ -67,17 +72,54 @@ impl Report {
 
     /// Builds the model. Drafts are left out unless `drafts` is true.
     pub fn build(loaded: Loaded, drafts: bool) -> Result<Report> {
+        let (report, problems) = Report::build_lenient(loaded, drafts)?;
+        if problems
+            .iter()
+            .any(|d| d.severity == crate::error::Severity::Error)
+        {
+            return Err(Error::content(problems));
+        }
+        Ok(report)
+    }
+
+    /// Builds the model as far as possible, returning the problems found beside it,
+    /// so that later checks (links) can still run and every error is reported at
+    /// once. Fails only when there is no home page.
+    pub fn build_lenient(loaded: Loaded, drafts: bool) -> Result<(Report, Vec<Diagnostic>)> {
         let mut problems = Vec::new();
         let Loaded {
             sources,
             mut glossary,
             assets,
+            failed,
         } = loaded;
-        let sources: Vec<Source> = sources
+        if let Some(root) = sources
+            .iter()
+            .find(|s| s.rel == "_index.md" && s.front.draft == Some(true))
+        {
+            return Err(Error::content(vec![
+                root.at_key(
+                    Diagnostic::error(
+                        "draft-home",
+                        &root.file,
+                        "the report's home page is marked `draft: true`",
+                    ),
+                    "draft",
+                )
+                .help(
+                    "remove `draft: true` from content/_index.md: the home page cannot be a draft",
+                ),
+            ]));
+        }
+        let (sources, left_out): (Vec<Source>, Vec<Source>) = sources
             .into_iter()
-            .filter(|s| drafts || s.front.draft != Some(true))
-            .collect();
+            .partition(|s| drafts || s.front.draft != Some(true));
+        let drafts_left_out: Vec<String> = left_out.into_iter().map(|s| s.rel).collect();
         let Some(root_idx) = sources.iter().position(|s| s.rel == "_index.md") else {
+            if failed.iter().any(|f| f == "_index.md") {
+                // Its own error says what is wrong with it.
+                return Err(Error::content(Vec::new()));
+            }
             return Err(Error::content(vec![
                 Diagnostic::error("no-report", "content/_index.md", "the report has no home page: `content/_index.md` is missing")
                     .help("create content/_index.md with `title:`, `kind: report` and `organisation:` in its front matter"),
@@ -219,13 +261,18 @@ impl Report {
             .enumerate()
             .map(|(i, e)| (e.path.clone(), i))
             .collect();
-        Ok(Report {
-            entries,
-            glossary,
-            assets,
-            by_rel,
-            by_path,
-        })
+        Ok((
+            Report {
+                entries,
+                glossary,
+                assets,
+                by_rel,
+                by_path,
+                drafts: drafts_left_out,
+                unreadable: failed,
+            },
+            problems,
+        ))
     }
 
     /// The entries from the home page down to the parent of `index`.
@@ -414,10 +461,18 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     }
     let split = s.split();
     let mut ids = HashSet::new();
+    let mut occurrences: HashMap<&str, usize> = HashMap::new();
     for item in f.strategy.iter().flatten() {
+        let seen = occurrences.entry(item.id.0.as_str()).or_insert(0);
+        *seen += 1;
         if !ids.insert(item.id.0.as_str()) {
-            let (line, col) =
-                frontmatter::value_position(&split, "strategy", &item.id.0).unwrap_or((1, 1));
+            // Point at this (repeated) declaration, not the first one.
+            let positions = frontmatter::value_positions(&split, "strategy", &item.id.0);
+            let (line, col) = positions
+                .get(*seen - 1)
+                .or(positions.last())
+                .copied()
+                .unwrap_or((1, 1));
             problems.push(
                 Diagnostic::error(
                     "duplicate-id",
@@ -432,13 +487,23 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     let known: Vec<&str> = ids.iter().copied().collect();
     let mut sorted_known = known.clone();
     sorted_known.sort_unstable();
+    let mut ref_seen: HashMap<&str, usize> = HashMap::new();
     for rec in f.recommendations.iter().flatten() {
         for r in &rec.refs {
+            let seen = ref_seen.entry(r.0.as_str()).or_insert(0);
+            *seen += 1;
             if !ids.contains(r.0.as_str()) {
-                let (line, col) =
-                    frontmatter::value_position(&split, "recommendations", &r.0).unwrap_or((1, 1));
+                let positions = frontmatter::ref_positions(&split, "recommendations", &r.0);
+                let (line, col) = positions
+                    .get(*seen - 1)
+                    .or(positions.last())
+                    .copied()
+                    .unwrap_or((1, 1));
                 let help = match crate::suggest::did_you_mean(&r.0, &sorted_known) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => format!(
+                        "did you mean `{s}`, or is `{}` missing from `strategy:`?",
+                        r.0
+                    ),
                     None if sorted_known.is_empty() => {
                         "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)"
                             .to_string()

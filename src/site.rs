@@ -83,7 +83,8 @@ pub struct Built {
 }
 
 impl Site {
-    /// Reads and checks the site at `root`.
+    /// Reads and checks the site at `root`. On failure every problem found is
+    /// reported: those of each file, of the model, and of links between pages.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         let config_path = root.join(CONFIG_FILE);
         let config_text = match std::fs::read_to_string(&config_path) {
@@ -96,60 +97,66 @@ impl Site {
             }
             Err(e) => return Err(Error::io("cannot read", &config_path, e)),
         };
+        let config_text = config_text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&config_text)
+            .to_string();
         let mut config = Config::parse(&config_text, CONFIG_FILE)?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url)?;
         }
         let mut problems = Vec::new();
         let theme = match Theme::resolve(root, &config.theme, &config_text) {
-            Ok(t) => Some(t),
+            Ok(t) => t,
+            Err(Error::Content(d)) => {
+                problems.extend(d);
+                Theme::default()
+            }
+            Err(e) => return Err(e),
+        };
+        let (loaded, load_problems) = load::load_lenient(root)?;
+        problems.extend(load_problems);
+        let report = match Report::build_lenient(loaded, options.drafts) {
+            Ok((report, p)) => {
+                problems.extend(p);
+                Some(report)
+            }
             Err(Error::Content(d)) => {
                 problems.extend(d);
                 None
             }
             Err(e) => return Err(e),
         };
-        let report = match load::load(root).and_then(|l| Report::build(l, options.drafts)) {
-            Ok(r) => Some(r),
-            Err(Error::Content(d)) => {
-                problems.extend(d);
-                None
-            }
-            Err(e) => return Err(e),
+        let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
+        let site_static = theme::read_tree(&root.join("static"), "static")?;
+        let Some(report) = report else {
+            return Err(Error::content(problems));
         };
-        match (theme, report) {
-            (Some(theme), Some(report))
-                if !problems.iter().any(|d| d.severity == Severity::Error) =>
-            {
-                Ok(Site {
-                    root: root.to_path_buf(),
-                    site_templates: theme::read_tree(&root.join("templates"), "templates")?,
-                    site_static: theme::read_tree(&root.join("static"), "static")?,
-                    config,
-                    report,
-                    theme,
-                })
-            }
-            _ => Err(Error::content(problems)),
+        let site = Site {
+            root: root.to_path_buf(),
+            config,
+            report,
+            theme,
+            site_templates,
+            site_static,
+        };
+        if problems.iter().any(|d| d.severity == Severity::Error) {
+            // Check links too, so the author sees every problem at once.
+            let statics = site.static_files();
+            let (_, _, link_problems) = site.markdown_pass(&statics);
+            problems.extend(link_problems);
+            return Err(Error::content(problems));
         }
+        Ok(site)
     }
 
-    /// Builds every page in memory.
-    pub fn build(&self) -> Result<Built> {
-        self.build_with_progress(&|_, _| {})
-    }
-
-    /// Builds, calling `progress(done, total)` as pages are rendered.
-    pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
-        let start = Instant::now();
-        let config = &self.config;
+    /// Renders every Markdown text (bodies and front-matter fields), checking links.
+    fn markdown_pass(
+        &self,
+        statics: &BTreeMap<String, StaticSource<'_>>,
+    ) -> (Vec<EntryHtml>, ReportHtml, Vec<Diagnostic>) {
         let report = &self.report;
-        let base_path = config.base_path();
-        let origin = config.origin().to_string();
-        let mut timings = Timings::default();
-
-        // Files other than pages, for link checking and copying.
-        let statics = self.static_files();
+        let base_path = self.config.base_path();
         let mut files: HashSet<String> = statics.keys().cloned().collect();
         for special in [
             "glossary/index.html",
@@ -166,23 +173,42 @@ impl Site {
             files: &files,
             entry_paths: &entry_paths,
             base_path: &base_path,
+            drafts: &report.drafts,
+            unreadable: &report.unreadable,
         };
-
-        // Markdown.
-        let t = Instant::now();
-        let raw = config.allow_raw_html;
+        let raw = self.config.allow_raw_html;
         let results: Vec<(EntryHtml, Vec<Diagnostic>)> = report
             .entries
             .par_iter()
             .map(|e| entry_html(&e.source, e.kind, &e.path, &links_md, raw))
             .collect();
-        let (report_html, report_problems) = report_html(&report.root().source, &links_md, raw);
-        let mut problems: Vec<Diagnostic> = report_problems;
+        let (report_html, mut problems) = report_html(&report.root().source, &links_md, raw);
         let mut htmls = Vec::with_capacity(results.len());
         for (h, p) in results {
             problems.extend(p);
             htmls.push(h);
         }
+        (htmls, report_html, problems)
+    }
+
+    /// Builds every page in memory.
+    pub fn build(&self) -> Result<Built> {
+        self.build_with_progress(&|_, _| {})
+    }
+
+    /// Builds, calling `progress(done, total)` as pages are rendered.
+    pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
+        let start = Instant::now();
+        let config = &self.config;
+        let report = &self.report;
+        let base_path = config.base_path();
+        let origin = config.origin().to_string();
+        let mut timings = Timings::default();
+
+        // Markdown.
+        let t = Instant::now();
+        let statics = self.static_files();
+        let (htmls, report_html, mut problems) = self.markdown_pass(&statics);
         timings.markdown = t.elapsed();
         if problems.iter().any(|d| d.severity == Severity::Error) {
             return Err(Error::content(problems));
@@ -493,9 +519,27 @@ fn items(
                 first_line: line,
                 first_column: 1,
                 page_path,
+                source_rel: &source.rel,
             };
             let r = markdown::render_inline(md, &place, links, raw);
-            problems.extend(r.problems);
+            for mut d in r.problems {
+                // The Markdown of a list item is folded by YAML, so its lines are
+                // not the file's: find the link's target in the file instead.
+                let target = d.message.split('`').nth(1).unwrap_or("");
+                let found = source
+                    .text
+                    .lines()
+                    .enumerate()
+                    .skip(line.saturating_sub(1))
+                    .find_map(|(i, l)| {
+                        l.find(&format!("]({target}"))
+                            .map(|c| (i + 1, l[..c].chars().count() + 3))
+                    });
+                if let Some((l, c)) = found {
+                    d = d.at_in(&source.text, l, c);
+                }
+                problems.push(d);
+            }
             r.html
         })
         .collect()
@@ -514,6 +558,7 @@ fn entry_html(
         first_line: source.body_line,
         first_column: 1,
         page_path,
+        source_rel: &source.rel,
     };
     let body = markdown::render(source.body(), &place, links, raw);
     let mut problems = body.problems;

@@ -18,7 +18,9 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Builds the site at `root` in memory.
 pub fn build(root: &Path) -> Result<Vec<OutputFile>, Error> {
-    Site::load(root, &LoadOptions::default())?.build().map(|b| b.files)
+    Site::load(root, &LoadOptions::default())?
+        .build()
+        .map(|b| b.files)
 }
 
 /// Builds and expects content errors; returns them.

@@ -14,7 +14,11 @@ fn every_invalid_fixture_gives_its_exact_messages() {
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 20, "expected at least 20 invalid fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected at least 20 invalid fixtures, found {}",
+        cases.len()
+    );
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
     for case in &cases {
@@ -25,8 +29,12 @@ fn every_invalid_fixture_gives_its_exact_messages() {
             std::fs::write(&expected_path, &actual).expect("write expected.txt");
             continue;
         }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| panic!("{} has no expected.txt (run with UPDATE_EXPECT=1)", case.display()));
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
+            panic!(
+                "{} has no expected.txt (run with UPDATE_EXPECT=1)",
+                case.display()
+            )
+        });
         if expected != actual {
             failures.push(format!(
                 "== {}\n-- expected:\n{expected}\n-- actual:\n{actual}",
@@ -34,8 +42,18 @@ fn every_invalid_fixture_gives_its_exact_messages() {
             ));
         }
         for d in &diagnostics {
-            assert!(!d.file.starts_with('/'), "{}: path must be relative to the site: {}", case.display(), d.file);
-            assert!(d.help.is_some(), "{}: every error says how to fix it: {}", case.display(), d.message);
+            assert!(
+                !d.file.starts_with('/'),
+                "{}: path must be relative to the site: {}",
+                case.display(),
+                d.file
+            );
+            assert!(
+                d.help.is_some(),
+                "{}: every error says how to fix it: {}",
+                case.display(),
+                d.message
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

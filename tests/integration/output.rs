@@ -13,7 +13,11 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             (
-                e.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned(),
+                e.path()
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .into_owned(),
                 std::fs::read(e.path()).expect("read"),
             )
         })
@@ -72,13 +76,20 @@ fn a_failed_build_leaves_the_output_untouched() {
         stderr.contains("content/background/other-themes.md:2:1"),
         "the message names the file and line: {stderr}"
     );
-    assert_eq!(snapshot(&out), before, "the output folder must be byte-for-byte unchanged");
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the output folder must be byte-for-byte unchanged"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(leftovers.is_empty(), "no staging folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "no staging folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -122,5 +133,7 @@ fn refuses_an_output_folder_that_holds_the_sources() {
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("inside the site's `content/` folder"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("inside the site's `content/` folder")
+    );
 }

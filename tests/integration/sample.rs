@@ -103,27 +103,45 @@ const FACTS: &[&str] = &[
 ];
 
 /// Scanning damage in the seed that must not reach the site.
-const DAMAGE: &[&str] = &["staturequirement", "Recommenda tions", "iis is a statutory", "rding and `"];
+const DAMAGE: &[&str] = &[
+    "staturequirement",
+    "Recommenda tions",
+    "iis is a statutory",
+    "rding and `",
+];
 
 fn normalise(s: &str) -> String {
-    s.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201c}', '\u{201d}'], "\"")
+    s.replace(['\u{2019}', '\u{2018}'], "'")
+        .replace(['\u{201c}', '\u{201d}'], "\"")
 }
 
 #[test]
 fn every_seed_fact_is_on_the_site() {
     let files = build(&repo()).expect("the sample builds");
     let text = normalise(&all_text(&files));
-    let missing: Vec<&&str> = FACTS.iter().filter(|f| !text.contains(&normalise(f))).collect();
-    assert!(missing.is_empty(), "facts missing from the built site: {missing:#?}");
+    let missing: Vec<&&str> = FACTS
+        .iter()
+        .filter(|f| !text.contains(&normalise(f)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "facts missing from the built site: {missing:#?}"
+    );
     let damaged: Vec<&&str> = DAMAGE.iter().filter(|d| text.contains(**d)).collect();
-    assert!(damaged.is_empty(), "scanning damage on the site: {damaged:?}");
+    assert!(
+        damaged.is_empty(),
+        "scanning damage on the site: {damaged:?}"
+    );
 }
 
 #[test]
 fn every_abbreviation_is_in_the_glossary() {
     let glossary = std::fs::read_to_string(repo().join("content/glossary.yaml")).expect("glossary");
     for abbr in ["SSCB", "HWBB", "CSE", "SCR", "HR"] {
-        assert!(glossary.contains(&format!("{abbr}:")), "{abbr} is not in content/glossary.yaml");
+        assert!(
+            glossary.contains(&format!("{abbr}:")),
+            "{abbr} is not in content/glossary.yaml"
+        );
     }
 }
 
@@ -142,7 +160,12 @@ fn public_is_up_to_date() {
     for e in walkdir::WalkDir::new(&public) {
         let e = e.expect("walk public");
         if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(&public).expect("prefix").to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(&public)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel != reportsite::output::MARKER && !files.iter().any(|f| f.path == rel) {
                 on_disk.push(rel);
             }

@@ -16,14 +16,23 @@ fn second_report_builds_and_shows_its_facts() {
         .map(|l| l.strip_prefix("- ").unwrap_or(l))
         .filter(|l| !text.contains(&l.replace(['\u{2019}', '\u{2018}'], "'")))
         .collect();
-    assert!(missing.is_empty(), "missing from the second report: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "missing from the second report: {missing:#?}"
+    );
     // Five priorities, each on its own page with the three parts.
     let priorities = files
         .iter()
         .filter(|f| f.path.starts_with("priorities/") && f.path != "priorities/index.html")
         .count();
-    assert!(priorities >= 5, "expected five priority pages, found {priorities}");
+    assert!(
+        priorities >= 5,
+        "expected five priority pages, found {priorities}"
+    );
     // Sub-path hosting: every internal link starts with the base path.
     let home = page(&files, "index.html");
-    assert!(home.contains("href=\"/westmoor/") || home.contains("href=/westmoor/"), "links use the base path");
+    assert!(
+        home.contains("href=\"/westmoor/") || home.contains("href=/westmoor/"),
+        "links use the base path"
+    );
 }
