@@ -44,6 +44,8 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → file shown in messages.
     origins: HashMap<String, String>,
+    /// Template name → its text, for the source line under a message.
+    sources: Vec<(String, String)>,
 }
 
 impl Renderer {
@@ -101,7 +103,11 @@ impl Renderer {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let renderer = Renderer { tera, origins };
+        let renderer = Renderer {
+            tera,
+            origins,
+            sources: all,
+        };
         let missing: Vec<&str> = REQUIRED_TEMPLATES
             .iter()
             .copied()
@@ -160,7 +166,7 @@ impl Renderer {
     ) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
-            .map_err(|e| tera_diagnostic(&e, &self.origins, Some(for_file), &[]))
+            .map_err(|e| tera_diagnostic(&e, &self.origins, Some(for_file), &self.sources))
     }
 }
 
@@ -203,6 +209,27 @@ fn tera_diagnostic(
             Diagnostic::error("template", "templates", msg.replace(THEME_PREFIX, ""))
         }
     };
+    let undefined = d
+        .message
+        .split("Field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string);
+    let fields: Vec<&str> = d
+        .message
+        .split("Available fields: ")
+        .nth(1)
+        .map(|r| r.split(", ").map(str::trim).collect())
+        .unwrap_or_default();
+    if let Some(s) = undefined
+        .as_deref()
+        .and_then(|u| crate::suggest::did_you_mean(u, &fields))
+    {
+        d.help = Some(format!(
+            "did you mean `{s}`? (the template context is described in themes/civic/README.md)"
+        ));
+        return d;
+    }
     d.help = Some(match for_file {
         Some(f) => format!(
             "this happened while rendering `{f}`; check that file's front matter and the template's use of the values it reads"

@@ -294,7 +294,7 @@ impl Site {
             }
         }
         if problems.iter().any(|d| d.severity == Severity::Error) {
-            return Err(Error::content(problems));
+            return Err(Error::content(merge_template_errors(problems)));
         }
         timings.render = t.elapsed();
 
@@ -628,6 +628,41 @@ fn report_html(
         implications: items(&imps, "implications", source, "", links, raw, &mut problems),
     };
     (html, problems)
+}
+
+/// One template mistake fails every page that uses the template: report it once,
+/// naming the first page and how many others.
+fn merge_template_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in problems {
+        if d.code == "template"
+            && let Some((first, n)) = out.iter_mut().find(|(o, _)| {
+                o.code == "template"
+                    && o.file == d.file
+                    && o.line == d.line
+                    && o.column == d.column
+                    && o.message == d.message
+            })
+        {
+            *n += 1;
+            let _ = first;
+            continue;
+        }
+        out.push((d, 0));
+    }
+    out.into_iter()
+        .map(|(mut d, n)| {
+            if n > 0
+                && let Some(h) = &d.help
+            {
+                d.help = Some(format!(
+                    "{h} (and {n} other page{} the same way)",
+                    if n == 1 { " fails" } else { "s fail" }
+                ));
+            }
+            d
+        })
+        .collect()
 }
 
 /// The folder a build writes to by default.
