@@ -39,9 +39,79 @@ pub struct Config {
     /// Let raw HTML in Markdown through (it is escaped by default).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// The order of the HTML stages run over every page (`[plugins]`).
+    #[serde(default)]
+    pub plugins: Plugins,
+    /// The accessibility stage's settings (`[a11y]`).
+    #[serde(default)]
+    pub a11y: A11yConfig,
+    /// Details for the accessibility statement page (`[accessibility]`).
+    #[serde(default)]
+    pub accessibility: Statement,
     /// Free-form values for templates (`config.extra.x`).
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[plugins]`: which HTML stages run, in which order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plugins {
+    /// Stage names in order. Built in: `a11y`, `minify` (minify also needs
+    /// `minify_html = true`, and always runs last).
+    #[serde(default = "default_stages")]
+    pub page_stages: Vec<String>,
+}
+
+impl Default for Plugins {
+    fn default() -> Self {
+        Plugins {
+            page_stages: default_stages(),
+        }
+    }
+}
+
+fn default_stages() -> Vec<String> {
+    vec!["a11y".into(), "minify".into()]
+}
+
+/// `[a11y]`: the accessibility rewrite and audit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct A11yConfig {
+    /// Rule ids not to check at all.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Rule ids to report as warnings instead of errors.
+    #[serde(default)]
+    pub warn: Vec<String>,
+}
+
+/// `[accessibility]`: what the accessibility statement says about the publisher.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// Who is responsible for the site (defaults to the report's organisation).
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// Where to send accessibility problems and requests for other formats.
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    /// A telephone number for the same.
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    /// How soon the publisher replies, e.g. "5 working days".
+    #[serde(default)]
+    pub response_time: Option<String>,
+    /// When the statement was first prepared (YYYY-MM-DD).
+    #[serde(default)]
+    pub prepared: Option<String>,
+    /// When it was last reviewed (YYYY-MM-DD).
+    #[serde(default)]
+    pub reviewed: Option<String>,
+    /// When the site was last tested (YYYY-MM-DD).
+    #[serde(default)]
+    pub tested: Option<String>,
 }
 
 fn default_language() -> String {
@@ -64,6 +134,9 @@ const KNOWN_KEYS: &[&str] = &[
     "minify_html",
     "build_full_report",
     "allow_raw_html",
+    "plugins",
+    "a11y",
+    "accessibility",
     "extra",
 ];
 

@@ -46,6 +46,10 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The built page it was found on, for findings of the HTML stages (`/background/`).
+    pub page: Option<String>,
+    /// The WCAG 2.2 success criterion concerned, for accessibility findings (`1.1.1`).
+    pub wcag: Option<&'static str>,
     /// The text of the offending line, for the snippet under the message.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -62,6 +66,8 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             help: None,
+            page: None,
+            wcag: None,
             source_line: None,
         }
     }
@@ -130,6 +136,14 @@ impl Diagnostic {
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             out.push_str(&format!("{pad} | {lead}^\n"));
+        }
+        match (&self.page, self.wcag) {
+            (Some(p), Some(w)) => out.push_str(&format!(
+                "{pad} = page: {p} (WCAG 2.2 success criterion {w})\n"
+            )),
+            (Some(p), None) => out.push_str(&format!("{pad} = page: {p}\n")),
+            (None, Some(w)) => out.push_str(&format!("{pad} = WCAG 2.2 success criterion {w}\n")),
+            (None, None) => {}
         }
         if let Some(help) = &self.help {
             out.push_str(&format!("{pad} = help: {help}\n"));

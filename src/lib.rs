@@ -15,7 +15,8 @@
 //!
 //! The pipeline, one module per stage: [`config`] → [`load`] (with
 //! [`frontmatter`]) → [`model`] → [`markdown`] → [`render`] (with [`theme`]) →
-//! [`plugins`] → [`output`]; [`site`] runs them in order.
+//! [`plugins`] → [`output`]; [`site`] runs them in order. With the default
+//! `serve` feature, `serve` is the live-reloading preview behind `reportsite watch`.
 
 #![warn(missing_docs)]
 // Diagnostics travel by value on the (cold) error path; boxing them would only
@@ -31,7 +32,10 @@ pub mod model;
 pub mod output;
 pub mod plugins;
 pub mod render;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
+pub mod statement;
 pub mod suggest;
 pub mod theme;
 

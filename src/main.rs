@@ -56,6 +56,32 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve a live-reloading preview: rebuild on every change, show errors in the page.
+    #[cfg(feature = "serve")]
+    #[command(alias = "serve")]
+    Watch {
+        /// The site folder (with config.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; the next free one is used when it is taken (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but 127.0.0.1 or ::1 shares the preview with the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Look for changes by polling (for network drives, WSL and containers that drop file events).
+        #[arg(long)]
+        poll: bool,
+        /// Also write each good build to this folder.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site in DIR from the sample report, to start from.
     New {
         /// The folder to create (must not exist or be empty).
@@ -84,6 +110,24 @@ fn main() -> ExitCode {
             format,
             drafts,
         } => check(&root, format, drafts),
+        #[cfg(feature = "serve")]
+        Command::Watch {
+            root,
+            port,
+            bind,
+            open,
+            poll,
+            output,
+            drafts,
+        } => watch(reportsite::serve::WatchOptions {
+            root,
+            port,
+            bind,
+            open,
+            poll,
+            output,
+            drafts,
+        }),
         Command::New { dir } => new_site(&dir),
     };
     match result {
@@ -180,10 +224,15 @@ fn build(
     progress.finish();
     let built = built?;
     print_diagnostics(&built.warnings);
-    if strict && !built.warnings.is_empty() {
+    print_diagnostics(&built.findings);
+    let errors = built
+        .findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if strict && errors > 0 {
         eprintln!(
-            "error: --strict: {} warning(s) count as errors; nothing was written",
-            built.warnings.len()
+            "error: --strict: {errors} accessibility error(s) must be fixed first; nothing was written"
         );
         return Ok(1);
     }
@@ -209,8 +258,11 @@ fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {
     .and_then(|s| s.build());
     let (findings, code) = match result {
         Ok(built) => {
-            let code = u8::from(built.warnings.iter().any(|d| d.severity == Severity::Error));
-            (built.warnings, code)
+            let mut all = built.warnings;
+            all.extend(built.findings);
+            reportsite::error::sort_diagnostics(&mut all);
+            let code = u8::from(all.iter().any(|d| d.severity == Severity::Error));
+            (all, code)
         }
         Err(Error::Content(d)) => (d, 1),
         Err(e) => return Err(e),
@@ -234,6 +286,13 @@ fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {
         }
     }
     Ok(code)
+}
+
+/// `reportsite watch`: runs until Ctrl-C; content errors are shown, not fatal.
+#[cfg(feature = "serve")]
+fn watch(options: reportsite::serve::WatchOptions) -> Result<u8, Error> {
+    reportsite::serve::run(&options)?;
+    Ok(0)
 }
 
 fn new_site(dir: &Path) -> Result<u8, Error> {

@@ -61,6 +61,9 @@ pub struct Links<'a> {
     pub drafts: &'a [String],
     /// Content files that failed to load; links to them are not reported.
     pub unreadable: &'a [String],
+    /// Mark block elements with `data-sourcepos` (the accessibility stage reads
+    /// and removes them to give findings a source line).
+    pub sourcepos: bool,
 }
 
 /// Where a body is, for locating problems.
@@ -107,7 +110,7 @@ struct Headings {
 }
 
 impl HeadingAdapter for Headings {
-    fn enter(&self, out: &mut dyn Write, h: &HeadingMeta, _: Option<Sourcepos>) -> fmt::Result {
+    fn enter(&self, out: &mut dyn Write, h: &HeadingMeta, pos: Option<Sourcepos>) -> fmt::Result {
         let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let (anchorizer, toc) = &mut *guard;
         let title = h.content.trim().to_string();
@@ -119,7 +122,14 @@ impl HeadingAdapter for Headings {
                 level: h.level,
             });
         }
-        write!(out, "<h{} id=\"{}\">", h.level, id)
+        match pos {
+            Some(p) => write!(
+                out,
+                "<h{} id=\"{}\" data-sourcepos=\"{}:{}\">",
+                h.level, id, p.start.line, p.start.column
+            ),
+            None => write!(out, "<h{} id=\"{}\">", h.level, id),
+        }
     }
 
     fn exit(&self, out: &mut dyn Write, h: &HeadingMeta) -> fmt::Result {
@@ -129,7 +139,18 @@ impl HeadingAdapter for Headings {
 
 /// Renders a page body. `raw_html` lets raw HTML through (otherwise it is escaped).
 pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    let opts = options(raw_html);
+    render_with(md, place, links, raw_html, links.sourcepos)
+}
+
+fn render_with(
+    md: &str,
+    place: &Place<'_>,
+    links: &Links<'_>,
+    raw_html: bool,
+    sourcepos: bool,
+) -> Rendered {
+    let mut opts = options(raw_html);
+    opts.render.sourcepos = sourcepos;
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, md, &opts);
     let mut problems = Vec::new();
@@ -206,7 +227,7 @@ pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) ->
 /// Renders a short Markdown text (a recommendation, a list item): a single
 /// paragraph loses its `<p>` wrapper.
 pub fn render_inline(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    let mut r = render(md, place, links, raw_html);
+    let mut r = render_with(md, place, links, raw_html, false);
     let trimmed = r.html.trim_end();
     if let Some(inner) = trimmed
         .strip_prefix("<p>")
@@ -228,20 +249,25 @@ fn frame_tables(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     let mut n = 0;
-    while let Some(pos) = rest.find("<table>") {
+    while let Some(pos) = find_tag(rest, "table") {
         n += 1;
         let mut before = &rest[..pos];
         let mut caption = None;
         let trimmed = before.trim_end();
-        if let Some(p_start) = trimmed
-            .strip_suffix("</em></p>")
-            .and_then(|t| t.rfind("<p><em>"))
+        // `<p ...><em ...>Table: caption</em></p>` right before the table.
+        if let Some(body) = trimmed.strip_suffix("</em></p>")
+            && let Some(p_start) = body.rfind("<p")
+            && let Some(em_open) = body[p_start..].find("<em").map(|i| p_start + i)
+            && let Some(em_end) = body[em_open..].find('>').map(|i| em_open + i + 1)
+            && body[p_start..em_open].ends_with('>')
+            && !body[p_start..em_open].contains('<') | body[p_start..em_open].starts_with("<p")
         {
-            let inner = &trimmed[p_start + "<p><em>".len()..trimmed.len() - "</em></p>".len()];
+            let inner = &body[em_end..];
             if let Some(text) = inner
                 .strip_prefix("Table:")
                 .or_else(|| inner.strip_prefix("Table "))
-                && !inner.contains("<p>")
+                && !inner.contains("<p")
+                && !inner.contains("<em")
             {
                 caption = Some(text.trim().to_string());
                 before = &before[..p_start];
@@ -249,26 +275,27 @@ fn frame_tables(html: &str) -> String {
         }
         out.push_str(before);
         let after = &rest[pos..];
+        let open_end = after.find('>').map(|i| i + 1).unwrap_or(after.len());
         let end = after
             .find("</table>")
             .map(|i| i + "</table>".len())
             .unwrap_or(after.len());
-        let table = &after["<table>".len()..end];
+        let open_tag = &after[..open_end];
+        let table = &after[open_end..end];
         let id = format!("table-caption-{n}");
         match &caption {
-            Some(c) => {
-                out.push_str(&format!(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{id}\"><table>\n<caption id=\"{id}\">{c}</caption>"
-                ));
-            }
+            Some(c) => out.push_str(&format!(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{id}\">{open_tag}\n<caption id=\"{id}\">{c}</caption>"
+            )),
             None => out.push_str(&format!(
-                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\"><table>"
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\">{open_tag}"
             )),
         }
         out.push_str(
             &table
-                .replace("<th>", "<th scope=\"col\">")
-                .replace("<th align=", "<th scope=\"col\" align=")
+                .replace("<th>", "<th >")
+                .replace("<th ", "<th scope=\"col\" ")
+                .replace("<th scope=\"col\" >", "<th scope=\"col\">")
                 .replace(" align=\"left\"", " class=\"align-left\"")
                 .replace(" align=\"right\"", " class=\"align-right\"")
                 .replace(" align=\"center\"", " class=\"align-center\""),
@@ -278,6 +305,20 @@ fn frame_tables(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The position of the next `<tag>` or `<tag ...>` start tag.
+fn find_tag(html: &str, tag: &str) -> Option<usize> {
+    let open = format!("<{tag}");
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&open) {
+        let at = from + i;
+        match html[at + open.len()..].chars().next() {
+            Some('>') | Some(' ') => return Some(at),
+            _ => from = at + open.len(),
+        }
+    }
+    None
 }
 
 type LinkError = (String, String);
@@ -476,6 +517,7 @@ mod tests {
             base_path: "/sub/",
             drafts: &[],
             unreadable: &[],
+            sourcepos: false,
         };
         let text = format!("---\ntitle: x\n---\n{md}");
         let place = Place {

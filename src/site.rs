@@ -24,7 +24,7 @@ use crate::load::{self, Source};
 use crate::markdown::{self, Place};
 use crate::model::Report;
 use crate::output::{self, OutputFile};
-use crate::plugins::{PageContext, Pipeline, minify::Minify};
+use crate::plugins::{PageContext, PageFacts, Pipeline, a11y, minify::Minify};
 use crate::render::{
     self, CaseReviewView, EntryHtml, FullEntryView, Links, PageView, PriorityView, Renderer,
     ReportHtml, ReportView,
@@ -74,8 +74,10 @@ pub struct Timings {
 pub struct Built {
     /// Every file of the site, sorted by path.
     pub files: Vec<OutputFile>,
-    /// Findings that did not fail the build.
+    /// Warnings about the content that did not fail the build.
     pub warnings: Vec<Diagnostic>,
+    /// Accessibility findings of the HTML stages (errors fail `--strict` builds).
+    pub findings: Vec<Diagnostic>,
     /// How many HTML pages were rendered.
     pub pages: usize,
     /// Time per stage.
@@ -175,6 +177,7 @@ impl Site {
             base_path: &base_path,
             drafts: &report.drafts,
             unreadable: &report.unreadable,
+            sourcepos: self.config.plugins.page_stages.iter().any(|s| s == "a11y"),
         };
         let raw = self.config.allow_raw_html;
         let results: Vec<(EntryHtml, Vec<Diagnostic>)> = report
@@ -224,14 +227,11 @@ impl Site {
         };
         let report_view = ReportView::new(&links, report_html);
         renderer.set_globals(config, &report_view);
-        let mut pipeline = Pipeline::default();
-        if config.minify_html {
-            pipeline.stages.push(Box::new(Minify::default()));
-        }
+        let pipeline = self.pipeline(&statics)?;
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
-        let rendered: Vec<std::result::Result<(OutputFile, Vec<Diagnostic>), Diagnostic>> = (0
-            ..total)
+        type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
+        let rendered: Vec<std::result::Result<Rendered, Diagnostic>> = (0..total)
             .into_par_iter()
             .map(|i| {
                 let e = &report.entries[i];
@@ -263,8 +263,11 @@ impl Site {
                 let html = renderer.render(&template, &ctx, &e.source.file)?;
                 let out_path = format!("{}index.html", e.path);
                 let mut findings = Vec::new();
-                let page = PageContext::new(&out_path, Some(&e.source.file));
-                let html = pipeline.run(html, &page, &mut findings);
+                let mut facts = PageFacts::default();
+                let page = PageContext::new(&out_path, Some(&e.source.file))
+                    .at_url(&view.path)
+                    .with_source(e.source.body_line - 1, &e.source.text);
+                let html = pipeline.run(html, &page, &mut findings, &mut facts);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress(n, total);
                 Ok((
@@ -273,21 +276,23 @@ impl Site {
                         bytes: html.into_bytes(),
                     },
                     findings,
+                    facts,
                 ))
             })
             .collect();
         let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut warnings = Vec::new();
-        for r in rendered {
+        let mut findings = Vec::new();
+        let mut page_facts: Vec<(String, Option<String>, PageFacts)> = Vec::new();
+        for (i, r) in rendered.into_iter().enumerate() {
             match r {
-                Ok((f, findings)) => {
-                    for d in findings {
-                        if d.severity == Severity::Error {
-                            problems.push(d);
-                        } else {
-                            warnings.push(d);
-                        }
-                    }
+                Ok((f, page_findings, facts)) => {
+                    findings.extend(page_findings);
+                    page_facts.push((
+                        f.path.clone(),
+                        Some(report.entries[i].source.file.clone()),
+                        facts,
+                    ));
                     out.insert(f.path, f.bytes);
                 }
                 Err(d) => problems.push(d),
@@ -305,7 +310,7 @@ impl Site {
                        title: &'static str,
                        path: &str,
                        extra: &dyn Fn(&mut Context)|
-         -> Result<OutputFile> {
+         -> Result<(OutputFile, Vec<Diagnostic>, PageFacts)> {
             let view = PageView::special(&links, title, path);
             let mut ctx = Context::new();
             ctx.insert("page", &view);
@@ -321,11 +326,17 @@ impl Site {
                 path.to_string()
             };
             let mut findings = Vec::new();
-            let html = pipeline.run(html, &PageContext::new(&out_path, None), &mut findings);
-            Ok(OutputFile {
-                path: out_path,
-                bytes: html.into_bytes(),
-            })
+            let mut facts = PageFacts::default();
+            let page = PageContext::new(&out_path, None).at_url(&view.path);
+            let html = pipeline.run(html, &page, &mut findings, &mut facts);
+            Ok((
+                OutputFile {
+                    path: out_path,
+                    bytes: html.into_bytes(),
+                },
+                findings,
+                facts,
+            ))
         };
         let mut specials = Vec::new();
         if !report.glossary.is_empty() {
@@ -361,17 +372,47 @@ impl Site {
                 &|c| c.insert("entries", &entries),
             )?);
         }
-        specials.push(special(
+        specials.push(special("404.html", "Page not found", "404.html", &|_| {})?);
+        for (f, page_findings, facts) in specials {
+            findings.extend(page_findings);
+            page_facts.push((f.path.clone(), None, facts));
+            out.insert(f.path, f.bytes);
+        }
+
+        // Site-wide checks: links between pages, abbreviations.
+        let statement_path = "accessibility/index.html";
+        let audit_on = pipeline.names().contains(&"a11y");
+        if audit_on {
+            let static_paths: HashSet<&str> = statics.keys().map(String::as_str).collect();
+            findings.extend(check_links_between_pages(
+                &page_facts,
+                &out,
+                &static_paths,
+                statement_path,
+                &base_path,
+                &config.a11y,
+            ));
+            findings.extend(abbreviation_warnings(&page_facts, &base_path, &config.a11y));
+        }
+
+        // The accessibility statement, from this build's audit.
+        let statement = crate::statement::Statement::new(
+            config,
+            report,
+            &findings,
+            out.keys().filter(|p| p.ends_with(".html")).count() + 1,
+            audit_on,
+        );
+        findings.extend(statement.problems.clone());
+        let (f, page_findings, _) = special(
             "accessibility.html",
             "Accessibility statement",
             "accessibility/",
-            &|_| {},
-        )?);
-        specials.push(special("404.html", "Page not found", "404.html", &|_| {})?);
-        let pages = out.len() + specials.len();
-        for f in specials {
-            out.insert(f.path, f.bytes);
-        }
+            &|c| c.insert("statement", &statement),
+        )?;
+        findings.extend(page_findings);
+        out.insert(f.path, f.bytes);
+        let pages = out.keys().filter(|p| p.ends_with(".html")).count();
 
         // Redirects for aliases.
         for e in &report.entries {
@@ -452,12 +493,14 @@ impl Site {
         timings.load = Duration::ZERO;
         let _ = start;
         sort_diagnostics(&mut warnings);
+        sort_diagnostics(&mut findings);
         Ok(Built {
             files: out
                 .into_iter()
                 .map(|(path, bytes)| OutputFile { path, bytes })
                 .collect(),
             warnings,
+            findings,
             pages,
             timings,
         })
@@ -628,6 +671,175 @@ fn report_html(
         implications: items(&imps, "implications", source, "", links, raw, &mut problems),
     };
     (html, problems)
+}
+
+impl Site {
+    /// The HTML stages in the configured order: `[plugins] page_stages`, with
+    /// `minify` last (and only when `minify_html` is on).
+    fn pipeline(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> Result<Pipeline> {
+        let config = &self.config;
+        let mut pipeline = Pipeline::default();
+        let known = ["a11y", "minify"];
+        for name in &config.plugins.page_stages {
+            match name.as_str() {
+                "a11y" => {
+                    let base_path = config.base_path();
+                    let mut file_sizes = HashMap::new();
+                    for (path, source) in statics {
+                        let size = match source {
+                            StaticSource::Memory(f) => Some(f.bytes.len() as u64),
+                            StaticSource::Disk { path, .. } => {
+                                std::fs::metadata(path).ok().map(|m| m.len())
+                            }
+                        };
+                        if let Some(size) = size {
+                            file_sizes.insert(format!("{base_path}{path}"), size);
+                        }
+                    }
+                    for d in self.report.root().source.front.documents.iter().flatten() {
+                        if let (Some(href), Some(size)) = (&d.href, d.size_bytes) {
+                            file_sizes.insert(href.clone(), size);
+                        }
+                    }
+                    pipeline
+                        .stages
+                        .push(Box::new(a11y::A11y::new(a11y::SiteInfo {
+                            glossary: self.report.glossary.clone(),
+                            lang: config.default_language.clone(),
+                            origin: config.origin().to_string(),
+                            base_path,
+                            file_sizes,
+                            ignore: config.a11y.ignore.iter().cloned().collect(),
+                            warn: config.a11y.warn.iter().cloned().collect(),
+                        })));
+                }
+                "minify" => {}
+                other => {
+                    let help = match crate::suggest::did_you_mean(other, &known) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the built-in stages are: {}", known.join(", ")),
+                    };
+                    return Err(Error::content(vec![
+                        Diagnostic::error(
+                            "config",
+                            CONFIG_FILE,
+                            format!("unknown page stage `{other}` in `[plugins] page_stages`"),
+                        )
+                        .help(help),
+                    ]));
+                }
+            }
+        }
+        if config.minify_html && config.plugins.page_stages.iter().any(|n| n == "minify") {
+            pipeline.stages.push(Box::new(Minify::default()));
+        }
+        Ok(pipeline)
+    }
+}
+
+/// Checks every link between pages (and its `#fragment`) against the built files.
+fn check_links_between_pages(
+    pages: &[(String, Option<String>, PageFacts)],
+    out: &BTreeMap<String, Vec<u8>>,
+    statics: &HashSet<&str>,
+    statement_path: &str,
+    base_path: &str,
+    cfg: &crate::config::A11yConfig,
+) -> Vec<Diagnostic> {
+    let ids: HashMap<&str, HashSet<&str>> = pages
+        .iter()
+        .map(|(p, _, f)| (p.as_str(), f.ids.iter().map(String::as_str).collect()))
+        .collect();
+    let mut found = Vec::new();
+    let rule = "broken-internal-link";
+    if cfg.ignore.iter().any(|r| r == rule) {
+        return found;
+    }
+    for (page, file, facts) in pages {
+        for ((target, fragment), line) in &facts.links {
+            let html_target = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else if out.contains_key(target) || target == statement_path {
+                target.clone()
+            } else {
+                format!("{target}/index.html")
+            };
+            let exists = out.contains_key(&html_target)
+                || html_target == statement_path
+                || out.contains_key(target)
+                || statics.contains(target.as_str())
+                || statics.contains(html_target.as_str());
+            let problem = if !exists {
+                Some(format!(
+                    "link to `{base_path}{target}`, but the site has no such page or file"
+                ))
+            } else if !fragment.is_empty() && fragment != "top" {
+                match ids.get(html_target.as_str()) {
+                    Some(set) if !set.contains(fragment.as_str()) => Some(format!(
+                        "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
+                    )),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                let mut d = if cfg.warn.iter().any(|r| r == rule) {
+                    Diagnostic::warning(rule, file.clone().unwrap_or_else(|| page.clone()), message)
+                } else {
+                    Diagnostic::error(rule, file.clone().unwrap_or_else(|| page.clone()), message)
+                };
+                if let Some(l) = line {
+                    d = d.at(*l, 1);
+                }
+                d.page = Some(format!(
+                    "{base_path}{}",
+                    page.trim_end_matches("index.html")
+                ));
+                d.wcag = Some("2.4.4");
+                found.push(
+                    d.help("correct the link, or link to a content file with `@/chapter/page.md`"),
+                );
+            }
+        }
+    }
+    found
+}
+
+/// One warning per abbreviation used without a glossary entry, naming where.
+fn abbreviation_warnings(
+    pages: &[(String, Option<String>, PageFacts)],
+    base_path: &str,
+    cfg: &crate::config::A11yConfig,
+) -> Vec<Diagnostic> {
+    if cfg.ignore.iter().any(|r| r == "abbreviation") {
+        return Vec::new();
+    }
+    let mut seen: BTreeMap<&str, (usize, &str, Option<&str>)> = BTreeMap::new();
+    for (page, file, facts) in pages {
+        for a in &facts.abbreviations {
+            let e = seen
+                .entry(a.as_str())
+                .or_insert((0, page.as_str(), file.as_deref()));
+            e.0 += 1;
+        }
+    }
+    seen.into_iter()
+        .map(|(term, (n, page, file))| {
+            let mut d = Diagnostic::warning(
+                "abbreviation",
+                file.unwrap_or(crate::load::CONTENT_DIR),
+                format!(
+                    "`{term}` looks like an abbreviation but is not in content/glossary.yaml (used on {n} page{})",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .help(format!("add a line `{term}: what it stands for` to content/glossary.yaml, so it is explained where it is first used"));
+            d.page = Some(format!("{base_path}{}", page.trim_end_matches("index.html")));
+            d.wcag = Some("3.1.4");
+            d
+        })
+        .collect()
 }
 
 /// One template mistake fails every page that uses the template: report it once,

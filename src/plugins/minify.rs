@@ -38,7 +38,7 @@ impl PageStage for Minify {
         let html = String::from_utf8(bytes).unwrap_or(html);
         StageOutput {
             html,
-            findings: Vec::new(),
+            ..StageOutput::default()
         }
     }
 }

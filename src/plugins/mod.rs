@@ -5,6 +5,7 @@
 //! [`PageStage`] trait a user's own stage would; the pipeline runs them in the
 //! order of [`Pipeline::stages`], `minify` always last.
 
+pub mod a11y;
 pub mod minify;
 
 use crate::error::Diagnostic;
@@ -17,6 +18,13 @@ pub struct PageContext<'a> {
     pub output_path: &'a str,
     /// The content file the page came from (site-relative), if any.
     pub source_file: Option<&'a str>,
+    /// The page's URL path, with the base path (`/background/`).
+    pub url_path: &'a str,
+    /// Add this to a Markdown body line to get the line in the content file
+    /// (the front matter's length); none when the page has no Markdown body.
+    pub line_offset: Option<usize>,
+    /// The content file's text, for the line shown under a finding.
+    pub source_text: Option<&'a str>,
     /// The version of reportsite running the stage.
     pub version: &'static str,
 }
@@ -27,9 +35,37 @@ impl<'a> PageContext<'a> {
         PageContext {
             output_path,
             source_file,
+            url_path: "/",
+            line_offset: None,
+            source_text: None,
             version: env!("CARGO_PKG_VERSION"),
         }
     }
+
+    /// Sets the page's URL path.
+    pub fn at_url(mut self, url_path: &'a str) -> Self {
+        self.url_path = url_path;
+        self
+    }
+
+    /// Sets where the Markdown body starts in the content file, and its text.
+    pub fn with_source(mut self, line_offset: usize, text: &'a str) -> Self {
+        self.line_offset = Some(line_offset);
+        self.source_text = Some(text);
+        self
+    }
+}
+
+/// What a stage learnt about a page that site-wide checks need.
+#[derive(Debug, Clone, Default)]
+pub struct PageFacts {
+    /// Every id on the page.
+    pub ids: Vec<String>,
+    /// Links to other pages of the site: (path below the base path, fragment), and
+    /// the content file line of the link when known.
+    pub links: Vec<((String, String), Option<usize>)>,
+    /// Words that look like abbreviations but are not in the glossary.
+    pub abbreviations: Vec<String>,
 }
 
 /// What a stage returns.
@@ -37,8 +73,10 @@ impl<'a> PageContext<'a> {
 pub struct StageOutput {
     /// The page's new HTML.
     pub html: String,
-    /// Findings (errors fail the build).
+    /// Findings.
     pub findings: Vec<Diagnostic>,
+    /// Facts for site-wide checks.
+    pub facts: PageFacts,
 }
 
 /// A post-processing stage run over every HTML page.
@@ -63,10 +101,14 @@ impl Pipeline {
         mut html: String,
         page: &PageContext<'_>,
         findings: &mut Vec<Diagnostic>,
+        facts: &mut PageFacts,
     ) -> String {
         for stage in &self.stages {
             let out = stage.run(html, page);
             findings.extend(out.findings);
+            facts.ids.extend(out.facts.ids);
+            facts.links.extend(out.facts.links);
+            facts.abbreviations.extend(out.facts.abbreviations);
             html = out.html;
         }
         html

@@ -52,20 +52,32 @@ pub fn all_text(files: &[OutputFile]) -> String {
 }
 
 /// The visible text of an HTML string, entities decoded for the common cases.
+/// Block-level tags separate words; inline tags (`abbr`, `a`, `em`) do not.
 pub fn text_of(html: &str) -> String {
+    const INLINE: &[&str] = &[
+        "a", "abbr", "em", "strong", "span", "time", "code", "b", "i", "sup", "sub", "small",
+    ];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('>')
+            .map(|e| start + e + 1)
+            .unwrap_or(rest.len());
+        let tag = &rest[start + 1..end.saturating_sub(1)];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !INLINE.contains(&name.as_str()) {
+            out.push(' ');
         }
+        rest = &rest[end..];
     }
+    out.push_str(rest);
     let out = out
         .replace("&amp;", "&")
         .replace("&#39;", "'")

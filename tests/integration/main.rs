@@ -3,8 +3,11 @@
 
 #![allow(clippy::result_large_err)]
 
+mod a11y;
 mod common;
 mod invalid;
 mod output;
 mod sample;
 mod second_report;
+#[cfg(feature = "serve")]
+mod watch;

@@ -1,0 +1,1350 @@
+//! The `a11y` stage: one streaming lol_html pass per page that both rewrites
+//! (adds what can safely be added) and audits (reports what only the author can
+//! fix).
+//!
+//! In: a rendered page, its [`PageContext`], and what the site knows (glossary,
+//! document sizes, language, origin). Out: the rewritten HTML, findings with rule
+//! id, WCAG success criterion, page, and the Markdown source line when the element
+//! came from Markdown, and [`PageFacts`] (ids and internal links) for the
+//! site-wide check of links between pages.
+//!
+//! Rewrites: `lang` on `<html>`; a skip link and its target when the template
+//! has none; a labelled anchor link after each `h2`/`h3` with an id; `scope` on
+//! `th`; tables outside a scrolling region get one; `<abbr title>` at the first
+//! use of each glossary term on each page (not inside links, code, headings or an
+//! existing `abbr`); document links get "(PDF, 2.4 MB)"; `target=_blank` links get
+//! `rel="noopener noreferrer"` and say they open a new tab; images get
+//! `loading="lazy" decoding="async"`; navigation links to the page itself get
+//! `aria-current="page"`; footnote references and back-links get names that make
+//! sense alone; `![decorative](x.png)` becomes `alt="" role="presentation"`.
+//!
+//! Text arrives in chunks, not whole text nodes (lol_html issue 255): text is
+//! buffered until the last chunk of its node before glossary terms are matched.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use lol_html::html_content::{ContentType, Element, EndTag};
+use lol_html::{HtmlRewriter, Settings, doc_text, element};
+
+use super::{PageContext, PageFacts, PageStage, StageOutput};
+use crate::error::{Diagnostic, Severity};
+
+/// One audit rule: its id, the WCAG 2.2 success criterion, and how to fix it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable id, used in `[a11y] ignore`/`warn`.
+    pub id: &'static str,
+    /// WCAG 2.2 success criterion.
+    pub wcag: &'static str,
+    /// What the rule checks, for the accessibility statement.
+    pub checks: &'static str,
+    /// Severity unless configured otherwise.
+    pub severity: Severity,
+}
+
+/// Every rule of the audit.
+pub const RULES: &[Rule] = &[
+    rule("image-alt", "1.1.1", "images have a text alternative"),
+    rule(
+        "image-alt-empty",
+        "1.1.1",
+        "empty alt text is used only for images marked decorative",
+    ),
+    rule("link-name", "2.4.4", "links and buttons have a name"),
+    rule("link-text", "2.4.4", "link text makes sense on its own"),
+    rule("heading-order", "1.3.1", "heading levels are not skipped"),
+    rule("page-h1", "1.3.1", "each page has exactly one h1"),
+    rule("duplicate-id", "4.1.2", "ids are unique on the page"),
+    rule("table-headers", "1.3.1", "data tables have header cells"),
+    rule("table-caption", "1.3.1", "data tables have a caption"),
+    rule("frame-title", "4.1.2", "iframes have a title"),
+    rule(
+        "broken-anchor",
+        "2.4.4",
+        "links to a part of a page point at an id that exists",
+    ),
+    rule(
+        "broken-internal-link",
+        "2.4.4",
+        "links within the site point at pages that exist",
+    ),
+    rule("third-party", "—", "nothing is loaded from another site"),
+    Rule {
+        id: "abbreviation",
+        wcag: "3.1.4",
+        checks: "abbreviations used are explained in the glossary",
+        severity: Severity::Warning,
+    },
+];
+
+const fn rule(id: &'static str, wcag: &'static str, checks: &'static str) -> Rule {
+    Rule {
+        id,
+        wcag,
+        checks,
+        severity: Severity::Error,
+    }
+}
+
+/// Link texts that do not make sense out of context.
+const VAGUE_LINK_TEXT: &[&str] = &[
+    "click here",
+    "here",
+    "click",
+    "read more",
+    "more",
+    "more info",
+    "more information",
+    "link",
+    "this link",
+    "this page",
+    "learn more",
+    "find out more",
+    "details",
+    "continue",
+    "go",
+];
+
+/// Document formats a link may point at, by file extension.
+const DOCUMENT_FORMATS: &[(&str, &str)] = &[
+    ("pdf", "PDF"),
+    ("doc", "Word"),
+    ("docx", "Word"),
+    ("xls", "Excel"),
+    ("xlsx", "Excel"),
+    ("ppt", "PowerPoint"),
+    ("pptx", "PowerPoint"),
+    ("odt", "ODT"),
+    ("ods", "ODS"),
+    ("odp", "ODP"),
+    ("csv", "CSV"),
+    ("rtf", "RTF"),
+];
+
+/// What the site knows that the stage needs.
+#[derive(Debug, Clone, Default)]
+pub struct SiteInfo {
+    /// Abbreviation and expansion.
+    pub glossary: Vec<(String, String)>,
+    /// The document language.
+    pub lang: String,
+    /// Scheme and host of the site (`https://example.org`), or empty.
+    pub origin: String,
+    /// The base path (`/` or `/reports/sscb/`).
+    pub base_path: String,
+    /// Sizes of files the site publishes, by URL path (`/files/report.pdf`).
+    pub file_sizes: HashMap<String, u64>,
+    /// Rules not to run.
+    pub ignore: HashSet<String>,
+    /// Rules downgraded to warnings.
+    pub warn: HashSet<String>,
+}
+
+/// The accessibility stage.
+pub struct A11y {
+    info: SiteInfo,
+    /// Glossary terms, longest first, so "SSCB" is tried before "SCB".
+    terms: Vec<(String, String)>,
+}
+
+impl A11y {
+    /// A stage for a site.
+    pub fn new(info: SiteInfo) -> A11y {
+        let mut terms = info.glossary.clone();
+        terms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        A11y { info, terms }
+    }
+}
+
+#[derive(Default)]
+struct Capture {
+    text: String,
+    has_named_image: bool,
+}
+
+#[derive(Default)]
+struct LinkState {
+    document: Option<(String, Option<u64>)>,
+    new_tab: bool,
+    aria_label: bool,
+    line: Option<usize>,
+    capture: usize,
+}
+
+struct TableState {
+    has_th: bool,
+    has_caption: bool,
+    line: Option<usize>,
+}
+
+/// A finding noted during the pass; made into a [`Diagnostic`] afterwards (end-tag
+/// handlers must own what they use, so they cannot reach the page context).
+struct Pending {
+    rule: &'static str,
+    line: Option<usize>,
+    message: String,
+    help: String,
+}
+
+fn note(st: &mut State, rule: &'static str, line: Option<usize>, message: String, help: &str) {
+    st.pending.push(Pending {
+        rule,
+        line,
+        message,
+        help: help.to_string(),
+    });
+}
+
+#[derive(Default)]
+struct State {
+    pending: Vec<Pending>,
+    facts: PageFacts,
+    /// Markdown lines of the open elements that carried `data-sourcepos`.
+    lines: Vec<usize>,
+    in_main: u32,
+    /// Depth inside elements that came from Markdown (author's text).
+    in_markdown: u32,
+    no_abbr: u32,
+    in_thead: u32,
+    in_table_wrap: u32,
+    used_terms: HashSet<String>,
+    unknown_abbr: HashSet<String>,
+    text: String,
+    captures: Vec<Capture>,
+    links: Vec<LinkState>,
+    tables: Vec<TableState>,
+    last_heading: u8,
+    h1: usize,
+    ids: HashMap<String, usize>,
+    anchors: Vec<(String, Option<usize>)>,
+    table_count: usize,
+}
+
+impl State {
+    fn line(&self) -> Option<usize> {
+        self.lines.last().copied()
+    }
+}
+
+type Shared = Rc<RefCell<State>>;
+type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+impl PageStage for A11y {
+    fn name(&self) -> &'static str {
+        "a11y"
+    }
+
+    fn run(&self, html: String, page: &PageContext<'_>) -> StageOutput {
+        let whole = html.len().max(1);
+        self.run_in_pieces(html, page, whole)
+    }
+}
+
+impl A11y {
+    /// Runs the stage, feeding the HTML to the rewriter `piece` bytes at a time
+    /// (tests use small pieces to prove text split across chunks is handled).
+    fn run_in_pieces(&self, html: String, page: &PageContext<'_>, piece: usize) -> StageOutput {
+        let state: Shared = Rc::new(RefCell::new(State::default()));
+        let out = match self.rewrite(&html, page, &state, piece) {
+            Ok(out) => out,
+            Err(e) => {
+                let mut d = Diagnostic::error(
+                    "a11y",
+                    page.source_file.unwrap_or(page.output_path),
+                    format!("the accessibility stage could not read the page: {e}"),
+                )
+                .help("check the template for malformed HTML");
+                d.page = Some(page.url_path.to_string());
+                return StageOutput {
+                    html,
+                    findings: vec![d],
+                    facts: PageFacts::default(),
+                };
+            }
+        };
+        let mut st = state.borrow_mut();
+        let st = &mut *st;
+        // Whole-page checks.
+        if st.h1 != 1 {
+            let message = if st.h1 == 0 {
+                "the page has no h1 heading".to_string()
+            } else {
+                format!(
+                    "the page has {} h1 headings; it should have exactly one",
+                    st.h1
+                )
+            };
+            note(
+                st,
+                "page-h1",
+                None,
+                message,
+                "give the page one `h1`: its title (Markdown headings start at `##`)",
+            );
+        }
+        let anchors = std::mem::take(&mut st.anchors);
+        for (frag, line) in anchors {
+            if !frag.is_empty() && frag != "top" && !st.ids.contains_key(&frag) {
+                note(
+                    st,
+                    "broken-anchor",
+                    line,
+                    format!("link to `#{frag}`, but this page has no element with id `{frag}`"),
+                    "link to a heading's id as shown in the page's address when you follow its section link",
+                );
+            }
+        }
+        let mut dups: Vec<(String, usize)> = st
+            .ids
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect();
+        dups.sort();
+        for (id, n) in dups {
+            note(
+                st,
+                "duplicate-id",
+                None,
+                format!("the id `{id}` is used {n} times on this page"),
+                "rename one of the headings or elements so each id is unique",
+            );
+        }
+        let mut unknown: Vec<String> = st.unknown_abbr.drain().collect();
+        unknown.sort();
+        st.facts.abbreviations = unknown;
+        st.facts.ids = st.ids.keys().cloned().collect();
+        st.facts.ids.sort();
+        let findings = std::mem::take(&mut st.pending)
+            .into_iter()
+            .filter_map(|p| finding(&self.info, page, p))
+            .collect();
+        StageOutput {
+            html: out,
+            findings,
+            facts: std::mem::take(&mut st.facts),
+        }
+    }
+}
+
+impl A11y {
+    fn rewrite(
+        &self,
+        html: &str,
+        page: &PageContext<'_>,
+        state: &Shared,
+        piece: usize,
+    ) -> Result<String, lol_html::errors::RewritingError> {
+        let info = &self.info;
+        let mut output = Vec::with_capacity(html.len() + html.len() / 8);
+        let has_skip_link = html.contains("href=\"#main\"") || html.contains("href=#main");
+        let skip_glossary = page.output_path == "glossary/index.html";
+        let line_offset = page.line_offset;
+        let base = info.base_path.clone();
+        {
+            let handlers = vec![
+                // Source lines from Markdown (comrak's data-sourcepos), removed from the output.
+                element!("[data-sourcepos]", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        let pos = el.get_attribute("data-sourcepos").unwrap_or_default();
+                        el.remove_attribute("data-sourcepos");
+                        if !el.can_have_content() || el.is_self_closing() {
+                            return Ok(());
+                        }
+                        let line: Option<usize> =
+                            pos.split(':').next().and_then(|l| l.parse().ok());
+                        let line = line.zip(line_offset).map(|(l, off)| l + off);
+                        {
+                            let mut st = state.borrow_mut();
+                            st.in_markdown += 1;
+                            if let Some(l) = line {
+                                st.lines.push(l);
+                            }
+                        }
+                        let state = state.clone();
+                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+                            let mut st = state.borrow_mut();
+                            st.in_markdown = st.in_markdown.saturating_sub(1);
+                            if line.is_some() {
+                                st.lines.pop();
+                            }
+                            Ok(())
+                        }))?;
+                        Ok(())
+                    }
+                }),
+                element!("html", |el: &mut Element| {
+                    if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) {
+                        el.set_attribute("lang", &info.lang)?;
+                    }
+                    Ok(())
+                }),
+                element!("body", move |el: &mut Element| {
+                    if !has_skip_link {
+                        el.prepend(
+                            "<a class=\"skip-link\" href=\"#main\">Skip to main content</a>",
+                            ContentType::Html,
+                        );
+                    }
+                    Ok(())
+                }),
+                element!("main", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        if !has_skip_link && el.get_attribute("id").is_none() {
+                            el.set_attribute("id", "main")?;
+                            state.borrow_mut().ids.entry("main".into()).or_insert(0);
+                        }
+                        state.borrow_mut().in_main += 1;
+                        let state = state.clone();
+                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+                            let mut st = state.borrow_mut();
+                            st.in_main = st.in_main.saturating_sub(1);
+                            Ok(())
+                        }))?;
+                        Ok(())
+                    }
+                }),
+                element!("[id]", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        if let Some(id) = el.get_attribute("id") {
+                            *state.borrow_mut().ids.entry(id).or_insert(0) += 1;
+                        }
+                        Ok(())
+                    }
+                }),
+                // Elements inside which no <abbr> is added.
+                element!(
+                    "a, code, pre, kbd, samp, h1, h2, h3, h4, h5, h6, abbr, script, style, title, button, textarea, svg, dt",
+                    {
+                        let state = state.clone();
+                        move |el: &mut Element| {
+                            if !el.can_have_content() || el.is_self_closing() {
+                                return Ok(());
+                            }
+                            state.borrow_mut().no_abbr += 1;
+                            let state = state.clone();
+                            el.on_end_tag(Box::new(move |_: &mut EndTag| {
+                                let mut st = state.borrow_mut();
+                                st.no_abbr = st.no_abbr.saturating_sub(1);
+                                Ok(())
+                            }))?;
+                            Ok(())
+                        }
+                    }
+                ),
+                element!("h1, h2, h3, h4, h5, h6", {
+                    let state = state.clone();
+                    move |el: &mut Element| self.heading(el, &state)
+                }),
+                element!("a[href], button", {
+                    let state = state.clone();
+                    let base = base.clone();
+                    move |el: &mut Element| self.link(el, page, &state, &base)
+                }),
+                element!("nav a[href]", move |el: &mut Element| {
+                    if el.get_attribute("href").as_deref() == Some(page.url_path)
+                        && !el.has_attribute("aria-current")
+                    {
+                        el.set_attribute("aria-current", "page")?;
+                    }
+                    Ok(())
+                }),
+                element!("a[data-footnote-ref]", |el: &mut Element| {
+                    el.prepend(
+                        "<span class=\"visually-hidden\">Footnote </span>",
+                        ContentType::Html,
+                    );
+                    Ok(())
+                }),
+                element!("a[data-footnote-backref]", |el: &mut Element| {
+                    let label = el
+                        .get_attribute("aria-label")
+                        .unwrap_or_else(|| "Back to the text".into());
+                    el.remove_attribute("aria-label");
+                    el.set_inner_content(
+                        &format!(
+                            "<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">{}</span>",
+                            crate::output::escape(&label)
+                        ),
+                        ContentType::Html,
+                    );
+                    Ok(())
+                }),
+                element!("section.footnotes", |el: &mut Element| {
+                    el.prepend(
+                        "<h2 class=\"visually-hidden\">Footnotes</h2>",
+                        ContentType::Html,
+                    );
+                    Ok(())
+                }),
+                element!("img", {
+                    let state = state.clone();
+                    move |el: &mut Element| self.image(el, &state)
+                }),
+                element!("div.table-wrap", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        state.borrow_mut().in_table_wrap += 1;
+                        let state = state.clone();
+                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+                            let mut st = state.borrow_mut();
+                            st.in_table_wrap = st.in_table_wrap.saturating_sub(1);
+                            Ok(())
+                        }))?;
+                        Ok(())
+                    }
+                }),
+                element!("table", {
+                    let state = state.clone();
+                    move |el: &mut Element| self.table(el, &state)
+                }),
+                element!("caption", {
+                    let state = state.clone();
+                    move |_el: &mut Element| {
+                        if let Some(t) = state.borrow_mut().tables.last_mut() {
+                            t.has_caption = true;
+                        }
+                        Ok(())
+                    }
+                }),
+                element!("thead", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        state.borrow_mut().in_thead += 1;
+                        let state = state.clone();
+                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+                            let mut st = state.borrow_mut();
+                            st.in_thead = st.in_thead.saturating_sub(1);
+                            Ok(())
+                        }))?;
+                        Ok(())
+                    }
+                }),
+                element!("th", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        let mut st = state.borrow_mut();
+                        if let Some(t) = st.tables.last_mut() {
+                            t.has_th = true;
+                        }
+                        if !el.has_attribute("scope") {
+                            el.set_attribute("scope", if st.in_thead > 0 { "col" } else { "row" })?;
+                        }
+                        Ok(())
+                    }
+                }),
+                element!("iframe", {
+                    let state = state.clone();
+                    move |el: &mut Element| {
+                        let line = state.borrow().line();
+                        if el
+                            .get_attribute("title")
+                            .is_none_or(|t| t.trim().is_empty())
+                        {
+                            note(
+                                &mut state.borrow_mut(),
+                                "frame-title",
+                                line,
+                                "an iframe has no title".into(),
+                                "add a `title` saying what the frame shows",
+                            );
+                        }
+                        Ok(())
+                    }
+                }),
+                element!(
+                    "script[src], link[href], img[src], iframe[src], source[src], source[srcset], video[src], audio[src], object[data], embed[src]",
+                    {
+                        let state = state.clone();
+                        move |el: &mut Element| {
+                            if el.tag_name() == "link" {
+                                let rel =
+                                    el.get_attribute("rel").unwrap_or_default().to_lowercase();
+                                if ![
+                                    "stylesheet",
+                                    "preload",
+                                    "icon",
+                                    "modulepreload",
+                                    "manifest",
+                                    "prefetch",
+                                ]
+                                .iter()
+                                .any(|r| rel.split_whitespace().any(|x| x == *r))
+                                {
+                                    return Ok(());
+                                }
+                            }
+                            for attr in ["src", "href", "data", "srcset"] {
+                                if let Some(url) = el.get_attribute(attr)
+                                    && let Some(host) = third_party(&url, &info.origin)
+                                {
+                                    let line = state.borrow().line();
+                                    note(
+                                        &mut state.borrow_mut(),
+                                        "third-party",
+                                        line,
+                                        format!(
+                                            "`<{}>` loads `{url}` from another site ({host})",
+                                            el.tag_name()
+                                        ),
+                                        "copy the file into the site's static/ folder and link to it there; third-party requests track readers and fail offline",
+                                    );
+                                }
+                            }
+                            Ok(())
+                        }
+                    }
+                ),
+            ];
+            let text_handler = doc_text!({
+                let state = state.clone();
+                move |chunk| {
+                    let mut st = state.borrow_mut();
+                    let st = &mut *st;
+                    let piece = chunk.as_str();
+                    for c in st.captures.iter_mut() {
+                        c.text.push_str(piece);
+                    }
+                    let expand = st.in_main > 0 && st.no_abbr == 0 && !skip_glossary;
+                    if !expand {
+                        return Ok(());
+                    }
+                    st.text.push_str(piece);
+                    if !chunk.last_in_text_node() {
+                        chunk.remove();
+                        return Ok(());
+                    }
+                    let text = std::mem::take(&mut st.text);
+                    let replaced = self.expand_terms(&text, st);
+                    chunk.replace(&replaced, ContentType::Html);
+                    Ok(())
+                }
+            });
+            let mut settings = Settings::new().append_document_content_handler(text_handler);
+            for h in handlers {
+                settings = settings.append_element_content_handler(h);
+            }
+            let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| output.extend_from_slice(c));
+            for part in html.as_bytes().chunks(piece.max(1)) {
+                rewriter.write(part)?;
+            }
+            rewriter.end()?;
+        }
+        Ok(String::from_utf8(output)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Wraps the first use of each glossary term in `<abbr>`; notes unknown
+    /// abbreviations. `text` is raw HTML text (entities not decoded).
+    fn expand_terms(&self, text: &str, st: &mut State) -> String {
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        loop {
+            // The earliest first use of any not-yet-expanded term.
+            let next = self
+                .terms
+                .iter()
+                .filter(|(t, _)| !st.used_terms.contains(t))
+                .filter_map(|(t, e)| find_word(rest, t).map(|i| (i, t, e)))
+                .min_by_key(|(i, t, _)| (*i, std::cmp::Reverse(t.len())));
+            let Some((i, term, expansion)) = next else {
+                break;
+            };
+            out.push_str(&rest[..i]);
+            out.push_str(&format!(
+                "<abbr title=\"{}\">{}</abbr>",
+                crate::output::escape(expansion),
+                term
+            ));
+            st.used_terms.insert(term.clone());
+            rest = &rest[i + term.len()..];
+        }
+        out.push_str(rest);
+        // Capitalised words of the author's text that look like abbreviations
+        // but are not in the glossary.
+        if st.in_markdown == 0 {
+            return out;
+        }
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let letters = word.chars().filter(|c| c.is_ascii_uppercase()).count();
+            if (2..=6).contains(&word.len())
+                && letters >= 2
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && !self.terms.iter().any(|(t, _)| t == word)
+            {
+                st.unknown_abbr.insert(word.to_string());
+            }
+        }
+        out
+    }
+
+    fn heading(&self, el: &mut Element, state: &Shared) -> HandlerResult {
+        let level: u8 = el.tag_name()[1..].parse().unwrap_or(2);
+        let mut st = state.borrow_mut();
+        let line = st.line();
+        if level == 1 {
+            st.h1 += 1;
+        }
+        if st.last_heading > 0 && level > st.last_heading + 1 {
+            let prev = st.last_heading;
+            note(
+                &mut st,
+                "heading-order",
+                line,
+                format!(
+                    "an h{level} follows an h{prev}: heading level {} is skipped",
+                    prev + 1
+                ),
+                "use the next level down (in Markdown: one more `#` than the heading above, starting at `##`)",
+            );
+        }
+        st.last_heading = level;
+        let anchor = (level == 2 || level == 3) && st.in_main > 0;
+        let id = el.get_attribute("id");
+        st.captures.push(Capture::default());
+        let capture_index = st.captures.len() - 1;
+        drop(st);
+        let state = state.clone();
+        el.on_end_tag(Box::new(move |end: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            let text = st.captures.get(capture_index).map(|c| c.text.clone()).unwrap_or_default();
+            st.captures.truncate(capture_index);
+            if anchor && let Some(id) = &id {
+                let name = collapse(&text);
+                end.after(
+                    &format!(
+                        "<a class=\"heading-anchor\" href=\"#{}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “{}”</span></a>",
+                        crate::output::escape(id),
+                        name
+                    ),
+                    ContentType::Html,
+                );
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+
+    fn link(
+        &self,
+        el: &mut Element,
+        page: &PageContext<'_>,
+        state: &Shared,
+        base: &str,
+    ) -> HandlerResult {
+        if !el.can_have_content() {
+            return Ok(());
+        }
+        let is_link = el.tag_name() == "a";
+        let href = el.get_attribute("href").unwrap_or_default();
+        let mut st = state.borrow_mut();
+        let line = st.line();
+        let mut link = LinkState {
+            aria_label: el
+                .get_attribute("aria-label")
+                .is_some_and(|l| !l.trim().is_empty())
+                || el.has_attribute("aria-labelledby"),
+            line,
+            ..LinkState::default()
+        };
+        if is_link {
+            if let Some(frag) = href.strip_prefix('#') {
+                st.anchors.push((frag.to_string(), line));
+            } else if let Some(target) =
+                internal_target(&href, page.url_path, base, &info_origin(&self.info))
+            {
+                st.facts.links.push((target, line));
+            }
+            if let Some(format) = document_format(&href) {
+                let path = href.split(['?', '#']).next().unwrap_or("");
+                let size = self.info.file_sizes.get(path).copied();
+                link.document = Some((format.to_string(), size));
+            }
+            if el.get_attribute("target").as_deref() == Some("_blank") {
+                let rel = el.get_attribute("rel").unwrap_or_default();
+                let mut parts: Vec<&str> = rel.split_whitespace().collect();
+                for need in ["noopener", "noreferrer"] {
+                    if !parts.contains(&need) {
+                        parts.push(need);
+                    }
+                }
+                el.set_attribute("rel", &parts.join(" "))?;
+                link.new_tab = true;
+            }
+        }
+        st.captures.push(Capture::default());
+        link.capture = st.captures.len() - 1;
+        st.links.push(link);
+        drop(st);
+        let state = state.clone();
+        el.on_end_tag(Box::new(move |end: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            let Some(link) = st.links.pop() else { return Ok(()) };
+            let capture = st.captures.get(link.capture).map(|c| (c.text.clone(), c.has_named_image));
+            st.captures.truncate(link.capture);
+            let (raw_text, has_image) = capture.unwrap_or_default();
+            let text = collapse(&decode_basic(&raw_text));
+            let lower = text.to_lowercase();
+            if text.is_empty() && !has_image && !link.aria_label {
+                let what = if is_link { "a link" } else { "a button" };
+                note(
+                    &mut st,
+                    "link-name",
+                    link.line,
+                    format!("{what} has no text, so a screen reader cannot say where it goes"),
+                    "give it text that says what it does or where it goes",
+                );
+            } else if is_link && !link.aria_label {
+                let bare = lower.trim_end_matches(['.', '!', ':', '…']);
+                if VAGUE_LINK_TEXT.contains(&bare) {
+                    note(
+                        &mut st,
+                        "link-text",
+                        link.line,
+                        format!("the link text “{text}” does not say where the link goes"),
+                        "write link text that makes sense on its own, e.g. “the 2016-17 annual report (PDF)”",
+                    );
+                } else if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+                    note(
+                        &mut st,
+                        "link-text",
+                        link.line,
+                        format!("the link text is a bare address ({text})"),
+                        "write what the page is instead of its address: `[the Children Act 2004](https://...)`",
+                    );
+                }
+            }
+            if let Some((format, size)) = &link.document
+                && !lower.contains(&format!("({}", format.to_lowercase()))
+            {
+                let meta = match size {
+                    Some(s) => format!("{format}, {}", crate::render::human_size(*s)),
+                    None => format.clone(),
+                };
+                end.before(&format!(" <span class=\"document-meta\">({meta})</span>"), ContentType::Html);
+            }
+            if link.new_tab && !lower.contains("new tab") && !lower.contains("new window") {
+                end.before("<span class=\"visually-hidden\"> (opens in a new tab)</span>", ContentType::Html);
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+
+    fn image(&self, el: &mut Element, state: &Shared) -> HandlerResult {
+        if !el.has_attribute("loading") {
+            el.set_attribute("loading", "lazy")?;
+        }
+        if !el.has_attribute("decoding") {
+            el.set_attribute("decoding", "async")?;
+        }
+        let mut st = state.borrow_mut();
+        let line = st.line();
+        let alt = el.get_attribute("alt");
+        let decorative_marked = el
+            .get_attribute("role")
+            .is_some_and(|r| r == "presentation" || r == "none")
+            || el.get_attribute("aria-hidden").as_deref() == Some("true");
+        match alt.as_deref().map(str::trim) {
+            Some(a) if a.eq_ignore_ascii_case("decorative") => {
+                el.set_attribute("alt", "")?;
+                el.set_attribute("role", "presentation")?;
+            }
+            Some("") if decorative_marked => {}
+            Some("") => note(
+                &mut st,
+                "image-alt-empty",
+                line,
+                "an image has empty alt text but is not marked decorative".into(),
+                "describe the image in its alt text (`![what it shows](chart.png)`), or write `![decorative](chart.png)` if it adds nothing",
+            ),
+            Some(_) => {
+                if let Some(c) = st.captures.last_mut() {
+                    c.has_named_image = true;
+                }
+            }
+            None => note(
+                &mut st,
+                "image-alt",
+                line,
+                format!(
+                    "an image ({}) has no alt text",
+                    el.get_attribute("src").unwrap_or_default()
+                ),
+                "describe the image: `![what it shows](chart.png)`",
+            ),
+        }
+        Ok(())
+    }
+
+    fn table(&self, el: &mut Element, state: &Shared) -> HandlerResult {
+        let mut st = state.borrow_mut();
+        let line = st.line();
+        st.tables.push(TableState {
+            has_th: false,
+            has_caption: false,
+            line,
+        });
+        st.table_count += 1;
+        if st.in_table_wrap == 0 {
+            let n = st.table_count;
+            el.before(
+                &format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\">"),
+                ContentType::Html,
+            );
+            el.after("</div>", ContentType::Html);
+        }
+        drop(st);
+        let state = state.clone();
+        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            let Some(t) = st.tables.pop() else {
+                return Ok(());
+            };
+            if !t.has_th {
+                note(
+                    &mut st,
+                    "table-headers",
+                    t.line,
+                    "a table has no header cells".into(),
+                    "give the table a header row (in Markdown, the first row above `| --- |`)",
+                );
+            }
+            if !t.has_caption {
+                note(
+                    &mut st,
+                    "table-caption",
+                    t.line,
+                    "a table has no caption".into(),
+                    "write a paragraph `*Table: what the table shows*` just before the table",
+                );
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+}
+
+fn info_origin(info: &SiteInfo) -> String {
+    info.origin.clone()
+}
+
+/// Turns a noted finding into a diagnostic, applying `[a11y] ignore` and `warn`.
+fn finding(info: &SiteInfo, page: &PageContext<'_>, p: Pending) -> Option<Diagnostic> {
+    if info.ignore.contains(p.rule) {
+        return None;
+    }
+    let rule = RULES.iter().find(|r| r.id == p.rule);
+    let severity = if info.warn.contains(p.rule) {
+        Severity::Warning
+    } else {
+        rule.map(|r| r.severity).unwrap_or(Severity::Error)
+    };
+    let file = page.source_file.unwrap_or(page.output_path);
+    let mut d = match severity {
+        Severity::Error => Diagnostic::error(p.rule, file, p.message),
+        Severity::Warning => Diagnostic::warning(p.rule, file, p.message),
+    }
+    .help(p.help);
+    if let (Some(l), Some(text)) = (p.line, page.source_text) {
+        d = d.at_in(text, l, 1);
+    }
+    d.page = Some(page.url_path.to_string());
+    d.wcag = rule.map(|r| r.wcag).filter(|w| *w != "—");
+    Some(d)
+}
+
+/// Finds `word` in `text` as a whole word (not inside a longer word).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(word) {
+        let at = from + i;
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        if boundary(before) && boundary(after) {
+            return Some(at);
+        }
+        from = at + word.len();
+    }
+    None
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn decode_basic(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// The document format of a link target, by extension.
+fn document_format(href: &str) -> Option<&'static str> {
+    let path = href.split(['?', '#']).next()?;
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    if ext.contains('/') {
+        return None;
+    }
+    DOCUMENT_FORMATS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, f)| *f)
+}
+
+/// The host of `url` when it is on another site than `origin`.
+fn third_party(url: &str, origin: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("//"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let own = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or(origin);
+    (!host.is_empty() && !host.eq_ignore_ascii_case(own)).then(|| host.to_string())
+}
+
+/// The site path (below the base path) and fragment an internal link points at,
+/// or None for external links and links outside the base path.
+fn internal_target(
+    href: &str,
+    page_url: &str,
+    base: &str,
+    origin: &str,
+) -> Option<(String, String)> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with("mailto:") || href.starts_with("tel:") {
+        return None;
+    }
+    let href = if !origin.is_empty() && href.starts_with(origin) {
+        &href[origin.len()..]
+    } else {
+        href
+    };
+    if href.contains("://")
+        || href.starts_with("//")
+        || href.starts_with("data:")
+        || href.starts_with("javascript:")
+    {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, f.to_string()),
+        None => (href, String::new()),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let absolute = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        let dir = &page_url[..page_url.rfind('/').map(|i| i + 1).unwrap_or(0)];
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut joined = format!("/{}", parts.join("/"));
+        if (path.ends_with('/') || path.is_empty()) && !joined.ends_with('/') {
+            joined.push('/');
+        }
+        joined
+    };
+    let below = absolute
+        .strip_prefix(base)
+        .or_else(|| (absolute.clone() + "/").strip_prefix(base).map(|_| ""))?;
+    Some((below.to_string(), fragment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage() -> A11y {
+        A11y::new(SiteInfo {
+            glossary: vec![
+                ("SSCB".into(), "Somerset Safeguarding Children Board".into()),
+                ("SCB".into(), "Short".into()),
+                ("CSE".into(), "Child Sexual Exploitation".into()),
+            ],
+            lang: "en-GB".into(),
+            origin: "https://example.org".into(),
+            base_path: "/".into(),
+            file_sizes: [("/files/report.pdf".to_string(), 2_400_000u64)]
+                .into_iter()
+                .collect(),
+            ..SiteInfo::default()
+        })
+    }
+
+    const TEXT: &str = "---\ntitle: t\n---\nline four\nline five\nline six\n";
+
+    fn run(body: &str) -> StageOutput {
+        let html = format!(
+            "<!doctype html><html><head><title>t</title></head><body><a href=\"#main\">Skip</a><nav aria-label=\"Contents\"><a href=\"/a/\">A</a></nav><main id=\"main\"><h1>Title</h1>{body}</main></body></html>"
+        );
+        let page = PageContext {
+            output_path: "a/index.html",
+            source_file: Some("content/a.md"),
+            url_path: "/a/",
+            line_offset: Some(3),
+            source_text: Some(TEXT),
+            version: "test",
+        };
+        stage().run(html, &page)
+    }
+
+    fn rules(out: &StageOutput) -> Vec<&str> {
+        out.findings.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn clean_page_has_no_findings() {
+        let out = run("<h2 id=\"x\">X</h2><p>Text</p>");
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn adds_lang_when_missing() {
+        let out = run("");
+        assert!(out.html.contains("<html lang=\"en-GB\">"), "{}", out.html);
+    }
+
+    #[test]
+    fn adds_a_skip_link_and_its_target_when_the_template_has_none() {
+        let page = PageContext::new("x/index.html", None);
+        let out = stage().run(
+            "<html lang=\"en\"><body><main><h1>T</h1></main></body></html>".into(),
+            &page,
+        );
+        assert!(
+            out.html.contains("<body><a class=\"skip-link\" href=\"#main\">Skip to main content</a><main id=\"main\">"),
+            "{}",
+            out.html
+        );
+        let out = run("");
+        assert_eq!(
+            out.html.matches("href=\"#main\"").count(),
+            1,
+            "no second skip link"
+        );
+    }
+
+    #[test]
+    fn marks_the_current_nav_link() {
+        let out = run("");
+        assert!(
+            out.html
+                .contains("<a href=\"/a/\" aria-current=\"page\">A</a>"),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn expands_each_term_once_longest_first_not_in_links_or_headings() {
+        let out = run(
+            "<h2 id=\"h\">SSCB</h2><p><a href=\"/a/\">SSCB</a> The SSCB and CSE. SSCB again.</p>",
+        );
+        assert!(out.html.contains("The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> and <abbr title=\"Child Sexual Exploitation\">CSE</abbr>. SSCB again."), "{}", out.html);
+        assert!(
+            out.html.contains("<a href=\"/a/\">SSCB</a>"),
+            "{}",
+            out.html
+        );
+        assert!(!out.html.contains("title=\"Short\""), "{}", out.html);
+    }
+
+    #[test]
+    fn text_split_across_chunks_is_buffered() {
+        // Feed the real stage in 3-byte pieces so text nodes arrive in many chunks.
+        let html = "<html lang=\"en\"><body><a href=\"#main\">s</a><main><h1>T</h1><p>The SSCB met the CSE team.</p></main></body></html>";
+        let page = PageContext::new("x/index.html", None);
+        let out = stage().run_in_pieces(html.to_string(), &page, 3);
+        assert!(
+            out.html.contains("The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> met the <abbr title=\"Child Sexual Exploitation\">CSE</abbr> team."),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn documents_get_format_and_size() {
+        let out = run(
+            "<p><a href=\"/files/report.pdf\">The annual report</a> <a href=\"/x.docx\">Minutes (Word)</a></p>",
+        );
+        assert!(
+            out.html.contains(
+                "The annual report <span class=\"document-meta\">(PDF, 2.4 MB)</span></a>"
+            ),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("Minutes (Word)</a>"), "{}", out.html);
+    }
+
+    #[test]
+    fn new_tab_links_are_safe_and_say_so() {
+        let out = run("<p><a href=\"https://gov.uk\" target=\"_blank\">GOV.UK</a></p>");
+        assert!(
+            out.html.contains("rel=\"noopener noreferrer\""),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("(opens in a new tab)</span></a>"),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn images_lazy_and_decorative() {
+        let out = run("<p><img src=\"a.png\" alt=\"decorative\"></p>");
+        assert!(out.html.contains("alt=\"\""), "{}", out.html);
+        assert!(out.html.contains("role=\"presentation\""), "{}", out.html);
+        assert!(
+            out.html.contains("loading=\"lazy\" decoding=\"async\""),
+            "{}",
+            out.html
+        );
+        assert!(out.findings.is_empty());
+    }
+
+    #[test]
+    fn image_rules_with_source_lines() {
+        let out = run(
+            "<p data-sourcepos=\"2:1-2:9\"><img src=\"a.png\"></p><p><img src=\"b.png\" alt=\"\"></p>",
+        );
+        assert_eq!(rules(&out), ["image-alt", "image-alt-empty"]);
+        assert_eq!(
+            out.findings[0].line,
+            Some(5),
+            "Markdown line 2 is file line 5"
+        );
+        assert_eq!(out.findings[0].wcag, Some("1.1.1"));
+        assert_eq!(out.findings[0].page.as_deref(), Some("/a/"));
+        assert!(!out.html.contains("data-sourcepos"));
+    }
+
+    #[test]
+    fn link_rules() {
+        let out = run(
+            "<p><a href=\"/b/\">click here</a> <a href=\"/c/\"></a> <a href=\"https://x.org\">https://x.org</a></p>",
+        );
+        assert_eq!(rules(&out), ["link-text", "link-name", "link-text"]);
+    }
+
+    #[test]
+    fn heading_rules() {
+        let out = run("<h2 id=\"a\">A</h2><h4 id=\"b\">B</h4><h1>Again</h1>");
+        assert_eq!(rules(&out), ["heading-order", "page-h1"]);
+    }
+
+    #[test]
+    fn heading_anchor_links_have_a_name() {
+        let out = run("<h2 id=\"summary\">Summary</h2>");
+        assert!(out.html.contains("</h2><a class=\"heading-anchor\" href=\"#summary\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “Summary”</span></a>"), "{}", out.html);
+    }
+
+    #[test]
+    fn duplicate_ids_and_broken_anchors() {
+        let out = run("<p id=\"x\">a</p><p id=\"x\">b</p><p><a href=\"#nowhere\">Nowhere</a></p>");
+        assert_eq!(rules(&out), ["broken-anchor", "duplicate-id"]);
+    }
+
+    #[test]
+    fn table_rules_scope_and_wrap() {
+        let out = run(
+            "<table><tr><td>1</td></tr></table><table><thead><tr><th>A</th></tr></thead><tbody><tr><th>r</th></tr></tbody></table>",
+        );
+        assert_eq!(
+            rules(&out),
+            ["table-headers", "table-caption", "table-caption"]
+        );
+        assert!(out.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1\"><table>"), "{}", out.html);
+        assert!(
+            out.html.contains("<th scope=\"col\">A</th>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<th scope=\"row\">r</th>"),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn iframe_and_third_party() {
+        let out = run(
+            "<iframe src=\"https://www.youtube.com/embed/x\"></iframe><img src=\"https://example.org/a.png\" alt=\"A\">",
+        );
+        assert_eq!(rules(&out), ["frame-title", "third-party"]);
+    }
+
+    #[test]
+    fn unknown_abbreviations_are_collected() {
+        let out = run(
+            "<p data-sourcepos=\"1:1-1:9\">The LADO and the SSCB met the UK panel.</p><p>Template text: PDF.</p>",
+        );
+        assert_eq!(out.facts.abbreviations, ["LADO", "UK"]);
+    }
+
+    #[test]
+    fn footnotes_get_names_that_make_sense() {
+        let out = run(
+            "<p>x<sup><a href=\"#fn-1\" id=\"fnref-1\" data-footnote-ref>1</a></sup></p><section class=\"footnotes\"><ol><li id=\"fn-1\"><p>n <a href=\"#fnref-1\" data-footnote-backref aria-label=\"Back to reference 1\">↩</a></p></li></ol></section>",
+        );
+        assert!(
+            out.html
+                .contains("<span class=\"visually-hidden\">Footnote </span>1</a>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">Back to reference 1</span>"), "{}", out.html);
+        assert!(
+            out.html
+                .contains("<h2 class=\"visually-hidden\">Footnotes</h2>"),
+            "{}",
+            out.html
+        );
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn internal_targets_resolve() {
+        assert_eq!(
+            internal_target("../b/#x", "/a/c/", "/", ""),
+            Some(("a/b/".into(), "x".into()))
+        );
+        assert_eq!(
+            internal_target("/sub/a/", "/sub/", "/sub/", ""),
+            Some(("a/".into(), String::new()))
+        );
+        assert_eq!(
+            internal_target("https://example.org/a/", "/", "/", "https://example.org"),
+            Some(("a/".into(), String::new()))
+        );
+        assert_eq!(
+            internal_target("https://gov.uk/", "/", "/", "https://example.org"),
+            None
+        );
+    }
+}

@@ -1,0 +1,379 @@
+//! What the preview server adds to HTML pages, and only the preview server: the
+//! live-reload script, the error overlay, the warnings panel, and the placeholder
+//! page shown when no build has succeeded yet. None of it is ever in a build's
+//! output.
+//!
+//! In: a page's bytes, the latest build's diagnostics, the build id. Out: the page
+//! with the overlay (or panel) right after `<body …>` and a `<script>` tag before
+//! `</body>`.
+//!
+//! The overlay is for the communications team, so it follows the same accessibility
+//! contract as the site: `role="alert"`, a heading, focused when the page loads
+//! (`tabindex="-1"`), text that wraps at 320 CSS px (no sideways scroll), AA
+//! contrast in a fixed light scheme, a Dismiss button (and Escape). Every piece of
+//! diagnostic text is HTML-escaped. Its styles are scoped to its own id and reset
+//! the theme's (`all: revert`), so any theme shows it the same way.
+
+use crate::error::Diagnostic;
+use crate::output::escape;
+
+/// The URL prefix of the server's own resources (outside any site path).
+pub const PREFIX: &str = "/__reportsite/";
+
+/// The live-reload script, served at `/__reportsite/live.js`.
+///
+/// It builds the events URL from the page's own `location` (so IPv6 addresses,
+/// any host name and any port work), reloads on `reload`, swaps same-origin
+/// stylesheets on `css`, shows the overlay on `error`, and reloads when the
+/// server's first message names another build than the one the page came from
+/// (a build that finished while the page loaded, or a restarted server).
+pub const LIVE_JS: &str = r#"// reportsite watch: live reload. Served and injected by the preview server only.
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var build = me ? me.getAttribute("data-build") : null;
+  var OVERLAY = "reportsite-overlay", PANEL = "reportsite-warnings";
+
+  function dismiss(el) {
+    if (!el) return;
+    var hadFocus = el.contains(document.activeElement);
+    el.remove();
+    if (hadFocus) {
+      var main = document.querySelector("main");
+      if (main) { if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1"); main.focus(); }
+    }
+  }
+  function wire(el, focus) {
+    if (!el || el.getAttribute("data-wired")) return;
+    el.setAttribute("data-wired", "1");
+    var b = el.querySelector("[data-reportsite-dismiss]");
+    if (b) b.addEventListener("click", function () { dismiss(el); });
+    el.addEventListener("keydown", function (e) { if (e.key === "Escape") dismiss(el); });
+    if (focus) el.focus();
+  }
+  function showError(html) {
+    dismiss(document.getElementById(OVERLAY));
+    dismiss(document.getElementById(PANEL));
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    document.body.insertBefore(t.content, document.body.firstChild);
+    wire(document.getElementById(OVERLAY), true);
+  }
+  function swapCss() {
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
+    Array.prototype.forEach.call(links, function (old) {
+      var u = new URL(old.href, location.href);
+      if (u.origin !== location.origin) return;
+      u.searchParams.set("reportsite", String(Date.now()));
+      var fresh = old.cloneNode(false);
+      fresh.href = u.href;
+      fresh.addEventListener("load", function () { old.remove(); });
+      fresh.addEventListener("error", function () { old.remove(); });
+      old.parentNode.insertBefore(fresh, old.nextSibling);
+    });
+  }
+
+  wire(document.getElementById(OVERLAY), true);
+  wire(document.getElementById(PANEL), false);
+  if (!window.EventSource) return;
+  var source = new EventSource(location.protocol + "//" + location.host + "/__reportsite/events");
+  source.addEventListener("hello", function (e) {
+    if (build !== null && e.data !== build) location.reload();
+  });
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("css", function (e) { build = e.data; swapCss(); });
+  source.addEventListener("error", function (e) {
+    // A named "error" event from the server carries data; the EventSource's own
+    // connection errors do not (it reconnects by itself).
+    if (typeof e.data !== "string") return;
+    try {
+      var m = JSON.parse(e.data);
+      build = m.build;
+      showError(m.html);
+    } catch (_) { location.reload(); }
+  });
+})();
+"#;
+
+/// The tag that loads [`LIVE_JS`], naming the build the page came from.
+pub fn script_tag(build_id: &str) -> String {
+    format!(
+        "<script src=\"{PREFIX}live.js\" data-build=\"{}\"></script>",
+        escape(build_id)
+    )
+}
+
+const STYLE: &str = "<style>\
+#reportsite-overlay,#reportsite-overlay *,#reportsite-warnings,#reportsite-warnings *{all:revert;box-sizing:border-box}\
+#reportsite-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1rem .5rem;background:rgba(0,0,0,.72)}\
+#reportsite-overlay:focus{outline:none}\
+#reportsite-overlay .rs-box{max-width:60rem;margin:0 auto;padding:1rem;background:#fff;color:#161616;border:3px solid #a3001b;border-left-width:.75rem;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;overflow-wrap:anywhere;word-break:break-word}\
+#reportsite-overlay:focus .rs-box{outline:4px solid #ffbf47;outline-offset:0}\
+#reportsite-overlay h2,#reportsite-warnings h2{margin:0 0 .5rem;font-size:1.375rem;line-height:1.3;color:#161616}\
+#reportsite-overlay h3{margin:1.25rem 0 .25rem;font-size:1.125rem;color:#161616}\
+#reportsite-overlay p,#reportsite-warnings p{margin:.25rem 0;color:#161616}\
+#reportsite-overlay ol,#reportsite-warnings ol{margin:.5rem 0;padding-left:1.5rem}\
+#reportsite-overlay li,#reportsite-warnings li{margin:0 0 .75rem;color:#161616}\
+#reportsite-overlay code,#reportsite-overlay pre,#reportsite-warnings code,#reportsite-warnings pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9375rem;color:#161616}\
+#reportsite-overlay pre,#reportsite-warnings pre{margin:.25rem 0;padding:.5rem;background:#f0f0f0;white-space:pre-wrap;overflow-wrap:anywhere}\
+#reportsite-overlay .rs-error{color:#a3001b;font-weight:700}\
+#reportsite-overlay .rs-warning,#reportsite-warnings .rs-warning{color:#6b4500;font-weight:700}\
+#reportsite-overlay button,#reportsite-warnings button{font:inherit;font-size:1rem;min-height:2.75rem;min-width:2.75rem;margin:.5rem 0;padding:.5rem 1rem;background:#161616;color:#fff;border:2px solid #161616;border-radius:.25rem;cursor:pointer}\
+#reportsite-overlay button:focus,#reportsite-warnings button:focus,#reportsite-warnings summary:focus{outline:4px solid #ffbf47;outline-offset:2px}\
+#reportsite-warnings{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:50vh;overflow:auto;margin:0;padding:.5rem 1rem;background:#fff;color:#161616;border-top:4px solid #6b4500;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;overflow-wrap:anywhere}\
+#reportsite-warnings summary{cursor:pointer;font-weight:700;min-height:1.5rem}\
+</style>";
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One diagnostic as a list item: location, kind, message, source line with a
+/// caret, help.
+fn item(d: &Diagnostic) -> String {
+    let mut s = String::from("<li>");
+    let class = match d.severity {
+        crate::error::Severity::Error => "rs-error",
+        crate::error::Severity::Warning => "rs-warning",
+    };
+    s.push_str(&format!(
+        "<p><code>{}</code> <span class=\"{class}\">{}[{}]</span></p><p>{}</p>",
+        escape(&d.location()),
+        d.severity,
+        escape(d.code),
+        escape(&d.message)
+    ));
+    if let (Some(line), Some(text)) = (d.line, &d.source_line) {
+        let text = text.trim_end_matches('\r');
+        let col = d.column.unwrap_or(1);
+        let lead: String = text
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let gutter = " ".repeat(line.to_string().len());
+        s.push_str(&format!(
+            "<pre>{line} | {}\n{gutter} | {lead}^</pre>",
+            escape(text)
+        ));
+    }
+    if let Some(help) = &d.help {
+        s.push_str(&format!(
+            "<p><strong>How to fix it:</strong> {}</p>",
+            escape(help)
+        ));
+    }
+    s.push_str("</li>");
+    s
+}
+
+fn list(items: &[Diagnostic]) -> String {
+    let mut s = String::from("<ol>");
+    for d in items {
+        s.push_str(&item(d));
+    }
+    s.push_str("</ol>");
+    s
+}
+
+/// The overlay for a failed build: every error, then every warning.
+/// `has_site` says whether the last good pages are still being served.
+pub fn error_overlay(errors: &[Diagnostic], warnings: &[Diagnostic], has_site: bool) -> String {
+    let count = if errors.is_empty() {
+        "an error".to_string()
+    } else {
+        plural(errors.len(), "error", "errors")
+    };
+    let mut s = String::from(STYLE);
+    s.push_str(
+        "<div id=\"reportsite-overlay\" role=\"alert\" aria-labelledby=\"reportsite-overlay-title\" tabindex=\"-1\"><div class=\"rs-box\">",
+    );
+    s.push_str(&format!(
+        "<h2 id=\"reportsite-overlay-title\">The site did not build: {count}</h2>"
+    ));
+    s.push_str(if has_site {
+        "<p>You are seeing the last version that built. Fix the problems below and save: this page updates by itself.</p>"
+    } else {
+        "<p>No version of the site has built yet. Fix the problems below and save: this page updates by itself.</p>"
+    });
+    s.push_str("<button type=\"button\" data-reportsite-dismiss>Dismiss</button>");
+    if errors.is_empty() {
+        s.push_str("<p>The build stopped without a located message; see the terminal.</p>");
+    } else {
+        s.push_str(&list(errors));
+    }
+    if !warnings.is_empty() {
+        s.push_str(&format!(
+            "<h3>{}</h3>",
+            plural(warnings.len(), "warning", "warnings")
+        ));
+        s.push_str(&list(warnings));
+    }
+    s.push_str("</div></div>");
+    s
+}
+
+/// A small panel at the bottom of every page listing the warnings of a good
+/// build, collapsed; `None` when there are none.
+pub fn warnings_panel(warnings: &[Diagnostic]) -> Option<String> {
+    if warnings.is_empty() {
+        return None;
+    }
+    let mut s = String::from(STYLE);
+    s.push_str("<aside id=\"reportsite-warnings\" aria-label=\"Build warnings\">");
+    s.push_str(&format!(
+        "<details><summary>The site built with {} (only this preview shows them)</summary>",
+        plural(warnings.len(), "warning", "warnings")
+    ));
+    s.push_str(&list(warnings));
+    s.push_str(
+        "</details><button type=\"button\" data-reportsite-dismiss>Dismiss</button></aside>",
+    );
+    Some(s)
+}
+
+/// The page served for every path while no build has succeeded.
+pub fn placeholder_page() -> &'static str {
+    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>Not built yet – reportsite preview</title></head>\
+<body><main><h1>The site has not built yet</h1>\
+<p>The problems that stop it are listed on this page and in the terminal. Fix them and save: this page updates by itself.</p>\
+</main></body></html>\n"
+}
+
+/// Finds `needle` (ASCII, lower case) in `hay` ignoring ASCII case.
+fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len())
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+fn rfind_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len())
+        .rev()
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// The end (one past `>`) of the `<body …>` start tag, skipping quoted
+/// attribute values.
+fn after_body_tag(html: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let start = find_ci(html, b"<body", from)?;
+        let next = html.get(start + 5).copied();
+        if !matches!(
+            next,
+            Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/')
+        ) {
+            from = start + 5;
+            continue;
+        }
+        let mut quote: Option<u8> = None;
+        for (i, &b) in html.iter().enumerate().skip(start + 5) {
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(_) => {}
+                None if b == b'"' || b == b'\'' => quote = Some(b),
+                None if b == b'>' => return Some(i + 1),
+                None => {}
+            }
+        }
+        return None;
+    }
+}
+
+/// The page with `notice` right after `<body …>` (at the start when there is no
+/// body tag) and `script` right before the last `</body>` (at the end when there
+/// is none).
+pub fn inject(html: &[u8], notice: Option<&str>, script: &str) -> Vec<u8> {
+    let extra = notice.map_or(0, str::len) + script.len();
+    let mut out = Vec::with_capacity(html.len() + extra);
+    let notice_at = notice.map(|_| after_body_tag(html).unwrap_or(0));
+    let script_at = rfind_ci(html, b"</body").unwrap_or(html.len());
+    let mut pos = 0;
+    if let (Some(n), Some(at)) = (notice, notice_at)
+        && at <= script_at
+    {
+        out.extend_from_slice(&html[..at]);
+        out.extend_from_slice(n.as_bytes());
+        pos = at;
+    }
+    out.extend_from_slice(&html[pos..script_at]);
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&html[script_at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_after_body_and_before_its_end() {
+        let page = b"<html><head></head><BODY class=\"a>b\"><p>x</p></body></html>";
+        let out = inject(page, Some("<N>"), "<S>");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "<html><head></head><BODY class=\"a>b\"><N><p>x</p><S></body></html>"
+        );
+        // Without tags, at the edges; without a notice, only the script.
+        assert_eq!(
+            inject(b"<p>x</p>", Some("<N>"), "<S>"),
+            b"<N><p>x</p><S>".to_vec()
+        );
+        assert_eq!(
+            inject(b"<body><p>x</p></body>", None, "<S>"),
+            b"<body><p>x</p><S></body>".to_vec()
+        );
+        // `<bodyx>` is not a body tag.
+        assert_eq!(
+            inject(b"<bodyx><body>", Some("<N>"), ""),
+            b"<bodyx><body><N>".to_vec()
+        );
+    }
+
+    #[test]
+    fn overlay_escapes_and_locates() {
+        let d = Diagnostic::error("unknown-key", "content/<a>.md", "unknown key `titel` & <b>")
+            .at_in("---\ntitel: <x>\n---\n", 2, 1)
+            .help("did you mean `title`?");
+        let w = Diagnostic::warning("img", "content/b.md", "image without alt");
+        let html = error_overlay(&[d], &[w], true);
+        assert!(html.contains("role=\"alert\""));
+        assert!(html.contains("tabindex=\"-1\""));
+        assert!(
+            html.contains(
+                "<h2 id=\"reportsite-overlay-title\">The site did not build: 1 error</h2>"
+            )
+        );
+        assert!(html.contains("content/&lt;a&gt;.md:2:1"));
+        assert!(html.contains("unknown key `titel` &amp; &lt;b&gt;"));
+        assert!(html.contains("2 | titel: &lt;x&gt;\n  | ^"));
+        assert!(html.contains("did you mean `title`?"));
+        assert!(html.contains("<h3>1 warning</h3>"));
+        assert!(html.contains("data-reportsite-dismiss"));
+        assert!(!html.contains("<a>") && !html.contains("<b>"));
+    }
+
+    #[test]
+    fn no_panel_without_warnings() {
+        assert!(warnings_panel(&[]).is_none());
+        let w = Diagnostic::warning("x", "f", "<w>");
+        let p = warnings_panel(&[w]).unwrap_or_default();
+        assert!(p.contains("&lt;w&gt;") && p.contains("1 warning"));
+    }
+
+    #[test]
+    fn script_tag_names_the_build() {
+        assert_eq!(
+            script_tag("a\"b-1"),
+            "<script src=\"/__reportsite/live.js\" data-build=\"a&quot;b-1\"></script>"
+        );
+    }
+}

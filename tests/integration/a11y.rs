@@ -1,0 +1,178 @@
+//! The accessibility stage on whole sites: every defect of
+//! `tests/fixtures/a11y/defects/` is reported with its rule, page and source
+//! line; the sample and the second report have none; the statement says so.
+
+use reportsite::Diagnostic;
+use reportsite::site::{LoadOptions, Site};
+
+use crate::common::{fixture, page, repo};
+
+fn findings(root: &std::path::Path) -> (Vec<Diagnostic>, Vec<reportsite::output::OutputFile>) {
+    let built = Site::load(root, &LoadOptions::default())
+        .expect("loads")
+        .build()
+        .expect("builds");
+    (built.findings, built.files)
+}
+
+fn summary(d: &Diagnostic) -> String {
+    format!(
+        "{} {} {}:{} {}",
+        d.severity,
+        d.code,
+        d.file,
+        d.line.map(|l| l.to_string()).unwrap_or_else(|| "-".into()),
+        d.page.clone().unwrap_or_default()
+    )
+}
+
+#[test]
+fn each_defect_is_reported_with_rule_page_and_line() {
+    let (found, _) = findings(&fixture("a11y/defects"));
+    let actual: Vec<String> = found.iter().map(summary).collect();
+    let expected = [
+        "error link-text content/pages/bare-url.md:5 /pages/bare-url/",
+        "error broken-anchor content/pages/broken-anchor.md:5 /pages/broken-anchor/",
+        "error image-alt-empty content/pages/image-no-alt.md:7 /pages/image-no-alt/",
+        "error heading-order content/pages/skipped-heading.md:9 /pages/skipped-heading/",
+        "error table-caption content/pages/table-no-caption.md:7 /pages/table-no-caption/",
+        "error third-party content/pages/third-party-image.md:7 /pages/third-party-image/",
+        "warning abbreviation content/pages/unknown-abbreviation.md:- /pages/unknown-abbreviation/",
+        "error link-text content/pages/vague-link.md:7 /pages/vague-link/",
+    ];
+    assert_eq!(
+        actual,
+        expected,
+        "\n{}",
+        found.iter().map(|d| d.render()).collect::<String>()
+    );
+    assert!(
+        found
+            .iter()
+            .filter(|d| d.code != "abbreviation")
+            .all(|d| d.wcag.is_some() || d.code == "third-party")
+    );
+}
+
+#[test]
+fn without_the_stage_nothing_is_found_or_rewritten() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    crate::common::copy_tree(&fixture("a11y/defects"), tmp.path());
+    let config = tmp.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace(
+            "build_full_report = false",
+            "build_full_report = false\n\n[plugins]\npage_stages = [\"minify\"]",
+        ),
+    )
+    .expect("write");
+    let (found, files) = findings(tmp.path());
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        !page(&files, "index.html").contains("<abbr"),
+        "no glossary expansion without the stage"
+    );
+    let (_, files) = findings(&fixture("a11y/defects"));
+    assert!(
+        page(&files, "index.html")
+            .contains("<abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr>"),
+        "the stage expands the first use of a glossary term"
+    );
+}
+
+#[test]
+fn the_sample_and_the_second_report_have_no_findings() {
+    for root in [repo(), fixture("sites/second-report")] {
+        let (found, files) = findings(&root);
+        assert!(
+            found.is_empty(),
+            "{}: {}",
+            root.display(),
+            found.iter().map(|d| d.render()).collect::<String>()
+        );
+        let statement = files
+            .iter()
+            .find(|f| f.path == "accessibility/index.html")
+            .expect("statement");
+        let text = crate::common::text_of(std::str::from_utf8(&statement.bytes).expect("utf-8"));
+        assert!(text.contains("fully compliant"), "{text}");
+        assert!(
+            text.contains("This build found 0 errors and 0 warnings"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_statement_without_contact_details_is_an_error_finding() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    crate::common::copy_tree(&fixture("a11y/defects"), tmp.path());
+    let config = tmp.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let cut = text.find("[accessibility]").expect("section");
+    std::fs::write(&config, &text[..cut]).expect("write");
+    let (found, _) = findings(tmp.path());
+    let statement: Vec<&Diagnostic> = found.iter().filter(|d| d.code == "statement").collect();
+    assert_eq!(
+        statement.len(),
+        4,
+        "contact, prepared, reviewed, tested: {statement:?}"
+    );
+    assert!(
+        statement
+            .iter()
+            .all(|d| d.file == "config.toml" && d.severity == reportsite::error::Severity::Error)
+    );
+}
+
+#[test]
+fn strict_build_fails_on_findings_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
+        .args(["build", "--strict", "--root"])
+        .arg(fixture("a11y/defects"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(status.status.code(), Some(1));
+    assert!(!out.exists(), "a failed strict build writes nothing");
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(
+        stderr.contains("content/pages/vague-link.md:7:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("WCAG 2.2 success criterion 2.4.4"),
+        "{stderr}"
+    );
+    // Without --strict the site is written and the findings are printed.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
+        .args(["build", "--root"])
+        .arg(fixture("a11y/defects"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(status.status.code(), Some(0));
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn check_prints_json_findings_and_exits_1() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
+        .args(["check", "--format", "json", "--root"])
+        .arg(fixture("a11y/defects"))
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let list = json.as_array().expect("a list");
+    assert!(
+        list.iter()
+            .any(|d| d["code"] == "image-alt-empty" && d["line"] == 7 && d["wcag"] == "1.1.1")
+    );
+}
