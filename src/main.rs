@@ -238,11 +238,15 @@ fn build(
     }
     output::write_site(&built.files, &out)?;
     eprintln!(
-        "built {} pages ({} files) into {} in {} ms",
+        "built {} pages ({} files) into {} in {} ms (page stages: {})",
         built.pages,
         built.files.len(),
         out.display(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        match site.stage_names() {
+            names if names.is_empty() => "none".to_string(),
+            names => names.join(", "),
+        }
     );
     Ok(0)
 }

@@ -151,23 +151,6 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> 
         .map_err(|e| Error::io("cannot remove the previous build", &old, e))
 }
 
-/// `sitemap.xml` for the given absolute URLs (sorted, deduplicated).
-pub fn sitemap(urls: &[String]) -> String {
-    let mut urls = urls.to_vec();
-    urls.sort();
-    urls.dedup();
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for u in urls {
-        s.push_str("  <url><loc>");
-        s.push_str(&escape(&u));
-        s.push_str("</loc></url>\n");
-    }
-    s.push_str("</urlset>\n");
-    s
-}
-
 /// A redirect page for an alias.
 pub fn redirect_page(to: &str, lang: &str) -> String {
     let to = escape(to);

@@ -24,7 +24,10 @@ use crate::load::{self, Source};
 use crate::markdown::{self, Place};
 use crate::model::Report;
 use crate::output::{self, OutputFile};
-use crate::plugins::{PageContext, PageFacts, Pipeline, a11y, minify::Minify};
+use crate::plugins::{
+    Generator, PageContext, PageFacts, PageStage, Pipeline, SiteContext, StageRef, a11y,
+    minify::Minify, sitemap::Sitemap,
+};
 use crate::render::{
     self, CaseReviewView, EntryHtml, FullEntryView, Links, PageView, PriorityView, Renderer,
     ReportHtml, ReportView,
@@ -54,6 +57,10 @@ pub struct Site {
     pub site_templates: Vec<ThemeFile>,
     /// The site's own `static/`.
     pub site_static: Vec<ThemeFile>,
+    /// Page stages added with [`Site::add_stage`], run before the built-ins.
+    stages: Vec<Box<dyn PageStage>>,
+    /// Generators added with [`Site::add_generator`].
+    generators: Vec<Box<dyn Generator>>,
 }
 
 /// Time spent in each stage of a build.
@@ -141,6 +148,8 @@ impl Site {
             theme,
             site_templates,
             site_static,
+            stages: Vec::new(),
+            generators: Vec::new(),
         };
         if problems.iter().any(|d| d.severity == Severity::Error) {
             // Check links too, so the author sees every problem at once.
@@ -192,6 +201,40 @@ impl Site {
             htmls.push(h);
         }
         (htmls, report_html, problems)
+    }
+
+    /// Adds a page stage of your own; it runs on every page before the built-in
+    /// stages (`a11y`, then `minify`), so the audit sees what it produced.
+    pub fn add_stage(&mut self, stage: Box<dyn PageStage>) {
+        self.stages.push(stage);
+    }
+
+    /// Adds a generator of your own; it runs after every page is built.
+    pub fn add_generator(&mut self, generator: Box<dyn Generator>) {
+        self.generators.push(generator);
+    }
+
+    /// The names of the page stages a build runs, in order.
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.stages.iter().map(|s| s.name()).collect();
+        for n in &self.config.plugins.page_stages {
+            match n.as_str() {
+                "a11y" => names.push("a11y"),
+                "minify" if self.config.minify_html => {}
+                _ => {}
+            }
+        }
+        if self.config.minify_html
+            && self
+                .config
+                .plugins
+                .page_stages
+                .iter()
+                .any(|n| n == "minify")
+        {
+            names.push("minify");
+        }
+        names
     }
 
     /// Builds every page in memory.
@@ -452,28 +495,9 @@ impl Site {
             return Err(Error::content(problems));
         }
 
-        // Sitemap and robots.txt.
-        let mut urls: Vec<String> = report
-            .entries
-            .iter()
-            .map(|e| format!("{origin}{base_path}{}", e.path))
-            .collect();
-        for p in ["glossary/", "full-report/", "accessibility/"] {
-            if out.contains_key(&format!("{p}index.html")) {
-                urls.push(format!("{origin}{base_path}{p}"));
-            }
-        }
-        out.insert("sitemap.xml".into(), output::sitemap(&urls).into_bytes());
-        let mut robots = String::from("User-agent: *\nAllow: /\n");
-        if !origin.is_empty() {
-            robots.push_str(&format!("Sitemap: {origin}{base_path}sitemap.xml\n"));
-        }
-        out.entry("robots.txt".into())
-            .or_insert(robots.into_bytes());
-
         // Static files and content assets never replace pages.
-        for (path, source) in statics {
-            if out.contains_key(&path) {
+        for (path, source) in &statics {
+            if out.contains_key(path) {
                 warnings.push(Diagnostic::warning(
                     "shadowed-file",
                     source.display(),
@@ -487,8 +511,53 @@ impl Site {
                     std::fs::read(p).map_err(|e| Error::io("cannot read", p, e))?
                 }
             };
-            out.insert(path, bytes);
+            out.insert(path.clone(), bytes);
         }
+
+        // Generators: built-in first, then the user's, in the order added.
+        let generators: Vec<&dyn Generator> = std::iter::once(&Sitemap as &dyn Generator)
+            .chain(self.generators.iter().map(|g| g.as_ref()))
+            .collect();
+        for g in generators {
+            let produced = {
+                let ctx = SiteContext {
+                    config,
+                    report,
+                    paths: out.keys().map(String::as_str).collect(),
+                    version: env!("CARGO_PKG_VERSION"),
+                };
+                g.generate(&ctx)
+            };
+            match produced {
+                Ok(files) => {
+                    for f in files {
+                        if out.contains_key(&f.path)
+                            && !(g.name() == "sitemap" && statics.contains_key(&f.path))
+                        {
+                            problems.push(
+                                Diagnostic::error("generator", CONFIG_FILE, format!("the `{}` plugin would overwrite `{}`", g.name(), f.path))
+                                    .help("a generator may only add new files; give the file another name"),
+                            );
+                            continue;
+                        }
+                        // A site's own static robots.txt or sitemap.xml wins over the built-in one.
+                        if g.name() == "sitemap" && statics.contains_key(&f.path) {
+                            continue;
+                        }
+                        out.insert(f.path, f.bytes);
+                    }
+                }
+                Err(mut d) => {
+                    d.message = format!("the `{}` plugin failed: {}", g.name(), d.message);
+                    problems.push(d);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::content(problems));
+        }
+        let _ = &origin;
+
         timings.assemble = t.elapsed();
         timings.load = Duration::ZERO;
         let _ = start;
@@ -676,9 +745,12 @@ fn report_html(
 impl Site {
     /// The HTML stages in the configured order: `[plugins] page_stages`, with
     /// `minify` last (and only when `minify_html` is on).
-    fn pipeline(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> Result<Pipeline> {
+    fn pipeline(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> Result<Pipeline<'_>> {
         let config = &self.config;
         let mut pipeline = Pipeline::default();
+        for s in &self.stages {
+            pipeline.stages.push(StageRef::Borrowed(s.as_ref()));
+        }
         let known = ["a11y", "minify"];
         for name in &config.plugins.page_stages {
             match name.as_str() {
@@ -703,7 +775,7 @@ impl Site {
                     }
                     pipeline
                         .stages
-                        .push(Box::new(a11y::A11y::new(a11y::SiteInfo {
+                        .push(StageRef::Owned(Box::new(a11y::A11y::new(a11y::SiteInfo {
                             glossary: self.report.glossary.clone(),
                             lang: config.default_language.clone(),
                             origin: config.origin().to_string(),
@@ -711,7 +783,7 @@ impl Site {
                             file_sizes,
                             ignore: config.a11y.ignore.iter().cloned().collect(),
                             warn: config.a11y.warn.iter().cloned().collect(),
-                        })));
+                        }))));
                 }
                 "minify" => {}
                 other => {
@@ -731,7 +803,9 @@ impl Site {
             }
         }
         if config.minify_html && config.plugins.page_stages.iter().any(|n| n == "minify") {
-            pipeline.stages.push(Box::new(Minify::default()));
+            pipeline
+                .stages
+                .push(StageRef::Owned(Box::new(Minify::default())));
         }
         Ok(pipeline)
     }

@@ -1,12 +1,18 @@
-//! Plugins: stages that post-process every rendered page, in a fixed order.
+//! Plugins: stages that post-process every rendered page, and generators that
+//! add site-level files.
 //!
-//! In: the HTML of one rendered page and a [`PageContext`] saying which page it is.
-//! Out: the new HTML and any findings. Built-in stages implement the same
-//! [`PageStage`] trait a user's own stage would; the pipeline runs them in the
-//! order of [`Pipeline::stages`], `minify` always last.
+//! A [`PageStage`] takes the HTML of one rendered page and a [`PageContext`]
+//! saying which page it is, and returns the new HTML and any findings. A
+//! [`Generator`] sees the whole built site ([`SiteContext`]) and adds files.
+//! Built-ins implement the same traits a user's own plugin would (see
+//! `examples/custom_plugin.rs`): stages run in a fixed order — the user's own
+//! (in the order added), then `a11y`, then `minify` — which the CLI prints;
+//! generators run after every page is built, in the order added, built-ins
+//! (`sitemap`) first.
 
 pub mod a11y;
 pub mod minify;
+pub mod sitemap;
 
 use crate::error::Diagnostic;
 
@@ -87,14 +93,31 @@ pub trait PageStage: Send + Sync {
     fn run(&self, html: String, page: &PageContext<'_>) -> StageOutput;
 }
 
-/// The ordered list of stages a build runs.
-#[derive(Default)]
-pub struct Pipeline {
-    /// The stages, in order.
-    pub stages: Vec<Box<dyn PageStage>>,
+/// A stage the pipeline owns (built-ins) or borrows (added by the user).
+pub enum StageRef<'a> {
+    /// A built-in stage made for this build.
+    Owned(Box<dyn PageStage>),
+    /// A stage the site holds.
+    Borrowed(&'a dyn PageStage),
 }
 
-impl Pipeline {
+impl StageRef<'_> {
+    fn get(&self) -> &dyn PageStage {
+        match self {
+            StageRef::Owned(b) => b.as_ref(),
+            StageRef::Borrowed(r) => *r,
+        }
+    }
+}
+
+/// The ordered list of stages a build runs.
+#[derive(Default)]
+pub struct Pipeline<'a> {
+    /// The stages, in order.
+    pub stages: Vec<StageRef<'a>>,
+}
+
+impl Pipeline<'_> {
     /// Runs every stage over one page.
     pub fn run(
         &self,
@@ -104,7 +127,7 @@ impl Pipeline {
         facts: &mut PageFacts,
     ) -> String {
         for stage in &self.stages {
-            let out = stage.run(html, page);
+            let out = stage.get().run(html, page);
             findings.extend(out.findings);
             facts.ids.extend(out.facts.ids);
             facts.links.extend(out.facts.links);
@@ -116,6 +139,30 @@ impl Pipeline {
 
     /// Names of the stages, in order.
     pub fn names(&self) -> Vec<&'static str> {
-        self.stages.iter().map(|s| s.name()).collect()
+        self.stages.iter().map(|s| s.get().name()).collect()
     }
+}
+
+/// What a generator sees: the finished pages and the site's settings.
+#[non_exhaustive]
+pub struct SiteContext<'a> {
+    /// The site's settings.
+    pub config: &'a crate::config::Config,
+    /// The report model.
+    pub report: &'a crate::model::Report,
+    /// Paths of every file built so far (relative to the output folder), sorted.
+    pub paths: Vec<&'a str>,
+    /// The version of reportsite running the generator.
+    pub version: &'static str,
+}
+
+/// A plugin that adds files to the built site (a sitemap, a search index, …).
+pub trait Generator: Send + Sync {
+    /// A short, stable name (`sitemap`).
+    fn name(&self) -> &'static str;
+    /// The files to add. A file whose path is already built is an error.
+    fn generate(
+        &self,
+        site: &SiteContext<'_>,
+    ) -> Result<Vec<crate::output::OutputFile>, Diagnostic>;
 }
