@@ -43,6 +43,9 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print the time each stage took and the peak memory.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the site without writing anything.
     Check {
@@ -104,7 +107,8 @@ fn main() -> ExitCode {
             base_url,
             strict,
             drafts,
-        } => build(&root, output, base_url, strict, drafts),
+            timings,
+        } => build(&root, output, base_url, strict, drafts, timings),
         Command::Check {
             root,
             format,
@@ -214,6 +218,7 @@ fn build(
     base_url: Option<String>,
     strict: bool,
     drafts: bool,
+    timings: bool,
 ) -> Result<u8, Error> {
     let start = Instant::now();
     let out = output.unwrap_or_else(|| site::default_output(root));
@@ -236,7 +241,11 @@ fn build(
         );
         return Ok(1);
     }
+    let write_start = Instant::now();
     output::write_site(&built.files, &out)?;
+    if timings {
+        print_timings(&built.timings, write_start.elapsed(), start.elapsed());
+    }
     eprintln!(
         "built {} pages ({} files) into {} in {} ms (page stages: {})",
         built.pages,
@@ -249,6 +258,34 @@ fn build(
         }
     );
     Ok(0)
+}
+
+/// Peak resident memory of this process, from /proc (Linux), in bytes.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn print_timings(t: &reportsite::site::Timings, write: Duration, total: Duration) {
+    let ms = |d: Duration| format!("{:>8.1} ms", d.as_secs_f64() * 1000.0);
+    eprintln!("timings (wall):");
+    eprintln!("  load (read, front matter, model) {}", ms(t.load));
+    eprintln!("  markdown                         {}", ms(t.markdown));
+    eprintln!("  render (templates + stages)      {}", ms(t.render));
+    eprintln!("  site pages, generators, static   {}", ms(t.assemble));
+    eprintln!("  write                            {}", ms(write));
+    eprintln!("  total                            {}", ms(total));
+    eprintln!("cpu time summed over threads:");
+    eprintln!("  templates                        {}", ms(t.templates_cpu));
+    for (name, d) in &t.stages_cpu {
+        eprintln!("  stage {name:<26} {}", ms(*d));
+    }
+    match peak_memory() {
+        Some(b) => eprintln!("peak memory: {:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+        None => eprintln!("peak memory: not available on this system"),
+    }
 }
 
 fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {

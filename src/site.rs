@@ -57,6 +57,8 @@ pub struct Site {
     pub site_templates: Vec<ThemeFile>,
     /// The site's own `static/`.
     pub site_static: Vec<ThemeFile>,
+    /// How long [`Site::load`] took.
+    pub load_time: Duration,
     /// Page stages added with [`Site::add_stage`], run before the built-ins.
     stages: Vec<Box<dyn PageStage>>,
     /// Generators added with [`Site::add_generator`].
@@ -66,13 +68,17 @@ pub struct Site {
 /// Time spent in each stage of a build.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    /// Reading files and front matter, building the model.
+    /// Reading files, parsing front matter, building the model ([`Site::load`]).
     pub load: Duration,
-    /// Markdown to HTML.
+    /// Markdown to HTML (wall time).
     pub markdown: Duration,
-    /// Templates and HTML stages.
+    /// Templates and page stages (wall time of the parallel pass).
     pub render: Duration,
-    /// Site-level files and static files.
+    /// Time inside templates alone, summed over threads.
+    pub templates_cpu: Duration,
+    /// Time inside each page stage, summed over threads, in stage order.
+    pub stages_cpu: Vec<(&'static str, Duration)>,
+    /// Site-level pages, generators and static files.
     pub assemble: Duration,
 }
 
@@ -95,6 +101,7 @@ impl Site {
     /// Reads and checks the site at `root`. On failure every problem found is
     /// reported: those of each file, of the model, and of links between pages.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+        let started = Instant::now();
         let config_path = root.join(CONFIG_FILE);
         let config_text = match std::fs::read_to_string(&config_path) {
             Ok(t) => t,
@@ -150,6 +157,7 @@ impl Site {
             site_static,
             stages: Vec::new(),
             generators: Vec::new(),
+            load_time: started.elapsed(),
         };
         if problems.iter().any(|d| d.severity == Severity::Error) {
             // Check links too, so the author sees every problem at once.
@@ -273,6 +281,7 @@ impl Site {
         let pipeline = self.pipeline(&statics)?;
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
+        let template_nanos = std::sync::atomic::AtomicU64::new(0);
         type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
         let rendered: Vec<std::result::Result<Rendered, Diagnostic>> = (0..total)
             .into_par_iter()
@@ -303,7 +312,12 @@ impl Site {
                 ctx.insert(key, &view);
                 ctx.insert("current_path", &view.path);
                 ctx.insert("current_url", &format!("{origin}{}", view.path));
+                let t_tpl = Instant::now();
                 let html = renderer.render(&template, &ctx, &e.source.file)?;
+                template_nanos.fetch_add(
+                    t_tpl.elapsed().as_nanos() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 let out_path = format!("{}index.html", e.path);
                 let mut findings = Vec::new();
                 let mut facts = PageFacts::default();
@@ -345,6 +359,8 @@ impl Site {
             return Err(Error::content(merge_template_errors(problems)));
         }
         timings.render = t.elapsed();
+        timings.templates_cpu =
+            Duration::from_nanos(template_nanos.load(std::sync::atomic::Ordering::Relaxed));
 
         // Site-level pages.
         let t = Instant::now();
@@ -559,7 +575,8 @@ impl Site {
         let _ = &origin;
 
         timings.assemble = t.elapsed();
-        timings.load = Duration::ZERO;
+        timings.stages_cpu = pipeline.timings();
+        timings.load = self.load_time;
         let _ = start;
         sort_diagnostics(&mut warnings);
         sort_diagnostics(&mut findings);
@@ -749,7 +766,7 @@ impl Site {
         let config = &self.config;
         let mut pipeline = Pipeline::default();
         for s in &self.stages {
-            pipeline.stages.push(StageRef::Borrowed(s.as_ref()));
+            pipeline.push(StageRef::Borrowed(s.as_ref()));
         }
         let known = ["a11y", "minify"];
         for name in &config.plugins.page_stages {
@@ -773,17 +790,15 @@ impl Site {
                             file_sizes.insert(href.clone(), size);
                         }
                     }
-                    pipeline
-                        .stages
-                        .push(StageRef::Owned(Box::new(a11y::A11y::new(a11y::SiteInfo {
-                            glossary: self.report.glossary.clone(),
-                            lang: config.default_language.clone(),
-                            origin: config.origin().to_string(),
-                            base_path,
-                            file_sizes,
-                            ignore: config.a11y.ignore.iter().cloned().collect(),
-                            warn: config.a11y.warn.iter().cloned().collect(),
-                        }))));
+                    pipeline.push(StageRef::Owned(Box::new(a11y::A11y::new(a11y::SiteInfo {
+                        glossary: self.report.glossary.clone(),
+                        lang: config.default_language.clone(),
+                        origin: config.origin().to_string(),
+                        base_path,
+                        file_sizes,
+                        ignore: config.a11y.ignore.iter().cloned().collect(),
+                        warn: config.a11y.warn.iter().cloned().collect(),
+                    }))));
                 }
                 "minify" => {}
                 other => {
@@ -803,9 +818,7 @@ impl Site {
             }
         }
         if config.minify_html && config.plugins.page_stages.iter().any(|n| n == "minify") {
-            pipeline
-                .stages
-                .push(StageRef::Owned(Box::new(Minify::default())));
+            pipeline.push(StageRef::Owned(Box::new(Minify::default())));
         }
         Ok(pipeline)
     }

@@ -113,11 +113,13 @@ impl StageRef<'_> {
 /// The ordered list of stages a build runs.
 #[derive(Default)]
 pub struct Pipeline<'a> {
-    /// The stages, in order.
-    pub stages: Vec<StageRef<'a>>,
+    /// The stages, in order (add with [`Pipeline::push`]).
+    stages: Vec<StageRef<'a>>,
+    /// Nanoseconds spent in each stage, summed over threads.
+    spent: Vec<std::sync::atomic::AtomicU64>,
 }
 
-impl Pipeline<'_> {
+impl<'a> Pipeline<'a> {
     /// Runs every stage over one page.
     pub fn run(
         &self,
@@ -126,8 +128,15 @@ impl Pipeline<'_> {
         findings: &mut Vec<Diagnostic>,
         facts: &mut PageFacts,
     ) -> String {
-        for stage in &self.stages {
+        for (i, stage) in self.stages.iter().enumerate() {
+            let started = std::time::Instant::now();
             let out = stage.get().run(html, page);
+            if let Some(counter) = self.spent.get(i) {
+                counter.fetch_add(
+                    started.elapsed().as_nanos() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
             findings.extend(out.findings);
             facts.ids.extend(out.facts.ids);
             facts.links.extend(out.facts.links);
@@ -135,6 +144,26 @@ impl Pipeline<'_> {
             html = out.html;
         }
         html
+    }
+
+    /// Adds a stage at the end.
+    pub fn push(&mut self, stage: StageRef<'a>) {
+        self.stages.push(stage);
+        self.spent.push(std::sync::atomic::AtomicU64::new(0));
+    }
+
+    /// Time spent in each stage so far, summed over threads.
+    pub fn timings(&self) -> Vec<(&'static str, std::time::Duration)> {
+        self.stages
+            .iter()
+            .zip(&self.spent)
+            .map(|(s, n)| {
+                (
+                    s.get().name(),
+                    std::time::Duration::from_nanos(n.load(std::sync::atomic::Ordering::Relaxed)),
+                )
+            })
+            .collect()
     }
 
     /// Names of the stages, in order.
