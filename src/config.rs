@@ -33,9 +33,11 @@ pub struct Config {
     /// Minify each HTML page (conservatively).
     #[serde(default = "yes")]
     pub minify_html: bool,
-    /// Build a one-page version of the whole report at `/full-report/`, for print.
-    #[serde(default = "yes")]
-    pub build_full_report: bool,
+    /// Build a one-page version of the whole report at `/full-report/`, for
+    /// print. Unset: only for reports of up to 1,000 chapters and pages (a single
+    /// page of a larger site would be too big to print or load).
+    #[serde(default)]
+    pub build_full_report: Option<bool>,
     /// Let raw HTML in Markdown through (it is escaped by default).
     #[serde(default)]
     pub allow_raw_html: bool,

@@ -656,6 +656,8 @@ pub struct ReportView<'a> {
     pub glossary: Vec<GlossaryView>,
     /// Whether there is a glossary page.
     pub has_glossary: bool,
+    /// Whether there is a full-report page (`/full-report/`).
+    pub has_full_report: bool,
     /// Free-form values.
     pub extra: serde_json::Value,
 }
@@ -791,6 +793,7 @@ impl<'a> ReportView<'a> {
                 })
                 .collect(),
             has_glossary: !report.glossary.is_empty(),
+            has_full_report: true,
             extra: crate::frontmatter::extra_to_json(&f.extra),
         }
     }

@@ -34,6 +34,10 @@ use crate::render::{
 };
 use crate::theme::{self, Theme, ThemeFile};
 
+/// Above this many chapters and pages, `/full-report/` is built only when
+/// `build_full_report = true`.
+pub const FULL_REPORT_AUTO_LIMIT: usize = 1000;
+
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -222,6 +226,14 @@ impl Site {
         self.generators.push(generator);
     }
 
+    /// Whether the build writes `/full-report/` (`build_full_report`, or for up to
+    /// [`FULL_REPORT_AUTO_LIMIT`] chapters and pages when it is unset).
+    pub fn has_full_report(&self) -> bool {
+        self.config
+            .build_full_report
+            .unwrap_or(self.report.entries.len() <= FULL_REPORT_AUTO_LIMIT)
+    }
+
     /// The names of the page stages a build runs, in order.
     pub fn stage_names(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = self.stages.iter().map(|s| s.name()).collect();
@@ -276,7 +288,8 @@ impl Site {
             report,
             base_path: &base_path,
         };
-        let report_view = ReportView::new(&links, report_html);
+        let mut report_view = ReportView::new(&links, report_html);
+        report_view.has_full_report = self.has_full_report();
         renderer.set_globals(config, &report_view);
         let pipeline = self.pipeline(&statics)?;
         let total = report.entries.len();
@@ -403,7 +416,7 @@ impl Site {
                 c.insert("glossary", &report_view.glossary)
             })?);
         }
-        if config.build_full_report {
+        if self.has_full_report() {
             let entries: Vec<FullEntryView<'_>> = report
                 .entries
                 .iter()
