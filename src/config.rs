@@ -34,8 +34,8 @@ pub struct Config {
     #[serde(default = "yes")]
     pub minify_html: bool,
     /// Build a one-page version of the whole report at `/full-report/`, for
-    /// print. Unset: only for reports of up to 1,000 chapters and pages (a single
-    /// page of a larger site would be too big to print or load).
+    /// print. Unset: only for reports of up to 100 chapters and pages (one page
+    /// holding a larger site is too big to print, load or navigate).
     #[serde(default)]
     pub build_full_report: Option<bool>,
     /// Let raw HTML in Markdown through (it is escaped by default).

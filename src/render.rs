@@ -474,8 +474,9 @@ impl PageView<'static> {
 /// Re-frames a page body for the full-report page: headings move down `shift`
 /// levels (at most `h6`), and every id — and every `#fragment` link, `for`,
 /// `aria-labelledby` and `aria-describedby` pointing at one — gets `prefix`, so
-/// ids stay unique when all pages share one document.
-pub fn reframe(html: &str, shift: u8, prefix: &str) -> String {
+/// ids stay unique when all pages share one document. Labelled regions (table
+/// wrappers) also name the entry, so no two landmarks share a name.
+pub fn reframe(html: &str, shift: u8, prefix: &str, entry_title: &str) -> String {
     use lol_html::{RewriteStrSettings, element, rewrite_str};
     let pre = |v: &str| format!("{prefix}--{v}");
     let settings = RewriteStrSettings::new()
@@ -499,15 +500,26 @@ pub fn reframe(html: &str, shift: u8, prefix: &str) -> String {
         .append_element_content_handler(element!(
             "[aria-labelledby], [aria-describedby], [for]",
             |el| {
+                let region = el.get_attribute("role").as_deref() == Some("region");
                 for attr in ["aria-labelledby", "aria-describedby", "for"] {
                     if let Some(v) = el.get_attribute(attr) {
-                        let joined: Vec<String> = v.split_whitespace().map(pre).collect();
+                        let mut joined: Vec<String> = v.split_whitespace().map(pre).collect();
+                        if region && attr == "aria-labelledby" {
+                            // The entry's heading (its id is `prefix`) makes the name unique.
+                            joined.push(prefix.to_string());
+                        }
                         el.set_attribute(attr, &joined.join(" "))?;
                     }
                 }
                 Ok(())
             }
-        ));
+        ))
+        .append_element_content_handler(element!("[role=region][aria-label]", |el| {
+            if let Some(label) = el.get_attribute("aria-label") {
+                el.set_attribute("aria-label", &format!("{label}, {entry_title}"))?;
+            }
+            Ok(())
+        }));
     // The input is HTML this program produced; on the impossible failure keep it.
     rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
@@ -836,6 +848,16 @@ mod tests {
         assert_eq!(
             out,
             "<h4 id=\"s-x--a\">A</h4><h6>x</h6><a href=\"#s-x--a\">A</a><div aria-labelledby=\"s-x--a s-x--b\"></div>"
+        );
+        let out = reframe(
+            "<div role=\"region\" aria-labelledby=\"c\"></div><div role=\"region\" aria-label=\"Table 1\"></div>",
+            1,
+            "s-x",
+            "Neglect",
+        );
+        assert_eq!(
+            out,
+            "<div role=\"region\" aria-labelledby=\"s-x--c s-x\"></div><div role=\"region\" aria-label=\"Table 1, Neglect\"></div>"
         );
     }
 

@@ -36,7 +36,7 @@ use crate::theme::{self, Theme, ThemeFile};
 
 /// Above this many chapters and pages, `/full-report/` is built only when
 /// `build_full_report = true`.
-pub const FULL_REPORT_AUTO_LIMIT: usize = 1000;
+pub const FULL_REPORT_AUTO_LIMIT: usize = 100;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -430,7 +430,12 @@ impl Site {
                         url: format!("{base_path}{}", e.path),
                         kind: e.kind.as_str(),
                         depth: e.depth,
-                        content: render::reframe(&htmls[i].content, e.depth as u8, &anchor),
+                        content: render::reframe(
+                            &htmls[i].content,
+                            e.depth as u8,
+                            &anchor,
+                            e.title(),
+                        ),
                         anchor,
                         priority: htmls[i].priority.as_ref(),
                         case_review: htmls[i].case_review.as_ref(),
