@@ -844,10 +844,21 @@ mod tests {
             "<h2 id=\"a\">A</h2><h6>x</h6><a href=\"#a\">A</a><div aria-labelledby=\"a b\"></div>",
             2,
             "s-x",
+            "X",
         );
         assert_eq!(
             out,
             "<h4 id=\"s-x--a\">A</h4><h6>x</h6><a href=\"#s-x--a\">A</a><div aria-labelledby=\"s-x--a s-x--b\"></div>"
+        );
+        let out = reframe(
+            "<div role=\"region\" aria-labelledby=\"c\"></div><div role=\"region\" aria-label=\"Table 1\"></div>",
+            1,
+            "s-x",
+            "Neglect",
+        );
+        assert_eq!(
+            out,
+            "<div role=\"region\" aria-labelledby=\"s-x--c s-x\"></div><div role=\"region\" aria-label=\"Table 1, Neglect\"></div>"
         );
         let out = reframe(
             "<div role=\"region\" aria-labelledby=\"c\"></div><div role=\"region\" aria-label=\"Table 1\"></div>",
