@@ -504,6 +504,7 @@ pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatt
         .at_in(full_text, 1, 1)
         .help("add a line such as `title: Background` between the `---` lines"));
     }
+    check_nesting(split, full_text, file)?;
     let fm: FrontMatter =
         serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?;
     if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -698,6 +699,41 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
     Diagnostic { code: "yaml", ..d }.help(
         "this is not valid YAML; check the indentation, and quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@` or a backtick",
     )
+}
+
+/// The deepest nesting of `[` and `{` front matter may use. The YAML parser would
+/// take minutes over 100,000 levels before its own limit applies.
+const MAX_NESTING: usize = 64;
+
+fn check_nesting(split: &Split<'_>, full_text: &str, file: &str) -> Result<(), Diagnostic> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, line) in split.yaml.lines().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(Diagnostic::error(
+                            "yaml",
+                            file,
+                            format!("the front matter nests lists or maps more than {MAX_NESTING} levels deep"),
+                        )
+                        .at_in(full_text, split.yaml_line + i, col + 1)
+                        .help("simplify the value; front matter needs at most a few levels"));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        quote = None;
+    }
+    Ok(())
 }
 
 /// How to write the front matter's structured values, for wrong-type help.

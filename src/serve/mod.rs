@@ -215,7 +215,8 @@ fn publish(shared: &Shared, rebuilt: Rebuilt) -> (Published, Option<Built>) {
             let files = std::mem::take(&mut built.files);
             let site = SiteFiles::new(files, rebuilt.base_url, rebuilt.base_path);
             let warnings = built.warnings.clone();
-            (shared.publish_good(site, warnings), Some(built))
+            let findings = built.findings.clone();
+            (shared.publish_good(site, warnings, findings), Some(built))
         }
         Err(Error::Content(diagnostics)) => (shared.publish_failed(diagnostics), None),
         Err(other) => {
@@ -246,14 +247,13 @@ fn describe_outputs(changed: &[String], total: usize) -> String {
         return "no page changed".to_string();
     }
     let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
-    let mut names: Vec<&str> = changed.iter().take(SHOWN).map(String::as_str).collect();
+    let names: Vec<&str> = changed.iter().take(SHOWN).map(String::as_str).collect();
     let more = changed.len().saturating_sub(SHOWN);
     let tail = if more > 0 {
         format!(", and {more} more")
     } else {
         String::new()
     };
-    names.sort_unstable();
     format!(
         "{pages} page{} and {} other file{} changed of {total} ({}{tail})",
         if pages == 1 { "" } else { "s" },
@@ -263,13 +263,16 @@ fn describe_outputs(changed: &[String], total: usize) -> String {
     )
 }
 
-/// Prints the terminal lines of one build: diagnostics, then one summary line.
+/// Prints the terminal lines of one build: its diagnostics (for a good build,
+/// only the warnings and accessibility findings not printed after the build
+/// before), then one summary line. `shown` holds what was printed last time.
 fn report(
     trigger: Option<&[Change]>,
     published: &Published,
     built: Option<&Built>,
     elapsed: Duration,
     shared: &Shared,
+    shown: &mut Vec<Diagnostic>,
 ) {
     let ms = elapsed.as_millis();
     let snap = shared.current();
@@ -277,51 +280,56 @@ fn report(
         Some(c) => format!("{}: ", describe_changes(c)),
         None => String::new(),
     };
-    match built {
-        Some(b) => {
-            for d in &b.warnings {
-                eprintln!("{}", d.render());
-            }
-            let event = match &published.event {
-                Some(LiveEvent::Css { .. }) => "; stylesheets swapped",
-                Some(LiveEvent::Reload { .. }) if trigger.is_some() => "; pages reloaded",
-                _ => "",
-            };
-            if trigger.is_some() {
-                eprintln!(
-                    "{} {what}rebuilt in {ms} ms; {}{event}",
-                    clock(),
-                    describe_outputs(&published.changed, published.total)
-                );
-            } else {
-                eprintln!(
-                    "built {} pages ({} files) in {ms} ms{}",
-                    b.pages,
-                    published.total,
-                    if b.warnings.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" with {} warning(s)", b.warnings.len())
-                    }
-                );
-            }
+    let Some(b) = built else {
+        for d in snap.errors.iter().chain(&snap.warnings) {
+            eprintln!("{}", d.render());
         }
-        None => {
-            for d in snap.errors.iter().chain(&snap.warnings) {
-                eprintln!("{}", d.render());
-            }
-            let n = snap.errors.len();
-            let keep = if snap.site.is_some() {
-                "still serving the last good build, with the errors shown on every page"
-            } else {
-                "serving a page that lists them until they are fixed"
-            };
-            eprintln!(
-                "{} {what}build failed in {ms} ms with {n} error{}; {keep}",
-                clock(),
-                if n == 1 { "" } else { "s" }
-            );
-        }
+        let n = snap.errors.len();
+        let keep = if snap.site.is_some() {
+            "still serving the last good build, with the errors shown on every page"
+        } else {
+            "serving a page that lists them until they are fixed"
+        };
+        eprintln!(
+            "{} {what}build failed in {ms} ms with {n} error{}; {keep}",
+            clock(),
+            if n == 1 { "" } else { "s" }
+        );
+        return;
+    };
+    let all: Vec<Diagnostic> = b.warnings.iter().chain(&b.findings).cloned().collect();
+    for d in all.iter().filter(|d| !shown.contains(d)) {
+        eprintln!("{}", d.render());
+    }
+    *shown = all;
+    let mut notes = Vec::new();
+    if !b.findings.is_empty() {
+        notes.push(format!("{} accessibility finding(s)", b.findings.len()));
+    }
+    if !b.warnings.is_empty() {
+        notes.push(format!("{} warning(s)", b.warnings.len()));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!("; {} (listed in the preview)", notes.join(" and "))
+    };
+    if trigger.is_some() {
+        let event = match &published.event {
+            Some(LiveEvent::Css { .. }) => "; stylesheets swapped",
+            Some(LiveEvent::Reload { .. }) => "; pages reloaded",
+            _ => "",
+        };
+        eprintln!(
+            "{} {what}rebuilt in {ms} ms; {}{event}{notes}",
+            clock(),
+            describe_outputs(&published.changed, published.total)
+        );
+    } else {
+        eprintln!(
+            "built {} pages ({} files) in {ms} ms{notes}",
+            b.pages, published.total
+        );
     }
 }
 
@@ -338,7 +346,15 @@ fn build_loop(
     let rebuilt = builder.rebuild(&[]);
     let elapsed = rebuilt.elapsed;
     let (published, built) = publish(&shared, rebuilt);
-    report(None, &published, built.as_ref(), elapsed, &shared);
+    let mut shown = Vec::new();
+    report(
+        None,
+        &published,
+        built.as_ref(),
+        elapsed,
+        &shared,
+        &mut shown,
+    );
     write_output(output.as_deref(), &shared, built.is_some());
     let _ = ready.send(());
 
@@ -368,7 +384,14 @@ fn build_loop(
         let rebuilt = builder.rebuild(&changes);
         let elapsed = rebuilt.elapsed;
         let (published, built) = publish(&shared, rebuilt);
-        report(Some(&changes), &published, built.as_ref(), elapsed, &shared);
+        report(
+            Some(&changes),
+            &published,
+            built.as_ref(),
+            elapsed,
+            &shared,
+            &mut shown,
+        );
         if !published.changed.is_empty() {
             write_output(output.as_deref(), &shared, built.is_some());
         }

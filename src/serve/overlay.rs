@@ -157,6 +157,21 @@ fn item(d: &Diagnostic) -> String {
             escape(text)
         ));
     }
+    match (&d.page, d.wcag) {
+        (Some(page), w) => {
+            // The page's URL is root-relative and served by this preview.
+            s.push_str(&format!(
+                "<p>On the page <a href=\"{0}\">{0}</a>{1}</p>",
+                escape(page),
+                w.map(|w| format!(" (WCAG 2.2 success criterion {})", escape(w)))
+                    .unwrap_or_default()
+            ));
+        }
+        (None, Some(w)) => {
+            s.push_str(&format!("<p>WCAG 2.2 success criterion {}</p>", escape(w)));
+        }
+        (None, None) => {}
+    }
     if let Some(help) = &d.help {
         s.push_str(&format!(
             "<p><strong>How to fix it:</strong> {}</p>",
@@ -213,19 +228,38 @@ pub fn error_overlay(errors: &[Diagnostic], warnings: &[Diagnostic], has_site: b
     s
 }
 
-/// A small panel at the bottom of every page listing the warnings of a good
-/// build, collapsed; `None` when there are none.
-pub fn warnings_panel(warnings: &[Diagnostic]) -> Option<String> {
-    if warnings.is_empty() {
+/// A small panel at the bottom of every page of a good build listing its
+/// warnings and the accessibility audit's findings (shown as warnings here: the
+/// preview never blocks on them, though an error-level finding fails
+/// `build --strict`), collapsed; `None` when there are none.
+pub fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -> Option<String> {
+    if warnings.is_empty() && findings.is_empty() {
         return None;
+    }
+    let mut parts = Vec::new();
+    if !findings.is_empty() {
+        parts.push(plural(
+            findings.len(),
+            "accessibility finding",
+            "accessibility findings",
+        ));
+    }
+    if !warnings.is_empty() {
+        parts.push(plural(warnings.len(), "warning", "warnings"));
     }
     let mut s = String::from(STYLE);
     s.push_str("<aside id=\"reportsite-warnings\" aria-label=\"Build warnings\">");
     s.push_str(&format!(
-        "<details><summary>The site built with {} (only this preview shows them)</summary>",
-        plural(warnings.len(), "warning", "warnings")
+        "<details><summary>The site built, with {} (only this preview shows them)</summary>",
+        parts.join(" and ")
     ));
-    s.push_str(&list(warnings));
+    if !findings.is_empty() {
+        s.push_str("<p>From the accessibility audit: an error here fails <code>reportsite build --strict</code>.</p>");
+        s.push_str(&list(findings));
+    }
+    if !warnings.is_empty() {
+        s.push_str(&list(warnings));
+    }
     s.push_str(
         "</details><button type=\"button\" data-reportsite-dismiss>Dismiss</button></aside>",
     );
@@ -363,10 +397,20 @@ mod tests {
 
     #[test]
     fn no_panel_without_warnings() {
-        assert!(warnings_panel(&[]).is_none());
+        assert!(warnings_panel(&[], &[]).is_none());
         let w = Diagnostic::warning("x", "f", "<w>");
-        let p = warnings_panel(&[w]).unwrap_or_default();
+        let p = warnings_panel(&[w], &[]).unwrap_or_default();
         assert!(p.contains("&lt;w&gt;") && p.contains("1 warning"));
+    }
+
+    #[test]
+    fn findings_link_their_page() {
+        let mut f = Diagnostic::error("image-alt-empty", "content/a.md", "empty alt");
+        f.page = Some("/sub/a/".into());
+        f.wcag = Some("1.1.1");
+        let p = warnings_panel(&[], &[f]).unwrap_or_default();
+        assert!(p.contains("The site built, with 1 accessibility finding"));
+        assert!(p.contains("<a href=\"/sub/a/\">/sub/a/</a> (WCAG 2.2 success criterion 1.1.1)"));
     }
 
     #[test]

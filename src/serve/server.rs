@@ -289,6 +289,7 @@ fn status(snap: &Snapshot) -> Response {
         "base_path": snap.site.as_ref().map(|s| s.base_path.as_str()),
         "errors": snap.errors,
         "warnings": snap.warnings,
+        "findings": snap.findings,
         "files": files,
     });
     respond(

@@ -57,6 +57,8 @@ pub struct Snapshot {
     pub errors: Vec<Diagnostic>,
     /// The warnings of the latest build.
     pub warnings: Vec<Diagnostic>,
+    /// The accessibility findings of the latest good build.
+    pub findings: Vec<Diagnostic>,
     /// HTML put at the start of every page's `<body>`: the error overlay, or the
     /// warnings panel, or nothing.
     pub notice: Option<String>,
@@ -136,6 +138,7 @@ impl Shared {
                 site: None,
                 errors: Vec::new(),
                 warnings: Vec::new(),
+                findings: Vec::new(),
                 notice: None,
             })),
             events,
@@ -174,7 +177,12 @@ impl Shared {
     /// Publishes a good build, then tells the open pages: `css` when only
     /// stylesheets changed, `reload` when anything else did or an error was fixed,
     /// nothing when no byte changed.
-    pub fn publish_good(&self, site: SiteFiles, warnings: Vec<Diagnostic>) -> Published {
+    pub fn publish_good(
+        &self,
+        site: SiteFiles,
+        warnings: Vec<Diagnostic>,
+        findings: Vec<Diagnostic>,
+    ) -> Published {
         let previous = self.current();
         let changed = match &previous.site {
             Some(old) => changed_paths(&old.files, &site.files),
@@ -185,7 +193,7 @@ impl Shared {
             }
         };
         let total = site.files.len();
-        let notice = overlay::warnings_panel(&warnings);
+        let notice = overlay::warnings_panel(&warnings, &findings);
         let build_id = self.next_id(&previous);
         let healed = !previous.errors.is_empty();
         let notice_changed = notice != previous.notice;
@@ -205,6 +213,7 @@ impl Shared {
             site: Some(Arc::new(site)),
             errors: Vec::new(),
             warnings,
+            findings,
             notice,
         });
         if let Some(e) = &event {
@@ -237,6 +246,7 @@ impl Shared {
             site: previous.site.clone(),
             errors,
             warnings,
+            findings: Vec::new(),
             notice: Some(html),
         });
         let _ = self.events.send(event.clone());
@@ -286,17 +296,17 @@ mod tests {
     fn events_follow_what_changed() {
         let s = Shared::new("t".into());
         let mut rx = s.subscribe();
-        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "x")]), vec![]);
+        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "x")]), vec![], vec![]);
         assert!(matches!(p.event, Some(LiveEvent::Reload { .. })));
         assert_eq!(rx.try_recv().map(|e| e.name()), Ok("reload"));
 
         // Same bytes: nothing to tell.
-        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "x")]), vec![]);
+        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "x")]), vec![], vec![]);
         assert_eq!(p.event, None);
         assert!(rx.try_recv().is_err());
 
         // Only CSS: swap stylesheets.
-        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "y")]), vec![]);
+        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "y")]), vec![], vec![]);
         assert_eq!(p.changed, vec!["c.css".to_string()]);
         assert_eq!(rx.try_recv().map(|e| e.name()), Ok("css"));
 
@@ -315,7 +325,7 @@ mod tests {
         assert_eq!(rx.try_recv().map(|e| e.name()), Ok("error"));
 
         // Fixed, even with the same bytes: reload to clear the overlay.
-        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "y")]), vec![]);
+        let p = s.publish_good(site(&[("index.html", "a"), ("c.css", "y")]), vec![], vec![]);
         assert!(matches!(p.event, Some(LiveEvent::Reload { .. })));
         assert!(s.current().notice.is_none());
     }
@@ -324,7 +334,7 @@ mod tests {
     fn build_ids_count_up() {
         let s = Shared::new("abc".into());
         assert_eq!(s.current().build_id, "abc-0");
-        s.publish_good(site(&[]), vec![]);
+        s.publish_good(site(&[]), vec![], vec![]);
         s.publish_failed(vec![]);
         assert_eq!(s.current().build_id, "abc-2");
     }

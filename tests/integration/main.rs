@@ -5,6 +5,7 @@
 
 mod a11y;
 mod common;
+mod hostile;
 mod invalid;
 mod output;
 mod sample;

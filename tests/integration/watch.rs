@@ -642,11 +642,58 @@ fn malformed_front_matter_shows_the_overlay_until_fixed() {
     for rel in ["local-context/", ""] {
         let html = p.page(rel).text();
         assert!(
-            !html.contains("reportsite-overlay"),
+            !html.contains("id=\"reportsite-overlay\""),
             "{rel}: the overlay is gone"
         );
     }
     assert_eq!(p.status()["ok"], true);
+}
+
+#[test]
+fn accessibility_findings_show_in_the_preview_as_warnings() {
+    let p = Preview::start(&[]);
+    let mut events = p.events();
+    let file = p.path("content/appendices/budget.md");
+    let good = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        format!("{good}\nRead [click here](@/foreword/_index.md).\n"),
+    )
+    .expect("write");
+    events.wait_for("reload", &p);
+    let status = p.status();
+    assert_eq!(status["ok"], true, "findings do not fail the preview");
+    assert!(
+        status["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|d| d["code"] == "link-text")),
+        "{status}"
+    );
+    for rel in ["appendices/budget/", ""] {
+        let html = p.page(rel).text();
+        assert!(
+            html.contains("id=\"reportsite-warnings\""),
+            "{rel}: the panel is on every page"
+        );
+        assert!(html.contains("link-text") && html.contains("WCAG 2.2 success criterion 2.4.4"));
+        assert!(
+            html.contains("<a href=\"/westmoor/appendices/budget/\">"),
+            "links the page"
+        );
+        assert!(
+            !html.contains("id=\"reportsite-overlay\""),
+            "not the error overlay"
+        );
+    }
+    let log = p.log();
+    assert!(
+        log.contains("error[link-text]") && log.contains("accessibility finding"),
+        "{log}"
+    );
+
+    std::fs::write(&file, &good).expect("fix");
+    events.wait_for("reload", &p);
+    assert!(!p.page("").text().contains("reportsite-warnings"));
 }
 
 #[test]
@@ -673,7 +720,7 @@ fn a_failed_first_build_still_serves_the_errors() {
     events.wait_for("reload", &p);
     let r = p.page("");
     assert_eq!(r.status, 200);
-    assert!(!r.text().contains("reportsite-overlay"));
+    assert!(!r.text().contains("id=\"reportsite-overlay\""));
 }
 
 #[test]
