@@ -220,8 +220,21 @@ fn main() {
     let Some(port) = port else {
         usage("reportsite watch did not start")
     };
-    // Keep draining the server's output so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    // Keep draining the server's output so it never blocks on a full pipe, and
+    // pick out how long each rebuild itself took ("rebuilt in N ms").
+    let (build_tx, build_rx) = std::sync::mpsc::channel::<u64>();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if let Some(ms) = line
+                .split("rebuilt in ")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .and_then(|n| n.parse().ok())
+            {
+                let _ = build_tx.send(ms);
+            }
+        }
+    });
     eprintln!(
         "first build and start: {} ms; editing {}",
         t.elapsed().as_millis(),
@@ -247,6 +260,10 @@ fn main() {
             Err(e) => usage(&format!("no event: {e}")),
         }
     }
+    // Give the last "rebuilt in" line a moment to arrive.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut builds: Vec<u64> = build_rx.try_iter().collect();
+    builds.sort_unstable();
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let pick = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
@@ -258,4 +275,10 @@ fn main() {
         ms(pick(0.9)),
         ms(times[times.len() - 1])
     );
+    if !builds.is_empty() {
+        println!(
+            "  of which the rebuild itself (Site::load + build, as the server reports it): median {} ms",
+            builds[builds.len() / 2]
+        );
+    }
 }

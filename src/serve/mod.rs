@@ -358,7 +358,7 @@ fn build_loop(
     write_output(output.as_deref(), &shared, built.is_some());
     let _ = ready.send(());
 
-    // Ends when the watcher is dropped (the program is exiting).
+    // Runs until the program exits: the sender lives in `watcher`, owned here.
     while let Ok(first) = rx.recv() {
         // Everything that arrived meanwhile (during the last build) joins this one.
         let mut messages = vec![first];
@@ -383,7 +383,17 @@ fn build_loop(
         }
         let rebuilt = builder.rebuild(&changes);
         let elapsed = rebuilt.elapsed;
+        let moved = shared
+            .current()
+            .site
+            .as_ref()
+            .is_some_and(|s| s.base_path != rebuilt.base_path)
+            && rebuilt.result.is_ok();
+        let new_url = rebuilt.base_url.clone();
         let (published, built) = publish(&shared, rebuilt);
+        if moved {
+            eprintln!("the base_url's path changed: the site is now at {new_url}/");
+        }
         report(
             Some(&changes),
             &published,
@@ -522,6 +532,7 @@ pub fn run(options: &WatchOptions) -> Result<()> {
     }
     let builder = Builder::new(&root, &origin, options.drafts);
     let site_url = format!("{origin}{}", builder.base_url().1);
+    eprintln!("building {} ...", root.display());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -545,6 +556,7 @@ pub fn run(options: &WatchOptions) -> Result<()> {
         let app = server::App {
             shared,
             shutdown: stop_rx,
+            local_hosts_only: addr.ip().is_loopback(),
         };
         let mut server = tokio::spawn(server::serve(listener, app));
         eprintln!("serving {site_url}");

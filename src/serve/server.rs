@@ -18,7 +18,9 @@
 //! segment is `.` or `..` (written plainly or encoded), or decodes to a slash,
 //! a backslash or a control character (NUL included), or is not UTF-8. Files come
 //! from memory, so nothing on disk can be reached anyway; the guard keeps every
-//! path the server accepts unambiguous.
+//! path the server accepts unambiguous. On a loopback address, a request whose
+//! `Host` is neither `localhost` nor an IP address gets 403, so a web page cannot
+//! read the preview through a DNS name it points at 127.0.0.1 (DNS rebinding).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -42,6 +44,33 @@ pub struct App {
     pub shared: Arc<Shared>,
     /// Turns `true` when the server is stopping, which ends the event streams.
     pub shutdown: watch::Receiver<bool>,
+    /// Answer only requests addressed to this machine by name or number
+    /// (`localhost`, `127.0.0.1`, `[::1]`): set when listening on a loopback
+    /// address, so a web page elsewhere cannot read the preview through a DNS
+    /// name that it points at 127.0.0.1 (DNS rebinding).
+    pub local_hosts_only: bool,
+}
+
+/// Whether a `Host` header names this machine: `localhost` (or a name under
+/// `.localhost`) or an IP address, with or without a port.
+pub fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [v6]:port
+        match rest.split_once(']') {
+            Some((v6, _)) => return v6.parse::<std::net::Ipv6Addr>().is_ok(),
+            None => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        })
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Serves `app` on `listener` until `app.shutdown` turns `true`.
@@ -208,6 +237,20 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
+    }
+    if app.local_hosts_only {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| req.uri().authority().map(|a| a.as_str()))
+            .unwrap_or("");
+        if !is_local_host(host) {
+            return text(
+                StatusCode::FORBIDDEN,
+                "this preview answers only to localhost and IP addresses",
+            );
+        }
     }
     let raw = req.uri().path();
     let path = match clean_path(raw) {
@@ -385,6 +428,30 @@ mod tests {
             ("a", BadPath::NotAbsolute),
         ] {
             assert_eq!(clean_path(p), Err(why), "{p}");
+        }
+    }
+
+    #[test]
+    fn only_local_host_names() {
+        for ok in [
+            "127.0.0.1:1111",
+            "127.0.0.1",
+            "localhost:80",
+            "LOCALHOST",
+            "app.localhost:3000",
+            "[::1]:1111",
+            "192.168.1.5:1111",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "",
+            "[nope]:1",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
         }
     }
 

@@ -110,6 +110,22 @@ impl Preview {
         self.log.lock().expect("log").join("\n")
     }
 
+    /// Waits until the terminal output holds every one of `needles` (the
+    /// summary line of a build is printed just after its event is sent).
+    fn wait_log(&self, needles: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log();
+            if needles.iter().all(|n| log.contains(n)) {
+                return log;
+            }
+            if start.elapsed() > WAIT {
+                panic!("the terminal never said {needles:?}; log:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn get(&self, target: &str) -> Response {
         request(self.port, target)
     }
@@ -508,12 +524,10 @@ fn an_edit_reloads_the_page_after_the_new_build_is_served() {
     );
 
     // The terminal line names the file and the pages that changed.
-    let log = p.log();
-    assert!(
-        log.contains("content/foreword/_index.md: rebuilt in ")
-            && log.contains("foreword/index.html"),
-        "{log}"
-    );
+    p.wait_log(&[
+        "content/foreword/_index.md: rebuilt in ",
+        "foreword/index.html",
+    ]);
 }
 
 #[test]
@@ -624,12 +638,7 @@ fn malformed_front_matter_shows_the_overlay_until_fixed() {
     );
     assert_eq!(p.status()["ok"], false);
     // The terminal shows the compiler-style message.
-    let log = p.log();
-    assert!(
-        log.contains("--> content/local-context/_index.md:2:1"),
-        "{log}"
-    );
-    assert!(log.contains("build failed in"), "{log}");
+    p.wait_log(&["--> content/local-context/_index.md:2:1", "build failed in"]);
 
     // A file saved half-way: front matter never closed.
     let half = &good[..good.find("\n---").expect("end of front matter")];
@@ -685,11 +694,7 @@ fn accessibility_findings_show_in_the_preview_as_warnings() {
             "not the error overlay"
         );
     }
-    let log = p.log();
-    assert!(
-        log.contains("error[link-text]") && log.contains("accessibility finding"),
-        "{log}"
-    );
+    p.wait_log(&["error[link-text]", "accessibility finding"]);
 
     std::fs::write(&file, &good).expect("fix");
     events.wait_for("reload", &p);
@@ -746,6 +751,19 @@ fn paths_that_climb_out_are_refused() {
         );
         assert!(!r.text().contains("[package]"), "{target} leaked a file");
     }
+    // A page elsewhere cannot read the preview by pointing its own DNS name at
+    // 127.0.0.1 (DNS rebinding): only local host names are answered.
+    let mut s = TcpStream::connect(("127.0.0.1", p.port)).expect("connect");
+    write!(
+        s,
+        "GET /westmoor/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("read");
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(!answer.contains("Westmoor"), "{answer}");
+
     // Our own guard answers these (hyper may refuse the backslash first).
     for target in [
         "/../Cargo.toml",
