@@ -413,8 +413,8 @@ pub struct FrontMatter {
     pub learning: Option<Vec<String>>,
 }
 
-/// Every key front matter accepts, for suggestions.
-pub const KNOWN_KEYS: &[&str] = &[
+/// Keys every kind accepts.
+pub const COMMON_KEYS: &[&str] = &[
     "title",
     "description",
     "date",
@@ -427,27 +427,17 @@ pub const KNOWN_KEYS: &[&str] = &[
     "aliases",
     "extra",
     "kind",
-    "short_title",
-    "organisation",
-    "presented_to",
-    "period",
-    "lead_officer",
-    "author",
-    "sign_off",
-    "strategy",
-    "recommendations",
-    "reasons",
-    "implications",
-    "documents",
-    "what_was_done",
-    "impact",
-    "next_steps",
-    "subject",
-    "review_type",
-    "status",
-    "harm",
-    "learning",
 ];
+
+/// Every key front matter accepts (common ones, then those of each kind), for
+/// suggestions.
+pub fn known_keys() -> Vec<&'static str> {
+    COMMON_KEYS
+        .iter()
+        .copied()
+        .chain(KIND_KEYS.iter().flat_map(|(_, keys)| keys.iter().copied()))
+        .collect()
+}
 
 /// Keys allowed only with one kind.
 pub const KIND_KEYS: &[(Kind, &[&str])] = &[
@@ -549,7 +539,8 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
     if let Some(key) = unknown_field(&text) {
         let path = text.split(": unknown field").next().filter(|p| *p != text);
         let top_level = path.is_none() || text.starts_with("unknown field");
-        let candidates = if top_level { KNOWN_KEYS } else { NESTED_KEYS };
+        let all_keys = known_keys();
+        let candidates: &[&str] = if top_level { &all_keys } else { NESTED_KEYS };
         let expected = expected_list(&text);
         let message = match path {
             Some(p) if !top_level => format!("unknown key `{key}` in {p}"),

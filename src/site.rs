@@ -332,22 +332,13 @@ impl Site {
                     std::sync::atomic::Ordering::Relaxed,
                 );
                 let out_path = format!("{}index.html", e.path);
-                let mut findings = Vec::new();
-                let mut facts = PageFacts::default();
                 let page = PageContext::new(&out_path, Some(&e.source.file))
                     .at_url(&view.path)
                     .with_source(e.source.body_line - 1, &e.source.text);
-                let html = pipeline.run(html, &page, &mut findings, &mut facts);
+                let finished = finish_page(&pipeline, html, &page);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress(n, total);
-                Ok((
-                    OutputFile {
-                        path: out_path,
-                        bytes: html.into_bytes(),
-                    },
-                    findings,
-                    facts,
-                ))
+                Ok(finished)
             })
             .collect();
         let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -397,18 +388,8 @@ impl Site {
             } else {
                 path.to_string()
             };
-            let mut findings = Vec::new();
-            let mut facts = PageFacts::default();
             let page = PageContext::new(&out_path, None).at_url(&view.path);
-            let html = pipeline.run(html, &page, &mut findings, &mut facts);
-            Ok((
-                OutputFile {
-                    path: out_path,
-                    bytes: html.into_bytes(),
-                },
-                findings,
-                facts,
-            ))
+            Ok(finish_page(&pipeline, html, &page))
         };
         let mut specials = Vec::new();
         if !report.glossary.is_empty() {
@@ -840,6 +821,25 @@ impl Site {
         }
         Ok(pipeline)
     }
+}
+
+/// Runs the page stages over a rendered page: its output file, findings and facts.
+fn finish_page(
+    pipeline: &Pipeline<'_>,
+    html: String,
+    page: &PageContext<'_>,
+) -> (OutputFile, Vec<Diagnostic>, PageFacts) {
+    let mut findings = Vec::new();
+    let mut facts = PageFacts::default();
+    let html = pipeline.run(html, page, &mut findings, &mut facts);
+    (
+        OutputFile {
+            path: page.output_path.to_string(),
+            bytes: html.into_bytes(),
+        },
+        findings,
+        facts,
+    )
 }
 
 /// Checks every link between pages (and its `#fragment`) against the built files.
