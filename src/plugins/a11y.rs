@@ -398,14 +398,7 @@ impl A11y {
                             el.set_attribute("id", "main")?;
                             state.borrow_mut().ids.entry("main".into()).or_insert(0);
                         }
-                        state.borrow_mut().in_main += 1;
-                        let state = state.clone();
-                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
-                            let mut st = state.borrow_mut();
-                            st.in_main = st.in_main.saturating_sub(1);
-                            Ok(())
-                        }))?;
-                        Ok(())
+                        inside(el, &state, |st| &mut st.in_main)
                     }
                 }),
                 element!("[id]", {
@@ -426,14 +419,7 @@ impl A11y {
                             if !el.can_have_content() || el.is_self_closing() {
                                 return Ok(());
                             }
-                            state.borrow_mut().no_abbr += 1;
-                            let state = state.clone();
-                            el.on_end_tag(Box::new(move |_: &mut EndTag| {
-                                let mut st = state.borrow_mut();
-                                st.no_abbr = st.no_abbr.saturating_sub(1);
-                                Ok(())
-                            }))?;
-                            Ok(())
+                            inside(el, &state, |st| &mut st.no_abbr)
                         }
                     }
                 ),
@@ -488,16 +474,7 @@ impl A11y {
                 }),
                 element!("div.table-wrap", {
                     let state = state.clone();
-                    move |el: &mut Element| {
-                        state.borrow_mut().in_table_wrap += 1;
-                        let state = state.clone();
-                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
-                            let mut st = state.borrow_mut();
-                            st.in_table_wrap = st.in_table_wrap.saturating_sub(1);
-                            Ok(())
-                        }))?;
-                        Ok(())
-                    }
+                    move |el: &mut Element| inside(el, &state, |st| &mut st.in_table_wrap)
                 }),
                 element!("table", {
                     let state = state.clone();
@@ -514,16 +491,7 @@ impl A11y {
                 }),
                 element!("thead", {
                     let state = state.clone();
-                    move |el: &mut Element| {
-                        state.borrow_mut().in_thead += 1;
-                        let state = state.clone();
-                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
-                            let mut st = state.borrow_mut();
-                            st.in_thead = st.in_thead.saturating_sub(1);
-                            Ok(())
-                        }))?;
-                        Ok(())
-                    }
+                    move |el: &mut Element| inside(el, &state, |st| &mut st.in_thead)
                 }),
                 element!("th", {
                     let state = state.clone();
@@ -934,6 +902,22 @@ impl A11y {
 
 fn info_origin(info: &SiteInfo) -> String {
     info.origin.clone()
+}
+
+/// Counts `el` in one of the state's depth counters until its end tag.
+fn inside(el: &mut Element, state: &Shared, counter: fn(&mut State) -> &mut u32) -> HandlerResult {
+    if !el.can_have_content() || el.is_self_closing() {
+        return Ok(());
+    }
+    *counter(&mut state.borrow_mut()) += 1;
+    let state = state.clone();
+    el.on_end_tag(Box::new(move |_: &mut EndTag| {
+        let mut st = state.borrow_mut();
+        let c = counter(&mut st);
+        *c = c.saturating_sub(1);
+        Ok(())
+    }))?;
+    Ok(())
 }
 
 /// Turns a noted finding into a diagnostic, applying `[a11y] ignore` and `warn`.
