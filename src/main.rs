@@ -357,7 +357,7 @@ fn new_site(dir: &Path) -> Result<u8, Error> {
     };
     write(
         "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"My report\"\ndefault_language = \"en-GB\"\ntheme = \"civic\"\nminify_html = true\n\n[extra]\n",
+        "base_url = \"https://example.org\"\ntitle = \"My report\"\ndefault_language = \"en-GB\"\ntheme = \"civic\"\nminify_html = true\n\n# The accessibility statement (/accessibility/): fill these in before you publish;\n# `reportsite build --strict` fails until you do.\n[accessibility]\n# contact_email = \"you@example.org\"\n# response_time = \"5 working days\"\n# prepared = \"2025-01-31\"\n# reviewed = \"2025-01-31\"\n# tested = \"2025-01-31\"\n\n[extra]\n",
     )?;
     write(
         "content/_index.md",

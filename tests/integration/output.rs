@@ -137,3 +137,20 @@ fn refuses_an_output_folder_that_holds_the_sources() {
         String::from_utf8_lossy(&output.stderr).contains("inside the site's `content/` folder")
     );
 }
+
+#[test]
+fn new_creates_a_site_that_builds_and_asks_only_for_the_statement_details() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("mysite");
+    let status = reportsite().arg("new").arg(&dir).status().expect("run");
+    assert!(status.success());
+    let built = reportsite::site::Site::load(&dir, &reportsite::LoadOptions::default())
+        .expect("loads")
+        .build()
+        .expect("builds");
+    let codes: Vec<&str> = built.findings.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["statement"; 4], "{:?}", built.findings);
+    // A second `new` into the same folder is refused.
+    let again = reportsite().arg("new").arg(&dir).output().expect("run");
+    assert_eq!(again.status.code(), Some(2));
+}
