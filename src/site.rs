@@ -264,7 +264,6 @@ impl Site {
 
     /// Builds, calling `progress(done, total)` as pages are rendered.
     pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
-        let start = Instant::now();
         let config = &self.config;
         let report = &self.report;
         let base_path = config.base_path();
@@ -571,12 +570,10 @@ impl Site {
         if !problems.is_empty() {
             return Err(Error::content(problems));
         }
-        let _ = &origin;
 
         timings.assemble = t.elapsed();
         timings.stages_cpu = pipeline.timings();
         timings.load = self.load_time;
-        let _ = start;
         sort_diagnostics(&mut warnings);
         sort_diagnostics(&mut findings);
         Ok(Built {
@@ -953,7 +950,7 @@ fn merge_template_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<(Diagnostic, usize)> = Vec::new();
     for d in problems {
         if d.code == "template"
-            && let Some((first, n)) = out.iter_mut().find(|(o, _)| {
+            && let Some((_, n)) = out.iter_mut().find(|(o, _)| {
                 o.code == "template"
                     && o.file == d.file
                     && o.line == d.line
@@ -962,7 +959,6 @@ fn merge_template_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
             })
         {
             *n += 1;
-            let _ = first;
             continue;
         }
         out.push((d, 0));
@@ -985,23 +981,4 @@ fn merge_template_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The folder a build writes to by default.
 pub fn default_output(root: &Path) -> PathBuf {
     root.join("public")
-}
-
-/// Which pages changed between two builds (for tests and `watch`).
-pub fn changed_paths(a: &[OutputFile], b: &[OutputFile]) -> Vec<String> {
-    let ma: HashMap<&str, &[u8]> = a
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-        .collect();
-    let mb: HashMap<&str, &[u8]> = b
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-        .collect();
-    let mut keys: Vec<&str> = ma.keys().chain(mb.keys()).copied().collect();
-    keys.sort_unstable();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| ma.get(k) != mb.get(k))
-        .map(str::to_string)
-        .collect()
 }

@@ -726,7 +726,7 @@ impl A11y {
             if let Some(frag) = href.strip_prefix('#') {
                 st.anchors.push((frag.to_string(), line));
             } else if let Some(target) =
-                internal_target(&href, page.url_path, base, &info_origin(&self.info))
+                internal_target(&href, page.url_path, base, &self.info.origin)
             {
                 st.facts.links.push((target, line));
             }
@@ -898,10 +898,6 @@ impl A11y {
         }))?;
         Ok(())
     }
-}
-
-fn info_origin(info: &SiteInfo) -> String {
-    info.origin.clone()
 }
 
 /// Counts `el` in one of the state's depth counters until its end tag.
