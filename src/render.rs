@@ -403,7 +403,7 @@ impl<'a> PageView<'a> {
         let report = links.report;
         let e: &'a Entry = &report.entries[i];
         let f = &e.source.front;
-        let words = e.source.body().split_whitespace().count();
+        let words = count_words(e.source.body());
         let url = format!("{}{}", links.base_path, e.path);
         PageView {
             title: e.title(),
@@ -438,6 +438,31 @@ impl<'a> PageView<'a> {
             case_review: html.case_review.as_ref(),
         }
     }
+}
+
+/// Words in `text` (runs of non-whitespace), as `split_whitespace().count()`
+/// but byte by byte for ASCII, which is most text and several times faster.
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            i += 1;
+            matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+    }
+    words
 }
 
 impl PageView<'static> {
@@ -837,6 +862,24 @@ pub struct FullEntryView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_words_like_split_whitespace() {
+        for text in [
+            "",
+            "one",
+            "  two words  ",
+            "tabs\tand\nnew\r\nlines\u{0b}\u{0c}x",
+            "non\u{a0}breaking space and em\u{2003}space",
+            "ünïcödé wörds — dashes",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn reframe_shifts_and_prefixes() {

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use lol_html::html_content::{ContentType, Element, EndTag};
-use lol_html::{HtmlRewriter, Settings, doc_text, element};
+use lol_html::{HtmlRewriter, Settings, element, text};
 
 use super::{PageContext, PageFacts, PageStage, StageOutput};
 use crate::error::{Diagnostic, Severity};
@@ -105,6 +105,25 @@ const VAGUE_LINK_TEXT: &[&str] = &[
     "details",
     "continue",
     "go",
+];
+
+/// Where text is read: links, buttons and headings (their names) and `main`.
+const TEXT_SCOPE: &str = "main, a, button, h1, h2, h3, h4, h5, h6";
+
+/// Elements inside which no `<abbr>` is added.
+const NO_ABBR: &[&str] = &[
+    "a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script",
+    "style", "title", "button", "textarea", "svg", "dt",
+];
+
+/// `<link rel>` values that make the browser fetch the target.
+const LOADING_RELS: &[&str] = &[
+    "stylesheet",
+    "preload",
+    "icon",
+    "modulepreload",
+    "manifest",
+    "prefetch",
 ];
 
 /// Document formats a link may point at, by file extension.
@@ -209,6 +228,7 @@ struct State {
     no_abbr: u32,
     in_thead: u32,
     in_table_wrap: u32,
+    in_nav: u32,
     used_terms: HashSet<String>,
     unknown_abbr: HashSet<String>,
     text: String,
@@ -344,232 +364,20 @@ impl A11y {
         let line_offset = page.line_offset;
         let base = info.base_path.clone();
         {
-            let handlers = vec![
-                // Source lines from Markdown (comrak's data-sourcepos), removed from the output.
-                element!("[data-sourcepos]", {
-                    let state = state.clone();
-                    move |el: &mut Element| {
-                        let pos = el.get_attribute("data-sourcepos").unwrap_or_default();
-                        el.remove_attribute("data-sourcepos");
-                        if !el.can_have_content() || el.is_self_closing() {
-                            return Ok(());
-                        }
-                        let line: Option<usize> =
-                            pos.split(':').next().and_then(|l| l.parse().ok());
-                        let line = line.zip(line_offset).map(|(l, off)| l + off);
-                        {
-                            let mut st = state.borrow_mut();
-                            st.in_markdown += 1;
-                            if let Some(l) = line {
-                                st.lines.push(l);
-                            }
-                        }
-                        let state = state.clone();
-                        el.on_end_tag(Box::new(move |_: &mut EndTag| {
-                            let mut st = state.borrow_mut();
-                            st.in_markdown = st.in_markdown.saturating_sub(1);
-                            if line.is_some() {
-                                st.lines.pop();
-                            }
-                            Ok(())
-                        }))?;
-                        Ok(())
-                    }
-                }),
-                element!("html", |el: &mut Element| {
-                    if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) {
-                        el.set_attribute("lang", &info.lang)?;
-                    }
-                    Ok(())
-                }),
-                element!("body", move |el: &mut Element| {
-                    if !has_skip_link {
-                        el.prepend(
-                            "<a class=\"skip-link\" href=\"#main\">Skip to main content</a>",
-                            ContentType::Html,
-                        );
-                    }
-                    Ok(())
-                }),
-                element!("main", {
-                    let state = state.clone();
-                    move |el: &mut Element| {
-                        if !has_skip_link && el.get_attribute("id").is_none() {
-                            el.set_attribute("id", "main")?;
-                            state.borrow_mut().ids.entry("main".into()).or_insert(0);
-                        }
-                        inside(el, &state, |st| &mut st.in_main)
-                    }
-                }),
-                element!("[id]", {
-                    let state = state.clone();
-                    move |el: &mut Element| {
-                        if let Some(id) = el.get_attribute("id") {
-                            *state.borrow_mut().ids.entry(id).or_insert(0) += 1;
-                        }
-                        Ok(())
-                    }
-                }),
-                // Elements inside which no <abbr> is added.
-                element!(
-                    "a, code, pre, kbd, samp, h1, h2, h3, h4, h5, h6, abbr, script, style, title, button, textarea, svg, dt",
-                    {
-                        let state = state.clone();
-                        move |el: &mut Element| {
-                            if !el.can_have_content() || el.is_self_closing() {
-                                return Ok(());
-                            }
-                            inside(el, &state, |st| &mut st.no_abbr)
-                        }
-                    }
-                ),
-                element!("h1, h2, h3, h4, h5, h6", {
-                    let state = state.clone();
-                    move |el: &mut Element| self.heading(el, &state)
-                }),
-                element!("a[href], button", {
-                    let state = state.clone();
-                    let base = base.clone();
-                    move |el: &mut Element| self.link(el, page, &state, &base)
-                }),
-                element!("nav a[href]", move |el: &mut Element| {
-                    if el.get_attribute("href").as_deref() == Some(page.url_path)
-                        && !el.has_attribute("aria-current")
-                    {
-                        el.set_attribute("aria-current", "page")?;
-                    }
-                    Ok(())
-                }),
-                element!("a[data-footnote-ref]", |el: &mut Element| {
-                    el.prepend(
-                        "<span class=\"visually-hidden\">Footnote </span>",
-                        ContentType::Html,
-                    );
-                    Ok(())
-                }),
-                element!("a[data-footnote-backref]", |el: &mut Element| {
-                    let label = el
-                        .get_attribute("aria-label")
-                        .unwrap_or_else(|| "Back to the text".into());
-                    el.remove_attribute("aria-label");
-                    el.set_inner_content(
-                        &format!(
-                            "<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">{}</span>",
-                            crate::output::escape(&label)
-                        ),
-                        ContentType::Html,
-                    );
-                    Ok(())
-                }),
-                element!("section.footnotes", |el: &mut Element| {
-                    el.prepend(
-                        "<h2 class=\"visually-hidden\">Footnotes</h2>",
-                        ContentType::Html,
-                    );
-                    Ok(())
-                }),
-                element!("img", {
-                    let state = state.clone();
-                    move |el: &mut Element| self.image(el, &state)
-                }),
-                element!("div.table-wrap", {
-                    let state = state.clone();
-                    move |el: &mut Element| inside(el, &state, |st| &mut st.in_table_wrap)
-                }),
-                element!("table", {
-                    let state = state.clone();
-                    move |el: &mut Element| self.table(el, &state)
-                }),
-                element!("caption", {
-                    let state = state.clone();
-                    move |_el: &mut Element| {
-                        if let Some(t) = state.borrow_mut().tables.last_mut() {
-                            t.has_caption = true;
-                        }
-                        Ok(())
-                    }
-                }),
-                element!("thead", {
-                    let state = state.clone();
-                    move |el: &mut Element| inside(el, &state, |st| &mut st.in_thead)
-                }),
-                element!("th", {
-                    let state = state.clone();
-                    move |el: &mut Element| {
-                        let mut st = state.borrow_mut();
-                        if let Some(t) = st.tables.last_mut() {
-                            t.has_th = true;
-                        }
-                        if !el.has_attribute("scope") {
-                            el.set_attribute("scope", if st.in_thead > 0 { "col" } else { "row" })?;
-                        }
-                        Ok(())
-                    }
-                }),
-                element!("iframe", {
-                    let state = state.clone();
-                    move |el: &mut Element| {
-                        let line = state.borrow().line();
-                        if el
-                            .get_attribute("title")
-                            .is_none_or(|t| t.trim().is_empty())
-                        {
-                            note(
-                                &mut state.borrow_mut(),
-                                "frame-title",
-                                line,
-                                "an iframe has no title".into(),
-                                "add a `title` saying what the frame shows",
-                            );
-                        }
-                        Ok(())
-                    }
-                }),
-                element!(
-                    "script[src], link[href], img[src], iframe[src], source[src], source[srcset], video[src], audio[src], object[data], embed[src]",
-                    {
-                        let state = state.clone();
-                        move |el: &mut Element| {
-                            if el.tag_name() == "link" {
-                                let rel =
-                                    el.get_attribute("rel").unwrap_or_default().to_lowercase();
-                                if ![
-                                    "stylesheet",
-                                    "preload",
-                                    "icon",
-                                    "modulepreload",
-                                    "manifest",
-                                    "prefetch",
-                                ]
-                                .iter()
-                                .any(|r| rel.split_whitespace().any(|x| x == *r))
-                                {
-                                    return Ok(());
-                                }
-                            }
-                            for attr in ["src", "href", "data", "srcset"] {
-                                if let Some(url) = el.get_attribute(attr)
-                                    && let Some(host) = third_party(&url, &info.origin)
-                                {
-                                    let line = state.borrow().line();
-                                    note(
-                                        &mut state.borrow_mut(),
-                                        "third-party",
-                                        line,
-                                        format!(
-                                            "`<{}>` loads `{url}` from another site ({host})",
-                                            el.tag_name()
-                                        ),
-                                        "copy the file into the site's static/ folder and link to it there; third-party requests track readers and fail offline",
-                                    );
-                                }
-                            }
-                            Ok(())
-                        }
-                    }
-                ),
-            ];
-            let text_handler = doc_text!({
+            // One handler for every element, dispatching on the tag name in Rust:
+            // compiling ~20 CSS selectors per page and running lol_html's selector
+            // VM on every tag cost a third of this stage.
+            let handler = element!("*", {
+                let state = state.clone();
+                let base = base.clone();
+                move |el: &mut Element| {
+                    self.element(el, page, &state, &base, has_skip_link, line_offset)
+                }
+            });
+            // Text is only needed inside `main` (glossary terms, abbreviations) and
+            // inside links, buttons and headings (their names); elsewhere lol_html
+            // passes it through without decoding it.
+            let text_handler = text!(TEXT_SCOPE, {
                 let state = state.clone();
                 move |chunk| {
                     let mut st = state.borrow_mut();
@@ -578,8 +386,20 @@ impl A11y {
                     for c in st.captures.iter_mut() {
                         c.text.push_str(piece);
                     }
-                    let expand = st.in_main > 0 && st.no_abbr == 0 && !skip_glossary;
-                    if !expand {
+                    if st.in_main == 0 || st.no_abbr > 0 || skip_glossary {
+                        return Ok(());
+                    }
+                    let terms_left = st.used_terms.len() < self.terms.len();
+                    if !terms_left {
+                        // Nothing to expand: leave the text alone and only look
+                        // for abbreviations in the author's text.
+                        if st.in_markdown > 0 {
+                            st.text.push_str(piece);
+                            if chunk.last_in_text_node() {
+                                let text = std::mem::take(&mut st.text);
+                                self.scan_abbreviations(&text, st);
+                            }
+                        }
                         return Ok(());
                     }
                     st.text.push_str(piece);
@@ -589,14 +409,16 @@ impl A11y {
                     }
                     let text = std::mem::take(&mut st.text);
                     let replaced = self.expand_terms(&text, st);
+                    if st.in_markdown > 0 {
+                        self.scan_abbreviations(&text, st);
+                    }
                     chunk.replace(&replaced, ContentType::Html);
                     Ok(())
                 }
             });
-            let mut settings = Settings::new().append_document_content_handler(text_handler);
-            for h in handlers {
-                settings = settings.append_element_content_handler(h);
-            }
+            let settings = Settings::new()
+                .append_element_content_handler(handler)
+                .append_element_content_handler(text_handler);
             let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| output.extend_from_slice(c));
             for part in html.as_bytes().chunks(piece.max(1)) {
                 rewriter.write(part)?;
@@ -607,8 +429,211 @@ impl A11y {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
-    /// Wraps the first use of each glossary term in `<abbr>`; notes unknown
-    /// abbreviations. `text` is raw HTML text (entities not decoded).
+    /// Everything the stage does at an element's start tag, in a fixed order.
+    fn element(
+        &self,
+        el: &mut Element,
+        page: &PageContext<'_>,
+        state: &Shared,
+        base: &str,
+        has_skip_link: bool,
+        line_offset: Option<usize>,
+    ) -> HandlerResult {
+        let tag = el.tag_name();
+        let open = el.can_have_content() && !el.is_self_closing();
+        // One pass over the attributes (each lookup by name re-scans them all).
+        let (mut sourcepos, mut id, mut class) = (None, None, None);
+        for a in el.attributes() {
+            match a.name().as_str() {
+                "data-sourcepos" => sourcepos = Some(a.value()),
+                "id" => id = Some(a.value()),
+                "class" => class = Some(a.value()),
+                _ => {}
+            }
+        }
+        let has_class = |name: &str| {
+            class
+                .as_deref()
+                .is_some_and(|c| c.split_ascii_whitespace().any(|x| x == name))
+        };
+        // Source lines from Markdown (comrak's data-sourcepos), removed from the output.
+        if let Some(pos) = sourcepos {
+            el.remove_attribute("data-sourcepos");
+            if open {
+                let line: Option<usize> = pos.split(':').next().and_then(|l| l.parse().ok());
+                let line = line.zip(line_offset).map(|(l, off)| l + off);
+                {
+                    let mut st = state.borrow_mut();
+                    st.in_markdown += 1;
+                    if let Some(l) = line {
+                        st.lines.push(l);
+                    }
+                }
+                let state = state.clone();
+                el.on_end_tag(Box::new(move |_: &mut EndTag| {
+                    let mut st = state.borrow_mut();
+                    st.in_markdown = st.in_markdown.saturating_sub(1);
+                    if line.is_some() {
+                        st.lines.pop();
+                    }
+                    Ok(())
+                }))?;
+            }
+        }
+        match tag.as_str() {
+            "html" => {
+                if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) {
+                    el.set_attribute("lang", &self.info.lang)?;
+                }
+            }
+            "body" if !has_skip_link => {
+                el.prepend(
+                    "<a class=\"skip-link\" href=\"#main\">Skip to main content</a>",
+                    ContentType::Html,
+                );
+            }
+            "main" => {
+                if !has_skip_link && id.is_none() {
+                    el.set_attribute("id", "main")?;
+                    id = Some("main".to_string());
+                }
+                inside(el, state, |st| &mut st.in_main)?;
+            }
+            _ => {}
+        }
+        if let Some(id) = id {
+            *state.borrow_mut().ids.entry(id).or_insert(0) += 1;
+        }
+        // Elements inside which no <abbr> is added.
+        if open && NO_ABBR.contains(&tag.as_str()) {
+            inside(el, state, |st| &mut st.no_abbr)?;
+        }
+        let is_link = tag == "a" && el.has_attribute("href");
+        match tag.as_str() {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(el, state)?,
+            "nav" => inside(el, state, |st| &mut st.in_nav)?,
+            "a" | "button" if is_link || tag == "button" => {
+                self.link(el, page, state, base)?;
+                if is_link {
+                    self.link_extras(el, page, state)?;
+                }
+            }
+            "section" if has_class("footnotes") => {
+                el.prepend(
+                    "<h2 class=\"visually-hidden\">Footnotes</h2>",
+                    ContentType::Html,
+                );
+            }
+            "img" => self.image(el, state)?,
+            "div" if has_class("table-wrap") => inside(el, state, |st| &mut st.in_table_wrap)?,
+            "table" => self.table(el, state)?,
+            "caption" => {
+                if let Some(t) = state.borrow_mut().tables.last_mut() {
+                    t.has_caption = true;
+                }
+            }
+            "thead" => inside(el, state, |st| &mut st.in_thead)?,
+            "th" => {
+                let mut st = state.borrow_mut();
+                if let Some(t) = st.tables.last_mut() {
+                    t.has_th = true;
+                }
+                if !el.has_attribute("scope") {
+                    el.set_attribute("scope", if st.in_thead > 0 { "col" } else { "row" })?;
+                }
+            }
+            "iframe" => {
+                let line = state.borrow().line();
+                if el
+                    .get_attribute("title")
+                    .is_none_or(|t| t.trim().is_empty())
+                {
+                    note(
+                        &mut state.borrow_mut(),
+                        "frame-title",
+                        line,
+                        "an iframe has no title".into(),
+                        "add a `title` saying what the frame shows",
+                    );
+                }
+            }
+            _ => {}
+        }
+        self.third_party(el, &tag, state);
+        Ok(())
+    }
+
+    /// Links only: `aria-current` in navigation, footnote names.
+    fn link_extras(
+        &self,
+        el: &mut Element,
+        page: &PageContext<'_>,
+        state: &Shared,
+    ) -> HandlerResult {
+        if state.borrow().in_nav > 0
+            && el.get_attribute("href").as_deref() == Some(page.url_path)
+            && !el.has_attribute("aria-current")
+        {
+            el.set_attribute("aria-current", "page")?;
+        }
+        if el.has_attribute("data-footnote-ref") {
+            el.prepend(
+                "<span class=\"visually-hidden\">Footnote </span>",
+                ContentType::Html,
+            );
+        }
+        if el.has_attribute("data-footnote-backref") {
+            let label = el
+                .get_attribute("aria-label")
+                .unwrap_or_else(|| "Back to the text".into());
+            el.remove_attribute("aria-label");
+            el.set_inner_content(
+                &format!(
+                    "<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">{}</span>",
+                    crate::output::escape(&label)
+                ),
+                ContentType::Html,
+            );
+        }
+        Ok(())
+    }
+
+    /// Notes a file the page would load from another site.
+    fn third_party(&self, el: &Element, tag: &str, state: &Shared) {
+        let attrs: &[&str] = match tag {
+            "script" | "img" | "iframe" | "video" | "audio" | "embed" => &["src"],
+            "source" => &["src", "srcset"],
+            "object" => &["data"],
+            "link" => {
+                let rel = el.get_attribute("rel").unwrap_or_default().to_lowercase();
+                if !LOADING_RELS
+                    .iter()
+                    .any(|r| rel.split_whitespace().any(|x| x == *r))
+                {
+                    return;
+                }
+                &["href"]
+            }
+            _ => return,
+        };
+        for attr in attrs {
+            if let Some(url) = el.get_attribute(attr)
+                && let Some(host) = third_party(&url, &self.info.origin)
+            {
+                let line = state.borrow().line();
+                note(
+                    &mut state.borrow_mut(),
+                    "third-party",
+                    line,
+                    format!("`<{tag}>` loads `{url}` from another site ({host})"),
+                    "copy the file into the site's static/ folder and link to it there; third-party requests track readers and fail offline",
+                );
+            }
+        }
+    }
+
+    /// Wraps the first use of each glossary term in `<abbr>`. `text` is raw HTML
+    /// text (entities not decoded).
     fn expand_terms(&self, text: &str, st: &mut State) -> String {
         let mut out = String::with_capacity(text.len() + 32);
         let mut rest = text;
@@ -633,24 +658,43 @@ impl A11y {
             rest = &rest[i + term.len()..];
         }
         out.push_str(rest);
-        // Capitalised words of the author's text that look like abbreviations
-        // but are not in the glossary.
-        if st.in_markdown == 0 {
-            return out;
-        }
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            let letters = word.chars().filter(|c| c.is_ascii_uppercase()).count();
+        out
+    }
+
+    /// Notes capitalised words of the author's text that look like
+    /// abbreviations but are not in the glossary.
+    fn scan_abbreviations(&self, text: &str, st: &mut State) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        // Only words with an ASCII capital can be one: find a capital first,
+        // then look at the whole word around it.
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_uppercase() {
+                i += 1;
+                continue;
+            }
+            let start = text[..i]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphanumeric())
+                .last()
+                .map_or(i, |(j, _)| j);
+            let end = text[i..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(j, _)| i + j);
+            let word = &text[start..end];
             if (2..=6).contains(&word.len())
-                && letters >= 2
+                && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
                 && word
-                    .chars()
+                    .bytes()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 && !self.terms.iter().any(|(t, _)| t == word)
             {
                 st.unknown_abbr.insert(word.to_string());
             }
+            i = end.max(i + 1);
         }
-        out
     }
 
     fn heading(&self, el: &mut Element, state: &Shared) -> HandlerResult {
