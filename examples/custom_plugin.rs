@@ -62,7 +62,7 @@ impl Generator for PagesJson {
             .map_err(|e| Diagnostic::error("pages-json", "pages.json", e.to_string()))?;
         Ok(vec![OutputFile {
             path: "pages.json".into(),
-            bytes,
+            bytes: bytes.into(),
         }])
     }
 }

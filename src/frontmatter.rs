@@ -520,7 +520,7 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
     let text = readable_path(&readable_types(&text));
     let (mut line, mut col) = e
         .location()
-        .map(|l| (l.line() + split.yaml_line - 1, l.column()))
+        .map(|l| text_position(split.yaml, l.index(), split.yaml_line))
         .unwrap_or((split.yaml_line, 1));
     // Errors raised by our own types (dates, labels) carry the position of the
     // enclosing map; point at the offending value instead when it can be found.
@@ -532,8 +532,6 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
     {
         (line, col) = pos;
     }
-    // libyaml counts columns in bytes; the caret counts characters.
-    col = char_column(full_text, line, col);
     let line_text = full_text.lines().nth(line.saturating_sub(1)).unwrap_or("");
     let d = Diagnostic::error("yaml", file, text.clone()).at_in(full_text, line, col);
     if let Some(key) = unknown_field(&text) {
@@ -801,6 +799,23 @@ fn readable_path(text: &str) -> String {
     format!("{out}: {rest}")
 }
 
+/// The 1-based line (counting from `first_line`) and character column of byte
+/// `index` of `text`, with lines counted as [`str::lines`] counts them. libyaml's
+/// own line numbers also end a line at a lone `\r` and at Unicode line
+/// separators, so they can point past the lines every message shows.
+fn text_position(text: &str, index: usize, first_line: usize) -> (usize, usize) {
+    let mut i = index.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    let before = &text[..i];
+    let start = before.rfind('\n').map_or(0, |p| p + 1);
+    let line = text[start..].split('\n').next().unwrap_or("");
+    let width = line.strip_suffix('\r').unwrap_or(line).chars().count();
+    let column = (before[start..].chars().count() + 1).min(width + 1);
+    (first_line + before.matches('\n').count(), column)
+}
+
 /// The character column of a 1-based byte column on a 1-based line.
 pub fn char_column(text: &str, line: usize, byte_col: usize) -> usize {
     let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
@@ -934,6 +949,13 @@ pub fn extra_to_json(extra: &Option<serde_yaml::Value>) -> serde_json::Value {
 /// Reads a glossary file: a YAML map of abbreviation to expansion.
 pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // An empty glossary (nothing but blank lines and comments) has no entries.
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Ok(Vec::new());
+    }
     let help = "write one abbreviation per line: `SSCB: Somerset Safeguarding Children Board`";
     let map: indexmap_free::Map = serde_yaml::from_str(text).map_err(|e| {
         let msg = e.to_string();
@@ -966,8 +988,17 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, D
         }
         let (line, col) = e
             .location()
-            .map(|l| (l.line(), l.column()))
+            .map(|l| text_position(text, l.index(), 1))
             .unwrap_or((1, 1));
+        // An error at the end of the file is reported on the line after the last
+        // one, which has no text to show: point at the end of the last line.
+        let last = text.lines().count().max(1);
+        let (line, col) = if line > last {
+            let width = text.lines().last().map_or(0, |l| l.chars().count());
+            (last, width + 1)
+        } else {
+            (line, col)
+        };
         Diagnostic::error("glossary", file, readable_types(&msg))
             .at_in(text, line, col)
             .help(help)

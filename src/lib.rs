@@ -25,6 +25,7 @@
 
 pub mod config;
 pub mod error;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;

@@ -24,8 +24,8 @@ pub struct Source {
     pub rel: String,
     /// Path relative to the site folder, for messages (`content/background/_index.md`).
     pub file: String,
-    /// The whole text of the file.
-    pub text: String,
+    /// The whole text of the file (shared: cloning a source does not copy it).
+    pub text: std::sync::Arc<str>,
     /// Byte offset of the Markdown body in `text`.
     pub body_start: usize,
     /// 1-based line of the file on which the body starts.
@@ -114,6 +114,65 @@ pub fn load(root: &Path) -> Result<Loaded> {
 /// Reads `root/content`, returning what could be read beside every problem found,
 /// so later checks can still run. Fails only when there is no `content/` folder.
 pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
+    load_lenient_cached(root, None)
+}
+
+/// What identifies a file's contents without reading it: its length, modification
+/// time and inode. Editors that save by renaming change the inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let m = std::fs::symlink_metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&m);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            inode,
+        })
+    }
+}
+
+/// Markdown files parsed by an earlier load, reused while the file on disk has the
+/// same length, modification time and inode (the preview's rebuilds). Files named
+/// by [`SourceCache::forget`] are always read again, and so is a file modified
+/// less than [`RACY_WINDOW`] before it was read: file systems keep modification
+/// times in ticks, and a second save within the same tick would keep the stamp.
+#[derive(Debug, Default)]
+pub struct SourceCache {
+    entries: std::collections::HashMap<String, (FileStamp, Source)>,
+}
+
+/// How recent a modification must be for the stamp not to be trusted (coarser
+/// than any file system's time stamps that matter here, FAT's 2 s included).
+pub const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl SourceCache {
+    /// Reads `rel` (relative to `content/`) again at the next load, whatever its stamp.
+    pub fn forget(&mut self, rel: &str) {
+        self.entries.remove(rel);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// [`load_lenient`], reusing the sources of unchanged files from `cache` and
+/// leaving this load's sources in it.
+pub fn load_lenient_cached(
+    root: &Path,
+    cache: Option<&mut SourceCache>,
+) -> Result<(Loaded, Vec<Diagnostic>)> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(Error::content(vec![
@@ -138,9 +197,13 @@ pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
                     .path()
                     .map(|p| rel_to(root, p))
                     .unwrap_or_else(|| CONTENT_DIR.to_string());
+                let why = match e.io_error() {
+                    Some(io) => io.to_string(),
+                    None => "it leads back into a folder it is in".to_string(),
+                };
                 problems.push(
-                    Diagnostic::error("io", path, format!("cannot read: {e}"))
-                        .help("check the file's permissions, or remove it"),
+                    Diagnostic::error("io", path, format!("cannot read it: {why}"))
+                        .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
                 );
                 continue;
             }
@@ -160,6 +223,18 @@ pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             );
             continue;
         }
+        if !entry.file_type().is_file() {
+            // A named pipe, socket or device: reading it could wait for ever.
+            problems.push(
+                Diagnostic::warning(
+                    "not-a-file",
+                    rel_to(root, entry.path()),
+                    "this is not a regular file (a named pipe, socket or device); it is left out",
+                )
+                .help("remove it from content/, or replace it with an ordinary file"),
+            );
+            continue;
+        }
         if rel == GLOSSARY_FILE {
             glossary_path = Some(entry.path().to_path_buf());
         } else if rel.ends_with(".md") {
@@ -172,10 +247,35 @@ pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
         }
     }
 
-    let results: Vec<std::result::Result<Source, Diagnostic>> = markdown
+    let previous = cache.as_deref();
+    let results: Vec<(Option<FileStamp>, std::result::Result<Source, Diagnostic>)> = markdown
         .par_iter()
-        .map(|(rel, path)| read_source(root, rel, path))
+        .map(|(rel, path)| {
+            let Some(previous) = previous else {
+                return (None, read_source(root, rel, path));
+            };
+            // The stamp is taken before reading: a file changed meanwhile has a
+            // newer stamp next time and is read again.
+            let now = std::time::SystemTime::now();
+            let stamp =
+                FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
+            match previous.entries.get(rel) {
+                Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
+                _ => (stamp, read_source(root, rel, path)),
+            }
+        })
         .collect();
+    if let Some(c) = cache {
+        c.entries.clear();
+        for (stamp, r) in &results {
+            if let (Some(stamp), Ok(source)) = (stamp, r) {
+                c.entries
+                    .insert(source.rel.clone(), (*stamp, source.clone()));
+            }
+        }
+    }
+    let results: Vec<std::result::Result<Source, Diagnostic>> =
+        results.into_iter().map(|(_, r)| r).collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
     for (r, (rel, _)) in results.into_iter().zip(&markdown) {
@@ -187,6 +287,19 @@ pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
             }
         }
     }
+    // Assets are copied at the end of a build: find the unreadable ones now, so
+    // they are reported with everything else, by their name in the site.
+    let unreadable: Vec<Diagnostic> = assets
+        .par_iter()
+        .filter_map(|a| {
+            let e = std::fs::File::open(&a.path).err()?;
+            Some(
+                Diagnostic::error("io", rel_to(root, &a.path), format!("cannot read the file: {e}"))
+                    .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
+            )
+        })
+        .collect();
+    problems.extend(unreadable);
     let mut glossary = Vec::new();
     if let Some(path) = glossary_path {
         let file = format!("{CONTENT_DIR}/{GLOSSARY_FILE}");
@@ -256,7 +369,7 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
     Ok(Source {
         rel: rel.to_string(),
         file,
-        text,
+        text: text.into(),
         body_start,
         body_line,
         yaml_line,

@@ -1,11 +1,30 @@
 //! Output: the built files in memory, and writing them to disk in one step.
 //!
-//! In: the [`OutputFile`]s of a build. Out: a folder holding exactly those files.
-//! They are written to a staging folder beside the output folder, which is then
-//! swapped into place, so a failed or interrupted build never leaves a
-//! half-written site: the output folder is either the previous build or the new one.
+//! In: the [`OutputFile`]s of a build. Out: a folder holding exactly those files
+//! and a marker file, [`MARKER`], that lists them.
+//!
+//! - **In one step.** The files are written to a staging folder beside the output
+//!   folder (`.public.staging-PID-N`), which then takes the output folder's place
+//!   in one step (on Linux `renameat2(RENAME_EXCHANGE)`, which swaps the two
+//!   folders atomically; elsewhere two renames). A build that fails, is stopped or
+//!   is killed (`kill -9`) leaves the output folder as the previous build or the
+//!   new one, never a mix. Staging folders left by a killed build are removed by
+//!   the next build (only when they hold the marker and their process has ended).
+//! - **Deletes only what it wrote.** The marker lists every file of the build. A
+//!   build replaces the output folder only when it does not exist, is empty, or
+//!   holds nothing but the files its marker lists. A file put there by hand (a
+//!   `CNAME`, a `.htaccess`), or a folder that reportsite never wrote, stops the
+//!   build with a message naming it, and nothing is deleted: files that belong to
+//!   the site go in `static/`. A marker without a list (written before the list
+//!   existed) marks the whole folder as reportsite's.
+//! - **Clear errors.** A full disk, a read-only file system, a missing permission
+//!   or an output folder that is a mount point are named as such, with the output
+//!   folder; the previous build stays as it was.
 
+use std::collections::HashSet;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -16,14 +35,22 @@ use crate::error::{Error, Result};
 pub struct OutputFile {
     /// Path relative to the output folder, with `/` separators (`background/index.html`).
     pub path: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// The bytes (shared: cloning a file does not copy them).
+    pub bytes: bytes::Bytes,
 }
 
-/// A marker file that says a folder was written by reportsite, so it may be replaced.
+/// The marker file that says a folder was written by reportsite, and lists what it wrote.
 pub const MARKER: &str = ".reportsite";
 
-/// Checks that writing to `out` cannot destroy the sources in `root`.
+/// The marker's first line.
+const MARKER_HEADER: &str = "This folder is written by reportsite; it is replaced on every build.";
+/// The marker's second line; the files written follow, one a line.
+const MARKER_LIST: &str = "Files it wrote (only these are deleted when the folder is replaced; anything else stops the build):";
+/// The marker of a staging folder still being written.
+const MARKER_STAGING: &str = "A build of reportsite in progress (removed when it ends).";
+
+/// Checks that writing to `out` cannot destroy the sources in `root`, nor any file
+/// that reportsite did not write.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
@@ -54,22 +81,148 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
             }
         }
     }
-    if out.exists()
-        && out
-            .read_dir()
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-        && !out.join(MARKER).exists()
-    {
-        let looks_built = out.join("index.html").exists() || out.join("sitemap.xml").exists();
-        if !looks_built {
+    check_replaceable(out)
+}
+
+/// Checks that `out` may be replaced by a build: it does not exist, is an empty
+/// folder, or is a previous build holding only the files its marker lists.
+pub fn check_replaceable(out: &Path) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(m) => m,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(write_error(out, "cannot use", out, e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(Error::Usage(format!(
+            "the output folder `{}` is a symbolic link; reportsite replaces the output folder as a whole, which would replace the link. Give the folder it points to as --output",
+            out.display()
+        )));
+    }
+    if !meta.is_dir() {
+        return Err(Error::Usage(format!(
+            "the output `{}` is a file, not a folder; reportsite will not delete it. Choose a folder with --output",
+            out.display()
+        )));
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| write_error(out, "cannot read", out, e))?
+        .next()
+        .is_none();
+    if empty {
+        return Ok(());
+    }
+    let marker = out.join(MARKER);
+    let listed = match std::fs::read(&marker) {
+        Ok(bytes) => parse_marker(&String::from_utf8_lossy(&bytes)),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
             return Err(Error::Usage(format!(
-                "the output folder `{}` has files that reportsite did not write; refusing to replace it. Choose an empty or new folder",
+                "the output folder `{}` is not empty and was not written by reportsite (it has no `{MARKER}` file); reportsite replaces the whole output folder on every build, so it will not use this one. Choose a new or empty folder with --output",
                 out.display()
             )));
         }
+        Err(e) => return Err(write_error(out, "cannot read", &marker, e)),
+    };
+    let Some(files) = listed else {
+        return Ok(());
+    };
+    let mut dirs: HashSet<&str> = HashSet::new();
+    for f in &files {
+        let mut rest = f.as_str();
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            dirs.insert(parent);
+            rest = parent;
+        }
     }
-    Ok(())
+    let mut foreign = Vec::new();
+    let mut walk = walkdir::WalkDir::new(out)
+        .follow_links(false)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(out).to_path_buf();
+            let source = e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("a folder loop"));
+            write_error(out, "cannot read", &path, source)
+        })?;
+        let rel = crate::load::rel_to(out, entry.path());
+        if entry.file_type().is_dir() {
+            if !dirs.contains(rel.as_str()) {
+                // A folder of someone else's: named once, not file by file.
+                foreign.push(format!("{rel}/"));
+                walk.skip_current_dir();
+            }
+        } else if rel != MARKER && !files.contains(&rel) {
+            foreign.push(rel);
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = foreign.iter().take(5).map(|f| format!("`{f}`")).collect();
+    let more = if foreign.len() > shown.len() {
+        format!(" and {} more", foreign.len() - shown.len())
+    } else {
+        String::new()
+    };
+    Err(Error::Usage(format!(
+        "the output folder `{}` holds {} that the last build did not write: {}{more}. reportsite replaces the whole folder on every build and deletes only what it wrote itself, so it stopped without changing anything. Move them into the site's `static/` folder to publish them with the site, or delete them, then build again",
+        out.display(),
+        if foreign.len() == 1 {
+            "a file"
+        } else {
+            "files"
+        },
+        shown.join(", ")
+    )))
+}
+
+/// The files a marker lists; `None` for a marker without a list (trusted whole).
+fn parse_marker(text: &str) -> Option<HashSet<String>> {
+    let mut lines = text.lines();
+    lines.next();
+    if lines.next() != Some(MARKER_LIST) {
+        return None;
+    }
+    Some(lines.filter(|l| !l.is_empty()).map(unescape_path).collect())
+}
+
+/// The marker of a complete build: the header, then every file written.
+fn marker_text(files: &[OutputFile]) -> String {
+    let mut paths: Vec<String> = files.iter().map(|f| escape_path(&f.path)).collect();
+    paths.sort();
+    let mut text = format!("{MARKER_HEADER}\n{MARKER_LIST}\n");
+    for p in paths {
+        text.push_str(&p);
+        text.push('\n');
+    }
+    text
+}
+
+fn escape_path(p: &str) -> String {
+    p.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+fn unescape_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 fn normalize(p: &Path) -> PathBuf {
@@ -86,30 +239,158 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` into `out` atomically (staging folder, then swap).
+/// An I/O error while writing the output folder `out`, saying what went wrong in
+/// words (a full disk, a read-only file system) and that the previous build stays.
+fn write_error(out: &Path, action: &str, path: &Path, e: std::io::Error) -> Error {
+    let (what, fix) = match e.kind() {
+        ErrorKind::StorageFull => (
+            "the disk is full".to_string(),
+            "free some space on that disk, or choose another --output",
+        ),
+        ErrorKind::ReadOnlyFilesystem => (
+            "it is on a read-only file system".into(),
+            "choose an --output folder on a disk you can write to",
+        ),
+        ErrorKind::PermissionDenied => (
+            "you are not allowed to write there".into(),
+            "choose an --output folder you can write to, or change its permissions",
+        ),
+        ErrorKind::ResourceBusy | ErrorKind::CrossesDevices => (
+            "it is a mount point (or in use), and reportsite replaces the output folder as a whole"
+                .into(),
+            "give a folder inside the mount as --output",
+        ),
+        _ => (
+            format!("{action} `{}`", path.display()),
+            "fix the problem and build again",
+        ),
+    };
+    Error::io(
+        "cannot write the site into",
+        out,
+        std::io::Error::new(
+            e.kind(),
+            format!("{what} ({e}); any previous build in it is unchanged. To fix: {fix}"),
+        ),
+    )
+}
+
+/// Distinguishes the staging folders of writes made by one process.
+static WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `files` into `out` in one step (staging folder, then swap). Refuses an
+/// `out` that holds files reportsite did not write (see [`check_replaceable`]).
 pub fn write_site(files: &[OutputFile], out: &Path) -> Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io("cannot create", &parent, e))?;
+    std::fs::create_dir_all(&parent).map_err(|e| write_error(out, "cannot create", &parent, e))?;
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| Error::io("cannot remove", &staging, e))?;
+    remove_stale(&parent, &name);
+    check_replaceable(out)?;
+    let staging = parent.join(format!(
+        ".{name}.staging-{}-{}",
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
+    if std::fs::symlink_metadata(&staging).is_ok() {
+        remove_ours(&staging).map_err(|e| write_error(out, "cannot remove", &staging, e))?;
     }
-    let result = write_tree(files, &staging).and_then(|()| swap_in(&staging, out, &parent, &name));
+    let result = write_tree(files, &staging, out).and_then(|()| swap_in(&staging, out));
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+        let _ = remove_ours(&staging);
     }
     result
 }
 
-fn write_tree(files: &[OutputFile], dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+/// Removes a folder that reportsite wrote, its marker last: a removal that is
+/// interrupted leaves a folder still known to be reportsite's, which the next
+/// build removes.
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
+}
+
+/// Removes the staging folders (and previous builds set aside) that builds which
+/// were killed left beside `parent/name`: those that hold a marker, or nothing,
+/// and whose process has ended. Best effort: what cannot be removed stays.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(tail) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        let pid = tail.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        let is_dir = std::fs::symlink_metadata(&path)
+            .map(|m| m.is_dir())
+            .unwrap_or(false);
+        let ours = path.join(MARKER).is_file()
+            || std::fs::read_dir(&path)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+        if is_dir && ours {
+            let _ = remove_ours(&path);
+        }
+    }
+}
+
+/// Whether process `pid` is running (so its staging folder is in use).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: `kill` with signal 0 sends no signal; it only asks whether the
+    // process exists. It takes plain integers and touches no memory of ours.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Without a way to ask, every process is taken to be running: nothing is removed.
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+fn write_tree(files: &[OutputFile], dir: &Path, out: &Path) -> Result<()> {
+    let err = |action: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |e| write_error(out, action, &path, e)
+    };
+    std::fs::create_dir(dir).map_err(err("cannot create", dir))?;
+    // First, so a staging folder left by a killed build is known to be ours.
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, format!("{MARKER_STAGING}\n")).map_err(err("cannot write", &marker))?;
     let mut dirs: Vec<PathBuf> = files
         .iter()
         .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
@@ -117,45 +398,95 @@ fn write_tree(files: &[OutputFile], dir: &Path) -> Result<()> {
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
+        std::fs::create_dir_all(d).map_err(err("cannot create", d))?;
     }
     files.par_iter().try_for_each(|f| {
         let path = dir.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(|e| Error::io("cannot write", &path, e))
+        std::fs::write(&path, &f.bytes).map_err(err("cannot write", &path))
     })?;
-    let marker = dir.join(MARKER);
-    std::fs::write(
-        &marker,
-        b"This folder is written by reportsite; it is replaced on every build.\n",
-    )
-    .map_err(|e| Error::io("cannot write", &marker, e))
+    std::fs::write(&marker, marker_text(files)).map_err(err("cannot write", &marker))
 }
 
-fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<()> {
-    if !out.exists() {
+/// Puts the complete build in `staging` in the place of `out`, in one step.
+fn swap_in(staging: &Path, out: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(out).is_err() {
         return std::fs::rename(staging, out)
-            .map_err(|e| Error::io("cannot move the new build into", out, e));
+            .map_err(|e| write_error(out, "cannot move the new build into", out, e));
     }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io("cannot remove", &old, e))?;
+    match exchange(staging, out) {
+        Ok(()) => {
+            // `staging` now holds the previous build. Should removing it fail, the
+            // next build removes it.
+            let _ = remove_ours(staging);
+            return Ok(());
+        }
+        Err(e) if e.kind() != ErrorKind::Unsupported => {
+            return Err(write_error(out, "cannot swap the new build into", out, e));
+        }
+        Err(_) => {}
     }
-    std::fs::rename(out, &old)
-        .map_err(|e| Error::io("cannot move the previous build aside from", out, e))?;
+    // No atomic exchange here: set the previous build aside, then move the new one in.
+    let aside = staging.with_file_name(
+        staging
+            .file_name()
+            .map(|n| n.to_string_lossy().replacen(".staging-", ".old-", 1))
+            .unwrap_or_else(|| ".old".into()),
+    );
+    std::fs::rename(out, &aside)
+        .map_err(|e| write_error(out, "cannot move the previous build aside from", out, e))?;
     if let Err(e) = std::fs::rename(staging, out) {
         // Put the previous build back.
-        let _ = std::fs::rename(&old, out);
-        return Err(Error::io("cannot move the new build into", out, e));
+        let _ = std::fs::rename(&aside, out);
+        return Err(write_error(out, "cannot move the new build into", out, e));
     }
-    std::fs::remove_dir_all(&old)
-        .map_err(|e| Error::io("cannot remove the previous build", &old, e))
+    let _ = remove_ours(&aside);
+    Ok(())
 }
 
-/// A redirect page for an alias.
+/// Swaps two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+/// `Unsupported` when the system or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that live until the call
+    // returns; renameat2 only reads them.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(());
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => {
+            Err(std::io::Error::new(ErrorKind::Unsupported, e))
+        }
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(ErrorKind::Unsupported.into())
+}
+
+/// A redirect page for an alias. It carries the same Content-Security-Policy
+/// as the theme's pages (`themes/civic/templates/base.html`).
 pub fn redirect_page(to: &str, lang: &str) -> String {
     let to = escape(to);
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>Moved</title>\
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'\">\
+<title>Moved</title>\
 <meta http-equiv=\"refresh\" content=\"0; url={to}\"><link rel=\"canonical\" href=\"{to}\"></head>\
 <body><main><h1>This page has moved</h1><p><a href=\"{to}\">Go to the new page</a></p></main></body></html>\n"
     )
@@ -198,7 +529,7 @@ mod tests {
         let out = dir.path().join("public");
         let f = |p: &str, b: &str| OutputFile {
             path: p.into(),
-            bytes: b.into(),
+            bytes: b.as_bytes().to_vec().into(),
         };
         write_site(&[f("index.html", "one"), f("a/index.html", "a")], &out).unwrap();
         write_site(&[f("index.html", "two")], &out).unwrap();

@@ -55,6 +55,12 @@ impl Renderer {
         site_templates: &[ThemeFile],
         base_path: &str,
     ) -> Result<Renderer, Vec<Diagnostic>> {
+        // Templates that include or extend themselves, or nest too deep (a stack
+        // overflow when rendering), are located errors before Tera sees them.
+        let nesting = crate::theme::check_nesting(theme, site_templates);
+        if !nesting.is_empty() {
+            return Err(nesting);
+        }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         let base = base_path.to_string();
@@ -166,7 +172,23 @@ impl Renderer {
     ) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
-            .map_err(|e| tera_diagnostic(&e, &self.origins, Some(for_file), &self.sources))
+            .map_err(|e| {
+                let mut d = tera_diagnostic(&e, &self.origins, Some(for_file), &self.sources);
+                // Errors Tera does not locate (a component that calls itself for
+                // ever) belong to the template being rendered.
+                if d.file == "templates" {
+                    let stored = [template.to_string(), format!("{THEME_PREFIX}{template}")];
+                    if let Some(file) = stored.iter().find_map(|n| self.origins.get(n)) {
+                        d.file = file.clone();
+                    }
+                    if d.message.contains("recursion depth for components") {
+                        d.help = Some(format!(
+                            "a component used by this template calls itself more than 20 levels deep: give it a condition that stops it (this happened while rendering `{for_file}`)"
+                        ));
+                    }
+                }
+                d
+            })
     }
 }
 
@@ -348,6 +370,8 @@ pub struct EntryHtml {
     pub priority: Option<PriorityView>,
     /// Case review details, for `kind: case-review`.
     pub case_review: Option<CaseReviewView>,
+    /// Words in the Markdown body.
+    pub words: usize,
 }
 
 /// A page or chapter as templates see it (`page` or `section`).
@@ -403,7 +427,7 @@ impl<'a> PageView<'a> {
         let report = links.report;
         let e: &'a Entry = &report.entries[i];
         let f = &e.source.front;
-        let words = count_words(e.source.body());
+        let words = html.words;
         let url = format!("{}{}", links.base_path, e.path);
         PageView {
             title: e.title(),

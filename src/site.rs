@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -19,6 +20,7 @@ use tera::Context;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Error, Result, Severity, sort_diagnostics};
+use crate::fingerprint::Fingerprint;
 use crate::frontmatter::{self, Kind};
 use crate::load::{self, Source};
 use crate::markdown::{self, Place};
@@ -69,6 +71,39 @@ pub struct Site {
     generators: Vec<Box<dyn Generator>>,
 }
 
+/// A page after its stages: the file, its accessibility findings, and the facts
+/// the site-wide checks need.
+type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
+
+/// What one build leaves for the next: each entry's Markdown and each page, with
+/// the fingerprint of the inputs it was made from ([`Site::build_cached`]).
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    markdown: HashMap<String, CachedMarkdown>,
+    pages: HashMap<String, CachedPage>,
+    reused: usize,
+}
+
+impl BuildCache {
+    /// How many content pages the last build took from the cache unchanged.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+#[derive(Debug)]
+struct CachedMarkdown {
+    key: u128,
+    html: Arc<EntryHtml>,
+    problems: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+struct CachedPage {
+    key: u128,
+    rendered: Rendered,
+}
+
 /// Time spent in each stage of a build.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
@@ -105,6 +140,16 @@ impl Site {
     /// Reads and checks the site at `root`. On failure every problem found is
     /// reported: those of each file, of the model, and of links between pages.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+        Site::load_cached(root, options, None)
+    }
+
+    /// [`Site::load`], reusing the parsed Markdown files that have not changed on
+    /// disk since the load that filled `cache` (the preview's rebuilds).
+    pub fn load_cached(
+        root: &Path,
+        options: &LoadOptions,
+        cache: Option<&mut load::SourceCache>,
+    ) -> Result<Site> {
         let started = Instant::now();
         let config_path = root.join(CONFIG_FILE);
         let config_text = match std::fs::read_to_string(&config_path) {
@@ -134,7 +179,7 @@ impl Site {
             }
             Err(e) => return Err(e),
         };
-        let (loaded, load_problems) = load::load_lenient(root)?;
+        let (loaded, load_problems) = load::load_lenient_cached(root, cache)?;
         problems.extend(load_problems);
         let report = match Report::build_lenient(loaded, options.drafts) {
             Ok((report, p)) => {
@@ -166,7 +211,7 @@ impl Site {
         if problems.iter().any(|d| d.severity == Severity::Error) {
             // Check links too, so the author sees every problem at once.
             let statics = site.static_files();
-            let (_, _, link_problems) = site.markdown_pass(&statics);
+            let (_, _, link_problems, _) = site.markdown_pass(&statics, None);
             problems.extend(link_problems);
             return Err(Error::content(problems));
         }
@@ -174,10 +219,13 @@ impl Site {
     }
 
     /// Renders every Markdown text (bodies and front-matter fields), checking links.
+    /// With a cache, bodies whose inputs are unchanged are taken from it, and the
+    /// fingerprint of each entry's inputs is returned.
     fn markdown_pass(
         &self,
         statics: &BTreeMap<String, StaticSource<'_>>,
-    ) -> (Vec<EntryHtml>, ReportHtml, Vec<Diagnostic>) {
+        cache: Option<&mut HashMap<String, CachedMarkdown>>,
+    ) -> (Vec<Arc<EntryHtml>>, ReportHtml, Vec<Diagnostic>, Vec<u128>) {
         let report = &self.report;
         let base_path = self.config.base_path();
         let mut files: HashSet<String> = statics.keys().cloned().collect();
@@ -201,18 +249,60 @@ impl Site {
             sourcepos: self.config.plugins.page_stages.iter().any(|s| s == "a11y"),
         };
         let raw = self.config.allow_raw_html;
-        let results: Vec<(EntryHtml, Vec<Diagnostic>)> = report
+        let keys: Vec<u128> = match &cache {
+            Some(_) => {
+                let env = links_fingerprint(&links_md, raw);
+                report
+                    .entries
+                    .par_iter()
+                    .map(|e| {
+                        Fingerprint::new()
+                            .num(env)
+                            .str(&e.source.text)
+                            .str(&e.source.file)
+                            .str(&e.path)
+                            .str(e.kind.as_str())
+                            .finish()
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let previous = cache.as_deref();
+        let results: Vec<(Arc<EntryHtml>, Vec<Diagnostic>)> = report
             .entries
             .par_iter()
-            .map(|e| entry_html(&e.source, e.kind, &e.path, &links_md, raw))
+            .enumerate()
+            .map(|(i, e)| {
+                if let Some(c) = previous.and_then(|p| p.get(&e.path))
+                    && keys.get(i) == Some(&c.key)
+                {
+                    return (c.html.clone(), c.problems.clone());
+                }
+                let (html, problems) = entry_html(&e.source, e.kind, &e.path, &links_md, raw);
+                (Arc::new(html), problems)
+            })
             .collect();
+        if let Some(c) = cache {
+            c.clear();
+            for ((e, (html, problems)), key) in report.entries.iter().zip(&results).zip(&keys) {
+                c.insert(
+                    e.path.clone(),
+                    CachedMarkdown {
+                        key: *key,
+                        html: html.clone(),
+                        problems: problems.clone(),
+                    },
+                );
+            }
+        }
         let (report_html, mut problems) = report_html(&report.root().source, &links_md, raw);
         let mut htmls = Vec::with_capacity(results.len());
         for (h, p) in results {
             problems.extend(p);
             htmls.push(h);
         }
-        (htmls, report_html, problems)
+        (htmls, report_html, problems, keys)
     }
 
     /// Adds a page stage of your own; it runs on every page before the built-in
@@ -264,6 +354,25 @@ impl Site {
 
     /// Builds, calling `progress(done, total)` as pages are rendered.
     pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
+        // Deep stacks: rendering nested templates takes much of it (theme.rs).
+        crate::theme::with_render_stack(|| self.build_inner(progress, None))
+    }
+
+    /// Builds, taking from `cache` every page whose inputs (its source, its view
+    /// of the site, the templates, the settings and the page stages) have the same
+    /// fingerprint as in the build that filled it, and leaving this build's pages
+    /// in it. The result is the same as [`Site::build`]'s, byte for byte; the
+    /// preview uses it to rebuild only what an edit changed. Page stages added
+    /// with [`Site::add_stage`] must give the same output for the same page.
+    pub fn build_cached(&self, cache: &mut BuildCache) -> Result<Built> {
+        crate::theme::with_render_stack(|| self.build_inner(&|_, _| {}, Some(cache)))
+    }
+
+    fn build_inner(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        mut cache: Option<&mut BuildCache>,
+    ) -> Result<Built> {
         let config = &self.config;
         let report = &self.report;
         let base_path = config.base_path();
@@ -273,7 +382,8 @@ impl Site {
         // Markdown.
         let t = Instant::now();
         let statics = self.static_files();
-        let (htmls, report_html, mut problems) = self.markdown_pass(&statics);
+        let (htmls, report_html, mut problems, md_keys) =
+            self.markdown_pass(&statics, cache.as_deref_mut().map(|c| &mut c.markdown));
         timings.markdown = t.elapsed();
         if problems.iter().any(|d| d.severity == Severity::Error) {
             return Err(Error::content(problems));
@@ -291,11 +401,16 @@ impl Site {
         report_view.has_full_report = self.has_full_report();
         renderer.set_globals(config, &report_view);
         let pipeline = self.pipeline(&statics)?;
+        let build_key = cache
+            .as_ref()
+            .map(|_| self.build_fingerprint(config, &report_view, &statics, &origin));
+        let previous_pages = cache.as_deref().map(|c| &c.pages);
+        let empty_html = EntryHtml::default();
+        let reused = std::sync::atomic::AtomicUsize::new(0);
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let template_nanos = std::sync::atomic::AtomicU64::new(0);
-        type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
-        let rendered: Vec<std::result::Result<Rendered, Diagnostic>> = (0..total)
+        let rendered: Vec<std::result::Result<(Rendered, Option<u128>), Diagnostic>> = (0..total)
             .into_par_iter()
             .map(|i| {
                 let e = &report.entries[i];
@@ -319,6 +434,27 @@ impl Site {
                         )
                         .help(help));
                 }
+                // The page's fingerprint: the build's, its Markdown's, and its view
+                // of the site without the Markdown (which the first already covers).
+                let page_key = build_key.map(|b| {
+                    Fingerprint::new()
+                        .num(b)
+                        .num(md_keys[i])
+                        .str(&template)
+                        .str(key)
+                        .json(&PageView::new(&links, i, &empty_html))
+                        .finish()
+                });
+                let out_path = format!("{}index.html", e.path);
+                if let (Some(k), Some(prev)) = (page_key, previous_pages)
+                    && let Some(c) = prev.get(&out_path)
+                    && c.key == k
+                {
+                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(n, total);
+                    return Ok((c.rendered.clone(), page_key));
+                }
                 let view = PageView::new(&links, i, &htmls[i]);
                 let mut ctx = Context::new();
                 ctx.insert(key, &view);
@@ -330,23 +466,37 @@ impl Site {
                     t_tpl.elapsed().as_nanos() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
-                let out_path = format!("{}index.html", e.path);
                 let page = PageContext::new(&out_path, Some(&e.source.file))
                     .at_url(&view.path)
                     .with_source(e.source.body_line - 1, &e.source.text);
                 let finished = finish_page(&pipeline, html, &page);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress(n, total);
-                Ok(finished)
+                Ok((finished, page_key))
             })
             .collect();
-        let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        if let Some(c) = cache {
+            c.pages.clear();
+            for r in rendered.iter().flatten() {
+                if let (rendered, Some(key)) = r {
+                    c.pages.insert(
+                        rendered.0.path.clone(),
+                        CachedPage {
+                            key: *key,
+                            rendered: rendered.clone(),
+                        },
+                    );
+                }
+            }
+            c.reused = reused.load(std::sync::atomic::Ordering::Relaxed);
+        }
+        let mut out: BTreeMap<String, bytes::Bytes> = BTreeMap::new();
         let mut warnings = Vec::new();
         let mut findings = Vec::new();
         let mut page_facts: Vec<(String, Option<String>, PageFacts)> = Vec::new();
         for (i, r) in rendered.into_iter().enumerate() {
             match r {
-                Ok((f, page_findings, facts)) => {
+                Ok(((f, page_findings, facts), _)) => {
                     findings.extend(page_findings);
                     page_facts.push((
                         f.path.clone(),
@@ -501,7 +651,7 @@ impl Site {
                 let target = format!("{base_path}{}", e.path);
                 out.insert(
                     path,
-                    output::redirect_page(&target, &config.default_language).into_bytes(),
+                    output::redirect_page(&target, &config.default_language).into(),
                 );
             }
         }
@@ -520,10 +670,10 @@ impl Site {
                 continue;
             }
             let bytes = match source {
-                StaticSource::Memory(f) => f.bytes.clone(),
-                StaticSource::Disk { path: p, .. } => {
-                    std::fs::read(p).map_err(|e| Error::io("cannot read", p, e))?
-                }
+                StaticSource::Memory(f) => bytes::Bytes::copy_from_slice(&f.bytes),
+                StaticSource::Disk { path: p, .. } => std::fs::read(p)
+                    .map_err(|e| Error::io("cannot read", p, e))?
+                    .into(),
             };
             out.insert(path.clone(), bytes);
         }
@@ -622,6 +772,27 @@ impl StaticSource<'_> {
     }
 }
 
+/// The fingerprint of everything Markdown link resolution reads besides the text.
+fn links_fingerprint(links: &markdown::Links<'_>, raw: bool) -> u128 {
+    fn sorted(m: &HashMap<String, usize>) -> Vec<(&String, &usize)> {
+        let mut v: Vec<(&String, &usize)> = m.iter().collect();
+        v.sort();
+        v
+    }
+    let mut files: Vec<&String> = links.files.iter().collect();
+    files.sort();
+    Fingerprint::new()
+        .json(&sorted(links.by_rel))
+        .json(&sorted(links.pages))
+        .json(&files)
+        .json(links.entry_paths)
+        .str(links.base_path)
+        .json(links.drafts)
+        .json(links.unreadable)
+        .num(u128::from(links.sourcepos) << 1 | u128::from(raw))
+        .finish()
+}
+
 /// Renders one list of Markdown items from front matter.
 fn items(
     list: &Option<Vec<String>>,
@@ -716,6 +887,7 @@ fn entry_html(
             toc: body.toc,
             priority,
             case_review,
+            words: render::count_words(source.body()),
         },
         problems,
     )
@@ -758,6 +930,82 @@ fn report_html(
 impl Site {
     /// The HTML stages in the configured order: `[plugins] page_stages`, with
     /// `minify` last (and only when `minify_html` is on).
+    /// What the accessibility stage needs to know about the site.
+    fn a11y_info(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> a11y::SiteInfo {
+        let config = &self.config;
+        let base_path = config.base_path();
+        let mut file_sizes = HashMap::new();
+        for (path, source) in statics {
+            let size = match source {
+                StaticSource::Memory(f) => Some(f.bytes.len() as u64),
+                StaticSource::Disk { path, .. } => std::fs::metadata(path).ok().map(|m| m.len()),
+            };
+            if let Some(size) = size {
+                file_sizes.insert(format!("{base_path}{path}"), size);
+            }
+        }
+        for d in self.report.root().source.front.documents.iter().flatten() {
+            if let (Some(href), Some(size)) = (&d.href, d.size_bytes) {
+                file_sizes.insert(href.clone(), size);
+            }
+        }
+        a11y::SiteInfo {
+            glossary: self.report.glossary.clone(),
+            lang: config.default_language.clone(),
+            origin: config.origin().to_string(),
+            base_path,
+            file_sizes,
+            ignore: config.a11y.ignore.iter().cloned().collect(),
+            warn: config.a11y.warn.iter().cloned().collect(),
+        }
+    }
+
+    /// The fingerprint of what every page of a build shares: the templates, the
+    /// template globals (settings and the report's view), the page stages and what
+    /// they know of the site, and the version of reportsite.
+    fn build_fingerprint(
+        &self,
+        config: &Config,
+        report_view: &ReportView<'_>,
+        statics: &BTreeMap<String, StaticSource<'_>>,
+        origin: &str,
+    ) -> u128 {
+        let mut fp = Fingerprint::new();
+        fp.str(env!("CARGO_PKG_VERSION")).str(&self.theme.name);
+        for (prefix, files) in [
+            ("theme", &self.theme.templates),
+            ("site", &self.site_templates),
+        ] {
+            fp.str(prefix).num(files.len() as u128);
+            for f in files.iter() {
+                fp.str(&f.name).bytes(&f.bytes);
+            }
+        }
+        fp.json(config)
+            .json(report_view)
+            .str(origin)
+            .str(&config.base_path());
+        for name in self.stage_names() {
+            fp.str(name);
+        }
+        if self.stage_names().contains(&"a11y") {
+            let info = self.a11y_info(statics);
+            fp.json(&info.glossary)
+                .str(&info.lang)
+                .str(&info.origin)
+                .str(&info.base_path);
+            let mut sizes: Vec<(&String, &u64)> = info.file_sizes.iter().collect();
+            sizes.sort();
+            fp.json(&sizes);
+            let mut ignore: Vec<&String> = info.ignore.iter().collect();
+            ignore.sort();
+            let mut warn: Vec<&String> = info.warn.iter().collect();
+            warn.sort();
+            fp.json(&ignore).json(&warn);
+        }
+        fp.finish()
+    }
+
     fn pipeline(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> Result<Pipeline<'_>> {
         let config = &self.config;
         let mut pipeline = Pipeline::default();
@@ -768,33 +1016,9 @@ impl Site {
         for name in &config.plugins.page_stages {
             match name.as_str() {
                 "a11y" => {
-                    let base_path = config.base_path();
-                    let mut file_sizes = HashMap::new();
-                    for (path, source) in statics {
-                        let size = match source {
-                            StaticSource::Memory(f) => Some(f.bytes.len() as u64),
-                            StaticSource::Disk { path, .. } => {
-                                std::fs::metadata(path).ok().map(|m| m.len())
-                            }
-                        };
-                        if let Some(size) = size {
-                            file_sizes.insert(format!("{base_path}{path}"), size);
-                        }
-                    }
-                    for d in self.report.root().source.front.documents.iter().flatten() {
-                        if let (Some(href), Some(size)) = (&d.href, d.size_bytes) {
-                            file_sizes.insert(href.clone(), size);
-                        }
-                    }
-                    pipeline.push(StageRef::Owned(Box::new(a11y::A11y::new(a11y::SiteInfo {
-                        glossary: self.report.glossary.clone(),
-                        lang: config.default_language.clone(),
-                        origin: config.origin().to_string(),
-                        base_path,
-                        file_sizes,
-                        ignore: config.a11y.ignore.iter().cloned().collect(),
-                        warn: config.a11y.warn.iter().cloned().collect(),
-                    }))));
+                    pipeline.push(StageRef::Owned(Box::new(a11y::A11y::new(
+                        self.a11y_info(statics),
+                    ))));
                 }
                 "minify" => {}
                 other => {
@@ -832,7 +1056,7 @@ fn finish_page(
     (
         OutputFile {
             path: page.output_path.to_string(),
-            bytes: html.into_bytes(),
+            bytes: html.into(),
         },
         findings,
         facts,
@@ -842,15 +1066,17 @@ fn finish_page(
 /// Checks every link between pages (and its `#fragment`) against the built files.
 fn check_links_between_pages(
     pages: &[(String, Option<String>, PageFacts)],
-    out: &BTreeMap<String, Vec<u8>>,
+    out: &BTreeMap<String, bytes::Bytes>,
     statics: &HashSet<&str>,
     statement_path: &str,
     base_path: &str,
     cfg: &crate::config::A11yConfig,
 ) -> Vec<Diagnostic> {
-    let ids: HashMap<&str, HashSet<&str>> = pages
+    // Each page's ids are sorted (the a11y stage sorts them): looked up by
+    // binary search, without building a set per page.
+    let ids: HashMap<&str, &[String]> = pages
         .iter()
-        .map(|(p, _, f)| (p.as_str(), f.ids.iter().map(String::as_str).collect()))
+        .map(|(p, _, f)| (p.as_str(), f.ids.as_slice()))
         .collect();
     let mut found = Vec::new();
     let rule = "broken-internal-link";
@@ -877,9 +1103,15 @@ fn check_links_between_pages(
                 ))
             } else if !fragment.is_empty() && fragment != "top" {
                 match ids.get(html_target.as_str()) {
-                    Some(set) if !set.contains(fragment.as_str()) => Some(format!(
-                        "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
-                    )),
+                    Some(set)
+                        if set
+                            .binary_search_by(|id| id.as_str().cmp(fragment.as_str()))
+                            .is_err() =>
+                    {
+                        Some(format!(
+                            "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
+                        ))
+                    }
                     _ => None,
                 }
             } else {

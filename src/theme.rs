@@ -105,33 +105,55 @@ fn collect_embedded(d: &Dir<'static>, sub: &str, theme: &str, out: &mut Vec<Them
 }
 
 /// Reads every file under `dir` (absent folder: nothing). `display` prefixes names
-/// in messages.
+/// in messages. A file or folder that cannot be read is a located error (every
+/// one is reported), not a failure of the whole program.
 pub fn read_tree(dir: &Path, display: &str) -> Result<Vec<ThemeFile>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
+    let mut problems = Vec::new();
+    let unreadable = |name: &str, e: &std::io::Error| {
+        let file = if name.is_empty() {
+            display.to_string()
+        } else {
+            format!("{display}/{name}")
+        };
+        Diagnostic::error("io", file, format!("cannot read it: {e}"))
+            .help("check its permissions (reportsite must be able to read every file of the site), or remove it")
+    };
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io("cannot read", &path, e.into())
-        })?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let name = e.path().map(|p| rel_to(dir, p)).unwrap_or_default();
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("a folder loop"));
+                problems.push(unreadable(&name, &io));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
         let name = rel_to(dir, entry.path());
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| Error::io("cannot read", entry.path(), e))?;
-        out.push(ThemeFile {
-            display: format!("{display}/{name}"),
-            name,
-            bytes,
-        });
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => out.push(ThemeFile {
+                display: format!("{display}/{name}"),
+                name,
+                bytes,
+            }),
+            Err(e) => problems.push(unreadable(&name, &e)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::content(problems));
     }
     Ok(out)
 }
@@ -152,4 +174,268 @@ pub fn write_built_in(name: &str, dest: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// How deep templates may nest through `{% include %}` and `{% extends %}`.
+/// Rendering each level takes stack; Tera 2 bounds components (20 levels) but not
+/// include chains, and a few dozen levels overflow a default thread stack.
+pub const MAX_TEMPLATE_NESTING: usize = 16;
+
+/// The stack of each thread that renders pages ([`with_render_stack`]). The
+/// deepest nesting that [`check_nesting`] and Tera allow (20 component levels,
+/// each with a chain of [`MAX_TEMPLATE_NESTING`] templates) needed under 4 MiB in
+/// a debug build, where a chain of 28 includes overflowed the default 2 MiB; this
+/// leaves ample room. Only the pages of it that are used take memory.
+pub const RENDER_STACK_BYTES: usize = 64 << 20;
+
+/// Runs `f` on a thread pool whose threads have [`RENDER_STACK_BYTES`] of stack;
+/// the parallel work inside it runs there too. Without such a pool (threads
+/// cannot be started), runs `f` here.
+pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(RENDER_STACK_BYTES)
+            .thread_name(|i| format!("reportsite-render-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// Checks how the templates refer to each other, before Tera sees them: a
+/// template that includes or extends itself (directly or through others), or a
+/// chain of more than [`MAX_TEMPLATE_NESTING`] templates, is an error located at
+/// the `{% include %}` or `{% extends %}` that closes the loop or goes too deep.
+/// Site templates override the theme's of the same name, as when rendering.
+pub fn check_nesting(theme: &Theme, site_templates: &[ThemeFile]) -> Vec<Diagnostic> {
+    // Stored names as the renderer has them: site templates by name, theme ones
+    // under the fallback prefix.
+    const THEME_PREFIX: &str = "__theme__/";
+    let mut nodes: Vec<(String, &ThemeFile, Vec<Reference>)> = Vec::new();
+    for (prefix, files) in [(THEME_PREFIX, &theme.templates[..]), ("", site_templates)] {
+        for f in files {
+            let text = String::from_utf8_lossy(&f.bytes);
+            nodes.push((format!("{prefix}{}", f.name), f, references(&text)));
+        }
+    }
+    let index: std::collections::HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _, _))| (n.as_str(), i))
+        .collect();
+    let resolve = |name: &str| -> Option<usize> {
+        index
+            .get(name)
+            .or_else(|| index.get(format!("{THEME_PREFIX}{name}").as_str()))
+            .copied()
+    };
+    let shown = |i: usize| nodes[i].1.name.clone();
+    // Depth-first, without recursion (a hostile theme may have thousands of
+    // templates): `depth[i]` is the longest chain starting at template i.
+    let mut depth: Vec<Option<usize>> = vec![None; nodes.len()];
+    let mut on_path = vec![false; nodes.len()];
+    let mut problems = Vec::new();
+    for start in 0..nodes.len() {
+        if depth[start].is_some() {
+            continue;
+        }
+        // (template, index of its next reference to follow)
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        on_path[start] = true;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let refs = &nodes[node].2;
+            if *next < refs.len() {
+                let r = &refs[*next];
+                *next += 1;
+                let Some(target) = resolve(&r.name) else {
+                    continue; // a missing template: Tera names it
+                };
+                if on_path[target] {
+                    let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                    let mut chain: Vec<String> =
+                        stack[from..].iter().map(|(n, _)| shown(*n)).collect();
+                    chain.push(shown(target));
+                    let f = nodes[node].1;
+                    let what = if chain.len() == 2 {
+                        format!("the template `{}` {} itself", chain[0], r.keyword)
+                    } else {
+                        format!(
+                            "templates include or extend each other in a loop: {}",
+                            chain.join(" → ")
+                        )
+                    };
+                    problems.push(
+                        Diagnostic::error("template", &f.display, what)
+                            .at_in(&String::from_utf8_lossy(&f.bytes), r.line, r.column)
+                            .help(format!("remove this `{{% {} \"{}\" %}}` or name another template: rendering would never end", r.tag(), r.name)),
+                    );
+                    continue;
+                }
+                if depth[target].is_none() {
+                    on_path[target] = true;
+                    stack.push((target, 0));
+                }
+                continue;
+            }
+            // All references followed: the longest chain from here.
+            let d = 1 + refs
+                .iter()
+                .filter_map(|r| resolve(&r.name))
+                .filter_map(|t| depth[t])
+                .max()
+                .unwrap_or(0);
+            depth[node] = Some(d);
+            on_path[node] = false;
+            stack.pop();
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        problems.dedup_by(|a, b| a.file == b.file && a.line == b.line);
+        return problems;
+    }
+    // Report only where a too-deep chain starts, not at every link of it.
+    let mut referenced = vec![false; nodes.len()];
+    for (_, _, refs) in &nodes {
+        for t in refs.iter().filter_map(|r| resolve(&r.name)) {
+            referenced[t] = true;
+        }
+    }
+    for (i, (_, f, refs)) in nodes.iter().enumerate() {
+        if depth[i].unwrap_or(0) <= MAX_TEMPLATE_NESTING || referenced[i] {
+            continue;
+        }
+        let mut chain = vec![shown(i)];
+        let mut at = i;
+        while let Some(next) = nodes[at]
+            .2
+            .iter()
+            .filter_map(|r| resolve(&r.name))
+            .max_by_key(|t| depth[*t])
+        {
+            chain.push(shown(next));
+            at = next;
+        }
+        let first = refs
+            .iter()
+            .filter(|r| resolve(&r.name).is_some())
+            .max_by_key(|r| resolve(&r.name).and_then(|t| depth[t]));
+        let shown_chain = if chain.len() > 8 {
+            format!(
+                "{} → … → {}",
+                chain[..5].join(" → "),
+                chain[chain.len() - 2..].join(" → ")
+            )
+        } else {
+            chain.join(" → ")
+        };
+        let mut d = Diagnostic::error(
+            "template",
+            &f.display,
+            format!(
+                "templates nest {} deep through include and extends (at most {MAX_TEMPLATE_NESTING}): {}",
+                chain.len(),
+                shown_chain
+            ),
+        )
+        .help("put the shared parts in components, or include them from fewer levels");
+        if let Some(r) = first {
+            d = d.at_in(&String::from_utf8_lossy(&f.bytes), r.line, r.column);
+        }
+        problems.push(d);
+    }
+    problems
+}
+
+/// A `{% include "name" %}` or `{% extends "name" %}` in a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reference {
+    /// `includes` or `extends`.
+    keyword: &'static str,
+    /// The template named.
+    name: String,
+    /// 1-based line and column of the `{%`.
+    line: usize,
+    column: usize,
+}
+
+impl Reference {
+    /// The tag's keyword: `include` or `extends`.
+    fn tag(&self) -> &'static str {
+        if self.keyword == "includes" {
+            "include"
+        } else {
+            "extends"
+        }
+    }
+}
+
+/// The include and extends tags of a template, skipping comments and raw blocks.
+fn references(text: &str) -> Vec<Reference> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut raw = false;
+    // Line counting moves forward only, so a huge template costs one pass.
+    let (mut line, mut line_start, mut counted) = (1, 0, 0);
+    while let Some(open) = text[pos..].find('{') {
+        let at = pos + open;
+        let tail = &text[at..];
+        let (closing, is_tag) = if tail.starts_with("{#") {
+            ("#}", false)
+        } else if tail.starts_with("{%") {
+            ("%}", true)
+        } else {
+            pos = at + 1;
+            continue;
+        };
+        let inner_end = tail[2..].find(closing).map(|e| e + 2).unwrap_or(tail.len());
+        pos = (at + inner_end + 2).min(text.len());
+        if !is_tag {
+            continue;
+        }
+        let body = tail[2..inner_end]
+            .trim_start_matches(['-', '+'])
+            .trim_end_matches(['-', '+'])
+            .trim();
+        let word: String = body
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        match word.as_str() {
+            "raw" => raw = true,
+            "endraw" => raw = false,
+            "include" | "extends" if !raw => {
+                let arg = body[word.len()..].trim_start();
+                let Some(q) = arg.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+                    continue;
+                };
+                let Some(close) = arg[1..].find(q) else {
+                    continue;
+                };
+                for (i, b) in text[counted..at].bytes().enumerate() {
+                    if b == b'\n' {
+                        line += 1;
+                        line_start = counted + i + 1;
+                    }
+                }
+                counted = at;
+                out.push(Reference {
+                    keyword: if word == "include" {
+                        "includes"
+                    } else {
+                        "extends"
+                    },
+                    name: arg[1..1 + close].to_string(),
+                    line,
+                    column: text[line_start..at].chars().count() + 1,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -481,10 +481,8 @@ impl A11y {
             }
         }
         match tag.as_str() {
-            "html" => {
-                if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) {
-                    el.set_attribute("lang", &self.info.lang)?;
-                }
+            "html" if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) => {
+                el.set_attribute("lang", &self.info.lang)?;
             }
             "body" if !has_skip_link => {
                 el.prepend(

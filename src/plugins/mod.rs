@@ -65,7 +65,7 @@ impl<'a> PageContext<'a> {
 /// What a stage learnt about a page that site-wide checks need.
 #[derive(Debug, Clone, Default)]
 pub struct PageFacts {
-    /// Every id on the page.
+    /// Every id on the page (sorted, without repeats, after the pipeline).
     pub ids: Vec<String>,
     /// Links to other pages of the site: (path below the base path, fragment), and
     /// the content file line of the link when known.
@@ -143,6 +143,10 @@ impl<'a> Pipeline<'a> {
             facts.abbreviations.extend(out.facts.abbreviations);
             html = out.html;
         }
+        // Sorted and unique, whatever the stages gave: the site-wide link check
+        // looks ids up by binary search.
+        facts.ids.sort_unstable();
+        facts.ids.dedup();
         html
     }
 

@@ -55,11 +55,11 @@ impl Generator for Sitemap {
         Ok(vec![
             OutputFile {
                 path: "sitemap.xml".into(),
-                bytes: xml.into_bytes(),
+                bytes: xml.into(),
             },
             OutputFile {
                 path: "robots.txt".into(),
-                bytes: robots.into_bytes(),
+                bytes: robots.into(),
             },
         ])
     }

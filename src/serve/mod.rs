@@ -36,8 +36,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Error, Result};
+use crate::load::SourceCache;
 use crate::output;
-use crate::site::{Built, LoadOptions, Site};
+use crate::site::{BuildCache, Built, LoadOptions, Site};
 
 use state::{LiveEvent, Published, Shared, SiteFiles};
 use watch::{Change, Message, SiteWatcher};
@@ -119,12 +120,17 @@ pub fn origin(addr: SocketAddr) -> String {
     }
 }
 
-/// Builds the site in memory for the preview. One call is one rebuild.
+/// Builds the site in memory for the preview. One call is one rebuild, which
+/// re-reads only the Markdown files that changed on disk and re-renders only the
+/// pages whose inputs changed (their fingerprints, see [`BuildCache`]): the result
+/// is always that of a whole build.
 #[derive(Debug)]
 pub struct Builder {
     root: PathBuf,
     origin: String,
     drafts: bool,
+    sources: SourceCache,
+    cache: BuildCache,
 }
 
 /// The result of one rebuild.
@@ -138,6 +144,8 @@ pub struct Rebuilt {
     pub base_path: String,
     /// How long it took.
     pub elapsed: Duration,
+    /// Content pages rendered (the others were unchanged and reused).
+    pub rendered: usize,
 }
 
 impl Builder {
@@ -147,6 +155,8 @@ impl Builder {
             root: root.to_path_buf(),
             origin: origin.trim_end_matches('/').to_string(),
             drafts,
+            sources: SourceCache::default(),
+            cache: BuildCache::default(),
         }
     }
 
@@ -169,20 +179,52 @@ impl Builder {
         )
     }
 
-    /// Rebuilds the whole site. `changes` says what changed since the last call;
-    /// a whole build does not need it, an incremental one will.
+    /// Rebuilds the site. `changes` says what changed since the last call: the
+    /// Markdown files named there are read again whatever their time stamps; the
+    /// others are read again when their length, time or inode changed.
     pub fn rebuild(&mut self, changes: &[Change]) -> Rebuilt {
-        let _ = changes;
         let start = Instant::now();
+        for c in changes {
+            let mut paths = vec![c.path.as_str()];
+            if let watch::ChangeKind::Renamed { to } = &c.kind {
+                paths.push(to);
+            }
+            if matches!(c.kind, watch::ChangeKind::Rescan) {
+                self.sources.clear();
+            }
+            for p in paths {
+                if let Some(rel) = p.strip_prefix("content/") {
+                    self.sources.forget(rel);
+                }
+            }
+        }
         let (base_url, base_path) = self.base_url();
         let options = LoadOptions {
             drafts: self.drafts,
             base_url: Some(base_url.clone()),
         };
         let root = self.root.clone();
+        let sources = &mut self.sources;
+        let cache = &mut self.cache;
         // The library does not panic on any input it knows of; if it ever does,
-        // the preview says so and keeps running.
-        let result = std::panic::catch_unwind(move || Site::load(&root, &options)?.build())
+        // the preview says so and keeps running (and forgets what it kept).
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let site = Site::load_cached(&root, &options, Some(sources))?;
+            let built = site.build_cached(cache)?;
+            Ok((built, site.report.entries.len() - cache.reused()))
+        }));
+        if outcome.is_err() {
+            self.sources = SourceCache::default();
+            self.cache = BuildCache::default();
+        }
+        let mut rendered = 0;
+        let result = outcome
+            .map(|r: Result<(Built, usize)>| {
+                r.map(|(built, n)| {
+                    rendered = n;
+                    built
+                })
+            })
             .unwrap_or_else(|panic| {
                 let what = panic
                     .downcast_ref::<&str>()
@@ -203,6 +245,7 @@ impl Builder {
             base_url,
             base_path,
             elapsed: start.elapsed(),
+            rendered,
         }
     }
 }
@@ -271,6 +314,7 @@ fn report(
     published: &Published,
     built: Option<&Built>,
     elapsed: Duration,
+    rendered: usize,
     shared: &Shared,
     shown: &mut Vec<Diagnostic>,
 ) {
@@ -321,8 +365,9 @@ fn report(
             _ => "",
         };
         eprintln!(
-            "{} {what}rebuilt in {ms} ms; {}{event}{notes}",
+            "{} {what}rebuilt in {ms} ms ({rendered} content page{} re-rendered); {}{event}{notes}",
             clock(),
+            if rendered == 1 { "" } else { "s" },
             describe_outputs(&published.changed, published.total)
         );
     } else {
@@ -345,6 +390,7 @@ fn build_loop(
 ) {
     let rebuilt = builder.rebuild(&[]);
     let elapsed = rebuilt.elapsed;
+    let rendered = rebuilt.rendered;
     let (published, built) = publish(&shared, rebuilt);
     let mut shown = Vec::new();
     report(
@@ -352,6 +398,7 @@ fn build_loop(
         &published,
         built.as_ref(),
         elapsed,
+        rendered,
         &shared,
         &mut shown,
     );
@@ -383,6 +430,7 @@ fn build_loop(
         }
         let rebuilt = builder.rebuild(&changes);
         let elapsed = rebuilt.elapsed;
+        let rendered = rebuilt.rendered;
         let moved = shared
             .current()
             .site
@@ -399,6 +447,7 @@ fn build_loop(
             &published,
             built.as_ref(),
             elapsed,
+            rendered,
             &shared,
             &mut shown,
         );
@@ -421,7 +470,7 @@ fn write_output(output: Option<&Path>, shared: &Shared, good: bool) {
         .iter()
         .map(|(p, b)| output::OutputFile {
             path: p.clone(),
-            bytes: b.to_vec(),
+            bytes: b.clone(),
         })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -4,8 +4,15 @@
 //! output.
 //!
 //! In: a page's bytes, the latest build's diagnostics, the build id. Out: the page
-//! with the overlay (or panel) right after `<body …>` and a `<script>` tag before
-//! `</body>`.
+//! with the overlay (or panel) right after `<body …>` and a `<script src>` tag
+//! before `</body>`; and the two files those load, [`LIVE_JS`] and
+//! [`OVERLAY_CSS`], which the server serves under [`PREFIX`].
+//!
+//! Nothing added is inline — no `<script>` without `src`, no `<style>`, no
+//! `style=` or `on…=` attribute — so it all works under the site's own
+//! Content-Security-Policy (`script-src 'self'; style-src 'self'`): the script
+//! and the stylesheet are same-origin files, and the script wires the Dismiss
+//! button with `addEventListener`.
 //!
 //! The overlay is for the communications team, so it follows the same accessibility
 //! contract as the site: `role="alert"`, a heading, focused when the page loads
@@ -103,26 +110,35 @@ pub fn script_tag(build_id: &str) -> String {
     )
 }
 
-const STYLE: &str = "<style>\
-#reportsite-overlay,#reportsite-overlay *,#reportsite-warnings,#reportsite-warnings *{all:revert;box-sizing:border-box}\
-#reportsite-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1rem .5rem;background:rgba(0,0,0,.72)}\
-#reportsite-overlay:focus{outline:none}\
-#reportsite-overlay .rs-box{max-width:60rem;margin:0 auto;padding:1rem;background:#fff;color:#161616;border:3px solid #a3001b;border-left-width:.75rem;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;overflow-wrap:anywhere;word-break:break-word}\
-#reportsite-overlay:focus .rs-box{outline:4px solid #ffbf47;outline-offset:0}\
-#reportsite-overlay h2,#reportsite-warnings h2{margin:0 0 .5rem;font-size:1.375rem;line-height:1.3;color:#161616}\
-#reportsite-overlay h3{margin:1.25rem 0 .25rem;font-size:1.125rem;color:#161616}\
-#reportsite-overlay p,#reportsite-warnings p{margin:.25rem 0;color:#161616}\
-#reportsite-overlay ol,#reportsite-warnings ol{margin:.5rem 0;padding-left:1.5rem}\
-#reportsite-overlay li,#reportsite-warnings li{margin:0 0 .75rem;color:#161616}\
-#reportsite-overlay code,#reportsite-overlay pre,#reportsite-warnings code,#reportsite-warnings pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9375rem;color:#161616}\
-#reportsite-overlay pre,#reportsite-warnings pre{margin:.25rem 0;padding:.5rem;background:#f0f0f0;white-space:pre-wrap;overflow-wrap:anywhere}\
-#reportsite-overlay .rs-error{color:#a3001b;font-weight:700}\
-#reportsite-overlay .rs-warning,#reportsite-warnings .rs-warning{color:#6b4500;font-weight:700}\
-#reportsite-overlay button,#reportsite-warnings button{font:inherit;font-size:1rem;min-height:2.75rem;min-width:2.75rem;margin:.5rem 0;padding:.5rem 1rem;background:#161616;color:#fff;border:2px solid #161616;border-radius:.25rem;cursor:pointer}\
-#reportsite-overlay button:focus,#reportsite-warnings button:focus,#reportsite-warnings summary:focus{outline:4px solid #ffbf47;outline-offset:2px}\
-#reportsite-warnings{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:50vh;overflow:auto;margin:0;padding:.5rem 1rem;background:#fff;color:#161616;border-top:4px solid #6b4500;font:1rem/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;overflow-wrap:anywhere}\
-#reportsite-warnings summary{cursor:pointer;font-weight:700;min-height:1.5rem}\
-</style>";
+/// The styles of the overlay and the warnings panel, served at
+/// `/__reportsite/overlay.css`: an external, same-origin stylesheet, so the
+/// site's Content-Security-Policy (`style-src 'self'`) lets it through where an
+/// inline `<style>` would be blocked.
+pub const OVERLAY_CSS: &str = r#"/* reportsite watch: the error overlay and the warnings panel. Served by the preview server only. */
+#reportsite-overlay,#reportsite-overlay *,#reportsite-warnings,#reportsite-warnings *{all:revert;box-sizing:border-box}
+#reportsite-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1rem .5rem;background:rgba(0,0,0,.72)}
+#reportsite-overlay:focus{outline:none}
+#reportsite-overlay .rs-box{max-width:60rem;margin:0 auto;padding:1rem;background:#fff;color:#161616;border:3px solid #a3001b;border-left-width:.75rem;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere;word-break:break-word}
+#reportsite-overlay:focus .rs-box{outline:4px solid #ffbf47;outline-offset:0}
+#reportsite-overlay h2,#reportsite-warnings h2{margin:0 0 .5rem;font-size:1.375rem;line-height:1.3;color:#161616}
+#reportsite-overlay h3{margin:1.25rem 0 .25rem;font-size:1.125rem;color:#161616}
+#reportsite-overlay p,#reportsite-warnings p{margin:.25rem 0;color:#161616}
+#reportsite-overlay ol,#reportsite-warnings ol{margin:.5rem 0;padding-left:1.5rem}
+#reportsite-overlay li,#reportsite-warnings li{margin:0 0 .75rem;color:#161616}
+#reportsite-overlay code,#reportsite-overlay pre,#reportsite-warnings code,#reportsite-warnings pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9375rem;color:#161616}
+#reportsite-overlay pre,#reportsite-warnings pre{margin:.25rem 0;padding:.5rem;background:#f0f0f0;white-space:pre-wrap;overflow-wrap:anywhere}
+#reportsite-overlay .rs-error{color:#a3001b;font-weight:700}
+#reportsite-overlay .rs-warning,#reportsite-warnings .rs-warning{color:#6b4500;font-weight:700}
+#reportsite-overlay button,#reportsite-warnings button{font:inherit;font-size:1rem;min-height:2.75rem;min-width:2.75rem;margin:.5rem 0;padding:.5rem 1rem;background:#161616;color:#fff;border:2px solid #161616;border-radius:.25rem;cursor:pointer}
+#reportsite-overlay button:focus,#reportsite-warnings button:focus,#reportsite-warnings summary:focus{outline:4px solid #ffbf47;outline-offset:2px}
+#reportsite-warnings{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:50vh;overflow:auto;margin:0;padding:.5rem 1rem;background:#fff;color:#161616;border-top:4px solid #6b4500;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere}
+#reportsite-warnings summary{cursor:pointer;font-weight:700;min-height:1.5rem}
+"#;
+
+/// The tag that loads [`OVERLAY_CSS`]; it travels with the overlay and the
+/// panel (a `<link rel="stylesheet">` may sit in `<body>`), including when the
+/// live-reload script inserts the overlay into an open page.
+const STYLE: &str = "<link rel=\"stylesheet\" href=\"/__reportsite/overlay.css\">";
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -411,6 +427,35 @@ mod tests {
         let p = warnings_panel(&[], &[f]).unwrap_or_default();
         assert!(p.contains("The site built, with 1 accessibility finding"));
         assert!(p.contains("<a href=\"/sub/a/\">/sub/a/</a> (WCAG 2.2 success criterion 1.1.1)"));
+    }
+
+    #[test]
+    fn nothing_added_is_inline() {
+        let d = Diagnostic::error("x", "content/a.md", "<b onclick=x()>").at(1, 1);
+        let w = Diagnostic::warning("y", "content/b.md", "style=\"x\"");
+        let added = [
+            error_overlay(std::slice::from_ref(&d), std::slice::from_ref(&w), true),
+            warnings_panel(&[w], &[d]).unwrap_or_default(),
+            script_tag("b-1"),
+        ];
+        for html in added {
+            let lower = html.to_ascii_lowercase();
+            // Every tag (text is escaped, so each `<` starts one).
+            for tag in lower
+                .split('<')
+                .skip(1)
+                .map(|t| t.split('>').next().unwrap_or(t))
+            {
+                assert!(!tag.starts_with("style"), "<{tag}>");
+                assert!(!tag.contains(" style="), "<{tag}>");
+                assert!(!tag.contains(" on"), "an on…= attribute: <{tag}>");
+                if tag.starts_with("script") {
+                    assert!(tag.starts_with("script src=\"/__reportsite/"), "<{tag}>");
+                }
+            }
+        }
+        assert!(OVERLAY_CSS.contains("#reportsite-overlay{position:fixed"));
+        assert!(error_overlay(&[], &[], true).starts_with(STYLE));
     }
 
     #[test]

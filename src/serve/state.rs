@@ -38,7 +38,7 @@ impl SiteFiles {
         SiteFiles {
             files: files
                 .into_iter()
-                .map(|f| (f.path, Bytes::from(f.bytes)))
+                .map(|f| (f.path, f.bytes))
                 .collect(),
             base_url,
             base_path,
@@ -284,7 +284,7 @@ mod tests {
                 .iter()
                 .map(|(p, b)| OutputFile {
                     path: p.to_string(),
-                    bytes: b.as_bytes().to_vec(),
+                    bytes: b.as_bytes().to_vec().into(),
                 })
                 .collect(),
             "http://127.0.0.1:1/".into(),

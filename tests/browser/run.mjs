@@ -377,6 +377,10 @@ async function main() {
       deviceScaleFactor: 1,
       reducedMotion: 'reduce',
       serviceWorkers: 'block',
+      // The site's Content-Security-Policy forbids inline scripts, which would
+      // also stop the engines injected below; it is checked by the Rust tests
+      // (tests/integration/csp.rs), not here.
+      bypassCSP: true,
     });
     // The engines go into every document before its own scripts run; init
     // scripts are compiled once for the context, not once per page.

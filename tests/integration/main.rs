@@ -5,10 +5,15 @@
 
 mod a11y;
 mod common;
+mod csp;
+mod faults;
 mod hostile;
+mod incremental;
 mod invalid;
 mod output;
 mod sample;
 mod second_report;
+#[cfg(feature = "serve")]
+mod server;
 #[cfg(feature = "serve")]
 mod watch;

@@ -19,19 +19,19 @@ use crate::common::{copy_tree, fixture, repo};
 
 /// How long anything may take before a test gives up (generous: CI machines are
 /// slow and tests run in parallel).
-const WAIT: Duration = Duration::from_secs(40);
+pub(crate) const WAIT: Duration = Duration::from_secs(40);
 
 /// The tag the server adds to HTML (its `data-build` value varies).
 const SCRIPT_START: &str = "<script src=\"/__reportsite/live.js\"";
 
 /// A running `reportsite watch`.
-struct Preview {
-    child: Child,
-    port: u16,
+pub(crate) struct Preview {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
     /// The path the site is served under (`/westmoor/`).
-    base: String,
+    pub(crate) base: String,
     /// The site folder (a temporary copy).
-    site: PathBuf,
+    pub(crate) site: PathBuf,
     log: Arc<Mutex<Vec<String>>>,
     _tmp: tempfile::TempDir,
 }
@@ -45,7 +45,7 @@ impl Drop for Preview {
 }
 
 /// A copy of the second report, ready to edit, and the folder holding it.
-fn site_copy() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn site_copy() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let site = tmp.path().join("site");
     copy_tree(&fixture("sites/second-report"), &site);
@@ -54,17 +54,24 @@ fn site_copy() -> (tempfile::TempDir, PathBuf) {
 
 impl Preview {
     /// Starts `reportsite watch` on a fresh copy of the second report.
-    fn start(args: &[&str]) -> Preview {
+    pub(crate) fn start(args: &[&str]) -> Preview {
         let (tmp, site) = site_copy();
         Preview::start_on(tmp, site, args)
     }
 
-    fn start_on(tmp: tempfile::TempDir, site: PathBuf, args: &[&str]) -> Preview {
+    /// Starts `reportsite watch` on `site`, on 127.0.0.1 unless `args` hold a
+    /// `--bind` of their own.
+    pub(crate) fn start_on(tmp: tempfile::TempDir, site: PathBuf, args: &[&str]) -> Preview {
         let mut child = Command::new(env!("CARGO_BIN_EXE_reportsite"))
             .arg("watch")
             .arg("--root")
             .arg(&site)
-            .args(["--port", "0", "--bind", "127.0.0.1"])
+            .args(["--port", "0"])
+            .args(if args.contains(&"--bind") {
+                &[][..]
+            } else {
+                &["--bind", "127.0.0.1"][..]
+            })
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -106,13 +113,13 @@ impl Preview {
         preview
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.log.lock().expect("log").join("\n")
     }
 
     /// Waits until the terminal output holds every one of `needles` (the
     /// summary line of a build is printed just after its event is sent).
-    fn wait_log(&self, needles: &[&str]) -> String {
+    pub(crate) fn wait_log(&self, needles: &[&str]) -> String {
         let start = Instant::now();
         loop {
             let log = self.log();
@@ -126,16 +133,16 @@ impl Preview {
         }
     }
 
-    fn get(&self, target: &str) -> Response {
+    pub(crate) fn get(&self, target: &str) -> Response {
         request(self.port, target)
     }
 
     /// `GET base + rel`.
-    fn page(&self, rel: &str) -> Response {
+    pub(crate) fn page(&self, rel: &str) -> Response {
         self.get(&format!("{}{rel}", self.base))
     }
 
-    fn status(&self) -> serde_json::Value {
+    pub(crate) fn status(&self) -> serde_json::Value {
         let r = self.get("/__reportsite/status");
         serde_json::from_slice(&r.body).expect("status JSON")
     }
@@ -144,7 +151,7 @@ impl Preview {
         Events::connect(self.port)
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.site.join(rel)
     }
 
@@ -170,28 +177,28 @@ impl Preview {
 
 /// One HTTP response.
 #[derive(Debug)]
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// A bare HTTP/1.1 GET with the target sent exactly as given (no client-side
 /// normalisation of `..` or percent escapes).
-fn request(port: u16, target: &str) -> Response {
+pub(crate) fn request(port: u16, target: &str) -> Response {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(WAIT)).expect("timeout");
     write!(
@@ -230,7 +237,7 @@ fn request(port: u16, target: &str) -> Response {
     }
 }
 
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
+pub(crate) fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
@@ -422,7 +429,7 @@ fn serves_the_build_from_memory_under_its_base_path() {
         .iter()
         .find(|f| f.path == "index.html")
         .expect("index");
-    assert_eq!(without_script(&html).as_bytes(), index.bytes.as_slice());
+    assert_eq!(without_script(&html).as_bytes(), &index.bytes[..]);
 
     // The live script is in no build output: neither in memory nor in --output.
     for f in &built {
