@@ -154,6 +154,15 @@ fn render_with(
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, md, &opts);
     let mut problems = Vec::new();
+    if let Some(d) = too_deep(root, md, place) {
+        // Later stages (the HTML passes) walk the document recursively: a page
+        // nested thousands of levels deep would exhaust the stack.
+        return Rendered {
+            html: String::new(),
+            toc: Vec::new(),
+            problems: vec![d],
+        };
+    }
 
     let min_level = root
         .descendants()
@@ -177,12 +186,13 @@ fn render_with(
                     Ok(Some(url)) => link.url = url,
                     Ok(None) => {}
                     Err((message, help)) => {
-                        let line = place.first_line + pos.start.line.saturating_sub(1);
+                        let (md_line, md_col) = file_position(md, pos.start.line, pos.start.column);
+                        let line = place.first_line + md_line.saturating_sub(1);
                         // comrak counts bytes; the caret counts characters.
-                        let byte_col = if pos.start.line <= 1 {
-                            place.first_column + pos.start.column.saturating_sub(1)
+                        let byte_col = if md_line <= 1 {
+                            place.first_column + md_col.saturating_sub(1)
                         } else {
-                            pos.start.column
+                            md_col
                         };
                         let column = crate::frontmatter::char_column(place.text, line, byte_col);
                         problems.push(
@@ -222,6 +232,84 @@ fn render_with(
         toc,
         problems,
     }
+}
+
+/// How deep Markdown may nest (quotes in lists in quotes, emphasis in emphasis…):
+/// far beyond any real document, well within what the HTML stages can walk.
+pub const MAX_NESTING: usize = 100;
+
+/// A located error when the document nests deeper than [`MAX_NESTING`]; walks the
+/// tree with its own stack, so depth costs no recursion here.
+fn too_deep<'a>(
+    root: &'a comrak::nodes::AstNode<'a>,
+    md: &str,
+    place: &Place<'_>,
+) -> Option<Diagnostic> {
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_NESTING {
+            let pos = node.data().sourcepos;
+            let (md_line, md_col) = file_position(md, pos.start.line, pos.start.column);
+            let line = place.first_line + md_line.saturating_sub(1);
+            let byte_col = if md_line <= 1 {
+                place.first_column + md_col.saturating_sub(1)
+            } else {
+                md_col
+            };
+            let column = crate::frontmatter::char_column(place.text, line, byte_col);
+            return Some(
+                Diagnostic::error(
+                    "too-deep",
+                    place.file,
+                    format!(
+                        "the Markdown here is nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis inside each other)"
+                    ),
+                )
+                .at_in(place.text, line, column)
+                .help("flatten it: a reader (and a screen reader) cannot follow more than a few levels"),
+            );
+        }
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            stack.push((c, depth + 1));
+            child = c.next_sibling();
+        }
+    }
+    None
+}
+
+/// Maps comrak's 1-based line and byte column in `md` to the line and byte column
+/// of `md` as the file's lines count them. comrak (as CommonMark says) also ends a
+/// line at a lone `\r`; `str::lines`, and so every message, ends lines only at
+/// `\n`, so without this a link after a lone `\r` was placed lines too far down.
+fn file_position(md: &str, line: usize, column: usize) -> (usize, usize) {
+    let bytes = md.as_bytes();
+    if !bytes.contains(&b'\r') {
+        return (line, column);
+    }
+    // The byte at which comrak's line `line` starts.
+    let mut start = 0;
+    let mut n = 1;
+    let mut i = 0;
+    while n < line && i < bytes.len() {
+        let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if bytes[i] == b'\n' || lone_cr {
+            n += 1;
+            start = i + 1;
+        }
+        i += 1;
+    }
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |p| start + p);
+    let at = (start + column.saturating_sub(1)).min(end);
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let newlines = bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    (newlines + 1, at - line_start + 1)
 }
 
 /// Renders a short Markdown text (a recommendation, a list item): a single

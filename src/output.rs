@@ -281,17 +281,30 @@ static WRITES: AtomicU64 = AtomicU64::new(0);
 /// Writes `files` into `out` in one step (staging folder, then swap). Refuses an
 /// `out` that holds files reportsite did not write (see [`check_replaceable`]).
 pub fn write_site(files: &[OutputFile], out: &Path) -> Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    // Work on the absolute path: `--output .` or `--output ..` have no name of
+    // their own to put a staging folder beside. Messages show `out` as given.
+    let target = match std::env::current_dir() {
+        Ok(cwd) => normalize(&cwd.join(out)),
+        Err(_) => out.to_path_buf(),
     };
-    std::fs::create_dir_all(&parent).map_err(|e| write_error(out, "cannot create", &parent, e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    remove_stale(&parent, &name);
-    check_replaceable(out)?;
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(Error::Usage(format!(
+            "cannot use `{}` as the output folder: choose a folder below the root of the disk",
+            out.display()
+        )));
+    };
+    let name = name.to_string_lossy().into_owned();
+    std::fs::create_dir_all(parent).map_err(|e| write_error(out, "cannot create", parent, e))?;
+    remove_stale(parent, &name);
+    check_replaceable(&target).map_err(|e| match e {
+        // The same message, naming the folder as the user did.
+        Error::Usage(m) => Error::Usage(m.replacen(
+            &format!("`{}`", target.display()),
+            &format!("`{}`", out.display()),
+            1,
+        )),
+        other => other,
+    })?;
     let staging = parent.join(format!(
         ".{name}.staging-{}-{}",
         std::process::id(),
@@ -300,7 +313,7 @@ pub fn write_site(files: &[OutputFile], out: &Path) -> Result<()> {
     if std::fs::symlink_metadata(&staging).is_ok() {
         remove_ours(&staging).map_err(|e| write_error(out, "cannot remove", &staging, e))?;
     }
-    let result = write_tree(files, &staging, out).and_then(|()| swap_in(&staging, out));
+    let result = write_tree(files, &staging, out).and_then(|()| swap_in(&staging, &target, out));
     if result.is_err() {
         let _ = remove_ours(&staging);
     }
@@ -407,13 +420,14 @@ fn write_tree(files: &[OutputFile], dir: &Path, out: &Path) -> Result<()> {
     std::fs::write(&marker, marker_text(files)).map_err(err("cannot write", &marker))
 }
 
-/// Puts the complete build in `staging` in the place of `out`, in one step.
-fn swap_in(staging: &Path, out: &Path) -> Result<()> {
-    if std::fs::symlink_metadata(out).is_err() {
-        return std::fs::rename(staging, out)
-            .map_err(|e| write_error(out, "cannot move the new build into", out, e));
+/// Puts the complete build in `staging` in the place of `target`, in one step.
+/// `shown` is the output folder as the user named it, for messages.
+fn swap_in(staging: &Path, target: &Path, shown: &Path) -> Result<()> {
+    let fail = |action: &'static str| move |e| write_error(shown, action, shown, e);
+    if std::fs::symlink_metadata(target).is_err() {
+        return std::fs::rename(staging, target).map_err(fail("cannot move the new build into"));
     }
-    match exchange(staging, out) {
+    match exchange(staging, target) {
         Ok(()) => {
             // `staging` now holds the previous build. Should removing it fail, the
             // next build removes it.
@@ -421,7 +435,7 @@ fn swap_in(staging: &Path, out: &Path) -> Result<()> {
             return Ok(());
         }
         Err(e) if e.kind() != ErrorKind::Unsupported => {
-            return Err(write_error(out, "cannot swap the new build into", out, e));
+            return Err(fail("cannot swap the new build into")(e));
         }
         Err(_) => {}
     }
@@ -432,12 +446,11 @@ fn swap_in(staging: &Path, out: &Path) -> Result<()> {
             .map(|n| n.to_string_lossy().replacen(".staging-", ".old-", 1))
             .unwrap_or_else(|| ".old".into()),
     );
-    std::fs::rename(out, &aside)
-        .map_err(|e| write_error(out, "cannot move the previous build aside from", out, e))?;
-    if let Err(e) = std::fs::rename(staging, out) {
+    std::fs::rename(target, &aside).map_err(fail("cannot move the previous build aside from"))?;
+    if let Err(e) = std::fs::rename(staging, target) {
         // Put the previous build back.
-        let _ = std::fs::rename(&aside, out);
-        return Err(write_error(out, "cannot move the new build into", out, e));
+        let _ = std::fs::rename(&aside, target);
+        return Err(fail("cannot move the new build into")(e));
     }
     let _ = remove_ours(&aside);
     Ok(())
@@ -511,6 +524,23 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_marker_lists_every_file_and_reads_back() {
+        let f = |p: &str| OutputFile {
+            path: p.into(),
+            bytes: Vec::new().into(),
+        };
+        let files = [f("index.html"), f("odd\nname\\x.html"), f("a/b/index.html")];
+        let listed = parse_marker(&marker_text(&files)).expect("a list");
+        let expected: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(listed, expected);
+        assert_eq!(
+            parse_marker(&format!("{MARKER_HEADER}\n")),
+            None,
+            "an older marker"
+        );
+    }
 
     #[test]
     fn refuses_to_write_over_the_sources() {

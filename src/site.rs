@@ -65,6 +65,9 @@ pub struct Site {
     pub site_static: Vec<ThemeFile>,
     /// How long [`Site::load`] took.
     pub load_time: Duration,
+    /// Warnings found while loading (links not followed, files left out); every
+    /// build reports them with its own.
+    pub load_warnings: Vec<Diagnostic>,
     /// Page stages added with [`Site::add_stage`], run before the built-ins.
     stages: Vec<Box<dyn PageStage>>,
     /// Generators added with [`Site::add_generator`].
@@ -207,6 +210,7 @@ impl Site {
             stages: Vec::new(),
             generators: Vec::new(),
             load_time: started.elapsed(),
+            load_warnings: Vec::new(),
         };
         if problems.iter().any(|d| d.severity == Severity::Error) {
             // Check links too, so the author sees every problem at once.
@@ -215,6 +219,8 @@ impl Site {
             problems.extend(link_problems);
             return Err(Error::content(problems));
         }
+        let mut site = site;
+        site.load_warnings = problems;
         Ok(site)
     }
 
@@ -724,6 +730,7 @@ impl Site {
         timings.assemble = t.elapsed();
         timings.stages_cpu = pipeline.timings();
         timings.load = self.load_time;
+        warnings.extend(self.load_warnings.iter().cloned());
         sort_diagnostics(&mut warnings);
         sort_diagnostics(&mut findings);
         Ok(Built {

@@ -439,3 +439,86 @@ fn references(text: &str) -> Vec<Reference> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> ThemeFile {
+        ThemeFile {
+            name: name.into(),
+            display: format!("themes/t/templates/{name}"),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn finds_include_and_extends_tags_but_not_in_comments_or_raw_blocks() {
+        let refs = references(
+            "{% extends 'base.html' %}\n{# {% include \"no.html\" %} #}\n  {%- include \"a.html\" -%}\n{% raw %}{% include \"raw.html\" %}{% endraw %}{% include `b.html` %}",
+        );
+        let found: Vec<(&str, &str, usize, usize)> = refs
+            .iter()
+            .map(|r| (r.keyword, r.name.as_str(), r.line, r.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("extends", "base.html", 1, 1),
+                ("includes", "a.html", 3, 3),
+                ("includes", "b.html", 4, 46)
+            ]
+        );
+    }
+
+    #[test]
+    fn site_templates_override_the_themes_when_following_includes() {
+        let theme = Theme {
+            name: "t".into(),
+            templates: vec![
+                file("page.html", "{% include \"part.html\" %}"),
+                file("part.html", "theme part"),
+            ],
+            statics: Vec::new(),
+        };
+        assert!(check_nesting(&theme, &[]).is_empty());
+        // The site's part.html includes page.html, which includes part.html: a loop.
+        let site = [ThemeFile {
+            display: "templates/part.html".into(),
+            ..file("part.html", "{% include \"page.html\" %}")
+        }];
+        let d = check_nesting(&theme, &site);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].file, "templates/part.html");
+        assert!(
+            d[0].message.contains("page.html → part.html → page.html"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn a_chain_of_exactly_the_limit_is_allowed() {
+        let chain = |n: usize| -> Theme {
+            let templates = (0..n)
+                .map(|i| {
+                    let body = if i + 1 < n {
+                        format!("{{% include \"t{}.html\" %}}", i + 1)
+                    } else {
+                        String::new()
+                    };
+                    file(&format!("t{i}.html"), &body)
+                })
+                .collect();
+            Theme {
+                name: "t".into(),
+                templates,
+                statics: Vec::new(),
+            }
+        };
+        assert!(check_nesting(&chain(MAX_TEMPLATE_NESTING), &[]).is_empty());
+        let d = check_nesting(&chain(MAX_TEMPLATE_NESTING + 1), &[]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].file, "themes/t/templates/t0.html");
+    }
+}

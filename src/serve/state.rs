@@ -36,10 +36,7 @@ impl SiteFiles {
     /// The files of a build.
     pub fn new(files: Vec<OutputFile>, base_url: String, base_path: String) -> SiteFiles {
         SiteFiles {
-            files: files
-                .into_iter()
-                .map(|f| (f.path, f.bytes))
-                .collect(),
+            files: files.into_iter().map(|f| (f.path, f.bytes)).collect(),
             base_url,
             base_path,
         }

@@ -365,7 +365,10 @@ impl Drop for Mount {
             .is_ok_and(|s| s.success());
         if !ok {
             // Busy: detach it now, it goes when nothing uses it.
-            let _ = std::process::Command::new("umount").arg("-l").arg(&self.at).status();
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.at)
+                .status();
         }
     }
 }

@@ -143,6 +143,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_or_the_new_build() {
     let started = Instant::now();
     let (mut trials, mut during_write, mut kept_previous, mut got_new, mut finished) =
         (0, 0, 0, 0, 0);
+    let mut last_left = Vec::new();
     while trials < MIN_TRIALS || during_write < MIN_DURING_WRITE {
         assert!(
             trials < MAX_TRIALS,
@@ -150,8 +151,15 @@ fn a_build_killed_at_any_moment_leaves_the_previous_or_the_new_build() {
         );
         trials += 1;
         let next = 1 - current;
-        // Anywhere in the build: with many files, most of it is the write.
-        let delay = rng.below((total * 950.0) as u64);
+        // Half anywhere in the build, half around its write phase (which
+        // ends the build), where the output folder changes.
+        let (ms, write_ms) = ((total * 1000.0) as u64, (write * 1000.0) as u64);
+        let delay = if rng.below(2) == 0 {
+            rng.below(ms)
+        } else {
+            let from = ms.saturating_sub(write_ms + ms / 5);
+            from + rng.below(ms - from)
+        };
         let mut child = reportsite_bin()
             .args(["build", "--root"])
             .arg(&sites[next])
@@ -190,9 +198,11 @@ fn a_build_killed_at_any_moment_leaves_the_previous_or_the_new_build() {
             left.len() <= 1,
             "trial {trials}: staging folders pile up: {left:?} (seed {seed})"
         );
-        if !left.is_empty() {
+        // A staging folder this build made: it was killed while writing.
+        if !left.is_empty() && left != last_left {
             during_write += 1;
         }
+        last_left = left;
     }
     // A complete build cleans up what the last kill left, and is the new edition.
     let next = 1 - current;
@@ -540,4 +550,23 @@ fn staging_folders_of_ended_builds_are_removed_and_nothing_else() {
         std::fs::read_to_string(theirs.join("notes.txt")).expect("kept"),
         "mine"
     );
+}
+
+#[test]
+fn the_current_folder_can_be_the_output() {
+    // `--output .` has no name to put a staging folder beside: its absolute path does.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("site");
+    small_site(&root);
+    let out = dir.path().join("www");
+    std::fs::create_dir(&out).expect("mkdir");
+    for _ in 0..2 {
+        let mut cmd = reportsite_bin();
+        cmd.current_dir(&out)
+            .args(["build", "--root", "../site", "--output", "."]);
+        let run = run_within(cmd, Duration::from_secs(120));
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    assert!(out.join("index.html").is_file() && out.join(".reportsite").is_file());
+    assert_eq!(hidden(dir.path()), Vec::<String>::new());
 }

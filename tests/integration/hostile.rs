@@ -81,6 +81,36 @@ fn deep_nesting_is_refused() {
     assert_eq!(d[0].line, Some(3));
 }
 
+/// 100,000 nested quotes and 50,000 nested emphasis markers in the body: a
+/// located error (not a stack overflow in the HTML stages), within seconds.
+#[test]
+fn deeply_nested_markdown_is_a_located_error() {
+    let quotes = format!(
+        "---\ntitle: Quotes\n---\nIntro.\n\n{} deep\n",
+        ">".repeat(100_000)
+    );
+    let emphasis = format!(
+        "---\ntitle: Emphasis\n---\n{}x{}\n",
+        "*".repeat(50_000),
+        "*".repeat(50_000)
+    );
+    for (name, text, line) in [("quotes", &quotes, 6), ("emphasis", &emphasis, 4)] {
+        let dir = site(&[(&format!("content/{name}.md"), text.as_bytes())]);
+        let started = std::time::Instant::now();
+        let d = errors(dir.path());
+        assert!(started.elapsed().as_secs() < 120, "{name}: too slow");
+        let deep: Vec<&Diagnostic> = d.iter().filter(|d| d.code == "too-deep").collect();
+        assert_eq!(deep.len(), 1, "{name}: {d:?}");
+        assert_eq!(deep[0].file, format!("content/{name}.md"));
+        assert_eq!(deep[0].line, Some(line), "{name}");
+        assert!(
+            deep[0].message.contains("more than 100 levels"),
+            "{}",
+            deep[0].message
+        );
+    }
+}
+
 #[test]
 fn invalid_utf8_and_nul_bytes_are_located() {
     let dir = site(&[
