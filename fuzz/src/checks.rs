@@ -31,7 +31,7 @@ use reportsite::load::{Loaded, Source};
 use reportsite::markdown::{self, Links, Place, RESERVED_IDS};
 use reportsite::model::Report;
 use reportsite::plugins::a11y::{A11y, RULES, SiteInfo};
-use reportsite::plugins::{PageContext, PageStage};
+use reportsite::plugins::{PageContext, PageStage, StageOutput};
 
 /// The longest input worth running (the fuzzers are started with the same
 /// `-max_len`); longer regression inputs are cut to it.
@@ -110,8 +110,8 @@ pub fn frontmatter(data: &[u8]) {
     };
     let root_text = "---\ntitle: Home\n---\nHello.\n";
     let root_split = frontmatter::split(root_text, "content/_index.md").expect("fixed root splits");
-    let root_front = frontmatter::parse(&root_split, root_text, "content/_index.md")
-        .expect("fixed root parses");
+    let root_front =
+        frontmatter::parse(&root_split, root_text, "content/_index.md").expect("fixed root parses");
 
     let alone = vec![source("_index.md", text, &split, front.clone())];
     let as_page = vec![
@@ -254,24 +254,42 @@ fn table_tags(html: &str) -> usize {
         .count()
 }
 
+/// The whole content file a Markdown body is checked in: three lines of front
+/// matter, then the body (from line 4).
+pub fn page_text(md: &str) -> String {
+    format!("---\ntitle: Child Sam\n---\n{md}")
+}
+
+/// Renders `md` as the body of `content/background/child-sam.md` (see
+/// [`page_text`]) in the small site the `markdown` target uses.
+pub fn render_page(md: &str, raw_html: bool) -> markdown::Rendered {
+    let text = page_text(md);
+    let set = LinkSet::new();
+    let links = set.links();
+    markdown::render(md, &place(&text), &links, raw_html)
+}
+
+fn place(text: &str) -> Place<'_> {
+    Place {
+        file: "content/background/child-sam.md",
+        text,
+        first_line: 4,
+        first_column: 1,
+        page_path: "background/child-sam/",
+        source_rel: "background/child-sam.md",
+    }
+}
+
 /// Markdown to HTML as a page body (raw HTML off, as the site's default, and on)
 /// and as a front-matter item.
 pub fn markdown(data: &[u8]) {
     let Ok(md) = std::str::from_utf8(&data[..data.len().min(MAX_LEN)]) else {
         return;
     };
-    let prefix = "---\ntitle: Child Sam\n---\n";
-    let text = format!("{prefix}{md}");
+    let text = page_text(md);
     let set = LinkSet::new();
     let links = set.links();
-    let place = Place {
-        file: "content/background/child-sam.md",
-        text: &text,
-        first_line: 4,
-        first_column: 1,
-        page_path: "background/child-sam/",
-        source_rel: "background/child-sam.md",
-    };
+    let place = place(&text);
     for raw in [false, true] {
         let r = markdown::render(md, &place, &links, raw);
         for d in &r.problems {
@@ -291,7 +309,10 @@ pub fn markdown(data: &[u8]) {
         if !raw {
             let lower = r.html.to_ascii_lowercase();
             for tag in ["<script", "<iframe", "<style", "<h1", "<object", "<embed"] {
-                assert!(!lower.contains(tag), "`{tag}` got through with raw HTML off");
+                assert!(
+                    !lower.contains(tag),
+                    "`{tag}` got through with raw HTML off"
+                );
             }
             assert_eq!(
                 table_tags(&r.html),
@@ -306,12 +327,10 @@ pub fn markdown(data: &[u8]) {
     }
 }
 
-/// The accessibility stage over arbitrary HTML, as a Markdown page of a site
-/// with a glossary and a published PDF.
-pub fn a11y(data: &[u8]) {
-    let Ok(html) = std::str::from_utf8(&data[..data.len().min(MAX_LEN)]) else {
-        return;
-    };
+/// Runs the accessibility stage over `html` as the `a11y` target does: as the
+/// Markdown page `/reports/sscb/background/` (its body from line 4 of its file)
+/// and as the glossary page, in a site with a glossary and a published PDF.
+pub fn a11y_outputs(html: &str) -> Vec<StageOutput> {
     let info = SiteInfo {
         glossary: vec![
             (
@@ -333,13 +352,26 @@ pub fn a11y(data: &[u8]) {
     let stage = A11y::new(info);
     let source = "---\ntitle: Key themes\n---\nSome text.\n\n## A heading\n\nMore.\n";
     let pages = [
-        PageContext::new("background/index.html", Some("content/background/_index.md"))
-            .at_url("/reports/sscb/background/")
-            .with_source(3, source),
+        PageContext::new(
+            "background/index.html",
+            Some("content/background/_index.md"),
+        )
+        .at_url("/reports/sscb/background/")
+        .with_source(3, source),
         PageContext::new("glossary/index.html", None).at_url("/reports/sscb/glossary/"),
     ];
-    for page in &pages {
-        let out = stage.run(html.to_string(), page);
+    pages
+        .iter()
+        .map(|page| stage.run(html.to_string(), page))
+        .collect()
+}
+
+/// The accessibility stage over arbitrary HTML (see [`a11y_outputs`]).
+pub fn a11y(data: &[u8]) {
+    let Ok(html) = std::str::from_utf8(&data[..data.len().min(MAX_LEN)]) else {
+        return;
+    };
+    for out in a11y_outputs(html) {
         for d in &out.findings {
             assert!(
                 d.code == "a11y" || RULES.iter().any(|r| r.id == d.code),

@@ -461,7 +461,9 @@ impl A11y {
             el.remove_attribute("data-sourcepos");
             if open {
                 let line: Option<usize> = pos.split(':').next().and_then(|l| l.parse().ok());
-                let line = line.zip(line_offset).map(|(l, off)| l + off);
+                let line = line
+                    .zip(line_offset)
+                    .and_then(|(l, off)| l.checked_add(off));
                 {
                     let mut st = state.borrow_mut();
                     st.in_markdown += 1;

@@ -605,7 +605,10 @@ fn site_file(snap: &Snapshot, path: &str, raw: &str, query: &str) -> Response {
         };
     }
     if site.files.contains_key(&format!("{rel}/index.html")) {
-        return redirect(&format!("{raw}/{query}"));
+        // One leading slash: `//x` as a Location is another host (found by
+        // fuzzing: `//reports/background` went to the host `reports`).
+        let raw = raw.trim_start_matches('/');
+        return redirect(&format!("/{raw}/{query}"));
     }
     not_found(snap, site)
 }

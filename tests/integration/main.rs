@@ -7,6 +7,8 @@ mod a11y;
 mod common;
 mod csp;
 mod faults;
+#[cfg(feature = "serve")]
+mod fuzz_regressions;
 mod hostile;
 mod incremental;
 mod invalid;
