@@ -82,11 +82,7 @@ impl Live {
             })
             .collect();
         shared.publish_good(
-            SiteFiles::new(
-                files,
-                format!("http://127.0.0.1{BASE}"),
-                BASE.to_string(),
-            ),
+            SiteFiles::new(files, format!("http://127.0.0.1{BASE}"), BASE.to_string()),
             Vec::new(),
             Vec::new(),
         );
@@ -182,7 +178,9 @@ async fn exchange(conn: &mut TcpStream, request: &str) -> Option<Answer> {
 /// with `/`, no fragment, and not the never-ending event stream.
 pub fn sendable(target: &str) -> bool {
     target.starts_with('/')
-        && target.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'#')
+        && target
+            .bytes()
+            .all(|b| (0x21..=0x7e).contains(&b) && b != b'#')
         && clean_path(target.split('?').next().unwrap_or(""))
             .map_or(true, |p| p != "/__reportsite/events")
 }
