@@ -174,3 +174,25 @@ fn the_slowest_a11y_input_is_rewritten_in_time() {
         assert!(out.findings.iter().all(|d| d.code != "a11y"), "it was read");
     }
 }
+
+/// A `data-sourcepos` line near `usize::MAX` (raw HTML can carry one when
+/// `allow_raw_html = true`) overflowed when the stage added the front matter's
+/// length: a panic in debug builds, a wrapped line in release builds. Now the
+/// line is unknown: the attribute is still removed, and a finding inside has no
+/// line rather than a wrong one.
+#[test]
+fn a_source_line_near_usize_max_is_dropped_not_wrapped() {
+    let html = input("a11y", "huge-sourcepos-line.html");
+    for out in checks::a11y_outputs(&html) {
+        assert_eq!(out.html, "<h1>x</h1><p>SSCB</p>");
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+    let with_image = html.replace("SSCB", "<img src=\"a.png\">");
+    let outs = checks::a11y_outputs(&with_image);
+    let d = outs[0]
+        .findings
+        .iter()
+        .find(|d| d.code == "image-alt")
+        .expect("the image without alt text is reported");
+    assert_eq!(d.line, None, "{}", d.render());
+}
