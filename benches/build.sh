@@ -3,6 +3,7 @@
 # floor (`cp -r` of the same corpus), pair by pair, on tmpfs.
 #
 #   benches/build.sh [SIZES...]        default: 1000 10000
+#   PROFILE=dist benches/build.sh       the same with the `dist` profile (LTO)
 #
 # Needs: a corpus generator (GEN, default ../shared/bench/gen-corpus, which writes
 # CONTENT folders of Zola-style Markdown), hyperfine and GNU time (Debian:
@@ -19,8 +20,10 @@ command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get insta
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
 [ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
 
-cargo build --release --locked -q
-BIN=$PWD/target/release/reportsite
+# PROFILE=dist benchmarks the whole-program-optimised build (Cargo.toml).
+PROFILE=${PROFILE:-release}
+cargo build --profile "$PROFILE" --locked -q
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
 rm -rf "$WORK" && mkdir -p "$WORK"
 
 echo "| pages | reportsite (median) | cp -r (median) | multiple of cp -r | peak memory |"

@@ -160,6 +160,10 @@ fn main() {
     if let Err(e) = copy_site(&args.root, &site) {
         usage(&format!("cannot copy {}: {e}", args.root.display()));
     }
+    // The preview trusts a file's time stamp only once it is a few seconds old
+    // (reportsite::load::RACY_WINDOW); freshly copied files would all be read
+    // again at the first saves, which no real editing session sees.
+    std::thread::sleep(Duration::from_millis(3100));
     let pages = walkdir::WalkDir::new(site.join("content"))
         .into_iter()
         .filter_map(Result::ok)

@@ -42,17 +42,20 @@ impl Fingerprint {
         self
     }
 
-    /// Adds a value as its JSON serialization (what a template sees of it).
-    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        let mut w = JsonSink(&mut self.0, 0);
-        // Serializing into a hasher cannot fail on I/O; a value that cannot be
-        // serialized (never the case for the views) still ends the fingerprint
-        // differently from a value that can.
-        if serde_json::to_writer(&mut w, value).is_err() {
-            w.0.update(b"\0unserializable");
+    /// Adds a value as serde sees it (what a template sees of it): every field
+    /// name, string, number and the shape of each list and map, in a compact,
+    /// unambiguous binary form, hashed in one pass.
+    pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+        let mut sink = Sink {
+            buf: Vec::with_capacity(4096),
+            hasher: &mut self.0,
+        };
+        // Nothing here can fail; a value whose own `Serialize` fails still ends
+        // the fingerprint differently from one that does not.
+        if value.serialize(&mut sink).is_err() {
+            sink.put(b"\0unserializable");
         }
-        let n = w.1;
-        self.0.update(&n.to_le_bytes());
+        sink.flush();
         self
     }
 
@@ -62,20 +65,304 @@ impl Fingerprint {
     }
 }
 
-/// Feeds serialized JSON straight into the hasher, counting bytes.
-struct JsonSink<'a>(&'a mut Xxh3, u64);
+/// A serde serializer that writes each value as a type tag and its bytes
+/// (strings with their length) into a buffer that is hashed when it fills.
+struct Sink<'a> {
+    buf: Vec<u8>,
+    hasher: &'a mut Xxh3,
+}
 
-impl std::io::Write for JsonSink<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        self.1 += buf.len() as u64;
-        Ok(buf.len())
+/// The type tags: one byte before each value, so no two different values write
+/// the same bytes.
+mod tag {
+    pub const NONE: u8 = 0;
+    pub const SOME: u8 = 1;
+    pub const UNIT: u8 = 2;
+    pub const FALSE: u8 = 3;
+    pub const TRUE: u8 = 4;
+    pub const INT: u8 = 5;
+    pub const UINT: u8 = 6;
+    pub const FLOAT: u8 = 7;
+    pub const STR: u8 = 8;
+    pub const BYTES: u8 = 9;
+    pub const SEQ: u8 = 10;
+    pub const MAP: u8 = 11;
+    pub const STRUCT: u8 = 12;
+    pub const VARIANT: u8 = 13;
+    pub const END: u8 = 14;
+    pub const CHAR: u8 = 15;
+}
+
+impl Sink<'_> {
+    fn put(&mut self, b: &[u8]) {
+        if self.buf.len() + b.len() > self.buf.capacity() {
+            self.flush();
+            if b.len() > self.buf.capacity() {
+                self.hasher.update(b);
+                return;
+            }
+        }
+        self.buf.extend_from_slice(b);
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn tag(&mut self, t: u8) {
+        self.put(&[t]);
+    }
+
+    fn len(&mut self, n: usize) {
+        self.put(&(n as u64).to_le_bytes());
+    }
+
+    fn text(&mut self, t: u8, b: &[u8]) {
+        self.tag(t);
+        self.len(b.len());
+        self.put(b);
+    }
+
+    fn flush(&mut self) {
+        self.hasher.update(&self.buf);
+        self.buf.clear();
+    }
+}
+
+/// Serializing into a hash cannot fail.
+#[derive(Debug)]
+struct Never(String);
+
+impl std::fmt::Display for Never {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Never {}
+
+impl serde::ser::Error for Never {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Never(msg.to_string())
+    }
+}
+
+impl<'s, 'a> serde::Serializer for &'s mut Sink<'a> {
+    type Ok = ();
+    type Error = Never;
+    type SerializeSeq = &'s mut Sink<'a>;
+    type SerializeTuple = &'s mut Sink<'a>;
+    type SerializeTupleStruct = &'s mut Sink<'a>;
+    type SerializeTupleVariant = &'s mut Sink<'a>;
+    type SerializeMap = &'s mut Sink<'a>;
+    type SerializeStruct = &'s mut Sink<'a>;
+    type SerializeStructVariant = &'s mut Sink<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Never> {
+        self.tag(if v { tag::TRUE } else { tag::FALSE });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Never> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Never> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Never> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Never> {
+        self.serialize_i128(v.into())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Never> {
+        self.tag(tag::INT);
+        self.put(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Never> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Never> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Never> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Never> {
+        self.serialize_u128(v.into())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Never> {
+        self.tag(tag::UINT);
+        self.put(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Never> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Never> {
+        self.tag(tag::FLOAT);
+        self.put(&v.to_bits().to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Never> {
+        self.tag(tag::CHAR);
+        self.put(&u32::from(v).to_le_bytes());
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Never> {
+        self.text(tag::STR, v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Never> {
+        self.text(tag::BYTES, v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Never> {
+        self.tag(tag::NONE);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Never> {
+        self.tag(tag::SOME);
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Never> {
+        self.tag(tag::UNIT);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Never> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Never> {
+        self.text(tag::VARIANT, variant.as_bytes());
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Never> {
+        self.text(tag::VARIANT, variant.as_bytes());
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self, Never> {
+        self.tag(tag::SEQ);
+        Ok(self)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Self, Never> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Self, Never> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self, Never> {
+        self.text(tag::VARIANT, variant.as_bytes());
+        self.tag(tag::SEQ);
+        Ok(self)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self, Never> {
+        self.tag(tag::MAP);
+        Ok(self)
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, Never> {
+        self.tag(tag::STRUCT);
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Self, Never> {
+        self.text(tag::VARIANT, variant.as_bytes());
+        self.tag(tag::STRUCT);
+        Ok(self)
+    }
+}
+
+/// Lists, maps and structs end with [`tag::END`], so where one ends is part of
+/// what is hashed.
+macro_rules! compound {
+    ($trait:ident, $method:ident) => {
+        impl serde::ser::$trait for &mut Sink<'_> {
+            type Ok = ();
+            type Error = Never;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Never> {
+                self.tag(tag::END);
+                Ok(())
+            }
+        }
+    };
+}
+
+compound!(SerializeSeq, serialize_element);
+compound!(SerializeTuple, serialize_element);
+compound!(SerializeTupleStruct, serialize_field);
+compound!(SerializeTupleVariant, serialize_field);
+
+impl serde::ser::SerializeMap for &mut Sink<'_> {
+    type Ok = ();
+    type Error = Never;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Never> {
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Never> {
+        self.tag(tag::END);
         Ok(())
     }
 }
+
+macro_rules! fields {
+    ($trait:ident) => {
+        impl serde::ser::$trait for &mut Sink<'_> {
+            type Ok = ();
+            type Error = Never;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Never> {
+                self.text(tag::STR, key.as_bytes());
+                value.serialize(&mut **self)
+            }
+            fn skip_field(&mut self, key: &'static str) -> Result<(), Never> {
+                // A skipped field still marks its place: `None` and a skipped
+                // field are told apart.
+                self.text(tag::UNIT, key.as_bytes());
+                Ok(())
+            }
+            fn end(self) -> Result<(), Never> {
+                self.tag(tag::END);
+                Ok(())
+            }
+        }
+    };
+}
+
+fields!(SerializeStruct);
+fields!(SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
@@ -92,14 +379,52 @@ mod tests {
     }
 
     #[test]
+    fn values_are_told_apart_by_shape_and_type() {
+        let fp = |v: &serde_json::Value| Fingerprint::new().value(v).finish();
+        let values = [
+            serde_json::json!(null),
+            serde_json::json!(""),
+            serde_json::json!("1"),
+            serde_json::json!(1),
+            serde_json::json!(1.0),
+            serde_json::json!(true),
+            serde_json::json!([]),
+            serde_json::json!([[]]),
+            serde_json::json!([[], []]),
+            serde_json::json!(["a", "b"]),
+            serde_json::json!(["ab"]),
+            serde_json::json!([["a"], "b"]),
+            serde_json::json!(["a", ["b"]]),
+            serde_json::json!({}),
+            serde_json::json!({"a": "b"}),
+            serde_json::json!({"ab": ""}),
+            serde_json::json!({"a": {"b": null}}),
+            serde_json::json!({"a": null, "b": null}),
+        ];
+        let prints: std::collections::HashSet<u128> = values.iter().map(fp).collect();
+        assert_eq!(prints.len(), values.len(), "two values hashed alike");
+        assert_eq!(fp(&values[9]), fp(&serde_json::json!(["a", "b"])));
+    }
+
+    #[test]
+    fn a_long_value_is_hashed_whole() {
+        let long = "x".repeat(10_000);
+        let other = format!("{}y", "x".repeat(9_999));
+        assert_ne!(
+            Fingerprint::new().value(&long).finish(),
+            Fingerprint::new().value(&other).finish()
+        );
+    }
+
+    #[test]
     fn json_sees_every_field() {
         #[derive(Serialize)]
         struct V {
             title: &'static str,
             n: u32,
         }
-        let one = Fingerprint::new().json(&V { title: "t", n: 1 }).finish();
-        let two = Fingerprint::new().json(&V { title: "t", n: 2 }).finish();
+        let one = Fingerprint::new().value(&V { title: "t", n: 1 }).finish();
+        let two = Fingerprint::new().value(&V { title: "t", n: 2 }).finish();
         assert_ne!(one, two);
     }
 }

@@ -34,11 +34,24 @@ pub struct Source {
     pub yaml_line: usize,
     /// Byte range of the YAML in `text`.
     pub yaml_range: (usize, usize),
-    /// The front matter as written.
-    pub front: FrontMatter,
+    /// The front matter as written (shared, like the text).
+    pub front: std::sync::Arc<FrontMatter>,
+    /// The fingerprint of `text`, computed on first use (see
+    /// [`Source::text_fingerprint`]); start with it empty.
+    pub text_hash: std::sync::OnceLock<u128>,
 }
 
 impl Source {
+    /// The fingerprint of the whole text, computed once per source (the preview
+    /// keeps sources between rebuilds, so an unchanged file is not hashed again).
+    pub fn text_fingerprint(&self) -> u128 {
+        *self.text_hash.get_or_init(|| {
+            crate::fingerprint::Fingerprint::new()
+                .str(&self.text)
+                .finish()
+        })
+    }
+
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
@@ -148,7 +161,7 @@ impl FileStamp {
 /// times in ticks, and a second save within the same tick would keep the stamp.
 #[derive(Debug, Default)]
 pub struct SourceCache {
-    entries: std::collections::HashMap<String, (FileStamp, Source)>,
+    entries: rustc_hash::FxHashMap<String, (FileStamp, Source)>,
 }
 
 /// How recent a modification must be for the stamp not to be trusted (coarser
@@ -184,9 +197,10 @@ pub fn load_lenient_cached(
     let mut assets = Vec::new();
     let mut glossary_path = None;
     let mut problems = Vec::new();
+    // Not sorted while walking (walkdir's sort takes every name apart again at
+    // each comparison): sorted below, name by name, which is the same order.
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
@@ -247,6 +261,19 @@ pub fn load_lenient_cached(
         }
     }
 
+    // Folder by folder, names in byte order: `a/b.md` before `a-c.md`. That is
+    // the byte order of the paths with `/` counted lowest (no name contains NUL).
+    let by_name = |a: &str, b: &str| {
+        let key = |c: u8| if c == b'/' { 0 } else { c };
+        let common = a.bytes().zip(b.bytes()).position(|(x, y)| x != y);
+        match common {
+            Some(i) => key(a.as_bytes()[i]).cmp(&key(b.as_bytes()[i])),
+            None => a.len().cmp(&b.len()),
+        }
+    };
+    markdown.sort_by(|a, b| by_name(&a.0, &b.0));
+    assets.sort_by(|a, b| by_name(&a.rel, &b.rel));
+    problems.sort_by(|a, b| by_name(&a.file, &b.file));
     let previous = cache.as_deref();
     let results: Vec<(Option<FileStamp>, std::result::Result<Source, Diagnostic>)> = markdown
         .par_iter()
@@ -261,7 +288,14 @@ pub fn load_lenient_cached(
                 FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
             match previous.entries.get(rel) {
                 Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
-                _ => (stamp, read_source(root, rel, path)),
+                // Hashed here, in parallel, and before the source is copied into
+                // the cache, so both copies have the fingerprint.
+                _ => (
+                    stamp,
+                    read_source(root, rel, path).inspect(|s| {
+                        s.text_fingerprint();
+                    }),
+                ),
             }
         })
         .collect();
@@ -374,12 +408,25 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
         body_line,
         yaml_line,
         yaml_range,
-        front,
+        front: front.into(),
+        text_hash: std::sync::OnceLock::new(),
     })
 }
 
 /// `path` relative to `base`, with `/` separators (or the whole path if not under it).
 pub fn rel_to(base: &Path, path: &Path) -> String {
+    // The common case, a UTF-8 path that starts with `base` and a `/`, without
+    // taking either apart.
+    if cfg!(unix)
+        && let (Some(b), Some(p)) = (base.to_str(), path.to_str())
+        && let Some(rel) = p.strip_prefix(b).and_then(|r| r.strip_prefix('/'))
+        && !rel.is_empty()
+        && !rel.contains("//")
+        && !rel.ends_with('/')
+        && !rel.split('/').any(|c| c == "." || c == "..")
+    {
+        return rel.to_string();
+    }
     let rel = path.strip_prefix(base).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

@@ -12,7 +12,13 @@
 //! site-absolute URLs that include the base path, so they work from any page and
 //! under a sub-path.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+/// Output paths or content files by entry index, with a fast hash (looked up for
+/// every link of every page).
+pub type PathIndex = HashMap<String, usize>;
+/// A set of output paths.
+pub type PathSet = HashSet<String>;
 use std::fmt::{self, Write};
 use std::sync::Mutex;
 
@@ -48,11 +54,11 @@ pub struct TocItem {
 /// What links in a page may point to.
 pub struct Links<'a> {
     /// Entry URL path (`background/`) by path relative to `content/`.
-    pub by_rel: &'a HashMap<String, usize>,
+    pub by_rel: &'a PathIndex,
     /// URL paths of all pages.
-    pub pages: &'a HashMap<String, usize>,
+    pub pages: &'a PathIndex,
     /// Paths (relative to the output root) of every other file the site will have.
-    pub files: &'a HashSet<String>,
+    pub files: &'a PathSet,
     /// URL path of each entry, by index.
     pub entry_paths: &'a [String],
     /// The base path, starting and ending with `/`.
@@ -379,20 +385,41 @@ fn frame_tables(html: &str) -> String {
                 "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\">{open_tag}"
             )),
         }
-        out.push_str(
-            &table
-                .replace("<th>", "<th >")
-                .replace("<th ", "<th scope=\"col\" ")
-                .replace("<th scope=\"col\" >", "<th scope=\"col\">")
-                .replace(" align=\"left\"", " class=\"align-left\"")
-                .replace(" align=\"right\"", " class=\"align-right\"")
-                .replace(" align=\"center\"", " class=\"align-center\""),
-        );
+        scope_and_align(table, &mut out);
         out.push_str("</div>");
         rest = &after[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// Copies a table's rows to `out`, giving every `th` `scope="col"` and turning
+/// `align` (obsolete in HTML) into a class, in one pass over the text.
+fn scope_and_align(table: &str, out: &mut String) {
+    const REPLACE: &[(&str, &str)] = &[
+        ("<th>", "<th scope=\"col\">"),
+        ("<th >", "<th scope=\"col\">"),
+        (" align=\"left\"", " class=\"align-left\""),
+        (" align=\"right\"", " class=\"align-right\""),
+        (" align=\"center\"", " class=\"align-center\""),
+    ];
+    let mut rest = table;
+    while let Some(i) = rest.find(['<', ' ']) {
+        out.push_str(&rest[..i]);
+        let here = &rest[i..];
+        if let Some((from, to)) = REPLACE.iter().find(|(from, _)| here.starts_with(from)) {
+            out.push_str(to);
+            rest = &here[from.len()..];
+        } else if here.starts_with("<th ") {
+            // The space stays: an `align` may follow it.
+            out.push_str("<th scope=\"col\"");
+            rest = &here[3..];
+        } else {
+            out.push_str(&here[..1]);
+            rest = &here[1..];
+        }
+    }
+    out.push_str(rest);
 }
 
 /// The position of the next `<tag>` or `<tag ...>` start tag.
@@ -617,6 +644,29 @@ mod tests {
             source_rel: "a/b.md",
         };
         render(md, &place, &links, false)
+    }
+
+    #[test]
+    fn scope_and_align_matches_the_replacements_it_stands_for() {
+        let chain = |t: &str| {
+            t.replace("<th>", "<th >")
+                .replace("<th ", "<th scope=\"col\" ")
+                .replace("<th scope=\"col\" >", "<th scope=\"col\">")
+                .replace(" align=\"left\"", " class=\"align-left\"")
+                .replace(" align=\"right\"", " class=\"align-right\"")
+                .replace(" align=\"center\"", " class=\"align-center\"")
+        };
+        for table in [
+            "",
+            "<thead>\n<tr>\n<th>A</th>\n<th align=\"right\">B</th>\n<th align=\"center\">C</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td align=\"left\">1 < 2</td>\n<td align=\"right\">x</td>\n</tr>\n</tbody>\n</table>",
+            "<th >a</th><th  >b</th><th scope=\"col\" >c</th><th\tx>d</th><th",
+            " align=\"left\" align=\"left\"<th align=\"left\" >",
+            "ünïcödé <th>é</th> <",
+        ] {
+            let mut out = String::new();
+            scope_and_align(table, &mut out);
+            assert_eq!(out, chain(table), "{table:?}");
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! output paths, duplicate strategy ids, recommendations that refer to undeclared
 //! strategy items, periods that end before they start.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::frontmatter::{self, KIND_KEYS, Kind};
@@ -156,8 +157,13 @@ impl Report {
             parent[i] = Some(p);
             children[p].push(i);
         }
+        // 1-based position of each source among its parent's children.
+        let mut position = vec![0usize; sources.len()];
         for list in &mut children {
             list.sort_by(|&a, &b| sort_key(&sources[a]).cmp(&sort_key(&sources[b])));
+            for (k, &c) in list.iter().enumerate() {
+                position[c] = k + 1;
+            }
         }
 
         // Reading order: depth-first, pre-order.
@@ -184,8 +190,12 @@ impl Report {
                     Some(slug) => slugify(slug),
                     None => default_segment(s),
                 };
-                paths[i] = format!("{}{}/", paths[p], segment);
-                let position = children[p].iter().position(|&c| c == i).unwrap_or(0) + 1;
+                let mut path = String::with_capacity(paths[p].len() + segment.len() + 1);
+                path.push_str(&paths[p]);
+                path.push_str(&segment);
+                path.push('/');
+                paths[i] = path;
+                let position = position[i];
                 numbers[i] = Some(match (&s.front.number, &numbers[p]) {
                     (Some(n), _) => n.0.clone(),
                     (None, Some(pn)) => format!("{pn}.{position}"),
@@ -200,7 +210,7 @@ impl Report {
         check_report_fields(&sources[root_idx], &mut problems);
 
         // Duplicate output paths.
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::default();
         for &i in &order {
             if let Some(&first) = seen.get(paths[i].as_str()) {
                 let a = &sources[first];
@@ -317,7 +327,16 @@ pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.chars() {
-        if c.is_alphanumeric() || c == '_' || c == '.' {
+        if c.is_ascii() {
+            // The common case, without Unicode tables.
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                out.push(c.to_ascii_lowercase());
+                dash = false;
+            } else if !dash && !out.is_empty() {
+                out.push('-');
+                dash = true;
+            }
+        } else if c.is_alphanumeric() {
             for l in c.to_lowercase() {
                 out.push(l);
             }
@@ -382,32 +401,48 @@ fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnosti
             );
         }
         let split = s.split();
-        for (owner, keys) in KIND_KEYS {
-            if *owner == kind {
+        // One pass over the YAML's lines finds the first line of every top-level
+        // key of another kind (what `frontmatter::key_position` finds for each),
+        // reported in the order of `KIND_KEYS`.
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, line) in split.yaml.lines().enumerate() {
+            let end = line
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(line.len());
+            if end == 0 || !line[end..].trim_start().starts_with(':') {
                 continue;
             }
-            // `contains` first: locating a key scans the YAML, and most files
-            // have none of another kind's keys.
-            for key in keys.iter().filter(|k| split.yaml.contains(*k)) {
-                if let Some((line, col)) = frontmatter::key_position(&split, key) {
-                    problems.push(
-                        Diagnostic::error(
-                            "key-not-for-kind",
-                            &s.file,
-                            format!(
-                                "`{key}` belongs to `kind: {}`, but this file is `kind: {}`",
-                                owner.as_str(),
-                                kind.as_str()
-                            ),
-                        )
-                        .at_in(&s.text, line, col)
-                        .help(format!(
-                            "set `kind: {}`, or move `{key}` under `extra:`",
-                            owner.as_str()
-                        )),
-                    );
+            let token = &line[..end];
+            for (o, (owner, keys)) in KIND_KEYS.iter().enumerate() {
+                if *owner == kind {
+                    continue;
+                }
+                if let Some(k) = keys.iter().position(|k| *k == token)
+                    && !found.iter().any(|&(fo, fk, _)| (fo, fk) == (o, k))
+                {
+                    found.push((o, k, split.yaml_line + i));
                 }
             }
+        }
+        found.sort_unstable();
+        for (o, k, line) in found {
+            let (owner, key) = (&KIND_KEYS[o].0, KIND_KEYS[o].1[k]);
+            problems.push(
+                Diagnostic::error(
+                    "key-not-for-kind",
+                    &s.file,
+                    format!(
+                        "`{key}` belongs to `kind: {}`, but this file is `kind: {}`",
+                        owner.as_str(),
+                        kind.as_str()
+                    ),
+                )
+                .at_in(&s.text, line, 1)
+                .help(format!(
+                    "set `kind: {}`, or move `{key}` under `extra:`",
+                    owner.as_str()
+                )),
+            );
         }
         if kind == Kind::CaseReview && s.front.status.is_none() {
             problems.push(
@@ -462,8 +497,8 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
         );
     }
     let split = s.split();
-    let mut ids = HashSet::new();
-    let mut occurrences: HashMap<&str, usize> = HashMap::new();
+    let mut ids = HashSet::default();
+    let mut occurrences: HashMap<&str, usize> = HashMap::default();
     for item in f.strategy.iter().flatten() {
         let seen = occurrences.entry(item.id.0.as_str()).or_insert(0);
         *seen += 1;
@@ -489,7 +524,7 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     let known: Vec<&str> = ids.iter().copied().collect();
     let mut sorted_known = known.clone();
     sorted_known.sort_unstable();
-    let mut ref_seen: HashMap<&str, usize> = HashMap::new();
+    let mut ref_seen: HashMap<&str, usize> = HashMap::default();
     for rec in f.recommendations.iter().flatten() {
         for r in &rec.refs {
             let seen = ref_seen.entry(r.0.as_str()).or_insert(0);

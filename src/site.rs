@@ -10,7 +10,8 @@
 //! (glossary, full report, 404, accessibility statement, sitemap, robots.txt,
 //! redirects) → static files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -78,6 +79,10 @@ pub struct Site {
 /// the site-wide checks need.
 type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
 
+/// A content page of this build (shared with the cache) and the fingerprint it
+/// was made from, or why its template failed.
+type PageResult = std::result::Result<(Arc<Rendered>, Option<u128>), Diagnostic>;
+
 /// What one build leaves for the next: each entry's Markdown and each page, with
 /// the fingerprint of the inputs it was made from ([`Site::build_cached`]).
 #[derive(Debug, Default)]
@@ -104,7 +109,7 @@ struct CachedMarkdown {
 #[derive(Debug)]
 struct CachedPage {
     key: u128,
-    rendered: Rendered,
+    rendered: Arc<Rendered>,
 }
 
 /// Time spent in each stage of a build.
@@ -257,14 +262,14 @@ impl Site {
         let raw = self.config.allow_raw_html;
         let keys: Vec<u128> = match &cache {
             Some(_) => {
-                let env = links_fingerprint(&links_md, raw);
+                let env = links_fingerprint(&links_md, report, raw);
                 report
                     .entries
                     .par_iter()
                     .map(|e| {
                         Fingerprint::new()
                             .num(env)
-                            .str(&e.source.text)
+                            .num(e.source.text_fingerprint())
                             .str(&e.source.file)
                             .str(&e.path)
                             .str(e.kind.as_str())
@@ -399,10 +404,7 @@ impl Site {
         let t = Instant::now();
         let mut renderer =
             Renderer::new(&self.theme, &self.site_templates, &base_path).map_err(Error::content)?;
-        let links = Links {
-            report,
-            base_path: &base_path,
-        };
+        let links = Links::new(report, &base_path);
         let mut report_view = ReportView::new(&links, report_html);
         report_view.has_full_report = self.has_full_report();
         renderer.set_globals(config, &report_view);
@@ -416,7 +418,7 @@ impl Site {
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let template_nanos = std::sync::atomic::AtomicU64::new(0);
-        let rendered: Vec<std::result::Result<(Rendered, Option<u128>), Diagnostic>> = (0..total)
+        let rendered: Vec<PageResult> = (0..total)
             .into_par_iter()
             .map(|i| {
                 let e = &report.entries[i];
@@ -448,7 +450,7 @@ impl Site {
                         .num(md_keys[i])
                         .str(&template)
                         .str(key)
-                        .json(&PageView::new(&links, i, &empty_html))
+                        .value(&PageView::new(&links, i, &empty_html))
                         .finish()
                 });
                 let out_path = format!("{}index.html", e.path);
@@ -459,7 +461,7 @@ impl Site {
                     reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     progress(n, total);
-                    return Ok((c.rendered.clone(), page_key));
+                    return Ok((Arc::clone(&c.rendered), page_key));
                 }
                 let view = PageView::new(&links, i, &htmls[i]);
                 let mut ctx = Context::new();
@@ -478,7 +480,7 @@ impl Site {
                 let finished = finish_page(&pipeline, html, &page);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress(n, total);
-                Ok((finished, page_key))
+                Ok((Arc::new(finished), page_key))
             })
             .collect();
         if let Some(c) = cache {
@@ -489,7 +491,7 @@ impl Site {
                         rendered.0.path.clone(),
                         CachedPage {
                             key: *key,
-                            rendered: rendered.clone(),
+                            rendered: Arc::clone(rendered),
                         },
                     );
                 }
@@ -499,17 +501,15 @@ impl Site {
         let mut out: BTreeMap<String, bytes::Bytes> = BTreeMap::new();
         let mut warnings = Vec::new();
         let mut findings = Vec::new();
-        let mut page_facts: Vec<(String, Option<String>, PageFacts)> = Vec::new();
+        // Each page with its content file, for the site-wide checks.
+        let mut pages_done: Vec<(Option<&str>, Arc<Rendered>)> = Vec::with_capacity(total + 4);
         for (i, r) in rendered.into_iter().enumerate() {
             match r {
-                Ok(((f, page_findings, facts), _)) => {
-                    findings.extend(page_findings);
-                    page_facts.push((
-                        f.path.clone(),
-                        Some(report.entries[i].source.file.clone()),
-                        facts,
-                    ));
-                    out.insert(f.path, f.bytes);
+                Ok((page, _)) => {
+                    let (f, page_findings, _) = &*page;
+                    findings.extend(page_findings.iter().cloned());
+                    out.insert(f.path.clone(), f.bytes.clone());
+                    pages_done.push((Some(report.entries[i].source.file.as_str()), page));
                 }
                 Err(d) => problems.push(d),
             }
@@ -586,11 +586,20 @@ impl Site {
             )?);
         }
         specials.push(special("404.html", "Page not found", "404.html", &|_| {})?);
-        for (f, page_findings, facts) in specials {
-            findings.extend(page_findings);
-            page_facts.push((f.path.clone(), None, facts));
-            out.insert(f.path, f.bytes);
+        for page in specials {
+            let (f, page_findings, _) = &page;
+            findings.extend(page_findings.iter().cloned());
+            out.insert(f.path.clone(), f.bytes.clone());
+            pages_done.push((None, Arc::new(page)));
         }
+        let page_facts: Vec<PageRef<'_>> = pages_done
+            .iter()
+            .map(|(file, page)| PageRef {
+                path: &page.0.path,
+                file: *file,
+                facts: &page.2,
+            })
+            .collect();
 
         // Site-wide checks: links between pages, abbreviations.
         let statement_path = "accessibility/index.html";
@@ -780,24 +789,26 @@ impl StaticSource<'_> {
 }
 
 /// The fingerprint of everything Markdown link resolution reads besides the text.
-fn links_fingerprint(links: &markdown::Links<'_>, raw: bool) -> u128 {
-    fn sorted(m: &HashMap<String, usize>) -> Vec<(&String, &usize)> {
-        let mut v: Vec<(&String, &usize)> = m.iter().collect();
-        v.sort();
-        v
+/// The two maps are made from the report's entries, one pair per entry: hashing
+/// the entries' files and paths in reading order covers both (and
+/// `entry_paths`), without sorting the maps.
+fn links_fingerprint(links: &markdown::Links<'_>, report: &Report, raw: bool) -> u128 {
+    let mut fp = Fingerprint::new();
+    fp.num(report.entries.len() as u128);
+    for e in &report.entries {
+        fp.str(&e.source.rel).str(&e.path);
     }
+    debug_assert_eq!(links.by_rel.len(), report.entries.len());
+    debug_assert_eq!(links.pages.len(), report.entries.len());
     let mut files: Vec<&String> = links.files.iter().collect();
-    files.sort();
-    Fingerprint::new()
-        .json(&sorted(links.by_rel))
-        .json(&sorted(links.pages))
-        .json(&files)
-        .json(links.entry_paths)
+    files.sort_unstable();
+    fp.value(&files)
+        .value(links.entry_paths)
         .str(links.base_path)
-        .json(links.drafts)
-        .json(links.unreadable)
-        .num(u128::from(links.sourcepos) << 1 | u128::from(raw))
-        .finish()
+        .value(links.drafts)
+        .value(links.unreadable)
+        .num(u128::from(links.sourcepos) << 1 | u128::from(raw));
+    fp.finish()
 }
 
 /// Renders one list of Markdown items from front matter.
@@ -941,7 +952,7 @@ impl Site {
     fn a11y_info(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> a11y::SiteInfo {
         let config = &self.config;
         let base_path = config.base_path();
-        let mut file_sizes = HashMap::new();
+        let mut file_sizes = std::collections::HashMap::new();
         for (path, source) in statics {
             let size = match source {
                 StaticSource::Memory(f) => Some(f.bytes.len() as u64),
@@ -988,8 +999,8 @@ impl Site {
                 fp.str(&f.name).bytes(&f.bytes);
             }
         }
-        fp.json(config)
-            .json(report_view)
+        fp.value(config)
+            .value(report_view)
             .str(origin)
             .str(&config.base_path());
         for name in self.stage_names() {
@@ -997,18 +1008,18 @@ impl Site {
         }
         if self.stage_names().contains(&"a11y") {
             let info = self.a11y_info(statics);
-            fp.json(&info.glossary)
+            fp.value(&info.glossary)
                 .str(&info.lang)
                 .str(&info.origin)
                 .str(&info.base_path);
             let mut sizes: Vec<(&String, &u64)> = info.file_sizes.iter().collect();
             sizes.sort();
-            fp.json(&sizes);
+            fp.value(&sizes);
             let mut ignore: Vec<&String> = info.ignore.iter().collect();
             ignore.sort();
             let mut warn: Vec<&String> = info.warn.iter().collect();
             warn.sort();
-            fp.json(&ignore).json(&warn);
+            fp.value(&ignore).value(&warn);
         }
         fp.finish()
     }
@@ -1070,86 +1081,119 @@ fn finish_page(
     )
 }
 
+/// A built page as the site-wide checks see it.
+struct PageRef<'a> {
+    /// Output path (`chapter/page/index.html`).
+    path: &'a str,
+    /// The content file it was made from, if any.
+    file: Option<&'a str>,
+    /// What its stages found out.
+    facts: &'a PageFacts,
+}
+
 /// Checks every link between pages (and its `#fragment`) against the built files.
+/// Pages share most of their links (navigation), so each distinct target is
+/// looked up once.
 fn check_links_between_pages(
-    pages: &[(String, Option<String>, PageFacts)],
+    pages: &[PageRef<'_>],
     out: &BTreeMap<String, bytes::Bytes>,
     statics: &HashSet<&str>,
     statement_path: &str,
     base_path: &str,
     cfg: &crate::config::A11yConfig,
 ) -> Vec<Diagnostic> {
+    let rule = "broken-internal-link";
+    if cfg.ignore.iter().any(|r| r == rule) {
+        return Vec::new();
+    }
+    let files: HashSet<&str> = out.keys().map(String::as_str).collect();
     // Each page's ids are sorted (the a11y stage sorts them): looked up by
     // binary search, without building a set per page.
     let ids: HashMap<&str, &[String]> = pages
         .iter()
-        .map(|(p, _, f)| (p.as_str(), f.ids.as_slice()))
+        .map(|p| (p.path, p.facts.ids.as_slice()))
         .collect();
-    let mut found = Vec::new();
-    let rule = "broken-internal-link";
-    if cfg.ignore.iter().any(|r| r == rule) {
-        return found;
-    }
-    for (page, file, facts) in pages {
-        for ((target, fragment), line) in &facts.links {
-            let html_target = if target.is_empty() || target.ends_with('/') {
-                format!("{target}index.html")
-            } else if out.contains_key(target) || target == statement_path {
-                target.clone()
-            } else {
-                format!("{target}/index.html")
-            };
-            let exists = out.contains_key(&html_target)
-                || html_target == statement_path
-                || out.contains_key(target)
-                || statics.contains(target.as_str())
-                || statics.contains(html_target.as_str());
-            let problem = if !exists {
-                Some(format!(
-                    "link to `{base_path}{target}`, but the site has no such page or file"
-                ))
-            } else if !fragment.is_empty() && fragment != "top" {
-                match ids.get(html_target.as_str()) {
-                    Some(set)
-                        if set
-                            .binary_search_by(|id| id.as_str().cmp(fragment.as_str()))
-                            .is_err() =>
-                    {
-                        Some(format!(
-                            "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
-                        ))
+    let exists =
+        |path: &str| files.contains(path) || path == statement_path || statics.contains(path);
+    let warn = cfg.warn.iter().any(|r| r == rule);
+    // In chunks of pages, one per worker at a time, each with its own memo of
+    // verdicts; the chunks' findings are joined in page order.
+    let chunks: Vec<Vec<Diagnostic>> = pages
+        .par_chunks(512)
+        .map(|chunk| {
+            let mut verdicts: HashMap<(&str, &str), Option<String>> = HashMap::default();
+            let mut buf = String::new();
+            let mut found = Vec::new();
+            for page in chunk {
+                for ((target, fragment), line) in &page.facts.links {
+                    let problem = verdicts
+                        .entry((target.as_str(), fragment.as_str()))
+                        .or_insert_with(|| {
+                            // The file a link to `target` opens: `target` itself, or its `index.html`.
+                            let html_target = if target.is_empty() || target.ends_with('/') {
+                                buf.clear();
+                                buf.push_str(target);
+                                buf.push_str("index.html");
+                                buf.as_str()
+                            } else if exists(target) {
+                                target.as_str()
+                            } else {
+                                buf.clear();
+                                buf.push_str(target);
+                                buf.push_str("/index.html");
+                                buf.as_str()
+                            };
+                            if !exists(html_target) && !exists(target) {
+                                return Some(format!(
+                                    "link to `{base_path}{target}`, but the site has no such page or file"
+                                ));
+                            }
+                            if fragment.is_empty() || fragment == "top" {
+                                return None;
+                            }
+                            match ids.get(html_target) {
+                                Some(set)
+                                    if set
+                                        .binary_search_by(|id| id.as_str().cmp(fragment.as_str()))
+                                        .is_err() =>
+                                {
+                                    Some(format!(
+                                        "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
+                                    ))
+                                }
+                                _ => None,
+                            }
+                        });
+                    if let Some(message) = problem {
+                        let file = page.file.unwrap_or(page.path).to_string();
+                        let mut d = if warn {
+                            Diagnostic::warning(rule, file, message.clone())
+                        } else {
+                            Diagnostic::error(rule, file, message.clone())
+                        };
+                        if let Some(l) = line {
+                            d = d.at(*l, 1);
+                        }
+                        d.page = Some(format!(
+                            "{base_path}{}",
+                            page.path.trim_end_matches("index.html")
+                        ));
+                        d.wcag = Some("2.4.4");
+                        found.push(d.help(
+                            "correct the link, or link to a content file with `@/chapter/page.md`",
+                        ));
                     }
-                    _ => None,
                 }
-            } else {
-                None
-            };
-            if let Some(message) = problem {
-                let mut d = if cfg.warn.iter().any(|r| r == rule) {
-                    Diagnostic::warning(rule, file.clone().unwrap_or_else(|| page.clone()), message)
-                } else {
-                    Diagnostic::error(rule, file.clone().unwrap_or_else(|| page.clone()), message)
-                };
-                if let Some(l) = line {
-                    d = d.at(*l, 1);
-                }
-                d.page = Some(format!(
-                    "{base_path}{}",
-                    page.trim_end_matches("index.html")
-                ));
-                d.wcag = Some("2.4.4");
-                found.push(
-                    d.help("correct the link, or link to a content file with `@/chapter/page.md`"),
-                );
             }
-        }
-    }
-    found
+            found
+        })
+        .collect();
+    chunks.into_iter().flatten().collect()
 }
 
 /// One warning per abbreviation used without a glossary entry, naming where.
 fn abbreviation_warnings(
-    pages: &[(String, Option<String>, PageFacts)],
+    pages: &[PageRef<'_>],
     base_path: &str,
     cfg: &crate::config::A11yConfig,
 ) -> Vec<Diagnostic> {
@@ -1157,11 +1201,9 @@ fn abbreviation_warnings(
         return Vec::new();
     }
     let mut seen: BTreeMap<&str, (usize, &str, Option<&str>)> = BTreeMap::new();
-    for (page, file, facts) in pages {
-        for a in &facts.abbreviations {
-            let e = seen
-                .entry(a.as_str())
-                .or_insert((0, page.as_str(), file.as_deref()));
+    for page in pages {
+        for a in &page.facts.abbreviations {
+            let e = seen.entry(a.as_str()).or_insert((0, page.path, page.file));
             e.0 += 1;
         }
     }

@@ -94,20 +94,22 @@ pub fn frontmatter(data: &[u8]) {
         front.title.as_deref().is_some_and(|t| !t.trim().is_empty()),
         "parsed front matter without a title"
     );
-    let source = |rel: &str, text: &str, split: &frontmatter::Split<'_>, front| {
-        let base = text.as_ptr() as usize;
-        let yaml_start = split.yaml.as_ptr() as usize - base;
-        Source {
-            rel: rel.to_string(),
-            file: format!("content/{rel}"),
-            text: text.into(),
-            body_start: split.body.as_ptr() as usize - base,
-            body_line: split.body_line,
-            yaml_line: split.yaml_line,
-            yaml_range: (yaml_start, yaml_start + split.yaml.len()),
-            front,
-        }
-    };
+    let source =
+        |rel: &str, text: &str, split: &frontmatter::Split<'_>, front: frontmatter::FrontMatter| {
+            let base = text.as_ptr() as usize;
+            let yaml_start = split.yaml.as_ptr() as usize - base;
+            Source {
+                rel: rel.to_string(),
+                file: format!("content/{rel}"),
+                text: text.into(),
+                body_start: split.body.as_ptr() as usize - base,
+                body_line: split.body_line,
+                yaml_line: split.yaml_line,
+                yaml_range: (yaml_start, yaml_start + split.yaml.len()),
+                front: front.into(),
+                text_hash: Default::default(),
+            }
+        };
     let root_text = "---\ntitle: Home\n---\nHello.\n";
     let root_split = frontmatter::split(root_text, "content/_index.md").expect("fixed root splits");
     let root_front =
@@ -189,9 +191,9 @@ fn check_report(report: &Report) {
 
 /// The pages links may point to: a small report like the sample.
 struct LinkSet {
-    by_rel: HashMap<String, usize>,
-    pages: HashMap<String, usize>,
-    files: HashSet<String>,
+    by_rel: markdown::PathIndex,
+    pages: markdown::PathIndex,
+    files: markdown::PathSet,
     entry_paths: Vec<String>,
     drafts: Vec<String>,
     unreadable: Vec<String>,

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use lol_html::html_content::{ContentType, Element, EndTag};
-use lol_html::{HtmlRewriter, Settings, element, text};
+use lol_html::{HtmlRewriter, Settings, doc_text, element};
 
 use super::{PageContext, PageFacts, PageStage, StageOutput};
 use crate::error::{Diagnostic, Severity};
@@ -106,9 +106,6 @@ const VAGUE_LINK_TEXT: &[&str] = &[
     "continue",
     "go",
 ];
-
-/// Where text is read: links, buttons and headings (their names) and `main`.
-const TEXT_SCOPE: &str = "main, a, button, h1, h2, h3, h4, h5, h6";
 
 /// Elements inside which no `<abbr>` is added.
 const NO_ABBR: &[&str] = &[
@@ -363,6 +360,7 @@ impl A11y {
         let skip_glossary = page.output_path == "glossary/index.html";
         let line_offset = page.line_offset;
         let base = info.base_path.clone();
+        let src = html.as_bytes();
         {
             // One handler for every element, dispatching on the tag name in Rust:
             // compiling ~20 CSS selectors per page and running lol_html's selector
@@ -371,17 +369,22 @@ impl A11y {
                 let state = state.clone();
                 let base = base.clone();
                 move |el: &mut Element| {
-                    self.element(el, page, &state, &base, has_skip_link, line_offset)
+                    self.element(el, src, page, &state, &base, has_skip_link, line_offset)
                 }
             });
             // Text is only needed inside `main` (glossary terms, abbreviations) and
-            // inside links, buttons and headings (their names); elsewhere lol_html
-            // passes it through without decoding it.
-            let text_handler = text!(TEXT_SCOPE, {
+            // inside links, buttons and headings (their names, captured). The
+            // element handler tracks both, so one document-level handler skips the
+            // rest: a selector scope (`main, a, …`) made lol_html match every tag
+            // against it, which cost more than the little text it spared.
+            let text_handler = doc_text!({
                 let state = state.clone();
                 move |chunk| {
                     let mut st = state.borrow_mut();
                     let st = &mut *st;
+                    if st.in_main == 0 && st.captures.is_empty() {
+                        return Ok(());
+                    }
                     let piece = chunk.as_str();
                     for c in st.captures.iter_mut() {
                         c.text.push_str(piece);
@@ -418,7 +421,7 @@ impl A11y {
             });
             let settings = Settings::new()
                 .append_element_content_handler(handler)
-                .append_element_content_handler(text_handler);
+                .append_document_content_handler(text_handler);
             let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| output.extend_from_slice(c));
             for part in html.as_bytes().chunks(piece.max(1)) {
                 rewriter.write(part)?;
@@ -430,25 +433,46 @@ impl A11y {
     }
 
     /// Everything the stage does at an element's start tag, in a fixed order.
+    #[allow(clippy::too_many_arguments)]
     fn element(
         &self,
         el: &mut Element,
+        src: &[u8],
         page: &PageContext<'_>,
         state: &Shared,
         base: &str,
         has_skip_link: bool,
         line_offset: Option<usize>,
     ) -> HandlerResult {
-        let tag = el.tag_name();
+        let mut name_buf = [0u8; TAG_BUF];
+        let owned_tag;
+        let tag: &str = match tag_name_in_source(el, src, &mut name_buf) {
+            Some(t) => t,
+            None => {
+                owned_tag = el.tag_name();
+                &owned_tag
+            }
+        };
         let open = el.can_have_content() && !el.is_self_closing();
         // One pass over the attributes (each lookup by name re-scans them all).
+        // Names are compared where they stand in the page: lol_html would
+        // allocate a lowercased copy of every one.
         let (mut sourcepos, mut id, mut class) = (None, None, None);
         for a in el.attributes() {
-            match a.name().as_str() {
-                "data-sourcepos" => sourcepos = Some(a.value()),
-                "id" => id = Some(a.value()),
-                "class" => class = Some(a.value()),
-                _ => {}
+            let owned;
+            let name: &[u8] = match a.name_source_location().and_then(|l| src.get(l.bytes())) {
+                Some(n) => n,
+                None => {
+                    owned = a.name();
+                    owned.as_bytes()
+                }
+            };
+            if name.eq_ignore_ascii_case(b"data-sourcepos") {
+                sourcepos = Some(a.value());
+            } else if name.eq_ignore_ascii_case(b"id") {
+                id = Some(a.value());
+            } else if name.eq_ignore_ascii_case(b"class") {
+                class = Some(a.value());
             }
         }
         let has_class = |name: &str| {
@@ -482,7 +506,7 @@ impl A11y {
                 }))?;
             }
         }
-        match tag.as_str() {
+        match tag {
             "html" if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) => {
                 el.set_attribute("lang", &self.info.lang)?;
             }
@@ -505,17 +529,21 @@ impl A11y {
             *state.borrow_mut().ids.entry(id).or_insert(0) += 1;
         }
         // Elements inside which no <abbr> is added.
-        if open && NO_ABBR.contains(&tag.as_str()) {
+        if open && NO_ABBR.contains(&tag) {
             inside(el, state, |st| &mut st.no_abbr)?;
         }
-        let is_link = tag == "a" && el.has_attribute("href");
-        match tag.as_str() {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading(el, state)?,
+        let link_attrs = matches!(tag, "a" | "button").then(|| LinkAttrs::read(el, src));
+        let is_link = tag == "a" && link_attrs.as_ref().is_some_and(|l| l.href.is_some());
+        match tag {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.heading(el, tag[1..].parse().unwrap_or(2), state)?
+            }
             "nav" => inside(el, state, |st| &mut st.in_nav)?,
             "a" | "button" if is_link || tag == "button" => {
-                self.link(el, page, state, base)?;
+                let attrs = link_attrs.unwrap_or_default();
+                self.link(el, &attrs, tag == "a", page, state, base)?;
                 if is_link {
-                    self.link_extras(el, page, state)?;
+                    self.link_extras(el, &attrs, page, state)?;
                 }
             }
             "section" if has_class("footnotes") => {
@@ -559,7 +587,7 @@ impl A11y {
             }
             _ => {}
         }
-        self.third_party(el, &tag, state);
+        self.third_party(el, tag, state);
         Ok(())
     }
 
@@ -567,30 +595,29 @@ impl A11y {
     fn link_extras(
         &self,
         el: &mut Element,
+        attrs: &LinkAttrs,
         page: &PageContext<'_>,
         state: &Shared,
     ) -> HandlerResult {
         if state.borrow().in_nav > 0
-            && el.get_attribute("href").as_deref() == Some(page.url_path)
-            && !el.has_attribute("aria-current")
+            && attrs.href.as_deref() == Some(page.url_path)
+            && !attrs.aria_current
         {
             el.set_attribute("aria-current", "page")?;
         }
-        if el.has_attribute("data-footnote-ref") {
+        if attrs.footnote_ref {
             el.prepend(
                 "<span class=\"visually-hidden\">Footnote </span>",
                 ContentType::Html,
             );
         }
-        if el.has_attribute("data-footnote-backref") {
-            let label = el
-                .get_attribute("aria-label")
-                .unwrap_or_else(|| "Back to the text".into());
+        if attrs.footnote_backref {
+            let label = attrs.aria_label.as_deref().unwrap_or("Back to the text");
             el.remove_attribute("aria-label");
             el.set_inner_content(
                 &format!(
                     "<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">{}</span>",
-                    crate::output::escape(&label)
+                    crate::output::escape(label)
                 ),
                 ContentType::Html,
             );
@@ -673,6 +700,12 @@ impl A11y {
                 i += 1;
                 continue;
             }
+            // A capital followed by a small letter ("The", "Board") is in a word
+            // with a small letter, which is never one: look no further.
+            if bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase) {
+                i += 2;
+                continue;
+            }
             let start = text[..i]
                 .char_indices()
                 .rev()
@@ -697,8 +730,7 @@ impl A11y {
         }
     }
 
-    fn heading(&self, el: &mut Element, state: &Shared) -> HandlerResult {
-        let level: u8 = el.tag_name()[1..].parse().unwrap_or(2);
+    fn heading(&self, el: &mut Element, level: u8, state: &Shared) -> HandlerResult {
         let mut st = state.borrow_mut();
         let line = st.line();
         if level == 1 {
@@ -726,7 +758,11 @@ impl A11y {
         let state = state.clone();
         el.on_end_tag(Box::new(move |end: &mut EndTag| {
             let mut st = state.borrow_mut();
-            let text = st.captures.get(capture_index).map(|c| c.text.clone()).unwrap_or_default();
+            let text = st
+                .captures
+                .get_mut(capture_index)
+                .map(|c| std::mem::take(&mut c.text))
+                .unwrap_or_default();
             st.captures.truncate(capture_index);
             if anchor && let Some(id) = &id {
                 let name = collapse(&text);
@@ -747,6 +783,8 @@ impl A11y {
     fn link(
         &self,
         el: &mut Element,
+        attrs: &LinkAttrs,
+        is_link: bool,
         page: &PageContext<'_>,
         state: &Shared,
         base: &str,
@@ -754,15 +792,15 @@ impl A11y {
         if !el.can_have_content() {
             return Ok(());
         }
-        let is_link = el.tag_name() == "a";
-        let href = el.get_attribute("href").unwrap_or_default();
+        let href = attrs.href.as_deref().unwrap_or_default();
         let mut st = state.borrow_mut();
         let line = st.line();
         let mut link = LinkState {
-            aria_label: el
-                .get_attribute("aria-label")
+            aria_label: attrs
+                .aria_label
+                .as_deref()
                 .is_some_and(|l| !l.trim().is_empty())
-                || el.has_attribute("aria-labelledby"),
+                || attrs.labelledby,
             line,
             ..LinkState::default()
         };
@@ -770,17 +808,17 @@ impl A11y {
             if let Some(frag) = href.strip_prefix('#') {
                 st.anchors.push((frag.to_string(), line));
             } else if let Some(target) =
-                internal_target(&href, page.url_path, base, &self.info.origin)
+                internal_target(href, page.url_path, base, &self.info.origin)
             {
                 st.facts.links.push((target, line));
             }
-            if let Some(format) = document_format(&href) {
+            if let Some(format) = document_format(href) {
                 let path = href.split(['?', '#']).next().unwrap_or("");
                 let size = self.info.file_sizes.get(path).copied();
                 link.document = Some((format.to_string(), size));
             }
-            if el.get_attribute("target").as_deref() == Some("_blank") {
-                let rel = el.get_attribute("rel").unwrap_or_default();
+            if attrs.target.as_deref() == Some("_blank") {
+                let rel = attrs.rel.as_deref().unwrap_or_default();
                 let mut parts: Vec<&str> = rel.split_whitespace().collect();
                 for need in ["noopener", "noreferrer"] {
                     if !parts.contains(&need) {
@@ -799,7 +837,10 @@ impl A11y {
         el.on_end_tag(Box::new(move |end: &mut EndTag| {
             let mut st = state.borrow_mut();
             let Some(link) = st.links.pop() else { return Ok(()) };
-            let capture = st.captures.get(link.capture).map(|c| (c.text.clone(), c.has_named_image));
+            let capture = st
+                .captures
+                .get_mut(link.capture)
+                .map(|c| (std::mem::take(&mut c.text), c.has_named_image));
             st.captures.truncate(link.capture);
             let (raw_text, has_image) = capture.unwrap_or_default();
             let text = collapse(&decode_basic(&raw_text));
@@ -944,6 +985,82 @@ impl A11y {
     }
 }
 
+/// The attributes a link or button is judged by, read in one pass over them
+/// (each `get_attribute` scans them all again). Of a repeated name the first
+/// counts, as with `get_attribute`.
+#[derive(Default)]
+struct LinkAttrs {
+    href: Option<String>,
+    aria_label: Option<String>,
+    labelledby: bool,
+    target: Option<String>,
+    rel: Option<String>,
+    aria_current: bool,
+    footnote_ref: bool,
+    footnote_backref: bool,
+}
+
+impl LinkAttrs {
+    fn read(el: &Element, src: &[u8]) -> LinkAttrs {
+        let mut l = LinkAttrs::default();
+        for a in el.attributes() {
+            let owned;
+            let name: &[u8] = match a.name_source_location().and_then(|n| src.get(n.bytes())) {
+                Some(n) => n,
+                None => {
+                    owned = a.name();
+                    owned.as_bytes()
+                }
+            };
+            let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+            let slot = if is("href") {
+                &mut l.href
+            } else if is("aria-label") {
+                &mut l.aria_label
+            } else if is("target") {
+                &mut l.target
+            } else if is("rel") {
+                &mut l.rel
+            } else {
+                l.labelledby |= is("aria-labelledby");
+                l.aria_current |= is("aria-current");
+                l.footnote_ref |= is("data-footnote-ref");
+                l.footnote_backref |= is("data-footnote-backref");
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(a.value());
+            }
+        }
+        l
+    }
+}
+
+/// Room for the longest tag name read from the page itself (`blockquote`,
+/// `figcaption`); longer or unusual names are asked of lol_html.
+const TAG_BUF: usize = 16;
+
+/// The element's tag name, ASCII-lowercased, read from its start tag in the page
+/// (`<h2 id=…>` gives `h2`) into `buf`, without the allocation `tag_name` makes.
+/// None when the tag is not in `src` as written or its name is not plain ASCII
+/// letters and digits.
+fn tag_name_in_source<'b>(el: &Element, src: &[u8], buf: &'b mut [u8; TAG_BUF]) -> Option<&'b str> {
+    let raw = src.get(el.source_location().bytes())?;
+    let rest = raw.strip_prefix(b"<")?;
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    if name.is_empty() || name.len() > TAG_BUF || !name.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let out = &mut buf[..name.len()];
+    out.copy_from_slice(name);
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
+}
+
 /// Counts `el` in one of the state's depth counters until its end tag.
 fn inside(el: &mut Element, state: &Shared, counter: fn(&mut State) -> &mut u32) -> HandlerResult {
     if !el.can_have_content() || el.is_self_closing() {
@@ -1001,11 +1118,26 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     None
 }
 
+/// The words of `s` joined by single spaces (`split_whitespace` then `join(" ")`,
+/// without the intermediate vector).
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
+/// Decodes the entities a link's text most often holds. The replacements run one
+/// after another (so `&amp;lt;` becomes `<`), as the audit has always read them;
+/// text without `&` — nearly all — is returned as it is.
 fn decode_basic(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
     s.replace("&amp;", "&")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
