@@ -122,6 +122,16 @@ fn main() {
             cpu.as_millis(),
             r.rendered
         );
+        if let Ok(b) = &r.result {
+            let t = &b.timings;
+            println!(
+                "  load {} ms, markdown {} ms, pages {} ms, site pages and checks {} ms",
+                t.load.as_millis(),
+                t.markdown.as_millis(),
+                t.render.as_millis(),
+                t.assemble.as_millis()
+            );
+        }
         times.push(r.elapsed);
         cpus.push(cpu);
     }

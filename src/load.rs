@@ -92,7 +92,7 @@ pub struct Asset {
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     /// The Markdown files, sorted by `rel`.
-    pub sources: Vec<Source>,
+    pub sources: Vec<std::sync::Arc<Source>>,
     /// Abbreviation and expansion, in the file's order.
     pub glossary: Vec<(String, String)>,
     /// Other files, sorted by `rel`.
@@ -161,7 +161,10 @@ impl FileStamp {
 /// times in ticks, and a second save within the same tick would keep the stamp.
 #[derive(Debug, Default)]
 pub struct SourceCache {
-    entries: rustc_hash::FxHashMap<String, (FileStamp, Source)>,
+    entries: rustc_hash::FxHashMap<String, (FileStamp, std::sync::Arc<Source>)>,
+    /// The last model built, with the fingerprint of what it was built from
+    /// ([`crate::model::Report::fingerprint`]) and the problems found.
+    pub model: Option<(u128, crate::model::Report, Vec<Diagnostic>)>,
 }
 
 /// How recent a modification must be for the stamp not to be trusted (coarser
@@ -177,6 +180,7 @@ impl SourceCache {
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.model = None;
     }
 }
 
@@ -275,11 +279,12 @@ pub fn load_lenient_cached(
     assets.sort_by(|a, b| by_name(&a.rel, &b.rel));
     problems.sort_by(|a, b| by_name(&a.file, &b.file));
     let previous = cache.as_deref();
-    let results: Vec<(Option<FileStamp>, std::result::Result<Source, Diagnostic>)> = markdown
+    type Read = std::result::Result<std::sync::Arc<Source>, Diagnostic>;
+    let results: Vec<(Option<FileStamp>, Read)> = markdown
         .par_iter()
         .map(|(rel, path)| {
             let Some(previous) = previous else {
-                return (None, read_source(root, rel, path));
+                return (None, read_source(root, rel, path).map(std::sync::Arc::new));
             };
             // The stamp is taken before reading: a file changed meanwhile has a
             // newer stamp next time and is read again.
@@ -288,12 +293,12 @@ pub fn load_lenient_cached(
                 FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
             match previous.entries.get(rel) {
                 Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
-                // Hashed here, in parallel, and before the source is copied into
-                // the cache, so both copies have the fingerprint.
+                // Hashed here, in parallel (the cache and the model share it).
                 _ => (
                     stamp,
-                    read_source(root, rel, path).inspect(|s| {
+                    read_source(root, rel, path).map(|s| {
                         s.text_fingerprint();
+                        std::sync::Arc::new(s)
                     }),
                 ),
             }
@@ -308,8 +313,7 @@ pub fn load_lenient_cached(
             }
         }
     }
-    let results: Vec<std::result::Result<Source, Diagnostic>> =
-        results.into_iter().map(|(_, r)| r).collect();
+    let results: Vec<Read> = results.into_iter().map(|(_, r)| r).collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
     for (r, (rel, _)) in results.into_iter().zip(&markdown) {

@@ -13,12 +13,13 @@ use std::collections::BTreeMap;
 use crate::error::{Diagnostic, Error, Result};
 use crate::frontmatter::{self, KIND_KEYS, Kind};
 use crate::load::{Asset, Loaded, Source};
+use std::sync::Arc;
 
 /// One chapter or page of the report.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// The file it came from.
-    pub source: Source,
+    pub source: Arc<Source>,
     /// What it is.
     pub kind: Kind,
     /// URL path below the base path: `""` for the home page, `background/` for a chapter.
@@ -83,6 +84,44 @@ impl Report {
         Ok(report)
     }
 
+    /// The fingerprint of everything [`Report::build_lenient`] reads: each
+    /// source's file name and the text before its body (the front matter, which
+    /// is all of a file the model and its checks look at), the glossary, the other
+    /// files, the files that failed to load, and `drafts`. Two loads with the same
+    /// fingerprint give the same model but for the sources' bodies.
+    pub fn fingerprint(loaded: &Loaded, drafts: bool) -> u128 {
+        let mut fp = crate::fingerprint::Fingerprint::new();
+        fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
+        for s in &loaded.sources {
+            fp.str(&s.rel).str(&s.file).str(&s.text[..s.body_start]);
+        }
+        fp.num(loaded.glossary.len() as u128);
+        for (term, meaning) in &loaded.glossary {
+            fp.str(term).str(meaning);
+        }
+        fp.num(loaded.assets.len() as u128);
+        for a in &loaded.assets {
+            fp.str(&a.rel).bytes(a.path.as_os_str().as_encoded_bytes());
+        }
+        fp.num(loaded.failed.len() as u128);
+        for f in &loaded.failed {
+            fp.str(f);
+        }
+        fp.finish()
+    }
+
+    /// The model of `loaded` made from an earlier one with the same
+    /// [`Report::fingerprint`]: the same entries, each with its new source.
+    pub fn with_sources(&self, loaded: Loaded) -> Report {
+        let mut report = self.clone();
+        for s in loaded.sources {
+            if let Some(&i) = report.by_rel.get(&s.rel) {
+                report.entries[i].source = s;
+            }
+        }
+        report
+    }
+
     /// Builds the model as far as possible, returning the problems found beside it,
     /// so that later checks (links) can still run and every error is reported at
     /// once. Fails only when there is no home page.
@@ -112,10 +151,10 @@ impl Report {
                 ),
             ]));
         }
-        let (sources, left_out): (Vec<Source>, Vec<Source>) = sources
+        let (sources, left_out): (Vec<Arc<Source>>, Vec<Arc<Source>>) = sources
             .into_iter()
             .partition(|s| drafts || s.front.draft != Some(true));
-        let drafts_left_out: Vec<String> = left_out.into_iter().map(|s| s.rel).collect();
+        let drafts_left_out: Vec<String> = left_out.iter().map(|s| s.rel.clone()).collect();
         let Some(root_idx) = sources.iter().position(|s| s.rel == "_index.md") else {
             if failed.iter().any(|f| f == "_index.md") {
                 // Its own error says what is wrong with it.
@@ -240,7 +279,7 @@ impl Report {
             return Err(Error::content(problems));
         }
 
-        let mut slots: Vec<Option<Source>> = sources.into_iter().map(Some).collect();
+        let mut slots: Vec<Option<Arc<Source>>> = sources.into_iter().map(Some).collect();
         let mut entries = Vec::with_capacity(order.len());
         for &i in &order {
             let Some(source) = slots[i].take() else {
@@ -354,7 +393,7 @@ pub fn slugify(s: &str) -> String {
     }
 }
 
-fn check_kinds(sources: &[Source], root_idx: usize, problems: &mut Vec<Diagnostic>) {
+fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diagnostic>) {
     for (i, s) in sources.iter().enumerate() {
         let kind = s.front.kind.unwrap_or(if s.is_section() {
             Kind::Chapter

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
@@ -320,6 +321,7 @@ impl<'a> Links<'a> {
             flat: Vec::new(),
         };
         links.flat = (0..report.entries.len())
+            .into_par_iter()
             .map(|i| links.link(i, 0))
             .collect();
         links

@@ -187,18 +187,37 @@ impl Site {
             }
             Err(e) => return Err(e),
         };
-        let (loaded, load_problems) = load::load_lenient_cached(root, cache)?;
+        let mut cache = cache;
+        let (loaded, load_problems) = load::load_lenient_cached(root, cache.as_deref_mut())?;
         problems.extend(load_problems);
-        let report = match Report::build_lenient(loaded, options.drafts) {
-            Ok((report, p)) => {
-                problems.extend(p);
-                Some(report)
+        // The preview: when no file name or front matter changed, the model is
+        // the last one with the new sources.
+        let model_key = cache
+            .as_ref()
+            .map(|_| Report::fingerprint(&loaded, options.drafts));
+        let previous = cache
+            .as_deref()
+            .and_then(|c| c.model.as_ref())
+            .filter(|(key, _, _)| Some(*key) == model_key);
+        let report = match previous {
+            Some((_, report, p)) => {
+                problems.extend(p.iter().cloned());
+                Some(report.with_sources(loaded))
             }
-            Err(Error::Content(d)) => {
-                problems.extend(d);
-                None
-            }
-            Err(e) => return Err(e),
+            None => match Report::build_lenient(loaded, options.drafts) {
+                Ok((report, p)) => {
+                    if let (Some(c), Some(key)) = (cache.as_deref_mut(), model_key) {
+                        c.model = Some((key, report.clone(), p.clone()));
+                    }
+                    problems.extend(p);
+                    Some(report)
+                }
+                Err(Error::Content(d)) => {
+                    problems.extend(d);
+                    None
+                }
+                Err(e) => return Err(e),
+            },
         };
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
         let site_static = theme::read_tree(&root.join("static"), "static")?;
@@ -402,18 +421,30 @@ impl Site {
 
         // Templates.
         let t = Instant::now();
-        let mut renderer =
-            Renderer::new(&self.theme, &self.site_templates, &base_path).map_err(Error::content)?;
-        let links = Links::new(report, &base_path);
+        // Independent set-up work side by side: it is most of a preview rebuild.
+        let (renderer, links) = rayon::join(
+            || Renderer::new(&self.theme, &self.site_templates, &base_path),
+            || Links::new(report, &base_path),
+        );
+        let mut renderer = renderer.map_err(Error::content)?;
         let mut report_view = ReportView::new(&links, report_html);
         report_view.has_full_report = self.has_full_report();
-        renderer.set_globals(config, &report_view);
+        let keyed = cache.is_some();
+        let ((), build_key) = rayon::join(
+            || renderer.set_globals(config, &report_view),
+            || keyed.then(|| self.build_fingerprint(config, &report_view, &statics, &origin)),
+        );
         let pipeline = self.pipeline(&statics)?;
-        let build_key = cache
-            .as_ref()
-            .map(|_| self.build_fingerprint(config, &report_view, &statics, &origin));
         let previous_pages = cache.as_deref().map(|c| &c.pages);
-        let empty_html = EntryHtml::default();
+        // The fingerprint of every entry's link view, for the pages' fingerprints.
+        let link_keys: Vec<u128> = if keyed {
+            (0..report.entries.len())
+                .into_par_iter()
+                .map(|j| Fingerprint::new().value(links.get(j)).finish())
+                .collect()
+        } else {
+            Vec::new()
+        };
         let reused = std::sync::atomic::AtomicUsize::new(0);
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -442,16 +473,13 @@ impl Site {
                         )
                         .help(help));
                 }
-                // The page's fingerprint: the build's, its Markdown's, and its view
-                // of the site without the Markdown (which the first already covers).
+                // The page's fingerprint: the build's, its Markdown's, and what its
+                // view takes from other entries (see `page_view_key`).
                 let page_key = build_key.map(|b| {
-                    Fingerprint::new()
-                        .num(b)
-                        .num(md_keys[i])
-                        .str(&template)
-                        .str(key)
-                        .value(&PageView::new(&links, i, &empty_html))
-                        .finish()
+                    let mut fp = Fingerprint::new();
+                    fp.num(b).num(md_keys[i]).str(&template).str(key);
+                    page_view_key(&mut fp, report, &link_keys, i);
+                    fp.finish()
                 });
                 let out_path = format!("{}index.html", e.path);
                 if let (Some(k), Some(prev)) = (page_key, previous_pages)
@@ -785,6 +813,32 @@ impl StaticSource<'_> {
             StaticSource::Memory(f) => f.display.clone(),
             StaticSource::Disk { display, .. } => display.clone(),
         }
+    }
+}
+
+/// Adds to `fp` what the view of entry `i` ([`PageView::new`]) takes from
+/// outside its own source file: its number, and the links to its ancestors,
+/// neighbours and children (by their fingerprints, `link_keys`). Everything else
+/// in the view comes from the source's text, path and kind, or from its Markdown,
+/// which the Markdown's fingerprint covers; the base path is in the build's. A
+/// field added to `PageView` that reads other entries must be added here (the
+/// `incremental` tests compare the preview's builds with whole ones).
+fn page_view_key(fp: &mut Fingerprint, report: &Report, link_keys: &[u128], i: usize) {
+    let e = &report.entries[i];
+    match &e.number {
+        Some(n) => fp.num(1).str(n),
+        None => fp.num(0),
+    };
+    let ancestors = report.ancestors(i);
+    fp.num(ancestors.len() as u128);
+    for a in ancestors {
+        fp.num(link_keys[a]);
+    }
+    fp.num(i.checked_sub(1).map_or(0, |p| link_keys[p]));
+    fp.num(link_keys.get(i + 1).copied().unwrap_or(0));
+    fp.num(e.children.len() as u128);
+    for &c in &e.children {
+        fp.num(link_keys[c]);
     }
 }
 

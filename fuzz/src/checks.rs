@@ -98,7 +98,7 @@ pub fn frontmatter(data: &[u8]) {
         |rel: &str, text: &str, split: &frontmatter::Split<'_>, front: frontmatter::FrontMatter| {
             let base = text.as_ptr() as usize;
             let yaml_start = split.yaml.as_ptr() as usize - base;
-            Source {
+            std::sync::Arc::new(Source {
                 rel: rel.to_string(),
                 file: format!("content/{rel}"),
                 text: text.into(),
@@ -108,7 +108,7 @@ pub fn frontmatter(data: &[u8]) {
                 yaml_range: (yaml_start, yaml_start + split.yaml.len()),
                 front: front.into(),
                 text_hash: Default::default(),
-            }
+            })
         };
     let root_text = "---\ntitle: Home\n---\nHello.\n";
     let root_split = frontmatter::split(root_text, "content/_index.md").expect("fixed root splits");

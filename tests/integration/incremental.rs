@@ -316,3 +316,62 @@ fn an_edit_re_renders_only_what_depends_on_it() {
         cache.reused()
     );
 }
+
+/// Pages below the contents list (depth 3 here) are not in every page's
+/// navigation, so an edit to one re-renders only the pages that show it: its
+/// neighbours (previous/next), its chapter's list and its own children's
+/// breadcrumbs. Each part of a page's fingerprint that covers other entries is
+/// needed for one of these edits; each must still give a whole build's bytes.
+#[test]
+fn edits_below_the_contents_list_reach_the_pages_that_show_them() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    common::copy_sample(root);
+    let mut clock = 0;
+    for p in markdown_files(root) {
+        let text = std::fs::read_to_string(&p).expect("read");
+        write(&p, &text, &mut clock);
+    }
+    let mut sources = SourceCache::default();
+    let mut cache = BuildCache::default();
+    assert_eq!(cached(root, &mut sources, &mut cache), whole(root));
+    let total = markdown_files(root).len();
+    let deep = "content/background/key-themes";
+    let edits: [(&str, &str, &str); 3] = [
+        // The middle page: its previous and next neighbours show the title.
+        (
+            "child-sam.md",
+            "title: Child Sam",
+            "title: Child Sam (renamed)",
+        ),
+        // The first page: the chapter before it, and the page after it.
+        (
+            "child-j-and-child-l.md",
+            "title: Child J and Child L",
+            "title: Children J and L",
+        ),
+        // A new order: numbers and neighbours change (and the order of pages,
+        // which Markdown links resolve against, so every page is made again).
+        ("operation-fenestra.md", "weight: 3", "weight: 0"),
+    ];
+    for (file, from, to) in edits {
+        let p = root.join(deep).join(file);
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains(from), "{file} has `{from}`");
+        write(&p, &text.replacen(from, to, 1), &mut clock);
+        let inc = cached(root, &mut sources, &mut cache);
+        let full = whole(root);
+        assert!(
+            inc == full,
+            "after editing {file}: {}",
+            first_difference(&inc, &full)
+        );
+        if from.starts_with("title") {
+            assert!(
+                cache.reused() > 0 && cache.reused() < total,
+                "{file}: reused {} of {total}",
+                cache.reused()
+            );
+        }
+    }
+}
