@@ -206,7 +206,7 @@ impl Site {
             }
             None => match Report::build_lenient(loaded, options.drafts) {
                 Ok((report, p)) => {
-                    if let (Some(c), Some(key)) = (cache.as_deref_mut(), model_key) {
+                    if let (Some(c), Some(key)) = (cache, model_key) {
                         c.model = Some((key, report.clone(), p.clone()));
                     }
                     problems.extend(p);
