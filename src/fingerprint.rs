@@ -4,7 +4,10 @@
 //! serializable view, fed in a fixed order). Out: a `u128` (xxh3-128). Two builds
 //! that compute the same fingerprint for a page produce the same bytes for it, so
 //! [`crate::site::BuildCache`] can reuse the earlier result. Every string is
-//! prefixed with its length, so `("ab", "c")` and `("a", "bc")` differ.
+//! prefixed with its length, so `("ab", "c")` and `("a", "bc")` differ; a
+//! serializable value goes in through a small serde serializer that writes a type
+//! tag before each value and an end mark after each list, map and struct, so
+//! values of different shape never write the same bytes.
 
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
@@ -417,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn json_sees_every_field() {
+    fn a_struct_is_seen_field_by_field() {
         #[derive(Serialize)]
         struct V {
             title: &'static str,

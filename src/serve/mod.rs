@@ -9,9 +9,10 @@
 //! - [`watch`]: notify events → [`watch::Change`]s (what changed, relative to the
 //!   site folder), through a debouncer, ignoring editors' temporary files and
 //!   everything outside `config.toml`, `content/`, `templates/`, `static/`, `themes/`.
-//! - [`Builder`]: one rebuild is one call, [`Builder::rebuild`] (today a whole
-//!   `Site::load` + `build`; an incremental build can take its place without
-//!   touching the rest). The site is built with its base URL pointed at the server
+//! - [`Builder`]: one rebuild is one call, [`Builder::rebuild`]: an incremental
+//!   `Site::load_cached` + `build_cached`, which re-reads only the files that
+//!   changed and re-renders only the pages whose inputs changed, with the result
+//!   of a whole build. The site is built with its base URL pointed at the server
 //!   (the path part of `config.toml`'s `base_url` is kept), so every link works.
 //! - the build loop: one thread, one build at a time; changes that arrive during
 //!   a build are merged into the next one.
