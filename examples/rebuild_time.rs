@@ -10,8 +10,11 @@
 //! cargo run --release --example rebuild_time -- --root SITE --runs 10
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
+
+#[path = "support/site_copy.rs"]
+mod site_copy;
 
 use reportsite::serve::Builder;
 use reportsite::serve::watch::{Change, ChangeKind};
@@ -19,44 +22,6 @@ use reportsite::serve::watch::{Change, ChangeKind};
 // The allocator of the `reportsite` binary, so the figures are the preview's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let target = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_dir(&e.path(), &target)?;
-        } else {
-            std::fs::copy(e.path(), target)?;
-        }
-    }
-    Ok(())
-}
-
-fn first_page(content: &Path) -> Option<PathBuf> {
-    let mut dirs = vec![content.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d)
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries.iter().rev() {
-            if p.is_dir() {
-                dirs.push(p.clone());
-            }
-        }
-        if let Some(p) = entries
-            .iter()
-            .find(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md"))
-        {
-            return Some(p.clone());
-        }
-    }
-    None
-}
 
 fn main() {
     let mut root = PathBuf::from(".");
@@ -72,23 +37,9 @@ fn main() {
         }
     }
     let tmp = tempfile::tempdir().unwrap_or_else(|e| fail(&format!("no temporary folder: {e}")));
-    for part in ["config.toml", "content", "templates", "static", "themes"] {
-        let from = root.join(part);
-        let to = tmp.path().join(part);
-        let done = if from.is_dir() {
-            copy_dir(&from, &to)
-        } else if from.is_file() {
-            std::fs::copy(&from, &to).map(|_| ())
-        } else {
-            Ok(())
-        };
-        done.unwrap_or_else(|e| fail(&format!("cannot copy {}: {e}", from.display())));
-    }
-    // The preview trusts a file's time stamp only once it is a few seconds old
-    // (`reportsite::load::RACY_WINDOW`): freshly copied files would all be read
-    // again at the first rebuilds, which no real editing session sees.
-    std::thread::sleep(reportsite::load::RACY_WINDOW + Duration::from_millis(100));
-    let page = first_page(&tmp.path().join("content")).unwrap_or_else(|| fail("no page to edit"));
+    site_copy::copy_site(&root, tmp.path())
+        .unwrap_or_else(|e| fail(&format!("cannot copy {}: {e}", root.display())));
+    let page = site_copy::first_page(tmp.path()).unwrap_or_else(|| fail("no page to edit"));
     let rel = page
         .strip_prefix(tmp.path())
         .unwrap_or(&page)

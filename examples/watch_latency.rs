@@ -19,9 +19,13 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "support/site_copy.rs"]
+mod site_copy;
+use site_copy::{copy_site, first_page};
 
 struct Args {
     root: PathBuf,
@@ -74,27 +78,6 @@ fn parse_args() -> Args {
         usage("--runs must be at least 1");
     }
     a
-}
-
-fn copy_site(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    std::fs::copy(from.join("config.toml"), to.join("config.toml"))?;
-    for dir in ["content", "templates", "static", "themes"] {
-        let src = from.join(dir);
-        if !src.is_dir() {
-            continue;
-        }
-        for e in walkdir::WalkDir::new(&src) {
-            let e = e.map_err(std::io::Error::other)?;
-            let rel = e.path().strip_prefix(from).map_err(std::io::Error::other)?;
-            if e.file_type().is_dir() {
-                std::fs::create_dir_all(to.join(rel))?;
-            } else if e.file_type().is_file() {
-                std::fs::copy(e.path(), to.join(rel))?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The `reload`/`css`/`error` events of the preview, read from its SSE stream.
@@ -160,10 +143,6 @@ fn main() {
     if let Err(e) = copy_site(&args.root, &site) {
         usage(&format!("cannot copy {}: {e}", args.root.display()));
     }
-    // The preview trusts a file's time stamp only once it is a few seconds old
-    // (reportsite::load::RACY_WINDOW); freshly copied files would all be read
-    // again at the first saves, which no real editing session sees.
-    std::thread::sleep(Duration::from_millis(3100));
     let pages = walkdir::WalkDir::new(site.join("content"))
         .into_iter()
         .filter_map(Result::ok)
@@ -176,22 +155,10 @@ fn main() {
     );
     let file = match &args.file {
         Some(f) => site.join(f),
-        None => {
-            let mut all: Vec<PathBuf> = walkdir::WalkDir::new(site.join("content"))
-                .into_iter()
-                .filter_map(Result::ok)
-                .map(|e| e.into_path())
-                .filter(|p| {
-                    p.extension().is_some_and(|x| x == "md")
-                        && p.file_name().is_some_and(|n| n != "_index.md")
-                })
-                .collect();
-            all.sort();
-            match all.into_iter().next() {
-                Some(p) => p,
-                None => usage("no page to edit under content/; pass --file"),
-            }
-        }
+        None => match first_page(&site) {
+            Some(p) => p,
+            None => usage("no page to edit under content/; pass --file"),
+        },
     };
 
     let t = Instant::now();

@@ -854,10 +854,10 @@ fn links_fingerprint(links: &markdown::Links<'_>, report: &Report, raw: bool) ->
     }
     debug_assert_eq!(links.by_rel.len(), report.entries.len());
     debug_assert_eq!(links.pages.len(), report.entries.len());
+    debug_assert_eq!(links.entry_paths.len(), report.entries.len());
     let mut files: Vec<&String> = links.files.iter().collect();
     files.sort_unstable();
     fp.value(&files)
-        .value(links.entry_paths)
         .str(links.base_path)
         .value(links.drafts)
         .value(links.unreadable)

@@ -459,14 +459,8 @@ impl A11y {
         // allocate a lowercased copy of every one.
         let (mut sourcepos, mut id, mut class) = (None, None, None);
         for a in el.attributes() {
-            let owned;
-            let name: &[u8] = match a.name_source_location().and_then(|l| src.get(l.bytes())) {
-                Some(n) => n,
-                None => {
-                    owned = a.name();
-                    owned.as_bytes()
-                }
-            };
+            let name = attribute_name(a, src);
+            let name: &[u8] = &name;
             if name.eq_ignore_ascii_case(b"data-sourcepos") {
                 sourcepos = Some(a.value());
             } else if name.eq_ignore_ascii_case(b"id") {
@@ -1000,18 +994,24 @@ struct LinkAttrs {
     footnote_backref: bool,
 }
 
+/// An attribute's name as it stands in the page (`src`), without the lowercased
+/// copy lol_html would make; a copy only when the page does not hold it.
+fn attribute_name<'a>(
+    a: &lol_html::html_content::Attribute<'_>,
+    src: &'a [u8],
+) -> std::borrow::Cow<'a, [u8]> {
+    match a.name_source_location().and_then(|l| src.get(l.bytes())) {
+        Some(n) => std::borrow::Cow::Borrowed(n),
+        None => std::borrow::Cow::Owned(a.name().into_bytes()),
+    }
+}
+
 impl LinkAttrs {
     fn read(el: &Element, src: &[u8]) -> LinkAttrs {
         let mut l = LinkAttrs::default();
         for a in el.attributes() {
-            let owned;
-            let name: &[u8] = match a.name_source_location().and_then(|n| src.get(n.bytes())) {
-                Some(n) => n,
-                None => {
-                    owned = a.name();
-                    owned.as_bytes()
-                }
-            };
+            let name = attribute_name(a, src);
+            let name: &[u8] = &name;
             let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
             let slot = if is("href") {
                 &mut l.href

@@ -207,6 +207,18 @@ fn outcome(r: Result<Built, Error>) -> Outcome {
     }
 }
 
+/// The sample site in `root`, every Markdown file with an old, distinct stamp,
+/// as on a real disk; returns the clock for the next writes.
+fn sample_site(root: &Path) -> u64 {
+    common::copy_sample(root);
+    let mut clock = 0;
+    for p in markdown_files(root) {
+        let text = std::fs::read_to_string(&p).expect("read");
+        write(&p, &text, &mut clock);
+    }
+    clock
+}
+
 fn whole(root: &Path) -> Outcome {
     outcome(Site::load(root, &LoadOptions::default()).and_then(|s| s.build()))
 }
@@ -243,13 +255,7 @@ proptest! {
     fn incremental_builds_equal_whole_builds(edits in proptest::collection::vec(edit(), 1..8)) {
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path();
-        common::copy_sample(root);
-        let mut clock = 0;
-        // Every file starts with an old, distinct stamp, as on a real disk.
-        for p in markdown_files(root) {
-            let text = std::fs::read_to_string(&p).expect("read");
-            write(&p, &text, &mut clock);
-        }
+        let mut clock = sample_site(root);
         let mut sources = SourceCache::default();
         let mut cache = BuildCache::default();
         let first = cached(root, &mut sources, &mut cache);
@@ -275,12 +281,7 @@ proptest! {
 fn an_edit_re_renders_only_what_depends_on_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
-    common::copy_sample(root);
-    let mut clock = 0;
-    for p in markdown_files(root) {
-        let text = std::fs::read_to_string(&p).expect("read");
-        write(&p, &text, &mut clock);
-    }
+    let mut clock = sample_site(root);
     let mut sources = SourceCache::default();
     let mut cache = BuildCache::default();
     let Outcome::Built { .. } = cached(root, &mut sources, &mut cache) else {
@@ -326,12 +327,7 @@ fn an_edit_re_renders_only_what_depends_on_it() {
 fn edits_below_the_contents_list_reach_the_pages_that_show_them() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
-    common::copy_sample(root);
-    let mut clock = 0;
-    for p in markdown_files(root) {
-        let text = std::fs::read_to_string(&p).expect("read");
-        write(&p, &text, &mut clock);
-    }
+    let mut clock = sample_site(root);
     let mut sources = SourceCache::default();
     let mut cache = BuildCache::default();
     assert_eq!(cached(root, &mut sources, &mut cache), whole(root));
