@@ -229,8 +229,13 @@ fn build(
     let out = output.unwrap_or_else(|| site::default_output(root));
     output::check_output_dir(root, &out)?;
     let site = Site::load(root, &LoadOptions { drafts, base_url })?;
+    // Pages go to the staging folder as they are made, so a large site is
+    // never held in memory; the folder replaces `out` only if the build succeeds.
+    let staging = output::Staging::new(&out)?;
     let progress = Progress::new();
-    let built = site.build_with_progress(&|done, total| progress.update(done, total));
+    let built = site.build_streaming(&|done, total| progress.update(done, total), &|file| {
+        staging.write(file)
+    });
     progress.finish();
     let built = built?;
     print_diagnostics(&built.warnings);
@@ -247,14 +252,21 @@ fn build(
         return Ok(1);
     }
     let write_start = Instant::now();
-    output::write_site(&built.files, &out)?;
+    staging.write_all(&built.files)?;
+    staging.finish(
+        built
+            .written
+            .iter()
+            .chain(built.files.iter().map(|f| &f.path))
+            .map(String::as_str),
+    )?;
     if timings {
         print_timings(&built.timings, write_start.elapsed(), start.elapsed());
     }
     eprintln!(
         "built {} pages ({} files) into {} in {} ms (page stages: {})",
         built.pages,
-        built.files.len(),
+        built.files.len() + built.written.len(),
         out.display(),
         start.elapsed().as_millis(),
         match site.stage_names() {
@@ -278,9 +290,9 @@ fn print_timings(t: &reportsite::site::Timings, write: Duration, total: Duration
     eprintln!("timings (wall):");
     eprintln!("  load (read, front matter, model) {}", ms(t.load));
     eprintln!("  markdown                         {}", ms(t.markdown));
-    eprintln!("  render (templates + stages)      {}", ms(t.render));
+    eprintln!("  render, write pages              {}", ms(t.render));
     eprintln!("  site pages, generators, static   {}", ms(t.assemble));
-    eprintln!("  write                            {}", ms(write));
+    eprintln!("  write the rest, swap in          {}", ms(write));
     eprintln!("  total                            {}", ms(total));
     eprintln!("cpu time summed over threads:");
     eprintln!("  templates                        {}", ms(t.templates_cpu));

@@ -1,7 +1,8 @@
 //! Output: the built files in memory, and writing them to disk in one step.
 //!
-//! In: the [`OutputFile`]s of a build. Out: a folder holding exactly those files
-//! and a marker file, [`MARKER`], that lists them.
+//! In: the [`OutputFile`]s of a build, all at once ([`write_site`]) or one by one
+//! as they are made ([`Staging`]). Out: a folder holding exactly those files and a
+//! marker file, [`MARKER`], that lists them.
 //!
 //! - **In one step.** The files are written to a staging folder beside the output
 //!   folder (`.public.staging-PID-N`), which then takes the output folder's place
@@ -190,8 +191,8 @@ fn parse_marker(text: &str) -> Option<HashSet<String>> {
 }
 
 /// The marker of a complete build: the header, then every file written.
-fn marker_text(files: &[OutputFile]) -> String {
-    let mut paths: Vec<String> = files.iter().map(|f| escape_path(&f.path)).collect();
+fn marker_text<'a>(files: impl IntoIterator<Item = &'a str>) -> String {
+    let mut paths: Vec<String> = files.into_iter().map(escape_path).collect();
     paths.sort();
     let mut text = format!("{MARKER_HEADER}\n{MARKER_LIST}\n");
     for p in paths {
@@ -281,43 +282,113 @@ static WRITES: AtomicU64 = AtomicU64::new(0);
 /// Writes `files` into `out` in one step (staging folder, then swap). Refuses an
 /// `out` that holds files reportsite did not write (see [`check_replaceable`]).
 pub fn write_site(files: &[OutputFile], out: &Path) -> Result<()> {
-    // Work on the absolute path: `--output .` or `--output ..` have no name of
-    // their own to put a staging folder beside. Messages show `out` as given.
-    let target = match std::env::current_dir() {
-        Ok(cwd) => normalize(&cwd.join(out)),
-        Err(_) => out.to_path_buf(),
-    };
-    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-        return Err(Error::Usage(format!(
-            "cannot use `{}` as the output folder: choose a folder below the root of the disk",
-            out.display()
-        )));
-    };
-    let name = name.to_string_lossy().into_owned();
-    std::fs::create_dir_all(parent).map_err(|e| write_error(out, "cannot create", parent, e))?;
-    remove_stale(parent, &name);
-    check_replaceable(&target).map_err(|e| match e {
-        // The same message, naming the folder as the user did.
-        Error::Usage(m) => Error::Usage(m.replacen(
-            &format!("`{}`", target.display()),
-            &format!("`{}`", out.display()),
-            1,
-        )),
-        other => other,
-    })?;
-    let staging = parent.join(format!(
-        ".{name}.staging-{}-{}",
-        std::process::id(),
-        WRITES.fetch_add(1, Ordering::Relaxed)
-    ));
-    if std::fs::symlink_metadata(&staging).is_ok() {
-        remove_ours(&staging).map_err(|e| write_error(out, "cannot remove", &staging, e))?;
+    let staging = Staging::new(out)?;
+    staging.write_all(files)?;
+    staging.finish(files.iter().map(|f| f.path.as_str()))
+}
+
+/// A build being written: a staging folder beside the output folder that takes
+/// its place when [`Staging::finish`] is called. Files can be written into it
+/// from several threads while the build goes on, so a build need not hold its
+/// pages in memory. Dropped without `finish` (the build failed), it is removed
+/// and the output folder stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    /// The staging folder.
+    dir: PathBuf,
+    /// The output folder, absolute.
+    target: PathBuf,
+    /// The output folder as the user named it, for messages.
+    shown: PathBuf,
+    /// Whether the staging folder took the output folder's place.
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced (see [`check_replaceable`]), removes what
+    /// killed builds left beside it, and creates an empty staging folder.
+    pub fn new(out: &Path) -> Result<Staging> {
+        // Work on the absolute path: `--output .` or `--output ..` have no name of
+        // their own to put a staging folder beside. Messages show `out` as given.
+        let target = match std::env::current_dir() {
+            Ok(cwd) => normalize(&cwd.join(out)),
+            Err(_) => out.to_path_buf(),
+        };
+        let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+            return Err(Error::Usage(format!(
+                "cannot use `{}` as the output folder: choose a folder below the root of the disk",
+                out.display()
+            )));
+        };
+        let name = name.to_string_lossy().into_owned();
+        std::fs::create_dir_all(parent)
+            .map_err(|e| write_error(out, "cannot create", parent, e))?;
+        remove_stale(parent, &name);
+        check_replaceable(&target).map_err(|e| match e {
+            // The same message, naming the folder as the user did.
+            Error::Usage(m) => Error::Usage(m.replacen(
+                &format!("`{}`", target.display()),
+                &format!("`{}`", out.display()),
+                1,
+            )),
+            other => other,
+        })?;
+        let dir = parent.join(format!(
+            ".{name}.staging-{}-{}",
+            std::process::id(),
+            WRITES.fetch_add(1, Ordering::Relaxed)
+        ));
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            remove_ours(&dir).map_err(|e| write_error(out, "cannot remove", &dir, e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| write_error(out, "cannot create", &dir, e))?;
+        let staging = Staging {
+            dir,
+            target,
+            shown: out.to_path_buf(),
+            finished: false,
+        };
+        // First, so a staging folder left by a killed build is known to be ours.
+        let marker = staging.dir.join(MARKER);
+        std::fs::write(&marker, format!("{MARKER_STAGING}\n"))
+            .map_err(|e| write_error(out, "cannot write", &marker, e))?;
+        Ok(staging)
     }
-    let result = write_tree(files, &staging, out).and_then(|()| swap_in(&staging, &target, out));
-    if result.is_err() {
-        let _ = remove_ours(&staging);
+
+    /// Writes one file (its folders as needed). Safe to call from several threads.
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| write_error(&self.shown, "cannot create", parent, e))?;
+        }
+        std::fs::write(&path, &file.bytes)
+            .map_err(|e| write_error(&self.shown, "cannot write", &path, e))
     }
-    result
+
+    /// Writes `files` in parallel.
+    pub fn write_all(&self, files: &[OutputFile]) -> Result<()> {
+        files.par_iter().try_for_each(|f| self.write(f))
+    }
+
+    /// Lists `paths` (every file written) in the marker and puts the staging
+    /// folder in the output folder's place, in one step.
+    pub fn finish<'a>(mut self, paths: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let marker = self.dir.join(MARKER);
+        std::fs::write(&marker, marker_text(paths))
+            .map_err(|e| write_error(&self.shown, "cannot write", &marker, e))?;
+        swap_in(&self.dir, &self.target, &self.shown)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = remove_ours(&self.dir);
+        }
+    }
 }
 
 /// Removes a folder that reportsite wrote, its marker last: a removal that is
@@ -393,31 +464,6 @@ fn process_alive(pid: u32) -> bool {
 #[cfg(not(unix))]
 fn process_alive(_pid: u32) -> bool {
     true
-}
-
-fn write_tree(files: &[OutputFile], dir: &Path, out: &Path) -> Result<()> {
-    let err = |action: &'static str, path: &Path| {
-        let path = path.to_path_buf();
-        move |e| write_error(out, action, &path, e)
-    };
-    std::fs::create_dir(dir).map_err(err("cannot create", dir))?;
-    // First, so a staging folder left by a killed build is known to be ours.
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, format!("{MARKER_STAGING}\n")).map_err(err("cannot write", &marker))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(err("cannot create", d))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(err("cannot write", &path))
-    })?;
-    std::fs::write(&marker, marker_text(files)).map_err(err("cannot write", &marker))
 }
 
 /// Puts the complete build in `staging` in the place of `target`, in one step.
@@ -532,7 +578,7 @@ mod tests {
             bytes: Vec::new().into(),
         };
         let files = [f("index.html"), f("odd\nname\\x.html"), f("a/b/index.html")];
-        let listed = parse_marker(&marker_text(&files)).expect("a list");
+        let listed = parse_marker(&marker_text(files.iter().map(|f| f.path.as_str()))).expect("a list");
         let expected: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
         assert_eq!(listed, expected);
         assert_eq!(

@@ -3,7 +3,9 @@
 //! In: a site folder (`config.toml`, `content/`, optional `templates/`, `static/`,
 //! `themes/`). Out: [`Site::load`] gives the checked model; [`Site::build`] gives
 //! every output file in memory ([`Built`]), or every problem found, located. Writing
-//! to disk is the caller's last step ([`crate::output::write_site`]).
+//! to disk is the caller's last step ([`crate::output::write_site`]), or, with
+//! [`Site::build_streaming`], each page goes to a sink (the CLI's staging folder,
+//! [`crate::output::Staging`]) as soon as it is made, so memory stays flat.
 //!
 //! Stages run in this order: Markdown (parallel) → templates (parallel, with the
 //! HTML stages of [`crate::plugins`] in the same worker) → site-level files
@@ -79,6 +81,9 @@ pub struct Site {
 /// the site-wide checks need.
 type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
 
+/// Where [`Site::build_streaming`] hands each finished content page.
+pub type PageSink<'a> = dyn Fn(&OutputFile) -> Result<()> + Sync + 'a;
+
 /// A content page of this build (shared with the cache) and the fingerprint it
 /// was made from, or why its template failed.
 type PageResult = std::result::Result<(Arc<Rendered>, Option<u128>), Diagnostic>;
@@ -140,6 +145,9 @@ pub struct Built {
     pub findings: Vec<Diagnostic>,
     /// How many HTML pages were rendered.
     pub pages: usize,
+    /// The files already handed to the sink of [`Site::build_streaming`], sorted
+    /// by path; their bytes are not in `files`.
+    pub written: Vec<String>,
     /// Time per stage.
     pub timings: Timings,
 }
@@ -385,7 +393,20 @@ impl Site {
     /// Builds, calling `progress(done, total)` as pages are rendered.
     pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
         // Deep stacks: rendering nested templates takes much of it (theme.rs).
-        crate::theme::with_render_stack(|| self.build_inner(progress, None))
+        crate::theme::with_render_stack(|| self.build_inner(progress, None, None))
+    }
+
+    /// Builds, handing each content page to `sink` as soon as it is finished
+    /// instead of keeping it in memory (the CLI writes it to its staging folder:
+    /// [`crate::output::Staging`]). The pages handed over are listed in
+    /// [`Built::written`]; the other files (site pages, static files, generators'
+    /// files) are in [`Built::files`] as usual. A sink error stops the build.
+    pub fn build_streaming(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        sink: &PageSink<'_>,
+    ) -> Result<Built> {
+        crate::theme::with_render_stack(|| self.build_inner(progress, None, Some(sink)))
     }
 
     /// Builds, taking from `cache` every page whose inputs (its source, its view
@@ -395,13 +416,14 @@ impl Site {
     /// preview uses it to rebuild only what an edit changed. Page stages added
     /// with [`Site::add_stage`] must give the same output for the same page.
     pub fn build_cached(&self, cache: &mut BuildCache) -> Result<Built> {
-        crate::theme::with_render_stack(|| self.build_inner(&|_, _| {}, Some(cache)))
+        crate::theme::with_render_stack(|| self.build_inner(&|_, _| {}, Some(cache), None))
     }
 
     fn build_inner(
         &self,
         progress: &(dyn Fn(usize, usize) + Sync),
         mut cache: Option<&mut BuildCache>,
+        sink: Option<&PageSink<'_>>,
     ) -> Result<Built> {
         let config = &self.config;
         let report = &self.report;
@@ -412,7 +434,7 @@ impl Site {
         // Markdown.
         let t = Instant::now();
         let statics = self.static_files();
-        let (htmls, report_html, mut problems, md_keys) =
+        let (mut htmls, report_html, mut problems, md_keys) =
             self.markdown_pass(&statics, cache.as_deref_mut().map(|c| &mut c.markdown));
         timings.markdown = t.elapsed();
         if problems.iter().any(|d| d.severity == Severity::Error) {
@@ -449,9 +471,14 @@ impl Site {
         let total = report.entries.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let template_nanos = std::sync::atomic::AtomicU64::new(0);
-        let rendered: Vec<PageResult> = (0..total)
-            .into_par_iter()
-            .map(|i| {
+        // Each page's Markdown is dropped once its page is made, unless the full
+        // report (made last) needs it: memory stays flat on large sites.
+        let keep_markdown = self.has_full_report();
+        let sink_error: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+        let rendered: Vec<PageResult> = htmls
+            .par_iter_mut()
+            .enumerate()
+            .map(|(i, entry_html)| {
                 let e = &report.entries[i];
                 let (template, key) = render::template_for(e, i == 0);
                 if !renderer.has_template(&template) {
@@ -491,7 +518,7 @@ impl Site {
                     progress(n, total);
                     return Ok((Arc::clone(&c.rendered), page_key));
                 }
-                let view = PageView::new(&links, i, &htmls[i]);
+                let view = PageView::new(&links, i, entry_html);
                 let mut ctx = Context::new();
                 ctx.insert(key, &view);
                 ctx.insert("current_path", &view.path);
@@ -505,7 +532,21 @@ impl Site {
                 let page = PageContext::new(&out_path, Some(&e.source.file))
                     .at_url(&view.path)
                     .with_source(e.source.body_line - 1, &e.source.text);
-                let finished = finish_page(&pipeline, html, &page);
+                let mut finished = finish_page(&pipeline, html, &page);
+                if !keep_markdown {
+                    *entry_html = Arc::default();
+                }
+                if let Some(sink) = sink {
+                    match sink(&finished.0) {
+                        // Written: only its path stays.
+                        Ok(()) => finished.0.bytes = bytes::Bytes::new(),
+                        Err(e) => {
+                            if let Ok(mut first) = sink_error.lock() {
+                                first.get_or_insert(e);
+                            }
+                        }
+                    }
+                }
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress(n, total);
                 Ok((Arc::new(finished), page_key))
@@ -526,7 +567,11 @@ impl Site {
             }
             c.reused = reused.load(std::sync::atomic::Ordering::Relaxed);
         }
+        if let Some(e) = sink_error.into_inner().ok().flatten() {
+            return Err(e);
+        }
         let mut out: BTreeMap<String, bytes::Bytes> = BTreeMap::new();
+        let mut written = Vec::new();
         let mut warnings = Vec::new();
         let mut findings = Vec::new();
         // Each page with its content file, for the site-wide checks.
@@ -537,6 +582,9 @@ impl Site {
                     let (f, page_findings, _) = &*page;
                     findings.extend(page_findings.iter().cloned());
                     out.insert(f.path.clone(), f.bytes.clone());
+                    if sink.is_some() {
+                        written.push(f.path.clone());
+                    }
                     pages_done.push((Some(report.entries[i].source.file.as_str()), page));
                 }
                 Err(d) => problems.push(d),
@@ -770,7 +818,12 @@ impl Site {
         warnings.extend(self.load_warnings.iter().cloned());
         sort_diagnostics(&mut warnings);
         sort_diagnostics(&mut findings);
+        for path in &written {
+            out.remove(path);
+        }
+        written.sort();
         Ok(Built {
+            written,
             files: out
                 .into_iter()
                 .map(|(path, bytes)| OutputFile { path, bytes })

@@ -159,6 +159,27 @@ fn strict_build_fails_on_findings_and_writes_nothing() {
         .expect("run");
     assert_eq!(status.status.code(), Some(0));
     assert!(out.join("index.html").exists());
+    // Pages are written to a staging folder as they are made: a strict build that
+    // fails after that leaves the previous build as it was, and no staging folder.
+    let before = crate::common::read_tree(&out);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
+        .args(["build", "--strict", "--root"])
+        .arg(fixture("a11y/defects"))
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(status.status.code(), Some(1));
+    assert!(
+        before.len() > 3 && crate::common::read_tree(&out) == before,
+        "the previous build is unchanged"
+    );
+    let hidden: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "staging folders left: {hidden:?}");
 }
 
 #[test]

@@ -4,27 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{build, copy_tree, repo};
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
+use crate::common::{build, copy_tree, read_tree, repo};
 
 fn reportsite() -> Command {
     Command::new(env!("CARGO_BIN_EXE_reportsite"))
@@ -56,7 +36,7 @@ fn a_failed_build_leaves_the_output_untouched() {
         .status()
         .expect("run");
     assert!(status.success());
-    let before = snapshot(&out);
+    let before = read_tree(&out);
     assert!(before.len() > 10);
 
     // Break a page and build again.
@@ -77,7 +57,7 @@ fn a_failed_build_leaves_the_output_untouched() {
         "the message names the file and line: {stderr}"
     );
     assert_eq!(
-        snapshot(&out),
+        read_tree(&out),
         before,
         "the output folder must be byte-for-byte unchanged"
     );
@@ -105,7 +85,7 @@ fn base_url_moves_every_link_under_the_sub_path() {
         .status()
         .expect("run");
     assert!(status.success());
-    for (path, bytes) in snapshot(&out) {
+    for (path, bytes) in read_tree(&out) {
         if !path.ends_with(".html") {
             continue;
         }
@@ -153,4 +133,47 @@ fn new_creates_a_site_that_builds_and_asks_only_for_the_statement_details() {
     // A second `new` into the same folder is refused.
     let again = reportsite().arg("new").arg(&dir).output().expect("run");
     assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn a_streaming_build_hands_over_every_page_once_and_keeps_the_rest() {
+    use reportsite::site::{LoadOptions, Site};
+    let site = Site::load(&repo(), &LoadOptions::default()).expect("load");
+    let whole = site.build().expect("build");
+    let handed: std::sync::Mutex<Vec<reportsite::output::OutputFile>> = Default::default();
+    let streamed = site
+        .build_streaming(&|_, _| {}, &|f| {
+            handed.lock().expect("lock").push(f.clone());
+            Ok(())
+        })
+        .expect("streaming build");
+    let mut handed = handed.into_inner().expect("lock");
+    handed.sort_by(|a, b| a.path.cmp(&b.path));
+    let paths: Vec<&str> = handed.iter().map(|f| f.path.as_str()).collect();
+    let written: Vec<&str> = streamed.written.iter().map(String::as_str).collect();
+    assert_eq!(paths, written, "`written` lists exactly what the sink got");
+    assert!(
+        written.len() > 10 && written.iter().all(|p| p.ends_with("index.html")),
+        "the content pages are streamed: {written:?}"
+    );
+    // Together, the streamed pages and the rest are the whole build, byte for byte.
+    let mut all: Vec<reportsite::output::OutputFile> =
+        handed.into_iter().chain(streamed.files).collect();
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    assert_eq!(all, whole.files);
+    assert_eq!(streamed.findings, whole.findings);
+    assert_eq!(streamed.pages, whole.pages);
+}
+
+#[test]
+fn a_sink_error_stops_the_build_with_that_error() {
+    use reportsite::site::{LoadOptions, Site};
+    let site = Site::load(&repo(), &LoadOptions::default()).expect("load");
+    let result = site.build_streaming(&|_, _| {}, &|f| {
+        Err(reportsite::error::Error::Usage(format!("disk full at {}", f.path)))
+    });
+    match result {
+        Err(reportsite::error::Error::Usage(m)) => assert!(m.starts_with("disk full at "), "{m}"),
+        other => panic!("expected the sink's error, got {other:?}"),
+    }
 }
