@@ -289,12 +289,13 @@ fn print_timings(t: &reportsite::site::Timings, write: Duration, total: Duration
     let ms = |d: Duration| format!("{:>8.1} ms", d.as_secs_f64() * 1000.0);
     eprintln!("timings (wall):");
     eprintln!("  load (read, front matter, model) {}", ms(t.load));
-    eprintln!("  markdown                         {}", ms(t.markdown));
+    eprintln!("  markdown before the pages        {}", ms(t.markdown));
     eprintln!("  render, write pages              {}", ms(t.render));
     eprintln!("  site pages, generators, static   {}", ms(t.assemble));
     eprintln!("  write the rest, swap in          {}", ms(write));
     eprintln!("  total                            {}", ms(total));
     eprintln!("cpu time summed over threads:");
+    eprintln!("  markdown with the pages          {}", ms(t.markdown_cpu));
     eprintln!("  templates                        {}", ms(t.templates_cpu));
     for (name, d) in &t.stages_cpu {
         eprintln!("  stage {name:<26} {}", ms(*d));

@@ -395,17 +395,19 @@ impl Drop for Staging {
 /// interrupted leaves a folder still known to be reportsite's, which the next
 /// build removes.
 fn remove_ours(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    // In parallel: removing the previous build of a large site is a good part
+    // of the time a build takes to swap in.
+    entries.par_iter().try_for_each(|entry| {
         if entry.file_name() == MARKER {
-            continue;
+            return Ok(());
         }
         if entry.file_type()?.is_dir() {
-            std::fs::remove_dir_all(entry.path())?;
+            std::fs::remove_dir_all(entry.path())
         } else {
-            std::fs::remove_file(entry.path())?;
+            std::fs::remove_file(entry.path())
         }
-    }
+    })?;
     match std::fs::remove_file(dir.join(MARKER)) {
         Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
         _ => {}
@@ -578,7 +580,8 @@ mod tests {
             bytes: Vec::new().into(),
         };
         let files = [f("index.html"), f("odd\nname\\x.html"), f("a/b/index.html")];
-        let listed = parse_marker(&marker_text(files.iter().map(|f| f.path.as_str()))).expect("a list");
+        let listed =
+            parse_marker(&marker_text(files.iter().map(|f| f.path.as_str()))).expect("a list");
         let expected: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
         assert_eq!(listed, expected);
         assert_eq!(

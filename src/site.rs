@@ -104,6 +104,31 @@ impl BuildCache {
     }
 }
 
+/// What links in Markdown may point at, besides the report's entries: the
+/// static files and site pages, the entries' paths, the base path.
+struct MarkdownEnv {
+    files: HashSet<String>,
+    entry_paths: Vec<String>,
+    base_path: String,
+}
+
+impl MarkdownEnv {
+    /// The view of links that Markdown rendering checks against.
+    fn links<'a>(&'a self, site: &'a Site) -> markdown::Links<'a> {
+        let report = &site.report;
+        markdown::Links {
+            by_rel: &report.by_rel,
+            pages: &report.by_path,
+            files: &self.files,
+            entry_paths: &self.entry_paths,
+            base_path: &self.base_path,
+            drafts: &report.drafts,
+            unreadable: &report.unreadable,
+            sourcepos: site.config.plugins.page_stages.iter().any(|s| s == "a11y"),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct CachedMarkdown {
     key: u128,
@@ -122,8 +147,13 @@ struct CachedPage {
 pub struct Timings {
     /// Reading files, parsing front matter, building the model ([`Site::load`]).
     pub load: Duration,
-    /// Markdown to HTML (wall time).
+    /// Markdown to HTML, before the render pass (wall time): the report's own
+    /// fields, or every entry's Markdown when it is needed before the pages
+    /// (the preview's cache, the full report).
     pub markdown: Duration,
+    /// Markdown to HTML in the render pass, summed over threads: each entry's
+    /// Markdown, when it is made just before its page.
+    pub markdown_cpu: Duration,
     /// Templates and page stages (wall time of the parallel pass).
     pub render: Duration,
     /// Time inside templates alone, summed over threads.
@@ -247,7 +277,8 @@ impl Site {
         if problems.iter().any(|d| d.severity == Severity::Error) {
             // Check links too, so the author sees every problem at once.
             let statics = site.static_files();
-            let (_, _, link_problems, _) = site.markdown_pass(&statics, None);
+            let env = site.markdown_env(&statics);
+            let (_, _, link_problems, _) = site.markdown_pass(&env.links(&site), None, true);
             problems.extend(link_problems);
             return Err(Error::content(problems));
         }
@@ -256,16 +287,8 @@ impl Site {
         Ok(site)
     }
 
-    /// Renders every Markdown text (bodies and front-matter fields), checking links.
-    /// With a cache, bodies whose inputs are unchanged are taken from it, and the
-    /// fingerprint of each entry's inputs is returned.
-    fn markdown_pass(
-        &self,
-        statics: &BTreeMap<String, StaticSource<'_>>,
-        cache: Option<&mut HashMap<String, CachedMarkdown>>,
-    ) -> (Vec<Arc<EntryHtml>>, ReportHtml, Vec<Diagnostic>, Vec<u128>) {
-        let report = &self.report;
-        let base_path = self.config.base_path();
+    /// What links in Markdown may point at: see [`MarkdownEnv::links`].
+    fn markdown_env(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> MarkdownEnv {
         let mut files: HashSet<String> = statics.keys().cloned().collect();
         for special in [
             "glossary/index.html",
@@ -275,21 +298,29 @@ impl Site {
         ] {
             files.insert(special.to_string());
         }
-        let entry_paths: Vec<String> = report.entries.iter().map(|e| e.path.clone()).collect();
-        let links_md = markdown::Links {
-            by_rel: &report.by_rel,
-            pages: &report.by_path,
-            files: &files,
-            entry_paths: &entry_paths,
-            base_path: &base_path,
-            drafts: &report.drafts,
-            unreadable: &report.unreadable,
-            sourcepos: self.config.plugins.page_stages.iter().any(|s| s == "a11y"),
-        };
+        MarkdownEnv {
+            files,
+            entry_paths: self.report.entries.iter().map(|e| e.path.clone()).collect(),
+            base_path: self.config.base_path(),
+        }
+    }
+
+    /// Renders every Markdown text (bodies and front-matter fields), checking links.
+    /// With a cache, bodies whose inputs are unchanged are taken from it, and the
+    /// fingerprint of each entry's inputs is returned. Unless `entries` is set,
+    /// only the report's own fields are rendered, and each entry's body is left
+    /// empty for the render pass to make ([`entry_html`]).
+    fn markdown_pass(
+        &self,
+        links_md: &markdown::Links<'_>,
+        cache: Option<&mut HashMap<String, CachedMarkdown>>,
+        entries: bool,
+    ) -> (Vec<Arc<EntryHtml>>, ReportHtml, Vec<Diagnostic>, Vec<u128>) {
+        let report = &self.report;
         let raw = self.config.allow_raw_html;
         let keys: Vec<u128> = match &cache {
             Some(_) => {
-                let env = links_fingerprint(&links_md, report, raw);
+                let env = links_fingerprint(links_md, report, raw);
                 report
                     .entries
                     .par_iter()
@@ -307,6 +338,16 @@ impl Site {
             None => Vec::new(),
         };
         let previous = cache.as_deref();
+        if !entries {
+            let (report_html, problems) = report_html(&report.root().source, links_md, raw);
+            let empty = Arc::new(EntryHtml::default());
+            return (
+                vec![empty; report.entries.len()],
+                report_html,
+                problems,
+                keys,
+            );
+        }
         let results: Vec<(Arc<EntryHtml>, Vec<Diagnostic>)> = report
             .entries
             .par_iter()
@@ -317,7 +358,7 @@ impl Site {
                 {
                     return (c.html.clone(), c.problems.clone());
                 }
-                let (html, problems) = entry_html(&e.source, e.kind, &e.path, &links_md, raw);
+                let (html, problems) = entry_html(&e.source, e.kind, &e.path, links_md, raw);
                 (Arc::new(html), problems)
             })
             .collect();
@@ -334,7 +375,7 @@ impl Site {
                 );
             }
         }
-        let (report_html, mut problems) = report_html(&report.root().source, &links_md, raw);
+        let (report_html, mut problems) = report_html(&report.root().source, links_md, raw);
         let mut htmls = Vec::with_capacity(results.len());
         for (h, p) in results {
             problems.extend(p);
@@ -434,10 +475,21 @@ impl Site {
         // Markdown.
         let t = Instant::now();
         let statics = self.static_files();
-        let (mut htmls, report_html, mut problems, md_keys) =
-            self.markdown_pass(&statics, cache.as_deref_mut().map(|c| &mut c.markdown));
+        let md_env = self.markdown_env(&statics);
+        let links_md = md_env.links(self);
+        // Without a cache or the full report (which needs every body at once), each
+        // entry's Markdown is rendered in the same worker as its page, just before
+        // it: no body of the site waits in memory for the others.
+        let fused = cache.is_none() && !self.has_full_report();
+        let (mut htmls, report_html, mut problems, md_keys) = self.markdown_pass(
+            &links_md,
+            cache.as_deref_mut().map(|c| &mut c.markdown),
+            !fused,
+        );
         timings.markdown = t.elapsed();
-        if problems.iter().any(|d| d.severity == Severity::Error) {
+        // Made in the render pass, the entries' Markdown is checked after it, so
+        // that its problems are all reported together, as here.
+        if !fused && problems.iter().any(|d| d.severity == Severity::Error) {
             return Err(Error::content(problems));
         }
 
@@ -475,86 +527,108 @@ impl Site {
         // report (made last) needs it: memory stays flat on large sites.
         let keep_markdown = self.has_full_report();
         let sink_error: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
-        let rendered: Vec<PageResult> = htmls
-            .par_iter_mut()
-            .enumerate()
-            .map(|(i, entry_html)| {
-                let e = &report.entries[i];
-                let (template, key) = render::template_for(e, i == 0);
-                if !renderer.has_template(&template) {
-                    let names = renderer.template_names();
-                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                    let help = match crate::suggest::did_you_mean(&template, &refs) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("available templates: {}", names.join(", ")),
-                    };
-                    return Err(e
-                        .source
-                        .at_key(
-                            Diagnostic::error(
-                                "unknown-template",
-                                &e.source.file,
-                                format!("there is no template `{template}`"),
-                            ),
-                            "template",
-                        )
-                        .help(help));
-                }
-                // The page's fingerprint: the build's, its Markdown's, and what its
-                // view takes from other entries (see `page_view_key`).
-                let page_key = build_key.map(|b| {
-                    let mut fp = Fingerprint::new();
-                    fp.num(b).num(md_keys[i]).str(&template).str(key);
-                    page_view_key(&mut fp, report, &link_keys, i);
-                    fp.finish()
-                });
-                let out_path = format!("{}index.html", e.path);
-                if let (Some(k), Some(prev)) = (page_key, previous_pages)
-                    && let Some(c) = prev.get(&out_path)
-                    && c.key == k
-                {
-                    reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    progress(n, total);
-                    return Ok((Arc::clone(&c.rendered), page_key));
-                }
-                let view = PageView::new(&links, i, entry_html);
-                let mut ctx = Context::new();
-                ctx.insert(key, &view);
-                ctx.insert("current_path", &view.path);
-                ctx.insert("current_url", &format!("{origin}{}", view.path));
-                let t_tpl = Instant::now();
-                let html = renderer.render(&template, &ctx, &e.source.file)?;
-                template_nanos.fetch_add(
-                    t_tpl.elapsed().as_nanos() as u64,
-                    std::sync::atomic::Ordering::Relaxed,
-                );
-                let page = PageContext::new(&out_path, Some(&e.source.file))
-                    .at_url(&view.path)
-                    .with_source(e.source.body_line - 1, &e.source.text);
-                let mut finished = finish_page(&pipeline, html, &page);
-                if !keep_markdown {
-                    *entry_html = Arc::default();
-                }
-                if let Some(sink) = sink {
-                    match sink(&finished.0) {
-                        // Written: only its path stays.
-                        Ok(()) => finished.0.bytes = bytes::Bytes::new(),
-                        Err(e) => {
-                            if let Ok(mut first) = sink_error.lock() {
-                                first.get_or_insert(e);
-                            }
+        let render_page = |i: usize, entry_html: &mut Arc<EntryHtml>| -> PageResult {
+            let e = &report.entries[i];
+            let (template, key) = render::template_for(e, i == 0);
+            if !renderer.has_template(&template) {
+                let names = renderer.template_names();
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                let help = match crate::suggest::did_you_mean(&template, &refs) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("available templates: {}", names.join(", ")),
+                };
+                return Err(e
+                    .source
+                    .at_key(
+                        Diagnostic::error(
+                            "unknown-template",
+                            &e.source.file,
+                            format!("there is no template `{template}`"),
+                        ),
+                        "template",
+                    )
+                    .help(help));
+            }
+            // The page's fingerprint: the build's, its Markdown's, and what its
+            // view takes from other entries (see `page_view_key`).
+            let page_key = build_key.map(|b| {
+                let mut fp = Fingerprint::new();
+                fp.num(b).num(md_keys[i]).str(&template).str(key);
+                page_view_key(&mut fp, report, &link_keys, i);
+                fp.finish()
+            });
+            let out_path = format!("{}index.html", e.path);
+            if let (Some(k), Some(prev)) = (page_key, previous_pages)
+                && let Some(c) = prev.get(&out_path)
+                && c.key == k
+            {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
+                return Ok((Arc::clone(&c.rendered), page_key));
+            }
+            let view = PageView::new(&links, i, entry_html);
+            let mut ctx = Context::new();
+            ctx.insert(key, &view);
+            ctx.insert("current_path", &view.path);
+            ctx.insert("current_url", &format!("{origin}{}", view.path));
+            let t_tpl = Instant::now();
+            let html = renderer.render(&template, &ctx, &e.source.file)?;
+            template_nanos.fetch_add(
+                t_tpl.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            let page = PageContext::new(&out_path, Some(&e.source.file))
+                .at_url(&view.path)
+                .with_source(e.source.body_line - 1, &e.source.text);
+            let mut finished = finish_page(&pipeline, html, &page);
+            if !keep_markdown {
+                *entry_html = Arc::default();
+            }
+            if let Some(sink) = sink {
+                match sink(&finished.0) {
+                    // Written: only its path stays.
+                    Ok(()) => finished.0.bytes = bytes::Bytes::new(),
+                    Err(e) => {
+                        if let Ok(mut first) = sink_error.lock() {
+                            first.get_or_insert(e);
                         }
                     }
                 }
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, total);
-                Ok((Arc::new(finished), page_key))
+            }
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            Ok((Arc::new(finished), page_key))
+        };
+        let raw = config.allow_raw_html;
+        let markdown_nanos = std::sync::atomic::AtomicU64::new(0);
+        // Each page with the problems of its Markdown, when made here (`fused`);
+        // no page when that Markdown has errors.
+        let rendered: Vec<(Vec<Diagnostic>, Option<PageResult>)> = htmls
+            .par_iter_mut()
+            .enumerate()
+            .map(|(i, slot)| {
+                let mut md_problems = Vec::new();
+                if fused {
+                    let e = &report.entries[i];
+                    let t_md = Instant::now();
+                    let (html, p) = entry_html(&e.source, e.kind, &e.path, &links_md, raw);
+                    markdown_nanos.fetch_add(
+                        t_md.elapsed().as_nanos() as u64,
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                    if p.iter().any(|d| d.severity == Severity::Error) {
+                        return (p, None);
+                    }
+                    md_problems = p;
+                    *slot = Arc::new(html);
+                }
+                (md_problems, Some(render_page(i, slot)))
             })
             .collect();
         if let Some(c) = cache {
             c.pages.clear();
-            for r in rendered.iter().flatten() {
+            for r in rendered.iter().filter_map(|(_, r)| r.as_ref()).flatten() {
                 if let (rendered, Some(key)) = r {
                     c.pages.insert(
                         rendered.0.path.clone(),
@@ -576,7 +650,19 @@ impl Site {
         let mut findings = Vec::new();
         // Each page with its content file, for the site-wide checks.
         let mut pages_done: Vec<(Option<&str>, Arc<Rendered>)> = Vec::with_capacity(total + 4);
-        for (i, r) in rendered.into_iter().enumerate() {
+        let mut page_results = Vec::with_capacity(rendered.len());
+        for (md_problems, r) in rendered {
+            problems.extend(md_problems);
+            page_results.push(r);
+        }
+        if problems.iter().any(|d| d.severity == Severity::Error) {
+            // Markdown errors, as the Markdown pass would have reported them.
+            return Err(Error::content(problems));
+        }
+        timings.markdown_cpu =
+            Duration::from_nanos(markdown_nanos.load(std::sync::atomic::Ordering::Relaxed));
+        for (i, r) in page_results.into_iter().enumerate() {
+            let Some(r) = r else { continue };
             match r {
                 Ok((page, _)) => {
                     let (f, page_findings, _) = &*page;

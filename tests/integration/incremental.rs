@@ -111,9 +111,12 @@ fn apply(root: &Path, e: &Edit, clock: &mut u64) {
         Edit::Append(n, v) => {
             let p = &md[n % md.len()];
             let mut text = std::fs::read_to_string(p).expect("read");
-            text.push_str(match v % 3 {
+            text.push_str(match v % 4 {
                 0 => "\n\nThe HWBB and the LSCB met again.\n",
                 1 => "\n\nSee [the glossary](/glossary/) for terms.\n",
+                // A broken link: a Markdown error, found in the render pass of a
+                // whole build and in the Markdown pass of a cached one.
+                2 => "\n\nSee [a page](no-such-page.md) that is not there.\n",
                 _ => "\n\nA plain added paragraph.\n",
             });
             write(p, &text, clock);
@@ -219,6 +222,19 @@ fn sample_site(root: &Path) -> u64 {
     clock
 }
 
+/// Turns the full report off (`build_full_report = false`) when `off`.
+fn without_full_report(root: &Path, off: bool, clock: &mut u64) {
+    if off {
+        let config = root.join("config.toml");
+        let text = std::fs::read_to_string(&config).expect("read");
+        write(
+            &config,
+            &format!("build_full_report = false\n{text}"),
+            clock,
+        );
+    }
+}
+
 fn whole(root: &Path) -> Outcome {
     outcome(Site::load(root, &LoadOptions::default()).and_then(|s| s.build()))
 }
@@ -252,10 +268,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     #[test]
-    fn incremental_builds_equal_whole_builds(edits in proptest::collection::vec(edit(), 1..8)) {
+    fn incremental_builds_equal_whole_builds(
+        edits in proptest::collection::vec(edit(), 1..8),
+        full_report in any::<bool>(),
+    ) {
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path();
         let mut clock = sample_site(root);
+        // Without the full report, a whole build makes each page's Markdown in
+        // its render worker; with it, in a pass of its own, as a cached build does.
+        without_full_report(root, !full_report, &mut clock);
         let mut sources = SourceCache::default();
         let mut cache = BuildCache::default();
         let first = cached(root, &mut sources, &mut cache);
@@ -370,4 +392,49 @@ fn edits_below_the_contents_list_reach_the_pages_that_show_them() {
             );
         }
     }
+}
+
+/// A whole build renders each page's Markdown just before the page; a cached
+/// build renders all Markdown first. Both report the same Markdown errors, every
+/// one of them, in the same order.
+#[test]
+fn markdown_errors_are_reported_alike_by_whole_and_cached_builds() {
+    for full_report in [false, true] {
+        markdown_errors_alike(full_report);
+    }
+}
+
+fn markdown_errors_alike(full_report: bool) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let mut clock = sample_site(root);
+    without_full_report(root, !full_report, &mut clock);
+    let md = pages(root);
+    for (n, p) in [md[0].clone(), md[md.len() - 1].clone()].iter().enumerate() {
+        let mut text = std::fs::read_to_string(p).expect("read");
+        text.push_str(&format!("\n\nSee [page {n}](no-such-page-{n}.md).\n"));
+        write(p, &text, &mut clock);
+    }
+    let whole = whole(root);
+    let mut sources = SourceCache::default();
+    let mut cache = BuildCache::default();
+    let cached = cached(root, &mut sources, &mut cache);
+    let Outcome::Failed(messages) = &whole else {
+        panic!("broken links fail the build");
+    };
+    for n in 0..2 {
+        assert_eq!(
+            messages
+                .iter()
+                .filter(|m| m.contains(&format!("no-such-page-{n}.md")))
+                .count(),
+            1,
+            "the broken link of page {n} is reported once: {messages:?}"
+        );
+    }
+    assert!(
+        whole == cached,
+        "whole and cached builds differ: {}",
+        first_difference(&whole, &cached)
+    );
 }

@@ -170,7 +170,10 @@ fn a_sink_error_stops_the_build_with_that_error() {
     use reportsite::site::{LoadOptions, Site};
     let site = Site::load(&repo(), &LoadOptions::default()).expect("load");
     let result = site.build_streaming(&|_, _| {}, &|f| {
-        Err(reportsite::error::Error::Usage(format!("disk full at {}", f.path)))
+        Err(reportsite::error::Error::Usage(format!(
+            "disk full at {}",
+            f.path
+        )))
     });
     match result {
         Err(reportsite::error::Error::Usage(m)) => assert!(m.starts_with("disk full at "), "{m}"),
