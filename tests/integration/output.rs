@@ -1,7 +1,6 @@
 //! Output guarantees: the same input gives the same bytes; a failed build leaves
 //! the output folder exactly as it was; `--base-url` moves the site to a sub-path.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::common::{build, copy_tree, read_tree, repo};
