@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmark: what the accessibility stage (rewrite + audit) costs a whole build.
+# Builds the same synthetic corpus with the default page stages (a11y, minify)
+# and with minify alone, on tmpfs, and prints both medians and the a11y share.
+#
+#   benches/a11y-cost.sh [PAGES]        default: 1000
+#
+# Needs what benches/build.sh needs (gen-corpus, hyperfine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GEN=${GEN:-../shared/bench/gen-corpus}
+RUNS=${RUNS:-5}
+N=${1:-1000}
+WORK=${WORK:-/dev/shm/reportsite-a11y-cost}
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+[ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
+PROFILE=${PROFILE:-release}
+cargo build --profile "$PROFILE" --locked -q
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
+rm -rf "$WORK" && mkdir -p "$WORK/with" "$WORK/without"
+"$GEN" --pages "$N" --out "$WORK/with/content" --seed 1 >/dev/null
+cp -r "$WORK/with/content" "$WORK/without/content"
+config() {
+  cat <<TOML
+base_url = "https://example.org"
+title = "Corpus"
+default_language = "en-GB"
+minify_html = true
+
+[plugins]
+page_stages = [$1]
+
+[accessibility]
+contact_email = "a11y@example.org"
+prepared = "2026-11-30"
+reviewed = "2026-11-30"
+tested = "2026-11-30"
+TOML
+}
+config '"a11y", "minify"' > "$WORK/with/config.toml"
+config '"minify"' > "$WORK/without/config.toml"
+json="$WORK/hf.json"
+hyperfine -N -w 1 -r "$RUNS" --export-json "$json" \
+  "$BIN build --root $WORK/with --output $WORK/out-with" \
+  "$BIN build --root $WORK/without --output $WORK/out-without" >/dev/null 2>&1
+python3 - "$json" "$N" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+w, wo = d["results"][0], d["results"][1]
+share = (w["median"] - wo["median"]) / w["median"]
+# Paired, so the share holds on a noisy machine.
+pairs = sorted((a - b) / a for a, b in zip(w["times"], wo["times"]))
+print(f"| pages | with a11y (median) | without | a11y share of the build | paired median |")
+print(f"| ---: | ---: | ---: | ---: | ---: |")
+print(f"| {sys.argv[2]} | {w['median']:.3f} s | {wo['median']:.3f} s | {share * 100:.0f} % | {pairs[len(pairs) // 2] * 100:.0f} % |")
+PY
