@@ -228,10 +228,20 @@ fn build(
     let start = Instant::now();
     let out = output.unwrap_or_else(|| site::default_output(root));
     output::check_output_dir(root, &out)?;
-    let site = Site::load(root, &LoadOptions { drafts, base_url })?;
     // Pages go to the staging folder as they are made, so a large site is
     // never held in memory; the folder replaces `out` only if the build succeeds.
-    let staging = output::Staging::new(&out)?;
+    // Checking that the previous build may be replaced reads all of it: done
+    // while the site loads. A content error is reported first, as before.
+    let (site, staging) = std::thread::scope(|scope| {
+        let staging = scope.spawn(|| output::Staging::new(&out));
+        let site = Site::load(root, &LoadOptions { drafts, base_url });
+        let staging = staging
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (site, staging)
+    });
+    let site = site?;
+    let staging = staging?;
     let progress = Progress::new();
     let built = site.build_streaming(&|done, total| progress.update(done, total), &|file| {
         staging.write(file)
