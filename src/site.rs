@@ -602,6 +602,7 @@ impl Site {
         };
         let raw = config.allow_raw_html;
         let markdown_nanos = std::sync::atomic::AtomicU64::new(0);
+        let markdown_failed = std::sync::atomic::AtomicBool::new(false);
         // Each page with the problems of its Markdown, when made here (`fused`);
         // no page when that Markdown has errors.
         let rendered: Vec<(Vec<Diagnostic>, Option<PageResult>)> = htmls
@@ -618,6 +619,12 @@ impl Site {
                         std::sync::atomic::Ordering::Relaxed,
                     );
                     if p.iter().any(|d| d.severity == Severity::Error) {
+                        markdown_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return (p, None);
+                    }
+                    // The build fails on those errors: the other pages' Markdown
+                    // is still checked, but no page is made.
+                    if markdown_failed.load(std::sync::atomic::Ordering::Relaxed) {
                         return (p, None);
                     }
                     md_problems = p;
