@@ -8,6 +8,7 @@
 # Needs what benches/build.sh needs (gen-corpus, hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 GEN=${GEN:-../shared/bench/gen-corpus}
 RUNS=${RUNS:-5}
 N=${1:-1000}
@@ -20,25 +21,8 @@ BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
 rm -rf "$WORK" && mkdir -p "$WORK/with" "$WORK/without"
 "$GEN" --pages "$N" --out "$WORK/with/content" --seed 1 >/dev/null
 cp -r "$WORK/with/content" "$WORK/without/content"
-config() {
-  cat <<TOML
-base_url = "https://example.org"
-title = "Corpus"
-default_language = "en-GB"
-minify_html = true
-
-[plugins]
-page_stages = [$1]
-
-[accessibility]
-contact_email = "a11y@example.org"
-prepared = "2026-11-30"
-reviewed = "2026-11-30"
-tested = "2026-11-30"
-TOML
-}
-config '"a11y", "minify"' > "$WORK/with/config.toml"
-config '"minify"' > "$WORK/without/config.toml"
+corpus_config '"a11y", "minify"' > "$WORK/with/config.toml"
+corpus_config '"minify"' > "$WORK/without/config.toml"
 json="$WORK/hf.json"
 hyperfine -N -w 1 -r "$RUNS" --export-json "$json" \
   "$BIN build --root $WORK/with --output $WORK/out-with" \

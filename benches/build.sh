@@ -11,6 +11,7 @@
 # and peak memory come from `reportsite build --timings`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 GEN=${GEN:-../shared/bench/gen-corpus}
 RUNS=${RUNS:-5}
 SIZES=("$@")
@@ -32,18 +33,7 @@ for n in "${SIZES[@]}"; do
   site="$WORK/site-$n"
   mkdir -p "$site"
   "$GEN" --pages "$n" --out "$site/content" --seed 1 >/dev/null
-  cat > "$site/config.toml" <<TOML
-base_url = "https://example.org"
-title = "Corpus"
-default_language = "en-GB"
-minify_html = true
-
-[accessibility]
-contact_email = "a11y@example.org"
-prepared = "2026-11-30"
-reviewed = "2026-11-30"
-tested = "2026-11-30"
-TOML
+  corpus_config > "$site/config.toml"
   json="$WORK/hf-$n.json"
   hyperfine -N -w 1 -r "$RUNS" --export-json "$json" \
     --prepare "rm -rf $WORK/cp-$n" \

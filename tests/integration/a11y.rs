@@ -127,17 +127,26 @@ fn a_statement_without_contact_details_is_an_error_finding() {
     );
 }
 
+/// `reportsite build [--strict]` of the `a11y/defects` fixture into `out`.
+fn build_defects(out: &std::path::Path, strict: bool) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"));
+    cmd.arg("build");
+    if strict {
+        cmd.arg("--strict");
+    }
+    cmd.arg("--root")
+        .arg(fixture("a11y/defects"))
+        .arg("--output")
+        .arg(out)
+        .output()
+        .expect("run")
+}
+
 #[test]
 fn strict_build_fails_on_findings_and_writes_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
-        .args(["build", "--strict", "--root"])
-        .arg(fixture("a11y/defects"))
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .expect("run");
+    let status = build_defects(&out, true);
     assert_eq!(status.status.code(), Some(1));
     assert!(!out.exists(), "a failed strict build writes nothing");
     let stderr = String::from_utf8_lossy(&status.stderr);
@@ -150,35 +159,17 @@ fn strict_build_fails_on_findings_and_writes_nothing() {
         "{stderr}"
     );
     // Without --strict the site is written and the findings are printed.
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
-        .args(["build", "--root"])
-        .arg(fixture("a11y/defects"))
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert_eq!(status.status.code(), Some(0));
+    assert_eq!(build_defects(&out, false).status.code(), Some(0));
     assert!(out.join("index.html").exists());
     // Pages are written to a staging folder as they are made: a strict build that
     // fails after that leaves the previous build as it was, and no staging folder.
-    let before = crate::common::read_tree(&out);
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"))
-        .args(["build", "--strict", "--root"])
-        .arg(fixture("a11y/defects"))
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert_eq!(status.status.code(), Some(1));
+    let before = crate::common::tree(&out);
+    assert_eq!(build_defects(&out, true).status.code(), Some(1));
     assert!(
-        before.len() > 3 && crate::common::read_tree(&out) == before,
+        before.len() > 3 && crate::common::tree(&out) == before,
         "the previous build is unchanged"
     );
-    let hidden: Vec<String> = std::fs::read_dir(tmp.path())
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let hidden = crate::common::hidden(tmp.path());
     assert!(hidden.is_empty(), "staging folders left: {hidden:?}");
 }
 

@@ -373,22 +373,12 @@ impl Drop for Mount {
     }
 }
 
-/// Every file below `dir` (path relative to it, bytes), sorted by path.
-pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).expect("read"),
-            )
-        })
+/// Names in `dir` that start with a dot: staging folders and the like.
+pub fn hidden(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
         .collect();
     v.sort();
     v

@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::common::{Mount, Run, generate_report, reportsite_bin, run_within, tree, write_file};
+use crate::common::{
+    Mount, Run, generate_report, hidden, reportsite_bin, run_within, tree, write_file,
+};
 
 /// Builds `root` into `out` with the binary.
 fn build(root: &Path, out: &Path) -> Run {
@@ -47,17 +49,6 @@ fn small_site(root: &Path) {
         "content/background/_index.md",
         "---\ntitle: Background\n---\nWhy.\n",
     );
-}
-
-/// Names in `dir` that start with a dot: staging folders and the like.
-fn hidden(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    v.sort();
-    v
 }
 
 /// What differs between two trees, for a readable failure.

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::{build, copy_tree, read_tree, repo};
+use crate::common::{build, copy_tree, hidden, repo, tree};
 
 fn reportsite() -> Command {
     Command::new(env!("CARGO_BIN_EXE_reportsite"))
@@ -35,7 +35,7 @@ fn a_failed_build_leaves_the_output_untouched() {
         .status()
         .expect("run");
     assert!(status.success());
-    let before = read_tree(&out);
+    let before = tree(&out);
     assert!(before.len() > 10);
 
     // Break a page and build again.
@@ -56,15 +56,11 @@ fn a_failed_build_leaves_the_output_untouched() {
         "the message names the file and line: {stderr}"
     );
     assert_eq!(
-        read_tree(&out),
+        tree(&out),
         before,
         "the output folder must be byte-for-byte unchanged"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
+    let leftovers = hidden(tmp.path());
     assert!(
         leftovers.is_empty(),
         "no staging folders left behind: {leftovers:?}"
@@ -84,7 +80,7 @@ fn base_url_moves_every_link_under_the_sub_path() {
         .status()
         .expect("run");
     assert!(status.success());
-    for (path, bytes) in read_tree(&out) {
+    for (path, bytes) in tree(&out) {
         if !path.ends_with(".html") {
             continue;
         }
