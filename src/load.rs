@@ -165,6 +165,8 @@ pub struct SourceCache {
     /// The last model built, with the fingerprint of what it was built from
     /// ([`crate::model::Report::fingerprint`]) and the problems found.
     pub model: Option<(u128, crate::model::Report, Vec<Diagnostic>)>,
+    /// Which files of `content/` the last load read ([`listing_changed`]).
+    listing: Option<u128>,
 }
 
 /// How recent a modification must be for the stamp not to be trusted (coarser
@@ -181,29 +183,28 @@ impl SourceCache {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.model = None;
+        self.listing = None;
     }
 }
 
-/// [`load_lenient`], reusing the sources of unchanged files from `cache` and
-/// leaving this load's sources in it.
-pub fn load_lenient_cached(
-    root: &Path,
-    cache: Option<&mut SourceCache>,
-) -> Result<(Loaded, Vec<Diagnostic>)> {
-    let content = root.join(CONTENT_DIR);
-    if !content.is_dir() {
-        return Err(Error::content(vec![
-            Diagnostic::error("no-content", CONTENT_DIR, "the site has no `content/` folder")
-                .help("create `content/_index.md` (the report) inside the site folder, or run `reportsite new DIR`"),
-        ]));
-    }
+/// The files of `content/` a load reads: Markdown (path relative to `content/`,
+/// path on disk), assets, the glossary, and the problems met on the way; sorted
+/// folder by folder, names in byte order.
+struct Walk {
+    markdown: Vec<(String, PathBuf)>,
+    assets: Vec<Asset>,
+    glossary_path: Option<PathBuf>,
+    problems: Vec<Diagnostic>,
+}
+
+fn walk_content(root: &Path, content: &Path) -> Walk {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
     let mut glossary_path = None;
     let mut problems = Vec::new();
     // Not sorted while walking (walkdir's sort takes every name apart again at
     // each comparison): sorted below, name by name, which is the same order.
-    let walker = walkdir::WalkDir::new(&content)
+    let walker = walkdir::WalkDir::new(content)
         .follow_links(false)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
@@ -229,7 +230,7 @@ pub fn load_lenient_cached(
         if entry.file_type().is_dir() {
             continue;
         }
-        let rel = rel_to(&content, entry.path());
+        let rel = rel_to(content, entry.path());
         if entry.file_type().is_symlink() {
             problems.push(
                 Diagnostic::warning(
@@ -278,6 +279,61 @@ pub fn load_lenient_cached(
     markdown.sort_by(|a, b| by_name(&a.0, &b.0));
     assets.sort_by(|a, b| by_name(&a.rel, &b.rel));
     problems.sort_by(|a, b| by_name(&a.file, &b.file));
+    Walk {
+        markdown,
+        assets,
+        glossary_path,
+        problems,
+    }
+}
+
+/// The fingerprint of which files a load reads (not of their bytes).
+fn listing_key(markdown: &[(String, PathBuf)], assets: &[Asset], glossary: bool) -> u128 {
+    let mut fp = crate::fingerprint::Fingerprint::new();
+    for (rel, _) in markdown {
+        fp.str(rel);
+    }
+    fp.num(u128::MAX);
+    for a in assets {
+        fp.str(&a.rel);
+    }
+    fp.num(u128::from(glossary)).finish()
+}
+
+/// Whether the files of `content/` are still those the last load with `cache`
+/// read (the same names, whatever their bytes). The preview asks after a build:
+/// a file created and removed again within the watcher's debounce time gives no
+/// event at all, yet a build in between may have read it.
+pub fn listing_changed(root: &Path, cache: &SourceCache) -> bool {
+    let Some(listed) = cache.listing else {
+        return false;
+    };
+    let w = walk_content(root, &root.join(CONTENT_DIR));
+    listing_key(&w.markdown, &w.assets, w.glossary_path.is_some()) != listed
+}
+
+/// [`load_lenient`], reusing the sources of unchanged files from `cache` and
+/// leaving this load's sources in it.
+pub fn load_lenient_cached(
+    root: &Path,
+    mut cache: Option<&mut SourceCache>,
+) -> Result<(Loaded, Vec<Diagnostic>)> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        return Err(Error::content(vec![
+            Diagnostic::error("no-content", CONTENT_DIR, "the site has no `content/` folder")
+                .help("create `content/_index.md` (the report) inside the site folder, or run `reportsite new DIR`"),
+        ]));
+    }
+    let Walk {
+        markdown,
+        assets,
+        glossary_path,
+        mut problems,
+    } = walk_content(root, &content);
+    if let Some(c) = cache.as_deref_mut() {
+        c.listing = Some(listing_key(&markdown, &assets, glossary_path.is_some()));
+    }
     let previous = cache.as_deref();
     type Read = std::result::Result<std::sync::Arc<Source>, Diagnostic>;
     let results: Vec<(Option<FileStamp>, Read)> = markdown
@@ -436,4 +492,45 @@ pub fn rel_to(base: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that appears or goes away after a load is seen by
+    /// `listing_changed`; an edit of a file's bytes, or nothing, is not.
+    #[test]
+    fn listing_changed_sees_files_come_and_go() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path();
+        let content = root.join(CONTENT_DIR);
+        std::fs::create_dir_all(content.join("a")).expect("mkdir");
+        let page = |name: &str| format!("---\ntitle: {name}\n---\nText.\n");
+        std::fs::write(content.join("_index.md"), page("Report")).expect("write");
+        std::fs::write(content.join("a/b.md"), page("B")).expect("write");
+        let mut cache = SourceCache::default();
+        assert!(!listing_changed(root, &cache), "nothing loaded yet");
+        load_lenient_cached(root, Some(&mut cache)).expect("load");
+        assert!(!listing_changed(root, &cache));
+
+        std::fs::write(content.join("a/b.md"), page("Bee")).expect("edit");
+        assert!(!listing_changed(root, &cache), "an edit is not a new file");
+
+        std::fs::write(content.join("a/new.md"), page("New")).expect("add");
+        assert!(listing_changed(root, &cache), "a new page");
+        load_lenient_cached(root, Some(&mut cache)).expect("load");
+        assert!(!listing_changed(root, &cache));
+
+        std::fs::remove_file(content.join("a/new.md")).expect("remove");
+        assert!(listing_changed(root, &cache), "a page gone");
+        load_lenient_cached(root, Some(&mut cache)).expect("load");
+
+        std::fs::write(content.join("a/report.pdf"), b"%PDF").expect("asset");
+        assert!(listing_changed(root, &cache), "a new asset");
+        load_lenient_cached(root, Some(&mut cache)).expect("load");
+
+        std::fs::write(content.join(".b.md.swp"), b"x").expect("swap file");
+        assert!(!listing_changed(root, &cache), "editor files do not count");
+    }
 }

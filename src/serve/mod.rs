@@ -180,6 +180,12 @@ impl Builder {
         )
     }
 
+    /// Whether the files of `content/` are no longer those the last build read,
+    /// though no event said so (see [`crate::load::listing_changed`]).
+    pub fn listing_changed(&self) -> bool {
+        crate::load::listing_changed(&self.root, &self.sources)
+    }
+
     /// Rebuilds the site. `changes` says what changed since the last call: the
     /// Markdown files named there are read again whatever their time stamps; the
     /// others are read again when their length, time or inode changed.
@@ -381,6 +387,10 @@ fn report(
 
 /// The build loop: the first build, then one rebuild per batch of changes.
 /// `ready` is told once the first build is published.
+/// How long the build loop waits, after a build, for events before it checks
+/// the files against the disk: well over the watcher's debounce time.
+const SETTLE: Duration = Duration::from_millis(100);
+
 fn build_loop(
     mut builder: Builder,
     mut watcher: SiteWatcher,
@@ -407,7 +417,32 @@ fn build_loop(
     let _ = ready.send(());
 
     // Runs until the program exits: the sender lives in `watcher`, owned here.
-    while let Ok(first) = rx.recv() {
+    // After each build, once no event has come for SETTLE, the files the build
+    // read are checked against the disk: a file created and removed again within
+    // the watcher's debounce time gives no event, yet the build may have read it.
+    let mut settled = false;
+    loop {
+        let first = if settled {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        } else {
+            match rx.recv_timeout(SETTLE) {
+                Ok(m) => m,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    settled = true;
+                    if !builder.listing_changed() {
+                        continue;
+                    }
+                    Message::Changes(vec![watch::Change {
+                        path: String::new(),
+                        kind: watch::ChangeKind::Rescan,
+                    }])
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        };
         // Everything that arrived meanwhile (during the last build) joins this one.
         let mut messages = vec![first];
         messages.extend(rx.try_iter());
@@ -429,6 +464,7 @@ fn build_loop(
         for line in watcher.follow(&changes) {
             eprintln!("warning: {line}");
         }
+        settled = false;
         let rebuilt = builder.rebuild(&changes);
         let elapsed = rebuilt.elapsed;
         let rendered = rebuilt.rendered;

@@ -1038,3 +1038,40 @@ proptest! {
         prop_assert!(last.is_ok(), "{:?}\nlog:\n{}", last, p.log());
     }
 }
+
+/// A page created and deleted again within the watcher's debounce time gives no
+/// event at all (the debouncer drops the pair), yet a build started meanwhile by
+/// another edit may read it. The preview notices after the build and rebuilds,
+/// so the page it served does not stay. Timing decides whether a build reads
+/// the short-lived page; the attempts cover a range of delays, and each one
+/// must end with the served site equal to a fresh build.
+#[test]
+fn a_page_that_comes_and_goes_between_events_does_not_stay() {
+    let p = Preview::start(&[]);
+    let page = p.site.join("content/appendices/budget.md");
+    let brief = p.site.join("content/priorities/brief.md");
+    for (n, delay) in [20u64, 25, 30, 35, 40, 45, 50, 55].iter().enumerate() {
+        let mut t = std::fs::read_to_string(&page).expect("read");
+        t.push_str(&format!("\nAttempt {n}.\n"));
+        atomic_save(&page, &t);
+        std::thread::sleep(Duration::from_millis(*delay));
+        std::fs::write(
+            &brief,
+            "---\ntitle: \"Brief\"\nweight: 9\n---\nHere briefly.\n",
+        )
+        .expect("add");
+        std::thread::sleep(Duration::from_millis(15));
+        std::fs::remove_file(&brief).expect("delete");
+        let start = Instant::now();
+        let mut last = served_equals_fresh_build(&p);
+        while last.is_err() && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+            last = served_equals_fresh_build(&p);
+        }
+        assert!(
+            last.is_ok(),
+            "attempt {n} (delay {delay} ms): {last:?}\nlog:\n{}",
+            p.log()
+        );
+    }
+}
