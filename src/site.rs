@@ -7,8 +7,10 @@
 //! [`Site::build_streaming`], each page goes to a sink (the CLI's staging folder,
 //! [`crate::output::Staging`]) as soon as it is made, so memory stays flat.
 //!
-//! Stages run in this order: Markdown (parallel) → templates (parallel, with the
-//! HTML stages of [`crate::plugins`] in the same worker) → site-level files
+//! Stages run in this order: each page's Markdown, template and the HTML stages of
+//! [`crate::plugins`], one page after another in each parallel worker (with the
+//! preview's cache or the full report, which need every body at once, all the
+//! Markdown is made first, in a parallel pass of its own) → site-level files
 //! (glossary, full report, 404, accessibility statement, sitemap, robots.txt,
 //! redirects) → static files.
 
