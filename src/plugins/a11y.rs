@@ -405,17 +405,30 @@ impl A11y {
                         }
                         return Ok(());
                     }
-                    st.text.push_str(piece);
                     if !chunk.last_in_text_node() {
+                        st.text.push_str(piece);
                         chunk.remove();
                         return Ok(());
                     }
+                    if st.text.is_empty() {
+                        // A text node in one chunk (the usual case) is looked at
+                        // where it stands, and left alone when no term is expanded.
+                        let replaced = self.expand_terms(piece, st);
+                        if st.in_markdown > 0 {
+                            self.scan_abbreviations(piece, st);
+                        }
+                        if let Some(html) = replaced {
+                            chunk.replace(&html, ContentType::Html);
+                        }
+                        return Ok(());
+                    }
+                    st.text.push_str(piece);
                     let text = std::mem::take(&mut st.text);
                     let replaced = self.expand_terms(&text, st);
                     if st.in_markdown > 0 {
                         self.scan_abbreviations(&text, st);
                     }
-                    chunk.replace(&replaced, ContentType::Html);
+                    chunk.replace(replaced.as_deref().unwrap_or(&text), ContentType::Html);
                     Ok(())
                 }
             });
@@ -457,28 +470,34 @@ impl A11y {
         // One pass over the attributes (each lookup by name re-scans them all).
         // Names are compared where they stand in the page: lol_html would
         // allocate a lowercased copy of every one.
+        // Values too are read where they stand, when they do (no copy).
         let (mut sourcepos, mut id, mut class) = (None, None, None);
         for a in el.attributes() {
             let name = attribute_name(a, src);
             let name: &[u8] = &name;
             if name.eq_ignore_ascii_case(b"data-sourcepos") {
-                sourcepos = Some(a.value());
+                sourcepos = Some(attribute_value(a, src));
             } else if name.eq_ignore_ascii_case(b"id") {
                 id = Some(a.value());
             } else if name.eq_ignore_ascii_case(b"class") {
-                class = Some(a.value());
+                class = Some(attribute_value(a, src));
             }
         }
         let has_class = |name: &str| {
-            class
-                .as_deref()
-                .is_some_and(|c| c.split_ascii_whitespace().any(|x| x == name))
+            class.as_deref().is_some_and(|c| {
+                c.split(u8::is_ascii_whitespace)
+                    .any(|x| x == name.as_bytes())
+            })
         };
         // Source lines from Markdown (comrak's data-sourcepos), removed from the output.
         if let Some(pos) = sourcepos {
             el.remove_attribute("data-sourcepos");
             if open {
-                let line: Option<usize> = pos.split(':').next().and_then(|l| l.parse().ok());
+                // `LINE:COL-LINE:COL`: the first line.
+                let first = pos.split(|&b| b == b':').next().unwrap_or_default();
+                let line: Option<usize> = std::str::from_utf8(first)
+                    .ok()
+                    .and_then(|l| l.parse().ok());
                 let line = line
                     .zip(line_offset)
                     .and_then(|(l, off)| l.checked_add(off));
@@ -655,8 +674,9 @@ impl A11y {
 
     /// Wraps the first use of each glossary term in `<abbr>`. `text` is raw HTML
     /// text (entities not decoded).
-    fn expand_terms(&self, text: &str, st: &mut State) -> String {
-        let mut out = String::with_capacity(text.len() + 32);
+    /// `None` when no term is expanded in `text`.
+    fn expand_terms(&self, text: &str, st: &mut State) -> Option<String> {
+        let mut out = String::new();
         let mut rest = text;
         loop {
             // The earliest first use of any not-yet-expanded term.
@@ -678,8 +698,11 @@ impl A11y {
             st.used_terms.insert(term.clone());
             rest = &rest[i + term.len()..];
         }
+        if out.is_empty() {
+            return None;
+        }
         out.push_str(rest);
-        out
+        Some(out)
     }
 
     /// Notes capitalised words of the author's text that look like
@@ -1003,6 +1026,18 @@ fn attribute_name<'a>(
     match a.name_source_location().and_then(|l| src.get(l.bytes())) {
         Some(n) => std::borrow::Cow::Borrowed(n),
         None => std::borrow::Cow::Owned(a.name().into_bytes()),
+    }
+}
+
+/// An attribute's value as it stands in the page (`src`), entities and all, as
+/// lol_html's own `value()` gives it; a copy only when the page does not hold it.
+fn attribute_value<'a>(
+    a: &lol_html::html_content::Attribute<'_>,
+    src: &'a [u8],
+) -> std::borrow::Cow<'a, [u8]> {
+    match a.value_source_location().and_then(|l| src.get(l.bytes())) {
+        Some(v) => std::borrow::Cow::Borrowed(v),
+        None => std::borrow::Cow::Owned(a.value().into_bytes()),
     }
 }
 
