@@ -495,9 +495,8 @@ impl A11y {
             if open {
                 // `LINE:COL-LINE:COL`: the first line.
                 let first = pos.split(|&b| b == b':').next().unwrap_or_default();
-                let line: Option<usize> = std::str::from_utf8(first)
-                    .ok()
-                    .and_then(|l| l.parse().ok());
+                let line: Option<usize> =
+                    std::str::from_utf8(first).ok().and_then(|l| l.parse().ok());
                 let line = line
                     .zip(line_offset)
                     .and_then(|(l, off)| l.checked_add(off));
