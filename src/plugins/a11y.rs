@@ -1022,10 +1022,7 @@ fn attribute_name<'a>(
     a: &lol_html::html_content::Attribute<'_>,
     src: &'a [u8],
 ) -> std::borrow::Cow<'a, [u8]> {
-    match a.name_source_location().and_then(|l| src.get(l.bytes())) {
-        Some(n) => std::borrow::Cow::Borrowed(n),
-        None => std::borrow::Cow::Owned(a.name().into_bytes()),
-    }
+    in_source(a.name_source_location(), src, || a.name())
 }
 
 /// An attribute's value as it stands in the page (`src`), entities and all, as
@@ -1034,9 +1031,19 @@ fn attribute_value<'a>(
     a: &lol_html::html_content::Attribute<'_>,
     src: &'a [u8],
 ) -> std::borrow::Cow<'a, [u8]> {
-    match a.value_source_location().and_then(|l| src.get(l.bytes())) {
-        Some(v) => std::borrow::Cow::Borrowed(v),
-        None => std::borrow::Cow::Owned(a.value().into_bytes()),
+    in_source(a.value_source_location(), src, || a.value())
+}
+
+/// The bytes at `at` in `src`, or `copy()` when the page does not hold them
+/// there (an attribute added or changed by a stage).
+fn in_source<'a>(
+    at: Option<lol_html::html_content::SourceLocation>,
+    src: &'a [u8],
+    copy: impl FnOnce() -> String,
+) -> std::borrow::Cow<'a, [u8]> {
+    match at.and_then(|l| src.get(l.bytes())) {
+        Some(bytes) => std::borrow::Cow::Borrowed(bytes),
+        None => std::borrow::Cow::Owned(copy().into_bytes()),
     }
 }
 
