@@ -179,6 +179,13 @@ impl SourceCache {
         self.entries.remove(rel);
     }
 
+    /// Forgets which files the last load read, so that [`listing_changed`] says
+    /// nothing about a build that stops before it reads `content/` (a broken
+    /// `config.toml`).
+    pub fn forget_listing(&mut self) {
+        self.listing = None;
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();

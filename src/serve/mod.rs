@@ -205,6 +205,7 @@ impl Builder {
                 }
             }
         }
+        self.sources.forget_listing();
         let (base_url, base_path) = self.base_url();
         let options = LoadOptions {
             drafts: self.drafts,

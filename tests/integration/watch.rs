@@ -1075,3 +1075,29 @@ fn a_page_that_comes_and_goes_between_events_does_not_stay() {
         );
     }
 }
+
+/// A build that stops before it reads `content/` (here a broken config.toml)
+/// says nothing about which pages there are: a page added meanwhile is not
+/// taken for a missed file event, and the preview does not rebuild on its own.
+#[test]
+fn a_build_that_never_read_the_content_is_not_checked_against_it() {
+    let p = Preview::start(&[]);
+    let config = p.site.join("config.toml");
+    let mut text = std::fs::read_to_string(&config).expect("read");
+    text.push_str("\nbogus = = 1\n");
+    std::fs::write(&config, text).expect("break the config");
+    p.wait_log(&["config.toml: build failed"]);
+    std::fs::write(
+        p.site.join("content/priorities/added.md"),
+        "---\ntitle: \"Added\"\nweight: 9\n---\nAdded.\n",
+    )
+    .expect("add");
+    p.wait_log(&["content/priorities/added.md: build failed"]);
+    // Well past the build loop's settling time.
+    std::thread::sleep(Duration::from_millis(600));
+    let log = p.log();
+    assert!(
+        !log.contains("missed file events"),
+        "no rebuild of its own after a build that read nothing: {log}"
+    );
+}
