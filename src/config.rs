@@ -53,6 +53,9 @@ pub struct Config {
     /// Free-form values for templates (`config.extra.x`).
     #[serde(default)]
     pub extra: toml::Table,
+    /// The text of `config.toml`, to locate later messages about a setting.
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// `[plugins]`: which HTML stages run, in which order.
@@ -87,6 +90,9 @@ pub struct A11yConfig {
     /// Rule ids to report as warnings instead of errors.
     #[serde(default)]
     pub warn: Vec<String>,
+    /// Rule ids whose warnings do not fail a `--strict` build (as `--allow`).
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// `[accessibility]`: what the accessibility statement says about the publisher.
@@ -171,6 +177,7 @@ impl Config {
             Error::content(vec![d])
         })?;
         config.base_url = config.base_url.trim().trim_end_matches('/').to_string();
+        config.source = text.to_string();
         config.check(text, file)?;
         Ok(config)
     }

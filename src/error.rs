@@ -48,6 +48,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The built page it was found on, for findings of the HTML stages (`/background/`).
     pub page: Option<String>,
+    /// The other built pages the same finding shows on (a chapter's finding is
+    /// also on `/full-report/`); it is reported once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_on: Vec<String>,
     /// The WCAG 2.2 success criterion concerned, for accessibility findings (`1.1.1`).
     pub wcag: Option<&'static str>,
     /// The text of the offending line, for the snippet under the message.
@@ -67,6 +71,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             page: None,
+            also_on: Vec::new(),
             wcag: None,
             source_line: None,
         }
@@ -117,39 +122,79 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic like a compiler message: the message, the location,
-    /// the source line with a caret under the column, then the help.
+    /// Renders the diagnostic like a compiler message, without colour: the
+    /// message, the location, the source line with a caret under the column
+    /// (placed by display width, so it lines up under CJK text and tabs), then
+    /// the page, the WCAG criterion and the help.
     pub fn render(&self) -> String {
-        let mut out = format!("{}[{}]: {}\n", self.severity, self.code, self.message);
-        let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
-        let pad = " ".repeat(gutter);
-        out.push_str(&format!("{pad}--> {}\n", self.location()));
-        if let (Some(line), Some(text)) = (self.line, &self.source_line) {
-            let text = text.trim_end_matches('\r');
-            out.push_str(&format!("{pad} |\n"));
-            out.push_str(&format!("{line} | {text}\n"));
-            let col = self.column.unwrap_or(1);
-            // Keep tabs so the caret lines up in a terminal.
-            let lead: String = text
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            out.push_str(&format!("{pad} | {lead}^\n"));
-        }
-        match (&self.page, self.wcag) {
-            (Some(p), Some(w)) => out.push_str(&format!(
-                "{pad} = page: {p} (WCAG 2.2 success criterion {w})\n"
-            )),
-            (Some(p), None) => out.push_str(&format!("{pad} = page: {p}\n")),
-            (None, Some(w)) => out.push_str(&format!("{pad} = WCAG 2.2 success criterion {w}\n")),
-            (None, None) => {}
+        self.render_styled(false)
+    }
+
+    /// [`Diagnostic::render`], in colour when `color` is true (for a terminal).
+    /// The layout is annotate-snippets', the renderer rustc and cargo use.
+    pub fn render_styled(&self, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(self.message.as_str()).id(self.code);
+        let text = self
+            .source_line
+            .as_deref()
+            .map(|t| t.trim_end_matches('\r'));
+        let mut group = match (self.line, text) {
+            (Some(line), Some(text)) => {
+                let start = byte_offset(text, self.column.unwrap_or(1));
+                // One character under the caret (none past the end of the line).
+                let end = text[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8());
+                title.element(
+                    Snippet::source(text)
+                        .line_start(line)
+                        .path(self.file.as_str())
+                        .fold(false)
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            _ => Group::with_title(title).element(Origin::path(self.location())),
+        };
+        let pages = match &self.page {
+            Some(p) if self.also_on.is_empty() => Some(p.clone()),
+            Some(p) => Some(format!("{p} (also on {})", self.also_on.join(", "))),
+            None => None,
+        };
+        let page_note = match (&pages, self.wcag) {
+            (Some(p), Some(w)) => Some(format!("page: {p} (WCAG 2.2 success criterion {w})")),
+            (Some(p), None) => Some(format!("page: {p}")),
+            (None, Some(w)) => Some(format!("WCAG 2.2 success criterion {w}")),
+            (None, None) => None,
+        };
+        if let Some(note) = &page_note {
+            group = group.element(Level::NOTE.no_name().message(note.as_str()));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("{pad} = help: {help}\n"));
+            group = group.element(Level::HELP.message(help.as_str()));
         }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = renderer.render(&[group]);
+        out.push('\n');
         out
     }
+}
+
+/// The byte offset in `text` of the 1-based character column `column`,
+/// clamped to the end of the text.
+fn byte_offset(text: &str, column: usize) -> usize {
+    text.char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i)
 }
 
 impl fmt::Display for Diagnostic {
@@ -216,6 +261,27 @@ pub fn sort_diagnostics(list: &mut Vec<Diagnostic>) {
     list.dedup();
 }
 
+/// What fails a build: an error always; a warning only under `--strict` (as
+/// rustc's `-D warnings`), unless its rule is allowed by name (`--allow RULE`,
+/// `[a11y] allow`).
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Warnings are errors.
+    pub strict: bool,
+    /// Rule ids whose warnings pass even when `strict`.
+    pub allow: Vec<String>,
+}
+
+impl Policy {
+    /// Whether `d` stops the build under this policy.
+    pub fn fails(&self, d: &Diagnostic) -> bool {
+        match d.severity {
+            Severity::Error => true,
+            Severity::Warning => self.strict && !self.allow.iter().any(|a| a == d.code),
+        }
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -231,13 +297,51 @@ mod tests {
             .help("did you mean `title`?");
         assert_eq!(
             d.render(),
-            "error[unknown-key]: unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^\n  = help: did you mean `title`?\n"
+            "error[unknown-key]: unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^\n  |\n  = help: did you mean `title`?\n"
         );
     }
 
     #[test]
-    fn caret_follows_the_column() {
-        let d = Diagnostic::error("x", "f", "m").at_in("ab\tcd", 1, 5);
-        assert!(d.render().contains("1 | ab\tcd\n  |   \t ^\n"));
+    fn caret_follows_the_column_past_a_tab() {
+        let d = Diagnostic::error("x", "f", "m").at_in("ab\tcd", 1, 4);
+        let out = d.render();
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines
+            .iter()
+            .position(|l| l.starts_with("1 |"))
+            .expect("code line");
+        let caret = lines[code + 1].find('^').expect("caret");
+        // The caret sits under `c`, wherever the renderer expands the tab to.
+        let c = lines[code].find('c').expect("c");
+        assert_eq!(caret, c, "{out}");
+    }
+
+    #[test]
+    fn caret_under_wide_characters_counts_display_width() {
+        // Each CJK character takes two columns on a terminal.
+        let src = "title: 報告書の年次: 概要";
+        let d = Diagnostic::error("yaml", "content/_index.md", "m").at_in(src, 1, 13);
+        let out = d.render();
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines
+            .iter()
+            .position(|l| l.starts_with("1 |"))
+            .expect("code line");
+        let caret_col = lines[code + 1].find('^').expect("caret");
+        let prefix = &lines[code][..lines[code].find(':').expect("colon") + 1];
+        let before: String = lines[code].chars().take(4 + 12).collect();
+        let width: usize = before
+            .chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum();
+        assert!(prefix.starts_with("1 | title"));
+        assert_eq!(caret_col, width, "{out}");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let d = Diagnostic::warning("abbreviation", "content/a.md", "m").at_in("x", 1, 1);
+        assert!(!d.render().contains('\u{1b}'));
+        assert!(d.render_styled(true).contains('\u{1b}'));
     }
 }

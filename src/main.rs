@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use reportsite::error::{Diagnostic, Error, Severity};
+use reportsite::error::{Diagnostic, Error, Policy, Severity};
 use reportsite::output;
 use reportsite::site::{self, LoadOptions, Site};
 
@@ -25,13 +25,49 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Publish a public-sector report as an accessible static microsite"
 )]
 struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether messages on stderr are coloured.
+    fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                    && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+/// What makes a build fail, from `--strict` and `--allow`.
+#[derive(clap::Args, Clone)]
+struct Strictness {
+    /// Treat warnings as errors (as rustc's `-D warnings`): any warning fails, unless allowed.
+    #[arg(long)]
+    strict: bool,
+    /// Let warnings of this rule pass even with --strict (repeatable; also `[a11y] allow`).
+    #[arg(long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into the output folder (default: ROOT/public).
+    /// Build the site into the output folder (default: ROOT/public); any error fails and writes nothing.
     Build {
         /// The site folder (with config.toml and content/).
         #[arg(long, default_value = ".")]
@@ -42,17 +78,16 @@ enum Command {
         /// Publish at this address instead of config.toml's base_url (e.g. https://example.org/reports/2017).
         #[arg(long)]
         base_url: Option<String>,
-        /// Fail on warnings as well as errors.
-        #[arg(long)]
-        strict: bool,
-        /// Include pages marked `draft: true`.
+        #[command(flatten)]
+        strictness: Strictness,
+        /// Include pages marked `draft: true` (and everything in draft chapters).
         #[arg(long)]
         drafts: bool,
         /// Print the time each stage took and the peak memory.
         #[arg(long)]
         timings: bool,
     },
-    /// Check the site without writing anything.
+    /// Check the site without writing anything; exits 1 when a build would fail.
     Check {
         /// The site folder.
         #[arg(long, default_value = ".")]
@@ -60,7 +95,9 @@ enum Command {
         /// How to print findings.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Include pages marked `draft: true`.
+        #[command(flatten)]
+        strictness: Strictness,
+        /// Include pages marked `draft: true` (and everything in draft chapters).
         #[arg(long)]
         drafts: bool,
     },
@@ -90,7 +127,10 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Create a new site in DIR from the sample report, to start from.
+    /// Create a small site to start from in DIR: config.toml (the accessibility
+    /// statement's contact and dates commented out, to fill in), a report home page
+    /// (content/_index.md), one chapter with one page, and a glossary. It builds as
+    /// it is, with a warning for each statement detail still to fill in.
     New {
         /// The folder to create (must not exist or be empty).
         dir: PathBuf,
@@ -105,20 +145,24 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let out = Out {
+        color: cli.color.enabled(),
+    };
     let result = match cli.command {
         Command::Build {
             root,
             output,
             base_url,
-            strict,
+            strictness,
             drafts,
             timings,
-        } => build(&root, output, base_url, strict, drafts, timings),
+        } => build(&out, &root, output, base_url, &strictness, drafts, timings),
         Command::Check {
             root,
             format,
+            strictness,
             drafts,
-        } => check(&root, format, drafts),
+        } => check(&out, &root, format, &strictness, drafts),
         #[cfg(feature = "serve")]
         Command::Watch {
             root,
@@ -142,39 +186,78 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            report_error(&e);
+            out.error(&e);
             ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
-fn print_diagnostics(list: &[Diagnostic]) {
-    for d in list {
-        eprintln!("{}", d.render());
+/// Where messages go: stderr, coloured or not.
+struct Out {
+    color: bool,
+}
+
+impl Out {
+    fn diagnostics(&self, list: &[Diagnostic]) {
+        for d in list {
+            eprintln!("{}", d.render_styled(self.color));
+        }
+    }
+
+    /// Prints an error that stopped a command (content problems in full).
+    fn error(&self, e: &Error) {
+        match e {
+            Error::Content(list) => {
+                self.diagnostics(list);
+                let (errors, warnings) = count(list);
+                eprintln!(
+                    "error: build failed with {}; nothing was written",
+                    counts(errors, warnings)
+                );
+            }
+            other => eprintln!("error: {other}"),
+        }
     }
 }
 
-fn report_error(e: &Error) {
-    match e {
-        Error::Content(list) => {
-            print_diagnostics(list);
-            let errors = list
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            let warnings = list.len() - errors;
-            eprintln!(
-                "error: build failed with {errors} error{}{}; nothing was written",
-                if errors == 1 { "" } else { "s" },
-                if warnings > 0 {
-                    format!(" and {warnings} warning(s)")
-                } else {
-                    String::new()
-                }
-            );
-        }
-        other => eprintln!("error: {other}"),
+/// Errors and warnings in `list`.
+fn count(list: &[Diagnostic]) -> (usize, usize) {
+    let errors = list
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, list.len() - errors)
+}
+
+/// "2 errors and 1 warning".
+fn counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} and {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// The policy of a command: its flags and `[a11y] allow`.
+fn policy(strictness: &Strictness, config_allow: &[String]) -> Policy {
+    let mut allow = strictness.allow.clone();
+    allow.extend(config_allow.iter().cloned());
+    Policy {
+        strict: strictness.strict,
+        allow,
     }
+}
+
+/// A site folder that does not exist is a usage error (exit 2).
+fn check_root(root: &Path) -> Result<(), Error> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "`{}` is not a folder: pass --root with the site folder (the one with config.toml and content/), or create one with `reportsite new DIR`",
+        root.display()
+    )))
 }
 
 /// A progress bar on a terminal, shown only once a build has taken a second.
@@ -218,14 +301,16 @@ impl Progress {
 }
 
 fn build(
+    out_msg: &Out,
     root: &Path,
     output: Option<PathBuf>,
     base_url: Option<String>,
-    strict: bool,
+    strictness: &Strictness,
     drafts: bool,
     timings: bool,
 ) -> Result<u8, Error> {
     let start = Instant::now();
+    check_root(root)?;
     let out = output.unwrap_or_else(|| site::default_output(root));
     output::check_output_dir(root, &out)?;
     // Pages go to the staging folder as they are made, so a large site is
@@ -248,16 +333,18 @@ fn build(
     });
     progress.finish();
     let built = built?;
-    print_diagnostics(&built.warnings);
-    print_diagnostics(&built.findings);
-    let errors = built
-        .findings
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    if strict && errors > 0 {
+    let mut all = built.warnings.clone();
+    all.extend(built.findings.iter().cloned());
+    reportsite::error::sort_diagnostics(&mut all);
+    out_msg.diagnostics(&all);
+    let policy = policy(strictness, &site.config.a11y.allow);
+    let failing = all.iter().filter(|d| policy.fails(d)).count();
+    let (errors, warnings) = count(&all);
+    if failing > 0 {
         eprintln!(
-            "error: --strict: {errors} accessibility error(s) must be fixed first; nothing was written"
+            "error: build failed with {}: --strict makes {failing} warning{} fail (let a rule pass with --allow RULE); nothing was written",
+            counts(errors, warnings),
+            if failing == 1 { "" } else { "s" }
         );
         return Ok(1);
     }
@@ -274,11 +361,12 @@ fn build(
         print_timings(&built.timings, write_start.elapsed(), start.elapsed());
     }
     eprintln!(
-        "built {} pages ({} files) into {} in {} ms (page stages: {})",
+        "built {} pages ({} files) into {} in {} ms with {} (page stages: {})",
         built.pages,
         built.files.len() + built.written.len(),
         out.display(),
         start.elapsed().as_millis(),
+        counts(errors, warnings),
         match site.stage_names() {
             names if names.is_empty() => "none".to_string(),
             names => names.join(", "),
@@ -316,42 +404,46 @@ fn print_timings(t: &reportsite::site::Timings, write: Duration, total: Duration
     }
 }
 
-fn check(root: &Path, format: Format, drafts: bool) -> Result<u8, Error> {
-    let result = Site::load(
+fn check(
+    out: &Out,
+    root: &Path,
+    format: Format,
+    strictness: &Strictness,
+    drafts: bool,
+) -> Result<u8, Error> {
+    check_root(root)?;
+    let site = Site::load(
         root,
         &LoadOptions {
             drafts,
             base_url: None,
         },
-    )
-    .and_then(|s| s.build());
-    let (findings, code) = match result {
+    );
+    let config_allow = site
+        .as_ref()
+        .map(|s| s.config.a11y.allow.clone())
+        .unwrap_or_default();
+    let findings = match site.and_then(|s| s.build()) {
         Ok(built) => {
             let mut all = built.warnings;
             all.extend(built.findings);
             reportsite::error::sort_diagnostics(&mut all);
-            let code = u8::from(all.iter().any(|d| d.severity == Severity::Error));
-            (all, code)
+            all
         }
-        Err(Error::Content(d)) => (d, 1),
+        Err(Error::Content(d)) => d,
         Err(e) => return Err(e),
     };
+    let policy = policy(strictness, &config_allow);
+    let code = u8::from(findings.iter().any(|d| policy.fails(d)));
     match format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into());
             println!("{json}");
         }
         Format::Human => {
-            print_diagnostics(&findings);
-            let errors = findings
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            eprintln!(
-                "{} error(s), {} warning(s)",
-                errors,
-                findings.len() - errors
-            );
+            out.diagnostics(&findings);
+            let (errors, warnings) = count(&findings);
+            eprintln!("{}", counts(errors, warnings));
         }
     }
     Ok(code)
@@ -385,7 +477,7 @@ fn new_site(dir: &Path) -> Result<u8, Error> {
     };
     write(
         "config.toml",
-        "base_url = \"https://example.org\"\ntitle = \"My report\"\ndefault_language = \"en-GB\"\ntheme = \"civic\"\nminify_html = true\n\n# The accessibility statement (/accessibility/): fill these in before you publish;\n# `reportsite build --strict` fails until you do.\n[accessibility]\n# contact_email = \"you@example.org\"\n# response_time = \"5 working days\"\n# prepared = \"2025-01-31\"\n# reviewed = \"2025-01-31\"\n# tested = \"2025-01-31\"\n\n[extra]\n",
+        "base_url = \"https://example.org\"\ntitle = \"My report\"\ndefault_language = \"en-GB\"\ntheme = \"civic\"\nminify_html = true\n\n# The accessibility statement (/accessibility/): fill these in before you publish.\n# Until you do, each build warns about them (and `reportsite build --strict` fails).\n[accessibility]\n# contact_email = \"you@example.org\"\n# response_time = \"5 working days\"\n# prepared = \"2025-01-31\"\n# reviewed = \"2025-01-31\"\n# tested = \"2025-01-31\"\n\n[extra]\n",
     )?;
     write(
         "content/_index.md",

@@ -63,8 +63,8 @@ pub struct Links<'a> {
     pub entry_paths: &'a [String],
     /// The base path, starting and ending with `/`.
     pub base_path: &'a str,
-    /// Content files left out as drafts (relative to `content/`).
-    pub drafts: &'a [String],
+    /// Content files left out as drafts, or because they are in a draft chapter.
+    pub drafts: &'a [crate::model::Draft],
     /// Content files that failed to load; links to them are not reported.
     pub unreadable: &'a [String],
     /// Mark block elements with `data-sourcepos` (the accessibility stage reads
@@ -187,11 +187,19 @@ fn render_with(
             NodeValue::Heading(h) => {
                 h.level = (i16::from(h.level) + shift).clamp(2, 6) as u8;
             }
-            NodeValue::Link(link) | NodeValue::Image(link) => {
-                match resolve(&link.url, place, links) {
+            NodeValue::Link(_) | NodeValue::Image(_) => {
+                let image = matches!(data.value, NodeValue::Image(_));
+                let (NodeValue::Link(link) | NodeValue::Image(link)) = &mut data.value else {
+                    continue;
+                };
+                match resolve(&link.url, place, links, image) {
                     Ok(Some(url)) => link.url = url,
                     Ok(None) => {}
-                    Err((message, help)) => {
+                    Err(LinkError {
+                        code,
+                        message,
+                        help,
+                    }) => {
                         let (md_line, md_col) = file_position(md, pos.start.line, pos.start.column);
                         let line = place.first_line + md_line.saturating_sub(1);
                         // comrak counts bytes; the caret counts characters.
@@ -202,7 +210,7 @@ fn render_with(
                         };
                         let column = crate::frontmatter::char_column(place.text, line, byte_col);
                         problems.push(
-                            Diagnostic::error("broken-link", place.file, message)
+                            Diagnostic::error(code, place.file, message)
                                 .at_in(place.text, line, column)
                                 .help(help),
                         );
@@ -436,11 +444,45 @@ fn find_tag(html: &str, tag: &str) -> Option<usize> {
     None
 }
 
-type LinkError = (String, String);
+/// Why a link cannot be written: the diagnostic's code, message and help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    /// `broken-link` (leads nowhere) or `unsafe-url` (a scheme that is not allowed).
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
 
-/// Resolves a link target. `Ok(None)`: leave it as written (external, anchor,
-/// unknown file type); `Ok(Some(url))`: rewrite; `Err`: broken.
-fn resolve(url: &str, place: &Place<'_>, links: &Links<'_>) -> Result<Option<String>, LinkError> {
+fn broken(message: String, help: impl Into<String>) -> LinkError {
+    LinkError {
+        code: "broken-link",
+        message,
+        help: help.into(),
+    }
+}
+
+/// The schemes a link may use; any other (`javascript:`, `vbscript:`, `file:`…)
+/// is an error. `data:` is allowed for images only.
+pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Resolves a URL the site writes, the one resolver for Markdown links and
+/// images and the URLs of front-matter fields (a document's `href`).
+/// `Ok(None)`: leave it as written (an external address, a `#fragment`);
+/// `Ok(Some(url))`: write this instead (a site path under the base path);
+/// `Err`: it leads nowhere, or uses a scheme that is not allowed.
+///
+/// `@/file.md` is a content file; a root-relative path (`/files/a.pdf`) is a
+/// path in the built site, placed under `base_url`'s path (a path already under
+/// it is kept); a relative path is resolved from the page. Each must be a page
+/// or a file of the built site (from `static/`, the theme or `content/`).
+pub fn resolve(
+    url: &str,
+    place: &Place<'_>,
+    links: &Links<'_>,
+    image: bool,
+) -> Result<Option<String>, LinkError> {
     let page_path = place.page_path;
     let (target, fragment) = match url.find(['#', '?']) {
         Some(i) => (&url[..i], &url[i..]),
@@ -454,45 +496,77 @@ fn resolve(url: &str, place: &Place<'_>, links: &Links<'_>) -> Result<Option<Str
                 links.base_path, links.entry_paths[i], fragment
             ))),
             None if links.unreadable.iter().any(|u| u == rel) => Ok(None),
-            None if links.drafts.iter().any(|d| d == rel) => Err((
-                format!(
-                    "link to `{url}`, but `content/{rel}` is a draft and is left out of this build"
-                ),
-                "remove the link, remove `draft: true` from that page, or build with --drafts"
-                    .to_string(),
-            )),
-            None => {
-                let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
-                known.sort_unstable();
-                let help = match crate::suggest::did_you_mean_path(rel, &known) {
-                    Some(s) => format!("did you mean `@/{s}`?"),
-                    None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
-                        .to_string(),
-                };
-                Err((
-                    format!("link to `{url}`, but there is no content file `content/{rel}`"),
-                    help,
-                ))
-            }
+            None => match links.drafts.iter().find(|d| d.rel == rel) {
+                Some(d) if d.by == d.rel => Err(broken(
+                    format!(
+                        "link to `{url}`, but `content/{rel}` is a draft and is left out of this build"
+                    ),
+                    "remove the link, remove `draft: true` from that page, or build with --drafts",
+                )),
+                Some(d) => Err(broken(
+                    format!(
+                        "link to `{url}`, but `content/{rel}` is in the draft chapter `content/{}` and is left out of this build",
+                        d.by
+                    ),
+                    format!(
+                        "remove the link, remove `draft: true` from content/{}, or build with --drafts",
+                        d.by
+                    ),
+                )),
+                None => {
+                    let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
+                    known.sort_unstable();
+                    let help = match crate::suggest::did_you_mean_path(rel, &known) {
+                        Some(s) => format!("did you mean `@/{s}`?"),
+                        None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
+                            .to_string(),
+                    };
+                    Err(broken(
+                        format!("link to `{url}`, but there is no content file `content/{rel}`"),
+                        help,
+                    ))
+                }
+            },
         };
     }
-    if target.is_empty() || has_scheme(target) || target.starts_with("//") {
+    if let Some(scheme) = scheme_of(target) {
+        let scheme = scheme.to_ascii_lowercase();
+        if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+            return Ok(None);
+        }
+        let data_image = scheme == "data"
+            && target[5..]
+                .trim_start()
+                .get(..6)
+                .is_some_and(|t| t.eq_ignore_ascii_case("image/"));
+        if image && data_image {
+            return Ok(None);
+        }
+        let shown: String = url.chars().take(40).collect();
+        let more = if url.chars().count() > 40 { "…" } else { "" };
+        return Err(LinkError {
+            code: "unsafe-url",
+            message: format!("link to `{shown}{more}`: `{scheme}:` addresses are not allowed"),
+            help: "link to a page (`@/chapter/page.md`), a file in static/, or an http(s), mailto or tel address; other schemes can run code in the reader's browser or leave the site".to_string(),
+        });
+    }
+    if target.is_empty() || target.starts_with("//") {
         return Ok(None);
     }
     let site_path = if let Some(abs) = target.strip_prefix('/') {
+        // A path in the built site: under the base path, wherever it is hosted.
         let base = links.base_path.trim_start_matches('/');
         match abs.strip_prefix(base) {
-            Some(rest) => rest.to_string(),
-            None if base.is_empty() => abs.to_string(),
-            None => return Ok(None),
+            Some(rest) if !base.is_empty() => rest.to_string(),
+            _ => abs.to_string(),
         }
     } else {
         match join(page_path, target) {
             Some(p) => p,
             None => {
-                return Err((
+                return Err(broken(
                     format!("link to `{url}` climbs above the site's root"),
-                    "remove a `../` from the link, or use the `@/chapter/page.md` form".to_string(),
+                    "remove a `../` from the link, or use the `@/chapter/page.md` form",
                 ));
             }
         }
@@ -528,7 +602,7 @@ fn resolve(url: &str, place: &Place<'_>, links: &Links<'_>) -> Result<Option<Str
             None => "link with `@/chapter/page.md` (the content file's path) so the link follows the page if it moves"
                 .to_string(),
         };
-        return Err((
+        return Err(broken(
             format!("link to `{url}`, but no page is published at `/{key}`"),
             help,
         ));
@@ -553,25 +627,33 @@ fn resolve(url: &str, place: &Place<'_>, links: &Links<'_>) -> Result<Option<Str
             "write the content file's path from content/ with `@/`, e.g. `@/background/_index.md`"
                 .to_string()
         };
-        return Err((
+        return Err(broken(
             format!("link to `{url}`: links to Markdown files need the `@/` form"),
             help,
         ));
     }
-    Err((
-        format!("link to `{url}`, but the site has no file `/{site_path}`"),
-        "put the file in `static/` or next to the page in `content/`, or correct the link"
+    let mut known: Vec<&str> = links.files.iter().map(String::as_str).collect();
+    known.sort_unstable();
+    let help = match crate::suggest::did_you_mean_path(&site_path, &known) {
+        Some(p) => format!("did you mean `/{p}`? (a path from the site's root, as in static/)"),
+        None => "put the file in `static/` or next to the page in `content/`, or correct the link"
             .to_string(),
+    };
+    Err(broken(
+        format!("link to `{url}`, but the site has no file `/{site_path}`"),
+        help,
     ))
 }
 
-fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) => s[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'),
-        None => false,
-    }
+/// The scheme of an absolute URL (`https` of `https://…`), if it has one.
+fn scheme_of(s: &str) -> Option<&str> {
+    let i = s.find(':')?;
+    let scheme = &s[..i];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'))
+    .then_some(scheme)
 }
 
 /// Joins a relative link to the folder of `page_path` (a page's URL is a folder),

@@ -59,11 +59,22 @@ pub struct Report {
     pub by_rel: HashMap<String, usize>,
     /// Entry index by URL path (`background/`).
     pub by_path: HashMap<String, usize>,
-    /// Paths (relative to `content/`) of drafts left out of this build.
-    pub drafts: Vec<String>,
+    /// Content files left out of this build as drafts, or because they are in a
+    /// draft chapter.
+    pub drafts: Vec<Draft>,
     /// Paths (relative to `content/`) of files that failed to load; links to
     /// them are not reported as broken (the file's own error is).
     pub unreadable: Vec<String>,
+}
+
+/// A content file left out of a build as a draft.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Draft {
+    /// Its path relative to `content/`.
+    pub rel: String,
+    /// The file marked `draft: true` that hides it (relative to `content/`): the
+    /// file itself, or the `_index.md` of the draft chapter it is in.
+    pub by: String,
 }
 
 impl Report {
@@ -122,9 +133,10 @@ impl Report {
         report
     }
 
-    /// Builds the model as far as possible, returning the problems found beside it,
-    /// so that later checks (links) can still run and every error is reported at
-    /// once. Fails only when there is no home page.
+    /// Builds the model as far as possible, returning the problems found beside it
+    /// (errors too), so that later stages can still run and every error is
+    /// reported at once. Fails only when there is no home page or two pages
+    /// would be written to one path.
     pub fn build_lenient(loaded: Loaded, drafts: bool) -> Result<(Report, Vec<Diagnostic>)> {
         let mut problems = Vec::new();
         let Loaded {
@@ -151,10 +163,51 @@ impl Report {
                 ),
             ]));
         }
-        let (sources, left_out): (Vec<Arc<Source>>, Vec<Arc<Source>>) = sources
+        // A draft chapter hides everything below it: the folders of draft
+        // chapters, each with its `_index.md`.
+        let draft_dirs: Vec<(String, String)> = if drafts {
+            Vec::new()
+        } else {
+            sources
+                .iter()
+                .filter(|s| s.is_section() && s.front.draft == Some(true))
+                .map(|s| (format!("{}/", parent_dir(&s.rel)), s.rel.clone()))
+                .collect()
+        };
+        let hidden_by = |s: &Source| -> Option<String> {
+            if drafts {
+                return None;
+            }
+            if s.front.draft == Some(true) {
+                return Some(s.rel.clone());
+            }
+            draft_dirs
+                .iter()
+                .filter(|(dir, _)| s.rel.starts_with(dir.as_str()))
+                .min_by_key(|(dir, _)| dir.len())
+                .map(|(_, index)| index.clone())
+        };
+        let mut drafts_left_out: Vec<Draft> = Vec::new();
+        let mut kept = Vec::with_capacity(sources.len());
+        for s in sources {
+            match hidden_by(&s) {
+                Some(by) => drafts_left_out.push(Draft {
+                    rel: s.rel.clone(),
+                    by,
+                }),
+                None => kept.push(s),
+            }
+        }
+        let sources = kept;
+        // Files beside the Markdown in a draft chapter are not published either.
+        let assets: Vec<_> = assets
             .into_iter()
-            .partition(|s| drafts || s.front.draft != Some(true));
-        let drafts_left_out: Vec<String> = left_out.iter().map(|s| s.rel.clone()).collect();
+            .filter(|a| {
+                !draft_dirs
+                    .iter()
+                    .any(|(dir, _)| a.rel.starts_with(dir.as_str()))
+            })
+            .collect();
         let Some(root_idx) = sources.iter().position(|s| s.rel == "_index.md") else {
             if failed.iter().any(|f| f == "_index.md") {
                 // Its own error says what is wrong with it.
@@ -272,10 +325,10 @@ impl Report {
         }
 
         glossary.sort_by(|a, b| a.0.cmp(&b.0));
-        if problems
-            .iter()
-            .any(|d| d.severity == crate::error::Severity::Error)
-        {
+        // Two pages at one path make no site; every other problem leaves a
+        // model the build can go on with (skipping the files at fault), so the
+        // author sees the problems of the later stages in the same run.
+        if problems.iter().any(|d| d.code == "duplicate-path") {
             return Err(Error::content(problems));
         }
 

@@ -70,9 +70,10 @@ pub struct Site {
     pub site_static: Vec<ThemeFile>,
     /// How long [`Site::load`] took.
     pub load_time: Duration,
-    /// Warnings found while loading (links not followed, files left out); every
-    /// build reports them with its own.
-    pub load_warnings: Vec<Diagnostic>,
+    /// Problems found while loading (errors in files and in the model, links
+    /// not followed, files left out); every build reports them with its own, and
+    /// fails when one is an error.
+    pub load_problems: Vec<Diagnostic>,
     /// Page stages added with [`Site::add_stage`], run before the built-ins.
     stages: Vec<Box<dyn PageStage>>,
     /// Generators added with [`Site::add_generator`].
@@ -274,18 +275,12 @@ impl Site {
             stages: Vec::new(),
             generators: Vec::new(),
             load_time: started.elapsed(),
-            load_warnings: Vec::new(),
+            load_problems: Vec::new(),
         };
-        if problems.iter().any(|d| d.severity == Severity::Error) {
-            // Check links too, so the author sees every problem at once.
-            let statics = site.static_files();
-            let env = site.markdown_env(&statics);
-            let (_, _, link_problems, _) = site.markdown_pass(&env.links(&site), None, true);
-            problems.extend(link_problems);
-            return Err(Error::content(problems));
-        }
+        // Errors found so far do not stop here: the build goes on as far as it
+        // can without the broken files, so the author sees every problem at once.
         let mut site = site;
-        site.load_warnings = problems;
+        site.load_problems = problems;
         Ok(site)
     }
 
@@ -489,11 +484,16 @@ impl Site {
             !fused,
         );
         timings.markdown = t.elapsed();
-        // Made in the render pass, the entries' Markdown is checked after it, so
-        // that its problems are all reported together, as here.
-        if !fused && problems.iter().any(|d| d.severity == Severity::Error) {
-            return Err(Error::content(problems));
-        }
+        // Errors do not stop the build here: every page that can be made is made,
+        // so template and audit errors are reported in the same run. Pages whose
+        // own file has an error are left out (they cannot be rendered).
+        problems.extend(self.load_problems.iter().cloned());
+        let broken_files: HashSet<&str> = self
+            .load_problems
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.file.as_str())
+            .collect();
 
         // Templates.
         let t = Instant::now();
@@ -502,7 +502,14 @@ impl Site {
             || Renderer::new(&self.theme, &self.site_templates, &base_path),
             || Links::new(report, &base_path),
         );
-        let mut renderer = renderer.map_err(Error::content)?;
+        let mut renderer = match renderer {
+            Ok(r) => r,
+            Err(template_problems) => {
+                // Without templates no page can be made.
+                problems.extend(template_problems);
+                return Err(Error::content(problems));
+            }
+        };
         let mut report_view = ReportView::new(&links, report_html);
         report_view.has_full_report = self.has_full_report();
         let keyed = cache.is_some();
@@ -604,7 +611,6 @@ impl Site {
         };
         let raw = config.allow_raw_html;
         let markdown_nanos = std::sync::atomic::AtomicU64::new(0);
-        let markdown_failed = std::sync::atomic::AtomicBool::new(false);
         // Each page with the problems of its Markdown, when made here (`fused`);
         // no page when that Markdown has errors.
         let rendered: Vec<(Vec<Diagnostic>, Option<PageResult>)> = htmls
@@ -612,6 +618,9 @@ impl Site {
             .enumerate()
             .map(|(i, slot)| {
                 let mut md_problems = Vec::new();
+                if broken_files.contains(report.entries[i].source.file.as_str()) {
+                    return (md_problems, None);
+                }
                 if fused {
                     let e = &report.entries[i];
                     let t_md = Instant::now();
@@ -620,13 +629,9 @@ impl Site {
                         t_md.elapsed().as_nanos() as u64,
                         std::sync::atomic::Ordering::Relaxed,
                     );
+                    // A page whose Markdown has errors is not made; the other
+                    // pages are, so their template and audit errors show too.
                     if p.iter().any(|d| d.severity == Severity::Error) {
-                        markdown_failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                        return (p, None);
-                    }
-                    // The build fails on those errors: the other pages' Markdown
-                    // is still checked, but no page is made.
-                    if markdown_failed.load(std::sync::atomic::Ordering::Relaxed) {
                         return (p, None);
                     }
                     md_problems = p;
@@ -664,10 +669,6 @@ impl Site {
             problems.extend(md_problems);
             page_results.push(r);
         }
-        if problems.iter().any(|d| d.severity == Severity::Error) {
-            // Markdown errors, as the Markdown pass would have reported them.
-            return Err(Error::content(problems));
-        }
         timings.markdown_cpu =
             Duration::from_nanos(markdown_nanos.load(std::sync::atomic::Ordering::Relaxed));
         for (i, r) in page_results.into_iter().enumerate() {
@@ -685,9 +686,6 @@ impl Site {
                 Err(d) => problems.push(d),
             }
         }
-        if problems.iter().any(|d| d.severity == Severity::Error) {
-            return Err(Error::content(merge_template_errors(problems)));
-        }
         timings.render = t.elapsed();
         timings.templates_cpu =
             Duration::from_nanos(template_nanos.load(std::sync::atomic::Ordering::Relaxed));
@@ -699,16 +697,14 @@ impl Site {
                        title: &'static str,
                        path: &str,
                        extra: &dyn Fn(&mut Context)|
-         -> Result<(OutputFile, Vec<Diagnostic>, PageFacts)> {
+         -> std::result::Result<Rendered, Diagnostic> {
             let view = PageView::special(&links, title, path);
             let mut ctx = Context::new();
             ctx.insert("page", &view);
             ctx.insert("current_path", &view.path);
             ctx.insert("current_url", &format!("{origin}{}", view.path));
             extra(&mut ctx);
-            let html = renderer
-                .render(template, &ctx, &root_file)
-                .map_err(|d| Error::content(vec![d]))?;
+            let html = renderer.render(template, &ctx, &root_file)?;
             let out_path = if path.ends_with('/') || path.is_empty() {
                 format!("{path}index.html")
             } else {
@@ -721,7 +717,7 @@ impl Site {
         if !report.glossary.is_empty() {
             specials.push(special("glossary.html", "Glossary", "glossary/", &|c| {
                 c.insert("glossary", &report_view.glossary)
-            })?);
+            }));
         }
         if self.has_full_report() {
             let entries: Vec<FullEntryView<'_>> = report
@@ -754,10 +750,17 @@ impl Site {
                 "Full report",
                 "full-report/",
                 &|c| c.insert("entries", &entries),
-            )?);
+            ));
         }
-        specials.push(special("404.html", "Page not found", "404.html", &|_| {})?);
+        specials.push(special("404.html", "Page not found", "404.html", &|_| {}));
         for page in specials {
+            let page = match page {
+                Ok(page) => page,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
             let (f, page_findings, _) = &page;
             findings.extend(page_findings.iter().cloned());
             out.insert(f.path.clone(), f.bytes.clone());
@@ -785,7 +788,17 @@ impl Site {
                 &base_path,
                 &config.a11y,
             ));
-            findings.extend(abbreviation_warnings(&page_facts, &base_path, &config.a11y));
+            let by_file: HashMap<&str, &str> = report
+                .entries
+                .iter()
+                .map(|e| (e.source.file.as_str(), &*e.source.text))
+                .collect();
+            findings.extend(abbreviation_warnings(
+                &page_facts,
+                &base_path,
+                &config.a11y,
+                &|f| by_file.get(f).copied(),
+            ));
         }
 
         // The accessibility statement, from this build's audit.
@@ -797,14 +810,18 @@ impl Site {
             audit_on,
         );
         findings.extend(statement.problems.clone());
-        let (f, page_findings, _) = special(
+        match special(
             "accessibility.html",
             "Accessibility statement",
             "accessibility/",
             &|c| c.insert("statement", &statement),
-        )?;
-        findings.extend(page_findings);
-        out.insert(f.path, f.bytes);
+        ) {
+            Ok((f, page_findings, _)) => {
+                findings.extend(page_findings);
+                out.insert(f.path, f.bytes);
+            }
+            Err(d) => problems.push(d),
+        }
         let pages = out.keys().filter(|p| p.ends_with(".html")).count();
 
         // Redirects for aliases.
@@ -840,9 +857,6 @@ impl Site {
                     output::redirect_page(&target, &config.default_language).into(),
                 );
             }
-        }
-        if !problems.is_empty() {
-            return Err(Error::content(problems));
         }
 
         // Static files and content assets never replace pages.
@@ -903,14 +917,25 @@ impl Site {
                 }
             }
         }
-        if !problems.is_empty() {
-            return Err(Error::content(problems));
+        // Every problem of the build, in one report: an error anywhere (in the
+        // files, the templates, or the audit) fails it.
+        let findings = merge_repeated_findings(findings);
+        let (problem_warnings, problem_errors): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+            .into_iter()
+            .partition(|d| d.severity == Severity::Warning);
+        if !problem_errors.is_empty() || findings.iter().any(|d| d.severity == Severity::Error) {
+            let mut all = merge_template_errors(problem_errors);
+            all.extend(problem_warnings);
+            all.extend(warnings);
+            all.extend(findings);
+            return Err(Error::content(all));
         }
+        warnings.extend(problem_warnings);
+        let mut findings = findings;
 
         timings.assemble = t.elapsed();
         timings.stages_cpu = pipeline.timings();
         timings.load = self.load_time;
-        warnings.extend(self.load_warnings.iter().cloned());
         sort_diagnostics(&mut warnings);
         sort_diagnostics(&mut findings);
         for path in &written {
@@ -1393,24 +1418,29 @@ fn check_links_between_pages(
     chunks.into_iter().flatten().collect()
 }
 
-/// One warning per abbreviation used without a glossary entry, naming where.
-fn abbreviation_warnings(
+/// One warning per abbreviation used without a glossary entry, at its first
+/// use (the file and line of the first page, in reading order, that has it).
+fn abbreviation_warnings<'a>(
     pages: &[PageRef<'_>],
     base_path: &str,
     cfg: &crate::config::A11yConfig,
+    source_text: &dyn for<'f> Fn(&'f str) -> Option<&'a str>,
 ) -> Vec<Diagnostic> {
     if cfg.ignore.iter().any(|r| r == "abbreviation") {
         return Vec::new();
     }
-    let mut seen: BTreeMap<&str, (usize, &str, Option<&str>)> = BTreeMap::new();
+    type FirstUse<'p> = (usize, &'p str, Option<&'p str>, Option<usize>);
+    let mut seen: BTreeMap<&str, FirstUse<'_>> = BTreeMap::new();
     for page in pages {
-        for a in &page.facts.abbreviations {
-            let e = seen.entry(a.as_str()).or_insert((0, page.path, page.file));
+        for (a, line) in &page.facts.abbreviations {
+            let e = seen
+                .entry(a.as_str())
+                .or_insert((0, page.path, page.file, *line));
             e.0 += 1;
         }
     }
     seen.into_iter()
-        .map(|(term, (n, page, file))| {
+        .map(|(term, (n, page, file, line))| {
             let mut d = Diagnostic::warning(
                 "abbreviation",
                 file.unwrap_or(crate::load::CONTENT_DIR),
@@ -1420,11 +1450,84 @@ fn abbreviation_warnings(
                 ),
             )
             .help(format!("add a line `{term}: what it stands for` to content/glossary.yaml, so it is explained where it is first used"));
+            if let (Some(file), Some(line)) = (file, line) {
+                d = match source_text(file) {
+                    Some(text) => {
+                        let column = text
+                            .lines()
+                            .nth(line - 1)
+                            .and_then(|l| word_column(l, term))
+                            .unwrap_or(1);
+                        d.at_in(text, line, column)
+                    }
+                    None => d.at(line, 1),
+                };
+            }
             d.page = Some(format!("{base_path}{}", page.trim_end_matches("index.html")));
             d.wcag = Some("3.1.4");
             d
         })
         .collect()
+}
+
+/// The 1-based character column of `word` as a whole word in `line`.
+fn word_column(line: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find(word) {
+        let at = from + i;
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(line[..at].chars().next_back())
+            && boundary(line[at + word.len()..].chars().next())
+        {
+            return Some(line[..at].chars().count() + 1);
+        }
+        from = at + word.len();
+    }
+    None
+}
+
+/// Reports each finding once: the same finding (rule, file, line, message) on
+/// several pages becomes one that lists the other pages in `also_on`; a finding
+/// on the full report that repeats one of a chapter's page (the full report
+/// holds every chapter's text, but has no source lines of its own) is folded
+/// into it.
+fn merge_repeated_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    const FULL_REPORT: &str = "full-report/index.html";
+    let (whole, mut rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        findings.into_iter().partition(|d| d.file == FULL_REPORT);
+    sort_diagnostics(&mut rest);
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(rest.len());
+    for d in rest {
+        if let Some(last) = out.last_mut()
+            && (last.code, &last.file, last.line, last.column, &last.message)
+                == (d.code, &d.file, d.line, d.column, &d.message)
+        {
+            if let Some(p) = d.page
+                && last.page.as_ref() != Some(&p)
+                && !last.also_on.contains(&p)
+            {
+                last.also_on.push(p);
+            }
+            continue;
+        }
+        out.push(d);
+    }
+    for d in whole {
+        match out
+            .iter_mut()
+            .find(|o| o.code == d.code && o.message == d.message)
+        {
+            Some(o) => {
+                if let Some(p) = d.page
+                    && !o.also_on.contains(&p)
+                {
+                    o.also_on.push(p);
+                }
+            }
+            None => out.push(d),
+        }
+    }
+    out
 }
 
 /// One template mistake fails every page that uses the template: report it once,

@@ -3,8 +3,9 @@
 //! In: `[accessibility]` from `config.toml`, the report, and the findings of the
 //! HTML stages. Out: a [`Statement`] view for the `accessibility.html` template
 //! (following the headings of the UK public sector model statement), and a
-//! finding for each contact detail or date that is missing (errors, so
-//! `--strict` builds fail until they are filled in).
+//! warning for each contact detail or date still to fill in, at the line of
+//! `config.toml` to uncomment (so `--strict` builds fail until they are filled
+//! in), and an error for a date that is not a date.
 
 use serde::Serialize;
 
@@ -90,14 +91,30 @@ impl Statement {
         let mut problems = Vec::new();
         let page = format!("{}accessibility/", config.base_path());
         let missing = |problems: &mut Vec<Diagnostic>, key: &str, what: &str| {
-            let mut d = Diagnostic::error(
+            let mut d = Diagnostic::warning(
                 "statement",
                 CONFIG_FILE,
-                format!("the accessibility statement needs {what}: `{key}` is missing from `[accessibility]`"),
-            )
-            .help(format!(
-                "add `[accessibility]` to config.toml with `{key} = ...` (UK public sector bodies must publish how to contact them and when the site was tested)"
-            ));
+                format!(
+                    "the accessibility statement needs {what}: `{key}` is not set in `[accessibility]`"
+                ),
+            );
+            let source = &config.source;
+            d = match setting_line(source, key) {
+                Some((line, true)) => d.at_in(source, line, 1).help(format!(
+                    "uncomment this line (remove the `#`) and fill in `{key}` before you publish: UK public sector bodies must say how to contact them and when the site was tested"
+                )),
+                Some((line, false)) => d.at_in(source, line, 1).help(format!(
+                    "give `{key}` a value before you publish"
+                )),
+                None => match section_line(source, "accessibility") {
+                    Some(line) => d.at_in(source, line, 1).help(format!(
+                        "add a line `{key} = \"...\"` under `[accessibility]` before you publish: UK public sector bodies must say how to contact them and when the site was tested"
+                    )),
+                    None => d.help(format!(
+                        "add `[accessibility]` to config.toml with `{key} = \"...\"` before you publish: UK public sector bodies must say how to contact them and when the site was tested"
+                    )),
+                },
+            };
             d.page = Some(page.clone());
             problems.push(d);
         };
@@ -108,31 +125,31 @@ impl Statement {
                 "a way to contact the publisher",
             );
         }
-        let mut date = |key: &'static str,
-                        value: &Option<String>,
-                        what: &str|
-         -> Option<DateView> {
-            match value {
-                None => {
-                    missing(&mut problems, key, what);
-                    None
-                }
-                Some(v) => match IsoDate::parse(v) {
-                    Ok(d) => Some((&d).into()),
-                    Err(e) => {
-                        problems.push(
-                            Diagnostic::error(
-                                "statement",
+        let mut date =
+            |key: &'static str, value: &Option<String>, what: &str| -> Option<DateView> {
+                match value {
+                    None => {
+                        missing(&mut problems, key, what);
+                        None
+                    }
+                    Some(v) => match IsoDate::parse(v) {
+                        Ok(d) => Some((&d).into()),
+                        Err(e) => {
+                            let mut d = Diagnostic::error(
+                                "statement-date",
                                 CONFIG_FILE,
                                 format!("`[accessibility] {key}`: {e}"),
                             )
-                            .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\""),
-                        );
-                        None
-                    }
-                },
-            }
-        };
+                            .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\"");
+                            if let Some((line, _)) = setting_line(&config.source, key) {
+                                d = d.at_in(&config.source, line, 1);
+                            }
+                            problems.push(d);
+                            None
+                        }
+                    },
+                }
+            };
         let prepared = date("prepared", &s.prepared, "the date it was prepared");
         let reviewed = date("reviewed", &s.reviewed, "the date it was last reviewed");
         let tested = date("tested", &s.tested, "the date the site was last tested");
@@ -152,7 +169,7 @@ impl Statement {
             .collect();
         let known_issues = findings
             .iter()
-            .filter(|d| d.code != "statement")
+            .filter(|d| !d.code.starts_with("statement"))
             .map(|d| KnownIssue {
                 message: d.message.clone(),
                 page: d.page.clone(),
@@ -182,5 +199,55 @@ impl Statement {
             checked_by: format!("reportsite {}", env!("CARGO_PKG_VERSION")),
             problems,
         }
+    }
+}
+
+/// The 1-based line of `key = …` in the `[accessibility]` table of `config`,
+/// and whether it is commented out (`# key = …`).
+fn setting_line(config: &str, key: &str) -> Option<(usize, bool)> {
+    let start = section_line(config, "accessibility")?;
+    for (i, line) in config.lines().enumerate().skip(start) {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            break;
+        }
+        let (commented, rest) = match t.strip_prefix('#') {
+            Some(r) => (true, r.trim_start()),
+            None => (false, t),
+        };
+        if let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return Some((i + 1, commented));
+        }
+    }
+    None
+}
+
+/// The 1-based line of the `[name]` table header in `config`.
+fn section_line(config: &str, name: &str) -> Option<usize> {
+    config
+        .lines()
+        .position(|l| {
+            l.trim()
+                .strip_prefix('[')
+                .and_then(|r| r.split(']').next())
+                .is_some_and(|n| n.trim() == name)
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_line_to_uncomment() {
+        let config = "title = \"x\"\n[accessibility]\n# contact_email = \"a@b\"\ntested = \"2025-01-01\"\n[extra]\nprepared = 1\n";
+        assert_eq!(setting_line(config, "contact_email"), Some((3, true)));
+        assert_eq!(setting_line(config, "tested"), Some((4, false)));
+        // Not in the [accessibility] table.
+        assert_eq!(setting_line(config, "prepared"), None);
+        assert_eq!(section_line(config, "accessibility"), Some(2));
     }
 }

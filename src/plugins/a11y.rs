@@ -31,62 +31,141 @@ use lol_html::{HtmlRewriter, Settings, doc_text, element};
 use super::{PageContext, PageFacts, PageStage, StageOutput};
 use crate::error::{Diagnostic, Severity};
 
-/// One audit rule: its id, the WCAG 2.2 success criterion, and how to fix it.
+/// One audit rule: its id, the WCAG 2.2 success criterion it tests, its
+/// severity and why (the README's severity table lists the same).
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// Stable id, used in `[a11y] ignore`/`warn`.
+    /// Stable id, used in `[a11y] ignore`/`warn`/`allow` and `--allow`.
     pub id: &'static str,
-    /// WCAG 2.2 success criterion.
+    /// WCAG 2.2 success criterion, or "—" for a rule of this project.
     pub wcag: &'static str,
+    /// The criterion's level (`A`, `AA`, `AAA`), or `project` for a rule of this
+    /// project.
+    pub level: &'static str,
     /// What the rule checks, for the accessibility statement.
     pub checks: &'static str,
-    /// Severity unless configured otherwise.
+    /// Severity unless configured otherwise: an error where a WCAG 2.2 A/AA
+    /// criterion fails or a guarantee of this project breaks, else a warning.
     pub severity: Severity,
+    /// Why it has that severity.
+    pub why: &'static str,
 }
 
 /// Every rule of the audit.
 pub const RULES: &[Rule] = &[
-    rule("image-alt", "1.1.1", "images have a text alternative"),
-    rule(
-        "image-alt-empty",
-        "1.1.1",
-        "empty alt text is used only for images marked decorative",
-    ),
-    rule("link-name", "2.4.4", "links and buttons have a name"),
-    rule("link-text", "2.4.4", "link text makes sense on its own"),
-    rule("heading-order", "1.3.1", "heading levels are not skipped"),
-    rule("page-h1", "1.3.1", "each page has exactly one h1"),
-    rule("duplicate-id", "4.1.2", "ids are unique on the page"),
-    rule("table-headers", "1.3.1", "data tables have header cells"),
-    rule("table-caption", "1.3.1", "data tables have a caption"),
-    rule("frame-title", "4.1.2", "iframes have a title"),
-    rule(
-        "broken-anchor",
-        "2.4.4",
-        "links to a part of a page point at an id that exists",
-    ),
-    rule(
-        "broken-internal-link",
-        "2.4.4",
-        "links within the site point at pages that exist",
-    ),
-    rule("third-party", "—", "nothing is loaded from another site"),
+    Rule {
+        id: "image-alt",
+        wcag: "1.1.1",
+        level: "A",
+        checks: "images have a text alternative",
+        severity: Severity::Error,
+        why: "an image with no alt attribute has no text alternative at all: 1.1.1 fails",
+    },
+    Rule {
+        id: "image-alt-empty",
+        wcag: "1.1.1",
+        level: "A",
+        checks: "empty alt text is used only for images marked decorative",
+        severity: Severity::Warning,
+        why: "`alt=\"\"` is right for a decorative image; from Markdown, forgetting and intent look the same, so it is a question, not a failure",
+    },
+    Rule {
+        id: "link-name",
+        wcag: "2.4.4",
+        level: "A",
+        checks: "links and buttons have a name",
+        severity: Severity::Error,
+        why: "a link with no name cannot be understood in any context: 2.4.4 and 4.1.2 fail",
+    },
+    Rule {
+        id: "link-text",
+        wcag: "2.4.4",
+        level: "A",
+        checks: "link text makes sense on its own",
+        severity: Severity::Warning,
+        why: "2.4.4 lets the sentence around a link give its purpose, which a machine cannot judge; \"click here\" is poor practice, not proof of failure",
+    },
+    Rule {
+        id: "heading-order",
+        wcag: "1.3.1",
+        level: "A",
+        checks: "heading levels are not skipped",
+        severity: Severity::Warning,
+        why: "a skipped level still conveys structure; WCAG does not require levels in sequence (advice, as in axe)",
+    },
+    Rule {
+        id: "page-h1",
+        wcag: "1.3.1",
+        level: "A",
+        checks: "each page has exactly one h1",
+        severity: Severity::Warning,
+        why: "WCAG does not require an h1; one per page is the theme's design, and a custom template may differ",
+    },
+    Rule {
+        id: "duplicate-id",
+        wcag: "4.1.2",
+        level: "A",
+        checks: "ids are unique on the page",
+        severity: Severity::Warning,
+        why: "4.1.1 (parsing) left WCAG 2.2; a repeated id breaks only what refers to it, which `broken-anchor` and the name rules catch",
+    },
+    Rule {
+        id: "table-headers",
+        wcag: "1.3.1",
+        level: "A",
+        checks: "data tables have header cells",
+        severity: Severity::Error,
+        why: "without header cells a screen reader cannot say which column a value is in: 1.3.1 fails",
+    },
+    Rule {
+        id: "table-caption",
+        wcag: "1.3.1",
+        level: "A",
+        checks: "data tables have a caption",
+        severity: Severity::Warning,
+        why: "a caption helps, but a table introduced by the text before it meets 1.3.1 (advice)",
+    },
+    Rule {
+        id: "frame-title",
+        wcag: "4.1.2",
+        level: "A",
+        checks: "iframes have a title",
+        severity: Severity::Error,
+        why: "an iframe without a title has no accessible name: 4.1.2 fails",
+    },
+    Rule {
+        id: "broken-anchor",
+        wcag: "2.4.4",
+        level: "project",
+        checks: "links to a part of a page point at an id that exists",
+        severity: Severity::Error,
+        why: "this project guarantees every link works; a link to a missing part of a page leads nowhere",
+    },
+    Rule {
+        id: "broken-internal-link",
+        wcag: "2.4.4",
+        level: "project",
+        checks: "links within the site point at pages that exist",
+        severity: Severity::Error,
+        why: "this project guarantees every link works",
+    },
+    Rule {
+        id: "third-party",
+        wcag: "—",
+        level: "project",
+        checks: "nothing is loaded from another site",
+        severity: Severity::Error,
+        why: "this project guarantees a site loads nothing from elsewhere (privacy; it works offline and under its CSP)",
+    },
     Rule {
         id: "abbreviation",
         wcag: "3.1.4",
+        level: "AAA",
         checks: "abbreviations used are explained in the glossary",
         severity: Severity::Warning,
+        why: "3.1.4 is a level AAA criterion, beyond the AA the site must meet",
     },
 ];
-
-const fn rule(id: &'static str, wcag: &'static str, checks: &'static str) -> Rule {
-    Rule {
-        id,
-        wcag,
-        checks,
-        severity: Severity::Error,
-    }
-}
 
 /// Link texts that do not make sense out of context.
 const VAGUE_LINK_TEXT: &[&str] = &[
@@ -227,7 +306,8 @@ struct State {
     in_table_wrap: u32,
     in_nav: u32,
     used_terms: HashSet<String>,
-    unknown_abbr: HashSet<String>,
+    /// Unknown abbreviations, with the content file line of the first use.
+    unknown_abbr: HashMap<String, Option<usize>>,
     text: String,
     captures: Vec<Capture>,
     links: Vec<LinkState>,
@@ -329,7 +409,7 @@ impl A11y {
                 "rename one of the headings or elements so each id is unique",
             );
         }
-        let mut unknown: Vec<String> = st.unknown_abbr.drain().collect();
+        let mut unknown: Vec<(String, Option<usize>)> = st.unknown_abbr.drain().collect();
         unknown.sort();
         st.facts.abbreviations = unknown;
         st.facts.ids = st.ids.keys().cloned().collect();
@@ -740,7 +820,8 @@ impl A11y {
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                 && !self.terms.iter().any(|(t, _)| t == word)
             {
-                st.unknown_abbr.insert(word.to_string());
+                let line = st.line();
+                st.unknown_abbr.entry(word.to_string()).or_insert(line);
             }
             i = end.max(i + 1);
         }
@@ -1501,7 +1582,13 @@ mod tests {
         let out = run(
             "<p data-sourcepos=\"1:1-1:9\">The LADO and the SSCB met the UK panel.</p><p>Template text: PDF.</p>",
         );
-        assert_eq!(out.facts.abbreviations, ["LADO", "UK"]);
+        let terms: Vec<&str> = out
+            .facts
+            .abbreviations
+            .iter()
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(terms, ["LADO", "UK"]);
     }
 
     #[test]

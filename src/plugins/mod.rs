@@ -70,8 +70,9 @@ pub struct PageFacts {
     /// Links to other pages of the site: (path below the base path, fragment), and
     /// the content file line of the link when known.
     pub links: Vec<((String, String), Option<usize>)>,
-    /// Words that look like abbreviations but are not in the glossary.
-    pub abbreviations: Vec<String>,
+    /// Words that look like abbreviations but are not in the glossary, each
+    /// with the content file line of its first use on the page, when known.
+    pub abbreviations: Vec<(String, Option<usize>)>,
 }
 
 /// What a stage returns.
