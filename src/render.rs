@@ -811,6 +811,19 @@ pub struct ReportHtml {
     pub reasons: Option<String>,
     /// One per implication.
     pub implications: Vec<String>,
+    /// One per document: its resolved link and size.
+    pub documents: Vec<DocumentLink>,
+}
+
+/// A document's link after the site's link resolver: the address to write
+/// (under the base path for a file of the site), and its size (given, or read
+/// from the file).
+#[derive(Debug, Clone, Default)]
+pub struct DocumentLink {
+    /// The address, or none when there is no link (or it is not allowed).
+    pub href: Option<String>,
+    /// Bytes.
+    pub size_bytes: Option<u64>,
 }
 
 impl<'a> ReportView<'a> {
@@ -899,13 +912,18 @@ impl<'a> ReportView<'a> {
                 .documents
                 .iter()
                 .flatten()
-                .map(|d| DocumentView {
+                .zip(
+                    html.documents
+                        .iter()
+                        .chain(std::iter::repeat(&DocumentLink::default())),
+                )
+                .map(|(d, link)| DocumentView {
                     label: d.label.clone(),
                     title: d.title.clone(),
-                    href: d.href.clone(),
+                    href: link.href.clone(),
                     format: d.format.clone(),
-                    size_bytes: d.size_bytes,
-                    size: d.size_bytes.map(human_size),
+                    size_bytes: link.size_bytes,
+                    size: link.size_bytes.map(human_size),
                 })
                 .collect(),
             chapters: root.children.iter().map(|&c| links.link(c, 1)).collect(),

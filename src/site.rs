@@ -220,10 +220,12 @@ impl Site {
             config.set_base_url(url)?;
         }
         let mut problems = Vec::new();
+        let mut theme_found = true;
         let theme = match Theme::resolve(root, &config.theme, &config_text) {
             Ok(t) => t,
             Err(Error::Content(d)) => {
                 problems.extend(d);
+                theme_found = false;
                 Theme::default()
             }
             Err(e) => return Err(e),
@@ -265,6 +267,10 @@ impl Site {
         let Some(report) = report else {
             return Err(Error::content(problems));
         };
+        if !theme_found {
+            // No templates: no page can be made, so the build can go no further.
+            return Err(Error::content(problems));
+        }
         let site = Site {
             root: root.to_path_buf(),
             config,
@@ -336,7 +342,12 @@ impl Site {
         };
         let previous = cache.as_deref();
         if !entries {
-            let (report_html, problems) = report_html(&report.root().source, links_md, raw);
+            let (report_html, problems) = report_html(
+                &report.root().source,
+                links_md,
+                raw,
+                &self.file_size_lookup(),
+            );
             let empty = Arc::new(EntryHtml::default());
             return (
                 vec![empty; report.entries.len()],
@@ -372,7 +383,12 @@ impl Site {
                 );
             }
         }
-        let (report_html, mut problems) = report_html(&report.root().source, links_md, raw);
+        let (report_html, mut problems) = report_html(
+            &report.root().source,
+            links_md,
+            raw,
+            &self.file_size_lookup(),
+        );
         let mut htmls = Vec::with_capacity(results.len());
         for (h, p) in results {
             problems.extend(p);
@@ -488,11 +504,13 @@ impl Site {
         // so template and audit errors are reported in the same run. Pages whose
         // own file has an error are left out (they cannot be rendered).
         problems.extend(self.load_problems.iter().cloned());
-        let broken_files: HashSet<&str> = self
-            .load_problems
+        // Files with an error (in their front matter, the model's checks, or
+        // their Markdown): their pages are not made, so their mistakes are not
+        // reported a second time by the audit.
+        let broken_files: HashSet<String> = problems
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.file.as_str())
+            .map(|d| d.file.clone())
             .collect();
 
         // Templates.
@@ -671,8 +689,18 @@ impl Site {
         }
         timings.markdown_cpu =
             Duration::from_nanos(markdown_nanos.load(std::sync::atomic::Ordering::Relaxed));
+        // Pages not made: their file has an error, or their template failed.
+        let mut unmade: HashSet<String> = report
+            .entries
+            .iter()
+            .filter(|e| broken_files.contains(&e.source.file))
+            .map(|e| format!("{}index.html", e.path))
+            .collect();
         for (i, r) in page_results.into_iter().enumerate() {
             let Some(r) = r else { continue };
+            if r.is_err() {
+                unmade.insert(format!("{}index.html", report.entries[i].path));
+            }
             match r {
                 Ok((page, _)) => {
                     let (f, page_findings, _) = &*page;
@@ -719,12 +747,17 @@ impl Site {
                 c.insert("glossary", &report_view.glossary)
             }));
         }
-        if self.has_full_report() {
+        // The full report holds the home page's parts: not made when its file
+        // has an error.
+        if self.has_full_report() && broken_files.contains(&report.root().source.file) {
+            unmade.insert("full-report/index.html".to_string());
+        } else if self.has_full_report() {
             let entries: Vec<FullEntryView<'_>> = report
                 .entries
                 .iter()
                 .enumerate()
                 .skip(1)
+                .filter(|(_, e)| !broken_files.contains(&e.source.file))
                 .map(|(i, e)| {
                     let anchor = format!("s-{}", e.path.trim_end_matches('/').replace('/', "--"));
                     FullEntryView {
@@ -787,6 +820,7 @@ impl Site {
                 statement_path,
                 &base_path,
                 &config.a11y,
+                &unmade,
             ));
             let by_file: HashMap<&str, &str> = report
                 .entries
@@ -953,6 +987,15 @@ impl Site {
             pages,
             timings,
         })
+    }
+
+    /// The size of each static file, by output path (`files/a.pdf`).
+    fn file_size_lookup(&self) -> impl Fn(&str) -> Option<u64> + '_ {
+        let statics = self.static_files();
+        move |path: &str| match statics.get(path)? {
+            StaticSource::Memory(f) => Some(f.bytes.len() as u64),
+            StaticSource::Disk { path, .. } => std::fs::metadata(path).ok().map(|m| m.len()),
+        }
     }
 
     /// Static files by output path: theme, then site `static/` (wins), then
@@ -1138,10 +1181,78 @@ fn entry_html(
     )
 }
 
+/// The size of a file of the built site by its output path (`files/a.pdf`), for
+/// documents that do not give `size_bytes`.
+type SizeLookup<'a> = dyn Fn(&str) -> Option<u64> + 'a;
+
+/// Resolves each document's `href` with the site's one link resolver
+/// ([`markdown::resolve`]): located errors for a file that is not there or a
+/// scheme that is not allowed; the size from the file when not given.
+fn document_links(
+    source: &Source,
+    links: &markdown::Links<'_>,
+    size_of: &SizeLookup<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<render::DocumentLink> {
+    let place = Place {
+        file: &source.file,
+        text: &source.text,
+        first_line: 1,
+        first_column: 1,
+        page_path: "",
+        source_rel: &source.rel,
+    };
+    let split = source.split();
+    source
+        .front
+        .documents
+        .iter()
+        .flatten()
+        .map(|d| {
+            let Some(href) = d.href.as_deref() else {
+                return render::DocumentLink {
+                    href: None,
+                    size_bytes: d.size_bytes,
+                };
+            };
+            let href = href.trim();
+            match markdown::resolve(href, &place, links, false) {
+                Ok(resolved) => {
+                    let url = resolved.unwrap_or_else(|| href.to_string());
+                    let size_bytes = d.size_bytes.or_else(|| {
+                        url.strip_prefix(links.base_path)
+                            .map(|p| p.split(['#', '?']).next().unwrap_or(p))
+                            .and_then(size_of)
+                    });
+                    render::DocumentLink {
+                        href: Some(url),
+                        size_bytes,
+                    }
+                }
+                Err(e) => {
+                    let mut diag = Diagnostic::error(e.code, &source.file, e.message).help(e.help);
+                    if let Some((line, column)) =
+                        frontmatter::value_position(&split, "documents", href)
+                            .or_else(|| frontmatter::key_position(&split, "documents"))
+                    {
+                        diag = diag.at_in(&source.text, line, column);
+                    }
+                    problems.push(diag);
+                    render::DocumentLink {
+                        href: None,
+                        size_bytes: d.size_bytes,
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 fn report_html(
     source: &Source,
     links: &markdown::Links<'_>,
     raw: bool,
+    size_of: &SizeLookup<'_>,
 ) -> (ReportHtml, Vec<Diagnostic>) {
     let f = &source.front;
     let mut problems = Vec::new();
@@ -1168,6 +1279,7 @@ fn report_html(
             .into_iter()
             .next(),
         implications: items(&imps, "implications", source, "", links, raw, &mut problems),
+        documents: document_links(source, links, size_of, &mut problems),
     };
     (html, problems)
 }
@@ -1189,9 +1301,23 @@ impl Site {
                 file_sizes.insert(format!("{base_path}{path}"), size);
             }
         }
-        for d in self.report.root().source.front.documents.iter().flatten() {
-            if let (Some(href), Some(size)) = (&d.href, d.size_bytes) {
-                file_sizes.insert(href.clone(), size);
+        // Documents' given sizes, by the address the page links to.
+        let env = self.markdown_env(statics);
+        let links = env.links(self);
+        let mut ignored = Vec::new();
+        let docs = document_links(&self.report.root().source, &links, &|_| None, &mut ignored);
+        for (d, link) in self
+            .report
+            .root()
+            .source
+            .front
+            .documents
+            .iter()
+            .flatten()
+            .zip(docs)
+        {
+            if let (Some(href), Some(size)) = (link.href, d.size_bytes) {
+                file_sizes.insert(href, size);
             }
         }
         a11y::SiteInfo {
@@ -1328,6 +1454,7 @@ fn check_links_between_pages(
     statement_path: &str,
     base_path: &str,
     cfg: &crate::config::A11yConfig,
+    unmade: &HashSet<String>,
 ) -> Vec<Diagnostic> {
     let rule = "broken-internal-link";
     if cfg.ignore.iter().any(|r| r == rule) {
@@ -1340,8 +1467,13 @@ fn check_links_between_pages(
         .iter()
         .map(|p| (p.path, p.facts.ids.as_slice()))
         .collect();
-    let exists =
-        |path: &str| files.contains(path) || path == statement_path || statics.contains(path);
+    // A page not made because its file has an error is not a broken link.
+    let exists = |path: &str| {
+        files.contains(path)
+            || path == statement_path
+            || statics.contains(path)
+            || unmade.contains(path)
+    };
     let warn = cfg.warn.iter().any(|r| r == rule);
     // In chunks of pages, one per worker at a time, each with its own memo of
     // verdicts; the chunks' findings are joined in page order.

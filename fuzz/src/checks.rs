@@ -195,7 +195,7 @@ struct LinkSet {
     pages: markdown::PathIndex,
     files: markdown::PathSet,
     entry_paths: Vec<String>,
-    drafts: Vec<String>,
+    drafts: Vec<reportsite::model::Draft>,
     unreadable: Vec<String>,
 }
 
@@ -230,7 +230,10 @@ impl LinkSet {
             .map(|s| s.to_string())
             .collect(),
             entry_paths: entries.iter().map(|(_, p)| p.to_string()).collect(),
-            drafts: vec!["draft.md".to_string()],
+            drafts: vec![reportsite::model::Draft {
+                rel: "draft.md".to_string(),
+                by: "draft.md".to_string(),
+            }],
             unreadable: vec!["broken.md".to_string()],
         }
     }

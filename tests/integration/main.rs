@@ -13,6 +13,7 @@ mod hostile;
 mod incremental;
 mod invalid;
 mod output;
+mod publishing;
 mod sample;
 mod second_report;
 #[cfg(feature = "serve")]
