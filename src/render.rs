@@ -105,7 +105,17 @@ impl Renderer {
             }
         }
         if let Err(e) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            problems.push(tera_diagnostic(&e, &origins, None, &all));
+            // Tera checks every template at once and gives the reports it found
+            // as one text: each becomes a located diagnostic of its own.
+            let split = match e.kind() {
+                tera::ErrorKind::Msg(text) => split_tera_reports(text, &origins, &all),
+                _ => Vec::new(),
+            };
+            if split.is_empty() {
+                problems.push(tera_diagnostic(&e, &origins, None, &all));
+            } else {
+                problems.extend(split);
+            }
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -193,6 +203,57 @@ impl Renderer {
     }
 }
 
+/// Splits Tera's pre-rendered reports (`error: MESSAGE` / `--> NAME:LINE:COL`,
+/// one after another in one message) into one diagnostic each, located in the
+/// template's file. Empty when the text is not in that form.
+fn split_tera_reports(
+    text: &str,
+    origins: &HashMap<String, String>,
+    sources: &[(String, String)],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.trim_start().strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(location) = lines
+            .peek()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            return Vec::new();
+        };
+        lines.next();
+        let mut parts = location.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Vec::new();
+        };
+        let (Ok(line_no), Ok(col)) = (line_no.trim().parse::<usize>(), col.trim().parse::<usize>())
+        else {
+            return Vec::new();
+        };
+        let file = origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "));
+        let mut d = Diagnostic::error("template", file, message.to_string()).at(line_no, col);
+        if let Some(src) = sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, t)| t.lines().nth(line_no.saturating_sub(1)))
+        {
+            d.source_line = Some(src.to_string());
+        }
+        let help = match message.strip_prefix("Unknown filter `") {
+            Some(_) => "use a filter Tera 2 has (see the Tera 2 documentation), or remove it",
+            None => "fix the template syntax (Tera 2: components, not macros)",
+        };
+        out.push(d.help(help));
+    }
+    out
+}
+
 fn tera_diagnostic(
     e: &tera::Error,
     origins: &HashMap<String, String>,
@@ -222,14 +283,23 @@ fn tera_diagnostic(
             d
         }
         _ => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                msg.push_str(": ");
-                msg.push_str(&s.to_string());
-                src = s.source();
+            // The message once: each cause that does not repeat the last,
+            // without Tera's own "error: " prefixes.
+            let mut parts: Vec<String> = Vec::new();
+            let mut cause: Option<&dyn std::error::Error> = Some(e);
+            while let Some(c) = cause {
+                let text = c.to_string();
+                let text = text.trim().trim_start_matches("error: ").to_string();
+                if !text.is_empty() && !parts.last().is_some_and(|p| p.contains(&text)) {
+                    parts.push(text);
+                }
+                cause = c.source();
             }
-            Diagnostic::error("template", "templates", msg.replace(THEME_PREFIX, ""))
+            Diagnostic::error(
+                "template",
+                "templates",
+                parts.join(": ").replace(THEME_PREFIX, ""),
+            )
         }
     };
     let undefined = d
@@ -968,6 +1038,28 @@ pub struct FullEntryView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tera_reports_become_one_diagnostic_each() {
+        let text = "error: Unknown filter `push`\n  --> page.html:2:9\n   |\n 2 | {{ x | push(value=1) }}\n   |         ^^^^\n\nerror: Unknown filter `pop`\n  --> __theme__/base.html:1:4\n   |\n";
+        let mut origins = HashMap::new();
+        origins.insert("page.html".to_string(), "templates/page.html".to_string());
+        let sources = vec![(
+            "page.html".to_string(),
+            "line one\n{{ x | push(value=1) }}\n".to_string(),
+        )];
+        let ds = split_tera_reports(text, &origins, &sources);
+        assert_eq!(ds.len(), 2);
+        assert_eq!(ds[0].file, "templates/page.html");
+        assert_eq!((ds[0].line, ds[0].column), (Some(2), Some(9)));
+        assert_eq!(ds[0].message, "Unknown filter `push`");
+        assert_eq!(
+            ds[0].source_line.as_deref(),
+            Some("{{ x | push(value=1) }}")
+        );
+        assert!(!ds[1].message.contains("error:"));
+        assert!(split_tera_reports("not a report", &origins, &sources).is_empty());
+    }
 
     #[test]
     fn counts_words_like_split_whitespace() {

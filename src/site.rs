@@ -697,7 +697,11 @@ impl Site {
             .map(|e| format!("{}index.html", e.path))
             .collect();
         for (i, r) in page_results.into_iter().enumerate() {
-            let Some(r) = r else { continue };
+            let Some(r) = r else {
+                // Not made: its file or its Markdown has an error.
+                unmade.insert(format!("{}index.html", report.entries[i].path));
+                continue;
+            };
             if r.is_err() {
                 unmade.insert(format!("{}index.html", report.entries[i].path));
             }
@@ -893,8 +897,10 @@ impl Site {
             }
         }
 
-        // Static files and content assets never replace pages.
-        for (path, source) in &statics {
+        // Static files and content assets never replace pages. A build that
+        // fails writes nothing: they are not read then.
+        let failing = problems.iter().any(|d| d.severity == Severity::Error);
+        for (path, source) in statics.iter().filter(|_| !failing) {
             if out.contains_key(path) {
                 warnings.push(Diagnostic::warning(
                     "shadowed-file",
@@ -1485,6 +1491,11 @@ fn check_links_between_pages(
             let mut found = Vec::new();
             for page in chunk {
                 for ((target, fragment), line) in &page.facts.links {
+                    // A content link (`@/…`) left as written: its file could not
+                    // be read, which is reported already.
+                    if target.contains("@/") {
+                        continue;
+                    }
                     let problem = verdicts
                         .entry((target.as_str(), fragment.as_str()))
                         .or_insert_with(|| {

@@ -7,12 +7,26 @@ use reportsite::site::{LoadOptions, Site};
 
 use crate::common::{fixture, page, repo};
 
-fn findings(root: &std::path::Path) -> (Vec<Diagnostic>, Vec<reportsite::output::OutputFile>) {
-    let built = Site::load(root, &LoadOptions::default())
+/// The findings of a build, and its files when it succeeded (a finding that is
+/// an error fails the build).
+fn findings(
+    root: &std::path::Path,
+) -> (Vec<Diagnostic>, Option<Vec<reportsite::output::OutputFile>>) {
+    match Site::load(root, &LoadOptions::default())
         .expect("loads")
         .build()
-        .expect("builds");
-    (built.findings, built.files)
+    {
+        Ok(built) => (built.findings, Some(built.files)),
+        Err(reportsite::Error::Content(all)) => (all, None),
+        Err(e) => panic!("{}: {e}", root.display()),
+    }
+}
+
+/// The files of a build that must succeed.
+fn files_of(
+    built: Option<Vec<reportsite::output::OutputFile>>,
+) -> Vec<reportsite::output::OutputFile> {
+    built.expect("the build succeeds")
 }
 
 fn summary(d: &Diagnostic) -> String {
@@ -31,14 +45,14 @@ fn each_defect_is_reported_with_rule_page_and_line() {
     let (found, _) = findings(&fixture("a11y/defects"));
     let actual: Vec<String> = found.iter().map(summary).collect();
     let expected = [
-        "error link-text content/pages/bare-url.md:5 /pages/bare-url/",
+        "warning link-text content/pages/bare-url.md:5 /pages/bare-url/",
         "error broken-anchor content/pages/broken-anchor.md:5 /pages/broken-anchor/",
-        "error image-alt-empty content/pages/image-no-alt.md:7 /pages/image-no-alt/",
-        "error heading-order content/pages/skipped-heading.md:9 /pages/skipped-heading/",
-        "error table-caption content/pages/table-no-caption.md:7 /pages/table-no-caption/",
+        "warning image-alt-empty content/pages/image-no-alt.md:7 /pages/image-no-alt/",
+        "warning heading-order content/pages/skipped-heading.md:9 /pages/skipped-heading/",
+        "warning table-caption content/pages/table-no-caption.md:7 /pages/table-no-caption/",
         "error third-party content/pages/third-party-image.md:7 /pages/third-party-image/",
-        "warning abbreviation content/pages/unknown-abbreviation.md:- /pages/unknown-abbreviation/",
-        "error link-text content/pages/vague-link.md:7 /pages/vague-link/",
+        "warning abbreviation content/pages/unknown-abbreviation.md:5 /pages/unknown-abbreviation/",
+        "warning link-text content/pages/vague-link.md:7 /pages/vague-link/",
     ];
     assert_eq!(
         actual,
@@ -70,11 +84,19 @@ fn without_the_stage_nothing_is_found_or_rewritten() {
     .expect("write");
     let (found, files) = findings(tmp.path());
     assert!(found.is_empty(), "{found:?}");
+    let files = files_of(files);
     assert!(
         !page(&files, "index.html").contains("<abbr"),
         "no glossary expansion without the stage"
     );
-    let (_, files) = findings(&fixture("a11y/defects"));
+    // With the stage (its errors made warnings, so the site is written).
+    std::fs::write(
+        &config,
+        format!("{text}\n[a11y]\nwarn = [\"broken-anchor\", \"third-party\"]\n"),
+    )
+    .expect("write");
+    let (_, files) = findings(tmp.path());
+    let files = files_of(files);
     assert!(
         page(&files, "index.html")
             .contains("<abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr>"),
@@ -86,6 +108,7 @@ fn without_the_stage_nothing_is_found_or_rewritten() {
 fn the_sample_and_the_second_report_have_no_findings() {
     for root in [repo(), fixture("sites/second-report")] {
         let (found, files) = findings(&root);
+        let files = files_of(files);
         assert!(
             found.is_empty(),
             "{}: {}",
@@ -106,7 +129,7 @@ fn the_sample_and_the_second_report_have_no_findings() {
 }
 
 #[test]
-fn a_statement_without_contact_details_is_an_error_finding() {
+fn a_statement_without_contact_details_is_a_warning_finding() {
     let tmp = tempfile::tempdir().expect("tempdir");
     crate::common::copy_tree(&fixture("a11y/defects"), tmp.path());
     let config = tmp.path().join("config.toml");
@@ -123,7 +146,7 @@ fn a_statement_without_contact_details_is_an_error_finding() {
     assert!(
         statement
             .iter()
-            .all(|d| d.file == "config.toml" && d.severity == reportsite::error::Severity::Error)
+            .all(|d| d.file == "config.toml" && d.severity == reportsite::error::Severity::Warning)
     );
 }
 
@@ -158,13 +181,35 @@ fn strict_build_fails_on_findings_and_writes_nothing() {
         stderr.contains("WCAG 2.2 success criterion 2.4.4"),
         "{stderr}"
     );
-    // Without --strict the site is written and the findings are printed.
-    assert_eq!(build_defects(&out, false).status.code(), Some(0));
+    // Without --strict its errors fail it too (an error always does).
+    assert_eq!(build_defects(&out, false).status.code(), Some(1));
+    assert!(!out.exists(), "a failed build writes nothing");
+    // With only warnings left (`[a11y] warn`), the site is written; --strict
+    // fails on them.
+    let site = tmp.path().join("site");
+    crate::common::copy_tree(&fixture("a11y/defects"), &site);
+    let config = site.join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{text}\n[a11y]\nwarn = [\"broken-anchor\", \"third-party\"]\n"),
+    )
+    .expect("write");
+    let run = |strict: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_reportsite"));
+        cmd.arg("build");
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.arg("--root").arg(&site).arg("--output").arg(&out);
+        cmd.output().expect("run")
+    };
+    assert_eq!(run(false).status.code(), Some(0));
     assert!(out.join("index.html").exists());
     // Pages are written to a staging folder as they are made: a strict build that
     // fails after that leaves the previous build as it was, and no staging folder.
     let before = crate::common::tree(&out);
-    assert_eq!(build_defects(&out, true).status.code(), Some(1));
+    assert_eq!(run(true).status.code(), Some(1));
     assert!(
         before.len() > 3 && crate::common::tree(&out) == before,
         "the previous build is unchanged"

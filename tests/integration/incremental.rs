@@ -260,7 +260,15 @@ fn first_difference(a: &Outcome, b: &Outcome) -> String {
             }
             "warnings or findings differ".to_string()
         }
-        _ => "one built, the other failed, or their errors differ".to_string(),
+        (Outcome::Failed(ma), Outcome::Failed(mb)) => {
+            for (x, y) in ma.iter().zip(mb) {
+                if x != y {
+                    return format!("first different message:\n{x}\n-- against --\n{y}");
+                }
+            }
+            format!("{} messages against {}", ma.len(), mb.len())
+        }
+        _ => "one built, the other failed".to_string(),
     }
 }
 

@@ -22,12 +22,7 @@ fn every_invalid_fixture_gives_its_exact_messages() {
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
     for case in &cases {
-        // The fixtures leave out `[accessibility]`: the statement's reminders
-        // (warnings) are tested elsewhere and would only repeat here.
-        let diagnostics: Vec<_> = build_errors(case)
-            .into_iter()
-            .filter(|d| d.code != "statement")
-            .collect();
+        let diagnostics = build_errors(case);
         let actual: String = diagnostics.iter().map(|d| d.render() + "\n").collect();
         let expected_path = case.join("expected.txt");
         if update {

@@ -376,7 +376,7 @@ fn a_finding_in_a_chapter_is_reported_once_with_its_pages() {
     write_file(
         dir.path(),
         "config.toml",
-        &CONFIG.replace(
+        CONFIG.replace(
             "title = \"T\"\n",
             "title = \"T\"\nbuild_full_report = true\n",
         ),

@@ -1,4 +1,4 @@
-//! The sample report (`content/`, the SSCB Annual Report 2016-17): every fact of
+//! The sample report (`content/`, the SSCB Annual Report 2016/17): every fact of
 //! the seed text is on the built site, the scanning damage is not, and `public/`
 //! is exactly what a build produces.
 
@@ -9,7 +9,7 @@ const FACTS: &[&str] = &[
     // Header and sign-off.
     "Somerset Health and Wellbeing Board",
     "Somerset Safeguarding Children Board",
-    "SSCB Annual Report 2016-17",
+    "SSCB Annual Report 2016/17",
     "Sally Halls",
     "Independent Chair (SSCB)",
     "Helen MacDonald",

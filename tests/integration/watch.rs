@@ -701,7 +701,7 @@ fn accessibility_findings_show_in_the_preview_as_warnings() {
             "not the error overlay"
         );
     }
-    p.wait_log(&["error[link-text]", "accessibility finding"]);
+    p.wait_log(&["warning[link-text]", "accessibility finding"]);
 
     std::fs::write(&file, &good).expect("fix");
     events.wait_for("reload", &p);
