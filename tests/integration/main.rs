@@ -16,6 +16,7 @@ mod output;
 mod publishing;
 mod sample;
 mod second_report;
+mod severity;
 #[cfg(feature = "serve")]
 mod server;
 #[cfg(feature = "serve")]
