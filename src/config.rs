@@ -81,7 +81,7 @@ fn default_stages() -> Vec<String> {
 }
 
 /// `[a11y]`: the accessibility rewrite and audit.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct A11yConfig {
     /// Rule ids not to check at all.
@@ -93,6 +93,26 @@ pub struct A11yConfig {
     /// Rule ids whose warnings do not fail a `--strict` build (as `--allow`).
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Spell out each glossary abbreviation in the text at its first use on a
+    /// page ("Somerset Safeguarding Children Board (SSCB)"); on by default.
+    #[serde(default = "yes")]
+    pub spell_out_abbreviations: bool,
+    /// Add a visible "#" link to its own section inside each `h2`/`h3` of the
+    /// Markdown; off by default (as Zola's `insert_anchor_links = "none"`).
+    #[serde(default)]
+    pub heading_anchors: bool,
+}
+
+impl Default for A11yConfig {
+    fn default() -> Self {
+        A11yConfig {
+            ignore: Vec::new(),
+            warn: Vec::new(),
+            allow: Vec::new(),
+            spell_out_abbreviations: true,
+            heading_anchors: false,
+        }
+    }
 }
 
 /// `[accessibility]`: what the accessibility statement says about the publisher.
@@ -105,9 +125,17 @@ pub struct Statement {
     /// Where to send accessibility problems and requests for other formats.
     #[serde(default)]
     pub contact_email: Option<String>,
+    /// A web page for the same (a contact form), instead of or beside the email.
+    #[serde(default)]
+    pub contact_url: Option<String>,
     /// A telephone number for the same.
     #[serde(default)]
     pub contact_phone: Option<String>,
+    /// The last test of the site by a person (`[accessibility.manual_test]`):
+    /// without one, the statement says "partially compliant", as GOV.UK's
+    /// guidance asks of a site checked by machines alone.
+    #[serde(default)]
+    pub manual_test: Option<ManualTest>,
     /// How soon the publisher replies, e.g. "5 working days".
     #[serde(default)]
     pub response_time: Option<String>,
@@ -120,6 +148,19 @@ pub struct Statement {
     /// When the site was last tested (YYYY-MM-DD).
     #[serde(default)]
     pub tested: Option<String>,
+}
+
+/// `[accessibility.manual_test]`: who tested the site by hand, when, and what
+/// they found.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManualTest {
+    /// When (YYYY-MM-DD).
+    pub date: String,
+    /// Who: a person, team or company.
+    pub by: String,
+    /// What they found, in a sentence ("no problems found", "two issues, fixed").
+    pub outcome: String,
 }
 
 fn default_language() -> String {

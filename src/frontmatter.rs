@@ -327,6 +327,16 @@ pub struct Document {
     pub size_bytes: Option<u64>,
 }
 
+/// One entry of a page's change notes (`changes:`), shown under "Last updated".
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// When the change was published (`YYYY-MM-DD`).
+    pub date: IsoDate,
+    /// What changed, in a sentence.
+    pub note: String,
+}
+
 /// Publication status of a case review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -361,6 +371,8 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Old URLs that should redirect here.
     pub aliases: Option<Vec<String>>,
+    /// What changed at each update, newest or oldest first as written.
+    pub changes: Option<Vec<Change>>,
     /// Free-form values for templates.
     pub extra: Option<serde_yaml::Value>,
     /// What the file is.
@@ -425,6 +437,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "slug",
     "template",
     "aliases",
+    "changes",
     "extra",
     "kind",
 ];
@@ -480,6 +493,7 @@ const NESTED_KEYS: &[&str] = &[
     "href",
     "format",
     "size_bytes",
+    "note",
 ];
 
 /// Reads the YAML of a split file into [`FrontMatter`]. Positions in the returned
@@ -946,8 +960,49 @@ pub fn extra_to_json(extra: &Option<serde_yaml::Value>) -> serde_json::Value {
     }
 }
 
-/// Reads a glossary file: a YAML map of abbreviation to expansion.
-pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, Diagnostic> {
+/// One entry of `content/glossary.yaml`: an abbreviation with what it stands
+/// for, a word or phrase with what it means, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GlossaryEntry {
+    /// The abbreviation, word or phrase, as written in the file.
+    pub term: String,
+    /// What an abbreviation stands for.
+    pub expansion: Option<String>,
+    /// What the term means, as HTML (written in Markdown).
+    pub definition: Option<String>,
+    /// The line of `glossary.yaml` the entry starts on.
+    pub line: usize,
+}
+
+impl GlossaryEntry {
+    /// The id of the term on the glossary page: `term-` and the term in lower
+    /// case, each run of other characters than letters and digits made one `-`
+    /// (`term-sscb`, `term-serious-case-review`).
+    pub fn id(&self) -> String {
+        let mut id = String::from("term-");
+        let mut dash = false;
+        for c in self.term.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                if dash && !id.ends_with('-') {
+                    id.push('-');
+                }
+                id.push(c);
+                dash = false;
+            } else {
+                dash = true;
+            }
+        }
+        id
+    }
+}
+
+/// The keys an entry given as a map may have.
+const GLOSSARY_KEYS: &[&str] = &["expansion", "definition"];
+
+/// Reads a glossary file: a YAML map of term to either its expansion (text) or
+/// `{ expansion, definition }` (both optional, one required). Definitions are
+/// Markdown, made HTML here; they may link only to full addresses.
+pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<GlossaryEntry>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // An empty glossary (nothing but blank lines and comments) has no entries.
     if text
@@ -956,8 +1011,8 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, D
     {
         return Ok(Vec::new());
     }
-    let help = "write one abbreviation per line: `SSCB: Somerset Safeguarding Children Board`";
-    let map: indexmap_free::Map = serde_yaml::from_str(text).map_err(|e| {
+    let help = "write one term per line, `SSCB: Somerset Safeguarding Children Board`, or a term with a definition:\n`early help:` then, indented below it, `definition: what it means in plain words`";
+    let map: glossary_map::Map = serde_yaml::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         if let Some(term) = msg
@@ -965,15 +1020,7 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, D
             .nth(1)
             .filter(|_| msg.contains("defined twice"))
         {
-            let lines: Vec<usize> = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| {
-                    l.strip_prefix(term)
-                        .is_some_and(|r| r.trim_start().starts_with(':'))
-                })
-                .map(|(i, _)| i + 1)
-                .collect();
+            let lines = glossary_term_lines(text, term);
             let (first, second) = (
                 lines.first().copied().unwrap_or(1),
                 lines.get(1).copied().unwrap_or(1),
@@ -999,33 +1046,181 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<(String, String)>, D
         } else {
             (line, col)
         };
+        // serde_yaml puts the path of an entry's error before it
+        // (`early help: unknown key ...`): name the term in backticks.
+        let msg = match [": unknown key `", ": invalid type", ": `"]
+            .iter()
+            .find_map(|p| msg.find(p))
+        {
+            Some(at) => format!("`{}`: {}", &msg[..at], &msg[at + 2..]),
+            None => msg,
+        };
+        let help = if let Some(key) = msg
+            .split_once(": unknown key `")
+            .and_then(|(_, m)| m.split('`').next())
+        {
+            match did_you_mean(key, GLOSSARY_KEYS) {
+                Some(s) => format!("did you mean `{s}`? A term given as a map may have `expansion` (what an abbreviation stands for) and `definition` (what it means)"),
+                None => "a term given as a map may have only `expansion` (what an abbreviation stands for) and `definition` (what it means)".to_string(),
+            }
+        } else {
+            help.to_string()
+        };
         Diagnostic::error("glossary", file, readable_types(&msg))
             .at_in(text, line, col)
             .help(help)
     })?;
-    for (term, expansion) in &map.0 {
-        if expansion.trim().is_empty() {
-            let line = text
-                .lines()
-                .position(|l| {
-                    l.strip_prefix(term.as_str())
-                        .is_some_and(|r| r.trim_start().starts_with(':'))
-                })
-                .map(|i| i + 1)
-                .unwrap_or(1);
-            return Err(Diagnostic::error("glossary", file, format!("`{term}` has no expansion"))
+    let mut entries: Vec<GlossaryEntry> = Vec::with_capacity(map.0.len());
+    for (term, value) in map.0 {
+        let line = glossary_term_lines(text, &term)
+            .first()
+            .copied()
+            .unwrap_or(1);
+        let located = |message: String, help: String| {
+            Diagnostic::error("glossary", file, message)
                 .at_in(text, line, 1)
-                .help(format!("write what it stands for after the colon, e.g. `{term}: ...`, or remove the line")));
+                .help(help)
+        };
+        if term.trim().is_empty() {
+            return Err(located(
+                "a glossary entry has no term before its colon".to_string(),
+                "write the abbreviation, word or phrase before the colon, or remove the line"
+                    .to_string(),
+            ));
         }
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        let (expansion, definition) = match value {
+            glossary_map::Value::Text(t) if !t.trim().is_empty() => (Some(t), None),
+            glossary_map::Value::Text(_) => {
+                return Err(located(
+                    format!("`{term}` has no expansion"),
+                    format!(
+                        "write what it stands for after the colon, e.g. `{term}: ...`, or remove the line"
+                    ),
+                ));
+            }
+            glossary_map::Value::Full {
+                expansion,
+                definition,
+            } => {
+                for (key, v) in [("expansion", &expansion), ("definition", &definition)] {
+                    if v.is_some() && blank(v) {
+                        return Err(located(
+                            format!("the {key} of `{term}` is empty"),
+                            format!("write its {key} after `{key}:`, or remove the `{key}:` line"),
+                        ));
+                    }
+                }
+                if blank(&expansion) && blank(&definition) {
+                    return Err(located(
+                        format!("`{term}` has neither an expansion nor a definition"),
+                        "under the term, write `expansion: what the abbreviation stands for`, `definition: what it means in plain words`, or both (indented), or remove the term".to_string(),
+                    ));
+                }
+                (expansion, definition)
+            }
+        };
+        let definition = match definition {
+            Some(md) => {
+                let html = definition_html(&md);
+                if let Some(href) = local_link(&html) {
+                    return Err(located(
+                        format!("the definition of `{term}` links to `{href}`, which is not a full address"),
+                        "a glossary definition may link only to a full address (`https://...`) or an email address (`mailto:...`); link to pages of the report from the report's own text".to_string(),
+                    ));
+                }
+                Some(html)
+            }
+            None => None,
+        };
+        let entry = GlossaryEntry {
+            term: term.trim().to_string(),
+            expansion: expansion.map(|e| e.trim().to_string()),
+            definition,
+            line,
+        };
+        if let Some(other) = entries.iter().find(|o| o.id() == entry.id()) {
+            return Err(located(
+                format!(
+                    "`{}` and `{}` (line {}) would have the same id on the glossary page, `{}`",
+                    entry.term,
+                    other.term,
+                    other.line,
+                    entry.id()
+                ),
+                "keep one of the two terms (terms that differ only in capitals or punctuation are one term)".to_string(),
+            ));
+        }
+        entries.push(entry);
     }
-    Ok(map.0)
+    Ok(entries)
 }
 
-mod indexmap_free {
-    //! A YAML map of string to string that keeps the file's order and rejects repeats.
+/// The lines (1-based) where `term` is a key of the glossary, quoted or not.
+fn glossary_term_lines(text: &str, term: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let rest = l
+                .strip_prefix(term)
+                .or_else(|| l.strip_prefix(&format!("\"{term}\"")))
+                .or_else(|| l.strip_prefix(&format!("'{term}'")));
+            rest.is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// A definition's Markdown as HTML: smart punctuation, links, no raw HTML (it is
+/// escaped); a single paragraph loses its `<p>`.
+fn definition_html(md: &str) -> String {
+    let mut o = comrak::Options::default();
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.parse.smart = true;
+    let html = comrak::markdown_to_html(md.trim(), &o);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+/// The first link target of `html` that is not a full address (an address on
+/// another site, or an email address or telephone number): such a link would
+/// break on a site under a sub-path, and on the glossary page a relative one
+/// means something else than in the file it was written for.
+fn local_link(html: &str) -> Option<String> {
+    html.split("href=\"").skip(1).find_map(|rest| {
+        let href = rest.split('"').next().unwrap_or("");
+        let full = ["https://", "http://", "mailto:", "tel:"]
+            .iter()
+            .any(|p| href.starts_with(p));
+        (!full).then(|| href.replace("&amp;", "&"))
+    })
+}
+
+mod glossary_map {
+    //! The glossary's YAML: a map of term to entry that keeps the file's order
+    //! and rejects repeats.
     use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
-    pub struct Map(pub Vec<(String, String)>);
+    /// The terms and their entries, in the file's order.
+    pub struct Map(pub Vec<(String, Value)>);
+
+    /// What follows a term's colon.
+    pub enum Value {
+        /// The expansion (empty when nothing follows the colon).
+        Text(String),
+        /// A map of `expansion` and `definition`.
+        Full {
+            expansion: Option<String>,
+            definition: Option<String>,
+        },
+    }
 
     impl<'de> Deserialize<'de> for Map {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1033,23 +1228,70 @@ mod indexmap_free {
             impl<'de> Visitor<'de> for V {
                 type Value = Map;
                 fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a map of abbreviation to expansion")
+                    f.write_str("a map of terms to their expansion or definition")
                 }
                 fn visit_unit<E>(self) -> Result<Map, E> {
                     Ok(Map(Vec::new()))
                 }
                 fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Map, A::Error> {
-                    let mut out: Vec<(String, String)> = Vec::new();
-                    while let Some((k, v)) = a.next_entry::<String, Option<String>>()? {
-                        let v = v.unwrap_or_default();
+                    let mut out: Vec<(String, Value)> = Vec::new();
+                    while let Some(k) = a.next_key::<String>()? {
                         if out.iter().any(|(e, _)| *e == k) {
                             return Err(serde::de::Error::custom(format!(
                                 "`{k}` is defined twice"
                             )));
                         }
+                        let v = a.next_value::<Value>()?;
                         out.push((k, v));
                     }
                     Ok(Map(out))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Value {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Value;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(
+                        "the expansion as text, or `expansion:` and `definition:` lines indented below the term",
+                    )
+                }
+                fn visit_unit<E>(self) -> Result<Value, E> {
+                    Ok(Value::Text(String::new()))
+                }
+                fn visit_none<E>(self) -> Result<Value, E> {
+                    Ok(Value::Text(String::new()))
+                }
+                fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+                    Ok(Value::Text(s.to_string()))
+                }
+                fn visit_string<E>(self, s: String) -> Result<Value, E> {
+                    Ok(Value::Text(s))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+                    let (mut expansion, mut definition) = (None, None);
+                    while let Some(k) = a.next_key::<String>()? {
+                        let slot = match k.as_str() {
+                            "expansion" => &mut expansion,
+                            "definition" => &mut definition,
+                            _ => {
+                                return Err(serde::de::Error::custom(format!("unknown key `{k}`")));
+                            }
+                        };
+                        if slot.is_some() {
+                            return Err(serde::de::Error::custom(format!("`{k}` is given twice")));
+                        }
+                        *slot = Some(a.next_value::<Option<String>>()?.unwrap_or_default());
+                    }
+                    Ok(Value::Full {
+                        expansion,
+                        definition,
+                    })
                 }
             }
             d.deserialize_any(V)
@@ -1110,6 +1352,109 @@ mod tests {
         let d = IsoDate::parse("2017-11-05").unwrap();
         assert_eq!(d.display(), "5 November 2017");
         assert!(IsoDate::parse("15.11.17").is_err());
+    }
+
+    #[test]
+    fn glossary_terms_with_expansions_and_definitions() {
+        let text = "# Terms\nSSCB: Somerset Safeguarding Children Board\n\"early help\":\n  definition: >-\n    Support for a family *as soon as* problems start,\n    before they get worse.\nSCR:\n  expansion: Serious Case Review\n  definition: A review by the [board](https://example.org/board) of what happened.\n";
+        let g = parse_glossary(text, "content/glossary.yaml").expect("parses");
+        let terms: Vec<(&str, Option<&str>, Option<&str>, usize)> = g
+            .iter()
+            .map(|e| {
+                (
+                    e.term.as_str(),
+                    e.expansion.as_deref(),
+                    e.definition.as_deref(),
+                    e.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                (
+                    "SSCB",
+                    Some("Somerset Safeguarding Children Board"),
+                    None,
+                    2
+                ),
+                (
+                    "early help",
+                    None,
+                    Some(
+                        "Support for a family <em>as soon as</em> problems start, before they get worse."
+                    ),
+                    3
+                ),
+                (
+                    "SCR",
+                    Some("Serious Case Review"),
+                    Some(
+                        "A review by the <a href=\"https://example.org/board\">board</a> of what happened."
+                    ),
+                    7
+                ),
+            ]
+        );
+        assert_eq!(g[1].id(), "term-early-help");
+        assert_eq!(g[2].id(), "term-scr");
+    }
+
+    /// The error for `text`, as `line:column message (help)`.
+    fn glossary_error(text: &str) -> String {
+        let d = parse_glossary(text, "content/glossary.yaml").expect_err("an error");
+        assert_eq!(
+            (d.code, d.file.as_str()),
+            ("glossary", "content/glossary.yaml")
+        );
+        format!(
+            "{}:{} {} ({})",
+            d.line.unwrap_or(0),
+            d.column.unwrap_or(0),
+            d.message,
+            d.help.unwrap_or_default()
+        )
+    }
+
+    #[test]
+    fn malformed_glossary_entries_are_located_errors() {
+        let cases = [
+            (
+                "SSCB: Board\nearly help:\n  defintion: Support.\n",
+                "3:3 `early help`: unknown key `defintion` (did you mean `definition`?",
+            ),
+            (
+                "SSCB: Board\nearly help:\n  - Support.\n",
+                "3:3 `early help`: invalid type: a list, expected the expansion as text, or `expansion:` and `definition:` lines indented below the term",
+            ),
+            (
+                "SSCB: Board\nearly help:\n  expansion:\n",
+                "2:1 the expansion of `early help` is empty (write its expansion after `expansion:`",
+            ),
+            (
+                "SSCB: Board\nearly help: {}\n",
+                "2:1 `early help` has neither an expansion nor a definition (under the term",
+            ),
+            (
+                "SSCB: Board\nearly help:\n  definition: See [the chapter](@/background/_index.md).\n",
+                "2:1 the definition of `early help` links to `@/background/_index.md`, which is not a full address (a glossary definition may link only to a full address",
+            ),
+            (
+                "Early help: Support.\nSSCB: Board\n\"early  help\": Help.\n",
+                "3:1 `early  help` and `Early help` (line 1) would have the same id on the glossary page, `term-early-help` (keep one",
+            ),
+            (
+                "\"\": Nothing\n",
+                "1:1 a glossary entry has no term before its colon (write the",
+            ),
+        ];
+        for (text, expected) in cases {
+            let got = glossary_error(text);
+            assert!(
+                got.starts_with(expected),
+                "{text:?}\n got: {got}\nwant: {expected}"
+            );
+        }
     }
 
     #[test]

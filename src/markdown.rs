@@ -106,6 +106,8 @@ fn options(raw_html: bool) -> Options<'static> {
     o.extension.strikethrough = true;
     o.extension.autolink = true;
     o.extension.tasklist = true;
+    // GitHub's alerts: `> [!NOTE] Editor's note` for an editorial note.
+    o.extension.alerts = true;
     o.parse.smart = true;
     o.render.r#unsafe = raw_html;
     o

@@ -55,6 +55,7 @@ impl Renderer {
         theme: &Theme,
         site_templates: &[ThemeFile],
         base_path: &str,
+        contact: &crate::statement::Contact,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         // Templates that include or extend themselves, or nest too deep (a stack
         // overflow when rendering), are located errors before Tera sees them.
@@ -70,6 +71,17 @@ impl Renderer {
             move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
                 let path: String = kwargs.must_get::<&str>("path")?.to_string();
                 Ok(format!("{}{}", base, path.trim_start_matches('/')))
+            },
+        );
+        // `request_format(subject="…")`: where a reader asks for `subject` in
+        // another format (a mailto link with that subject, or the contact page),
+        // or "" when `[accessibility]` gives neither.
+        let contact = contact.clone();
+        tera.register_function(
+            "request_format",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let subject: String = kwargs.must_get::<&str>("subject")?.to_string();
+                Ok(contact.request_href(&subject).unwrap_or_default())
             },
         );
         if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX]) {
@@ -354,6 +366,35 @@ fn date(d: &Option<IsoDate>) -> Option<DateView> {
     d.as_ref().map(DateView::from)
 }
 
+/// One change note (`changes:` in front matter).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// When.
+    pub date: DateView,
+    /// What changed.
+    pub note: String,
+}
+
+/// The change notes of a file, newest first.
+fn changes(list: &Option<Vec<crate::frontmatter::Change>>) -> Vec<ChangeView> {
+    let mut out: Vec<(&crate::frontmatter::Change, ChangeView)> = list
+        .iter()
+        .flatten()
+        .map(|c| {
+            (
+                c,
+                ChangeView {
+                    date: (&c.date).into(),
+                    note: c.note.trim().to_string(),
+                },
+            )
+        })
+        .collect();
+    // Stable: notes of one day keep their written order.
+    out.sort_by(|a, b| b.1.date.iso.cmp(&a.1.date.iso));
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
 /// A link to a chapter or page.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
@@ -488,6 +529,8 @@ pub struct PageView<'a> {
     pub date: Option<DateView>,
     /// Last update.
     pub updated: Option<DateView>,
+    /// What changed at each update (`changes:`), newest first.
+    pub changes: Vec<ChangeView>,
     /// Free-form values.
     pub extra: serde_json::Value,
     /// Draft.
@@ -532,6 +575,7 @@ impl<'a> PageView<'a> {
             content: &html.content,
             date: date(&f.date),
             updated: date(&f.updated),
+            changes: changes(&f.changes),
             extra: crate::frontmatter::extra_to_json(&f.extra),
             draft: f.draft.unwrap_or(false),
             slug: e
@@ -638,6 +682,7 @@ impl<'a> PageView<'a> {
             content: "",
             date: None,
             updated: None,
+            changes: Vec::new(),
             extra: serde_json::Value::Object(Default::default()),
             draft: false,
             slug: "",
@@ -806,10 +851,15 @@ pub struct PeriodView {
 /// A glossary entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryView {
-    /// The abbreviation.
+    /// The abbreviation, word or phrase.
     pub term: String,
-    /// What it stands for.
-    pub expansion: String,
+    /// Its id on the glossary page (`term-sscb`, `term-early-help`): the
+    /// a11y stage links the first use of a defined term on each page to it.
+    pub id: String,
+    /// What an abbreviation stands for, or none.
+    pub expansion: Option<String>,
+    /// What the term means, as HTML, or none.
+    pub definition: Option<String>,
 }
 
 /// The whole report as templates see it (`report`).
@@ -827,6 +877,13 @@ pub struct ReportView<'a> {
     pub presented_to: Option<&'a str>,
     /// Home URL.
     pub url: String,
+    /// The report's date (`date:` of the home page): when it was published
+    /// or presented.
+    pub date: Option<DateView>,
+    /// When it was last updated (`updated:`).
+    pub updated: Option<DateView>,
+    /// What changed at each update (`changes:`), newest first.
+    pub changes: Vec<ChangeView>,
     /// Period.
     pub period: Option<PeriodView>,
     /// Lead officer.
@@ -958,6 +1015,9 @@ impl<'a> ReportView<'a> {
             organisation: f.organisation.as_deref(),
             presented_to: f.presented_to.as_deref(),
             url: links.base_path.to_string(),
+            date: date(&f.date),
+            updated: date(&f.updated),
+            changes: changes(&f.changes),
             period: f.period.as_ref().map(|p| PeriodView {
                 start: (&p.start).into(),
                 end: (&p.end).into(),
@@ -1000,9 +1060,11 @@ impl<'a> ReportView<'a> {
             glossary: report
                 .glossary
                 .iter()
-                .map(|(t, e)| GlossaryView {
-                    term: t.clone(),
-                    expansion: e.clone(),
+                .map(|g| GlossaryView {
+                    term: g.term.clone(),
+                    id: g.id(),
+                    expansion: g.expansion.clone(),
+                    definition: g.definition.clone(),
                 })
                 .collect(),
             has_glossary: !report.glossary.is_empty(),
@@ -1023,6 +1085,8 @@ pub struct FullEntryView<'a> {
     pub url: String,
     /// Kind.
     pub kind: &'static str,
+    /// Its one-sentence description (shown under its heading, as on its page).
+    pub description: Option<&'a str>,
     /// 1 for a top-level chapter.
     pub depth: usize,
     /// Unique id on the page.

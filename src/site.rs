@@ -517,7 +517,14 @@ impl Site {
         let t = Instant::now();
         // Independent set-up work side by side: it is most of a preview rebuild.
         let (renderer, links) = rayon::join(
-            || Renderer::new(&self.theme, &self.site_templates, &base_path),
+            || {
+                Renderer::new(
+                    &self.theme,
+                    &self.site_templates,
+                    &base_path,
+                    &crate::statement::Contact::of(config),
+                )
+            },
             || Links::new(report, &base_path),
         );
         let mut renderer = match renderer {
@@ -760,15 +767,19 @@ impl Site {
                 .entries
                 .iter()
                 .enumerate()
-                .skip(1)
+                // The home page (depth 0) too: its body is the report's summary.
                 .filter(|(_, e)| !broken_files.contains(&e.source.file))
                 .map(|(i, e)| {
-                    let anchor = format!("s-{}", e.path.trim_end_matches('/').replace('/', "--"));
+                    let anchor = match e.path.trim_end_matches('/') {
+                        "" => "s-home".to_string(),
+                        p => format!("s-{}", p.replace('/', "--")),
+                    };
                     FullEntryView {
                         title: e.title(),
                         number: e.number.as_deref(),
                         url: format!("{base_path}{}", e.path),
                         kind: e.kind.as_str(),
+                        description: e.source.front.description.as_deref(),
                         depth: e.depth,
                         content: render::reframe(
                             &htmls[i].content,
@@ -1328,6 +1339,8 @@ impl Site {
         }
         a11y::SiteInfo {
             glossary: self.report.glossary.clone(),
+            spell_out: config.a11y.spell_out_abbreviations,
+            heading_anchors: config.a11y.heading_anchors,
             lang: config.default_language.clone(),
             origin: config.origin().to_string(),
             base_path,

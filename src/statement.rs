@@ -40,13 +40,104 @@ pub struct KnownIssue {
     pub wcag: Option<&'static str>,
 }
 
+/// Where a reader asks for another format or reports a problem: from
+/// `[accessibility]`, leaving out addresses at the example domains (RFC 2606),
+/// which are placeholders and must never reach readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    /// An email address.
+    pub email: Option<String>,
+    /// A contact page.
+    pub url: Option<String>,
+    /// A telephone number.
+    pub phone: Option<String>,
+}
+
+impl Contact {
+    /// The contact details of `config` that are real.
+    pub fn of(config: &Config) -> Contact {
+        let s = &config.accessibility;
+        let real = |v: &Option<String>| {
+            v.as_ref()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty() && !is_placeholder(v))
+        };
+        Contact {
+            email: real(&s.contact_email),
+            url: real(&s.contact_url),
+            phone: s
+                .contact_phone
+                .as_ref()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
+        }
+    }
+
+    /// Whether there is any way to get in touch.
+    pub fn is_empty(&self) -> bool {
+        self.email.is_none() && self.url.is_none() && self.phone.is_none()
+    }
+
+    /// A link to ask for another format of `subject` (a page or a document):
+    /// an email with that subject, or the contact page. None without either.
+    pub fn request_href(&self, subject: &str) -> Option<String> {
+        if let Some(email) = &self.email {
+            let subject = format!("Request for an accessible format: {subject}");
+            let encoded =
+                percent_encoding::utf8_percent_encode(&subject, percent_encoding::NON_ALPHANUMERIC);
+            return Some(format!("mailto:{email}?subject={encoded}"));
+        }
+        self.url.clone()
+    }
+}
+
+/// An address at one of the domains reserved for examples (example.org, .com,
+/// .net, and their subdomains).
+fn is_placeholder(value: &str) -> bool {
+    let host = match value.rsplit_once('@') {
+        Some((_, domain)) => domain,
+        None => value
+            .split("://")
+            .nth(1)
+            .unwrap_or(value)
+            .split(['/', ':', '?', '#'])
+            .next()
+            .unwrap_or(""),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    ["example.org", "example.com", "example.net"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
+/// A manual test of the site, as the statement shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManualTestView {
+    /// When.
+    pub date: Option<DateView>,
+    /// Who.
+    pub by: String,
+    /// What they found.
+    pub outcome: String,
+}
+
 /// What `accessibility.html` sees as `statement`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Statement {
     /// Who is responsible for the site.
     pub organisation: String,
-    /// Contact email.
+    /// Contact email (none when only a placeholder was given).
     pub contact_email: Option<String>,
+    /// Contact page.
+    pub contact_url: Option<String>,
+    /// "Request an accessible format" for the site: a mailto link or the contact
+    /// page, or none.
+    pub request_href: Option<String>,
+    /// The last test by a person, if any.
+    pub manual_test: Option<ManualTestView>,
+    /// `fully` (a manual test recorded and no error found), `partially`
+    /// (otherwise, with the audit on), or `not-assessed` (the audit off).
+    pub compliance: &'static str,
     /// Contact telephone.
     pub contact_phone: Option<String>,
     /// How soon they reply.
@@ -65,7 +156,8 @@ pub struct Statement {
     pub errors: usize,
     /// Warnings of this build.
     pub warnings: usize,
-    /// Whether the site meets the standard as far as the audit can tell.
+    /// Whether the site may say it is fully compliant: the audit found no
+    /// error and a person has tested it (`compliance == "fully"`).
     pub compliant: bool,
     /// The rules checked, with their counts.
     pub rules: Vec<RuleView>,
@@ -118,7 +210,28 @@ impl Statement {
             d.page = Some(page.clone());
             problems.push(d);
         };
-        if s.contact_email.is_none() && s.contact_phone.is_none() {
+        let contact = Contact::of(config);
+        for (key, value) in [
+            ("contact_email", &s.contact_email),
+            ("contact_url", &s.contact_url),
+        ] {
+            if let Some(v) = value
+                && is_placeholder(v)
+            {
+                let mut d = Diagnostic::warning(
+                    "statement",
+                    CONFIG_FILE,
+                    format!("`[accessibility] {key}` is a placeholder (`{v}`): it is not shown to readers"),
+                )
+                .help(format!("give the real {} before you publish, or remove the line", if key == "contact_email" { "address" } else { "contact page" }));
+                if let Some((line, _)) = setting_line(&config.source, key) {
+                    d = d.at_in(&config.source, line, 1);
+                }
+                d.page = Some(page.clone());
+                problems.push(d);
+            }
+        }
+        if contact.is_empty() && !problems.iter().any(|d| d.message.contains("placeholder")) {
             missing(
                 &mut problems,
                 "contact_email",
@@ -176,14 +289,43 @@ impl Statement {
                 wcag: d.wcag,
             })
             .collect();
+        let manual_test = s.manual_test.as_ref().map(|m| ManualTestView {
+            date: IsoDate::parse(&m.date).ok().map(|d| (&d).into()),
+            by: m.by.clone(),
+            outcome: m.outcome.clone(),
+        });
+        if let Some(m) = &s.manual_test
+            && let Err(e) = IsoDate::parse(&m.date)
+        {
+            let mut d = Diagnostic::error(
+                "statement-date",
+                CONFIG_FILE,
+                format!("`[accessibility.manual_test] date`: {e}"),
+            )
+            .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\"");
+            if let Some(line) = section_line(&config.source, "accessibility.manual_test") {
+                d = d.at_in(&config.source, line, 1);
+            }
+            problems.push(d);
+        }
+        let compliance = match (audited, errors == 0 && manual_test.is_some()) {
+            (false, _) => "not-assessed",
+            (true, true) => "fully",
+            (true, false) => "partially",
+        };
+        let request_href = contact.request_href("the accessibility statement");
         Statement {
+            contact_url: contact.url.clone(),
+            request_href,
+            manual_test,
+            compliance,
             organisation: s
                 .organisation
                 .clone()
                 .or_else(|| report.root().source.front.organisation.clone())
                 .or_else(|| config.title.clone())
                 .unwrap_or_else(|| report.root().title().to_string()),
-            contact_email: s.contact_email.clone(),
+            contact_email: contact.email.clone(),
             contact_phone: s.contact_phone.clone(),
             response_time: s.response_time.clone(),
             prepared,
@@ -193,7 +335,7 @@ impl Statement {
             audited,
             errors,
             warnings,
-            compliant: audited && errors == 0,
+            compliant: compliance == "fully",
             rules,
             known_issues,
             checked_by: format!("reportsite {}", env!("CARGO_PKG_VERSION")),

@@ -14,10 +14,11 @@ mod incremental;
 mod invalid;
 mod output;
 mod publishing;
+mod reader;
 mod sample;
 mod second_report;
-mod severity;
 #[cfg(feature = "serve")]
 mod server;
+mod severity;
 #[cfg(feature = "serve")]
 mod watch;
