@@ -93,8 +93,8 @@ pub struct Asset {
 pub struct Loaded {
     /// The Markdown files, sorted by `rel`.
     pub sources: Vec<std::sync::Arc<Source>>,
-    /// Abbreviation and expansion, in the file's order.
-    pub glossary: Vec<(String, String)>,
+    /// The glossary's entries, in the file's order.
+    pub glossary: Vec<crate::frontmatter::GlossaryEntry>,
     /// Other files, sorted by `rel`.
     pub assets: Vec<Asset>,
     /// Markdown files that could not be read or parsed (relative to `content/`).

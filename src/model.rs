@@ -51,8 +51,8 @@ impl Entry {
 pub struct Report {
     /// Chapters and pages in reading order; `entries[0]` is the home page.
     pub entries: Vec<Entry>,
-    /// Abbreviations and expansions, sorted by abbreviation.
-    pub glossary: Vec<(String, String)>,
+    /// The glossary's entries, sorted by term (ignoring case).
+    pub glossary: Vec<crate::frontmatter::GlossaryEntry>,
     /// Non-Markdown files of `content/`.
     pub assets: Vec<Asset>,
     /// Entry index by path relative to `content/` (`background/_index.md`).
@@ -107,8 +107,11 @@ impl Report {
             fp.str(&s.rel).str(&s.file).str(&s.text[..s.body_start]);
         }
         fp.num(loaded.glossary.len() as u128);
-        for (term, meaning) in &loaded.glossary {
-            fp.str(term).str(meaning);
+        for g in &loaded.glossary {
+            fp.str(&g.term)
+                .str(g.expansion.as_deref().unwrap_or("\u{0}"))
+                .str(g.definition.as_deref().unwrap_or("\u{0}"))
+                .num(g.line as u128);
         }
         fp.num(loaded.assets.len() as u128);
         for a in &loaded.assets {
@@ -324,7 +327,9 @@ impl Report {
             }
         }
 
-        glossary.sort_by(|a, b| a.0.cmp(&b.0));
+        glossary.sort_by(|a, b| {
+            (a.term.to_lowercase(), &a.term).cmp(&(b.term.to_lowercase(), &b.term))
+        });
         // Two pages at one path make no site; every other problem leaves a
         // model the build can go on with (skipping the files at fault), so the
         // author sees the problems of the later stages in the same run.

@@ -26,7 +26,7 @@
 use std::collections::{HashMap, HashSet};
 
 use reportsite::error::{Diagnostic, Error};
-use reportsite::frontmatter;
+use reportsite::frontmatter::{self, GlossaryEntry};
 use reportsite::load::{Loaded, Source};
 use reportsite::markdown::{self, Links, Place, RESERVED_IDS};
 use reportsite::model::Report;
@@ -337,14 +337,26 @@ pub fn markdown(data: &[u8]) {
 /// and as the glossary page, in a site with a glossary and a published PDF.
 pub fn a11y_outputs(html: &str) -> Vec<StageOutput> {
     let info = SiteInfo {
-        glossary: vec![
+        glossary: [
+            ("SSCB", Some("Somerset Safeguarding Children Board"), None),
+            ("SCB", Some("Safeguarding Children Board"), None),
             (
-                "SSCB".to_string(),
-                "Somerset Safeguarding Children Board".to_string(),
+                "HWBB",
+                Some("Health and Wellbeing Board"),
+                Some("The board."),
             ),
-            ("SCB".to_string(), "Safeguarding Children Board".to_string()),
-            ("HWBB".to_string(), "Health and Wellbeing Board".to_string()),
-        ],
+            ("early help", None, Some("Help <em>early</em>.")),
+        ]
+        .into_iter()
+        .map(|(term, expansion, definition)| GlossaryEntry {
+            term: term.to_string(),
+            expansion: expansion.map(str::to_string),
+            definition: definition.map(str::to_string),
+            line: 1,
+        })
+        .collect(),
+        spell_out: true,
+        heading_anchors: true,
         lang: "en-GB".to_string(),
         origin: "https://example.org".to_string(),
         base_path: "/reports/sscb/".to_string(),

@@ -9,14 +9,23 @@
 //! site-wide check of links between pages.
 //!
 //! Rewrites: `lang` on `<html>`; a skip link and its target when the template
-//! has none; a labelled anchor link after each `h2`/`h3` with an id; `scope` on
-//! `th`; tables outside a scrolling region get one; `<abbr title>` at the first
-//! use of each glossary term on each page (not inside links, code, headings or an
-//! existing `abbr`); document links get "(PDF, 2.4 MB)"; `target=_blank` links get
+//! has none; with `[a11y] heading_anchors`, a labelled "#" link inside each
+//! `h2`/`h3` of the Markdown, after its text; `scope` on `th`; tables outside a
+//! scrolling region get one (not a `stack-table` or `data-no-scroll` one); in
+//! `<main>`, glossary terms explained at their first use on each page (not
+//! inside links, code, headings or an existing `abbr`): an abbreviation spelt
+//! out ("Somerset Safeguarding Children Board (SSCB)", unless the author did so
+//! nearby; `[a11y] spell_out_abbreviations = false` turns it off) and given
+//! `<abbr title>` at the next use, a defined term linked to the glossary page;
+//! document links get "(PDF, 2.4 MB)"; `target=_blank` links get
 //! `rel="noopener noreferrer"` and say they open a new tab; images get
 //! `loading="lazy" decoding="async"`; navigation links to the page itself get
 //! `aria-current="page"`; footnote references and back-links get names that make
 //! sense alone; `![decorative](x.png)` becomes `alt="" role="presentation"`.
+//!
+//! Audits: the rules of [`RULES`], among them `empty-section` (a heading
+//! followed by one of the same or a higher rank with nothing visible between),
+//! each with the Markdown line of the element when it came from Markdown.
 //!
 //! Text arrives in chunks, not whole text nodes (lol_html issue 255): text is
 //! buffered until the last chunk of its node before glossary terms are matched.
@@ -110,6 +119,14 @@ pub const RULES: &[Rule] = &[
         why: "4.1.1 (parsing) left WCAG 2.2; a repeated id breaks only what refers to it, which `broken-anchor` and the name rules catch",
     },
     Rule {
+        id: "empty-section",
+        wcag: "1.3.1",
+        level: "A",
+        checks: "each heading has something under it before the next heading of its rank or higher",
+        severity: Severity::Warning,
+        why: "an empty section misleads whoever moves by headings, but WCAG does not forbid one (advice)",
+    },
+    Rule {
         id: "table-headers",
         wcag: "1.3.1",
         level: "A",
@@ -189,7 +206,14 @@ const VAGUE_LINK_TEXT: &[&str] = &[
 /// Elements inside which no `<abbr>` is added.
 const NO_ABBR: &[&str] = &[
     "a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script",
-    "style", "title", "button", "textarea", "svg", "dt",
+    "style", "title", "button", "textarea", "svg", "dt", "summary", "label", "option",
+];
+
+/// Elements that are content of a section even without text (as
+/// `tests/browser`'s check of empty sections counts them).
+const MEDIA: &[&str] = &[
+    "img", "svg", "video", "audio", "canvas", "iframe", "object", "embed", "input", "select",
+    "textarea", "button", "meter", "progress",
 ];
 
 /// `<link rel>` values that make the browser fetch the target.
@@ -221,8 +245,14 @@ const DOCUMENT_FORMATS: &[(&str, &str)] = &[
 /// What the site knows that the stage needs.
 #[derive(Debug, Clone, Default)]
 pub struct SiteInfo {
-    /// Abbreviation and expansion.
-    pub glossary: Vec<(String, String)>,
+    /// The glossary's entries.
+    pub glossary: Vec<crate::frontmatter::GlossaryEntry>,
+    /// Spell out each abbreviation at its first use on a page (`[a11y]
+    /// spell_out_abbreviations`).
+    pub spell_out: bool,
+    /// Add a "#" link inside each `h2`/`h3` of the Markdown (`[a11y]
+    /// heading_anchors`).
+    pub heading_anchors: bool,
     /// The document language.
     pub lang: String,
     /// Scheme and host of the site (`https://example.org`), or empty.
@@ -241,15 +271,102 @@ pub struct SiteInfo {
 pub struct A11y {
     info: SiteInfo,
     /// Glossary terms, longest first, so "SSCB" is tried before "SCB".
-    terms: Vec<(String, String)>,
+    terms: Vec<Term>,
+    /// Whether the text before a term is kept, to see whether the author spelt
+    /// it out already.
+    keep_recent: bool,
 }
+
+/// A glossary term as the stage looks for it.
+struct Term {
+    /// As it is looked for: as written, or in ASCII lower case when
+    /// [`Term::caseless`].
+    needle: String,
+    /// A word or phrase with no capital after its first letter ("early help",
+    /// "Escalation") is found in any case, and in the plural (with an `s`);
+    /// others ("SSCB", "DfE") only as written.
+    caseless: bool,
+    /// What an abbreviation stands for.
+    expansion: Option<String>,
+    /// The link to its definition on the glossary page, when it has one.
+    href: Option<String>,
+    /// The term whose definition the expansion names ("SCR" stands for
+    /// "Serious Case Review", which the glossary defines): the spelt-out text
+    /// links to it.
+    expansion_term: Option<usize>,
+}
+
+/// Per page and term: spelt out in the text.
+const SPELLED: u8 = 1;
+/// Per page and term: given `<abbr title>`.
+const ABBR: u8 = 2;
+/// Per page and term: linked to its definition.
+const LINKED: u8 = 4;
 
 impl A11y {
     /// A stage for a site.
     pub fn new(info: SiteInfo) -> A11y {
-        let mut terms = info.glossary.clone();
-        terms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        A11y { info, terms }
+        let mut glossary = info.glossary.clone();
+        glossary.sort_by(|a, b| {
+            b.term
+                .len()
+                .cmp(&a.term.len())
+                .then_with(|| a.term.cmp(&b.term))
+        });
+        let mut terms: Vec<Term> = glossary
+            .iter()
+            .map(|g| {
+                let caseless = !g.term.chars().skip(1).any(char::is_uppercase);
+                Term {
+                    needle: if caseless {
+                        g.term.to_ascii_lowercase()
+                    } else {
+                        g.term.clone()
+                    },
+                    caseless,
+                    expansion: g.expansion.clone(),
+                    href: g
+                        .definition
+                        .as_ref()
+                        .map(|_| format!("{}glossary/#{}", info.base_path, g.id())),
+                    expansion_term: None,
+                }
+            })
+            .collect();
+        for i in 0..terms.len() {
+            let Some(exp) = terms[i].expansion.as_deref().map(str::to_ascii_lowercase) else {
+                continue;
+            };
+            terms[i].expansion_term = terms
+                .iter()
+                .position(|t| t.caseless && t.href.is_some() && t.needle == exp);
+        }
+        let keep_recent = info.spell_out && terms.iter().any(|t| t.expansion.is_some());
+        A11y {
+            info,
+            terms,
+            keep_recent,
+        }
+    }
+
+    /// Whether a term needs nothing more on a page with `flags`.
+    fn finished(&self, t: &Term, flags: u8) -> bool {
+        let explained = t.expansion.is_none()
+            || (flags & ABBR != 0 && (!self.info.spell_out || flags & SPELLED != 0));
+        explained && (t.href.is_none() || flags & LINKED != 0)
+    }
+
+    /// Sets a term's flags on the page, counting the terms finished.
+    fn set_flags(&self, st: &mut State, i: usize, flags: u8) {
+        let Some(old) = st.term_flags.get(i).copied() else {
+            return;
+        };
+        let t = &self.terms[i];
+        let (was, is) = (self.finished(t, old), self.finished(t, old | flags));
+        st.term_flags[i] = old | flags;
+        if is && !was {
+            st.finished_terms += 1;
+        }
     }
 }
 
@@ -305,7 +422,22 @@ struct State {
     in_thead: u32,
     in_table_wrap: u32,
     in_nav: u32,
-    used_terms: HashSet<String>,
+    /// Depth inside `nav`, `header`, `footer` and `aside`: there a term gets
+    /// `<abbr>` only (no spelling out, no link).
+    in_chrome: u32,
+    /// Depth inside headings.
+    in_heading: u32,
+    /// Depth inside elements hidden on screen (`hidden`, `.visually-hidden`).
+    in_hidden: u32,
+    /// The last visible heading, while nothing visible has followed it.
+    open_heading: Option<OpenHeading>,
+    /// Per glossary term (as [`A11y::terms`]): what the page has done with it.
+    term_flags: Vec<u8>,
+    /// How many terms need nothing more on the page.
+    finished_terms: usize,
+    /// The end of the text of `main` so far (raw HTML text), to see whether the
+    /// author spelt out an abbreviation just before it.
+    recent: String,
     /// Unknown abbreviations, with the content file line of the first use.
     unknown_abbr: HashMap<String, Option<usize>>,
     text: String,
@@ -323,6 +455,30 @@ impl State {
     fn line(&self) -> Option<usize> {
         self.lines.last().copied()
     }
+
+    /// Keeps `text` at the end of [`State::recent`] (the last few hundred bytes).
+    fn remember(&mut self, text: &str) {
+        self.recent.push_str(text);
+        if self.recent.len() > 4 * NEARBY {
+            let mut cut = self.recent.len() - NEARBY;
+            while !self.recent.is_char_boundary(cut) {
+                cut += 1;
+            }
+            self.recent.drain(..cut);
+        }
+    }
+}
+
+/// How far before or after an abbreviation (in bytes of the page's text) its
+/// expansion counts as already written by the author.
+const NEARBY: usize = 200;
+
+/// A heading whose section has had nothing visible in it yet.
+struct OpenHeading {
+    level: u8,
+    line: Option<usize>,
+    /// Its text, once its end tag has been seen.
+    name: String,
 }
 
 type Shared = Rc<RefCell<State>>;
@@ -343,7 +499,10 @@ impl A11y {
     /// Runs the stage, feeding the HTML to the rewriter `piece` bytes at a time
     /// (tests use small pieces to prove text split across chunks is handled).
     fn run_in_pieces(&self, html: String, page: &PageContext<'_>, piece: usize) -> StageOutput {
-        let state: Shared = Rc::new(RefCell::new(State::default()));
+        let state: Shared = Rc::new(RefCell::new(State {
+            term_flags: vec![0; self.terms.len()],
+            ..State::default()
+        }));
         let out = match self.rewrite(&html, page, &state, piece) {
             Ok(out) => out,
             Err(e) => {
@@ -462,17 +621,31 @@ impl A11y {
                 move |chunk| {
                     let mut st = state.borrow_mut();
                     let st = &mut *st;
+                    let piece = chunk.as_str();
+                    // Visible text after a heading is its section's content.
+                    if st.open_heading.is_some()
+                        && st.in_heading == 0
+                        && st.in_hidden == 0
+                        && piece.bytes().any(|b| !b.is_ascii_whitespace())
+                    {
+                        st.open_heading = None;
+                    }
                     if st.in_main == 0 && st.captures.is_empty() {
                         return Ok(());
                     }
-                    let piece = chunk.as_str();
                     for c in st.captures.iter_mut() {
                         c.text.push_str(piece);
                     }
-                    if st.in_main == 0 || st.no_abbr > 0 || skip_glossary {
+                    if st.in_main == 0 || skip_glossary {
                         return Ok(());
                     }
-                    let terms_left = st.used_terms.len() < self.terms.len();
+                    if st.no_abbr > 0 {
+                        if self.keep_recent {
+                            st.remember(piece);
+                        }
+                        return Ok(());
+                    }
+                    let terms_left = st.finished_terms < self.terms.len();
                     if !terms_left {
                         // Nothing to expand: leave the text alone and only look
                         // for abbreviations in the author's text.
@@ -497,6 +670,9 @@ impl A11y {
                         if st.in_markdown > 0 {
                             self.scan_abbreviations(piece, st);
                         }
+                        if self.keep_recent {
+                            st.remember(piece);
+                        }
                         if let Some(html) = replaced {
                             chunk.replace(&html, ContentType::Html);
                         }
@@ -507,6 +683,9 @@ impl A11y {
                     let replaced = self.expand_terms(&text, st);
                     if st.in_markdown > 0 {
                         self.scan_abbreviations(&text, st);
+                    }
+                    if self.keep_recent {
+                        st.remember(&text);
                     }
                     chunk.replace(replaced.as_deref().unwrap_or(&text), ContentType::Html);
                     Ok(())
@@ -552,6 +731,7 @@ impl A11y {
         // allocate a lowercased copy of every one.
         // Values too are read where they stand, when they do (no copy).
         let (mut sourcepos, mut id, mut class) = (None, None, None);
+        let (mut hidden, mut no_scroll) = (false, false);
         for a in el.attributes() {
             let name = attribute_name(a, src);
             let name: &[u8] = &name;
@@ -561,6 +741,10 @@ impl A11y {
                 id = Some(a.value());
             } else if name.eq_ignore_ascii_case(b"class") {
                 class = Some(attribute_value(a, src));
+            } else if name.eq_ignore_ascii_case(b"hidden") {
+                hidden = true;
+            } else if name.eq_ignore_ascii_case(b"data-no-scroll") {
+                no_scroll = true;
             }
         }
         let has_class = |name: &str| {
@@ -620,9 +804,15 @@ impl A11y {
         if let Some(id) = id {
             *state.borrow_mut().ids.entry(id).or_insert(0) += 1;
         }
+        if open && (hidden || (class.is_some() && has_class("visually-hidden"))) {
+            inside(el, state, |st| &mut st.in_hidden)?;
+        }
         // Elements inside which no <abbr> is added.
         if open && NO_ABBR.contains(&tag) {
             inside(el, state, |st| &mut st.no_abbr)?;
+        }
+        if MEDIA.contains(&tag) {
+            self.media(state);
         }
         let link_attrs = matches!(tag, "a" | "button").then(|| LinkAttrs::read(el, src));
         let is_link = tag == "a" && link_attrs.as_ref().is_some_and(|l| l.href.is_some());
@@ -630,7 +820,11 @@ impl A11y {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 self.heading(el, tag[1..].parse().unwrap_or(2), state)?
             }
-            "nav" => inside(el, state, |st| &mut st.in_nav)?,
+            "nav" => {
+                inside(el, state, |st| &mut st.in_nav)?;
+                inside(el, state, |st| &mut st.in_chrome)?;
+            }
+            "header" | "footer" | "aside" => inside(el, state, |st| &mut st.in_chrome)?,
             "a" | "button" if is_link || tag == "button" => {
                 let attrs = link_attrs.unwrap_or_default();
                 self.link(el, &attrs, tag == "a", page, state, base)?;
@@ -646,7 +840,7 @@ impl A11y {
             }
             "img" => self.image(el, state)?,
             "div" if has_class("table-wrap") => inside(el, state, |st| &mut st.in_table_wrap)?,
-            "table" => self.table(el, state)?,
+            "table" => self.table(el, state, no_scroll || has_class("stack-table"))?,
             "caption" => {
                 if let Some(t) = state.borrow_mut().tables.last_mut() {
                     t.has_caption = true;
@@ -751,37 +945,121 @@ impl A11y {
         }
     }
 
-    /// Wraps the first use of each glossary term in `<abbr>`. `text` is raw HTML
-    /// text (entities not decoded).
-    /// `None` when no term is expanded in `text`.
+    /// Explains the first uses of glossary terms in `text` (raw HTML text,
+    /// entities not decoded): see [`A11y::term_html`]. `None` when nothing in
+    /// `text` changes.
     fn expand_terms(&self, text: &str, st: &mut State) -> Option<String> {
+        let chrome = st.in_chrome > 0;
+        let lower = self
+            .terms
+            .iter()
+            .zip(&st.term_flags)
+            .any(|(t, f)| t.caseless && !self.finished(t, *f))
+            .then(|| text.to_ascii_lowercase());
         let mut out = String::new();
-        let mut rest = text;
+        let mut at = 0;
+        let mut changed = false;
         loop {
-            // The earliest first use of any not-yet-expanded term.
+            // The earliest use of any term that needs something more, longest
+            // first.
             let next = self
                 .terms
                 .iter()
-                .filter(|(t, _)| !st.used_terms.contains(t))
-                .filter_map(|(t, e)| find_word(rest, t).map(|i| (i, t, e)))
-                .min_by_key(|(i, t, _)| (*i, std::cmp::Reverse(t.len())));
-            let Some((i, term, expansion)) = next else {
+                .enumerate()
+                .filter(|(i, t)| !self.finished(t, st.term_flags[*i]))
+                .filter_map(|(i, t)| {
+                    let found = if t.caseless {
+                        find_word_or_plural(&lower.as_deref()?[at..], &t.needle)
+                    } else {
+                        find_word(&text[at..], &t.needle).map(|p| (p, t.needle.len()))
+                    };
+                    found.map(|(p, len)| (at + p, len, i))
+                })
+                .min_by_key(|(p, len, _)| (*p, std::cmp::Reverse(*len)));
+            let Some((start, len, i)) = next else {
                 break;
             };
-            out.push_str(&rest[..i]);
-            out.push_str(&format!(
-                "<abbr title=\"{}\">{}</abbr>",
-                crate::output::escape(expansion),
-                term
-            ));
-            st.used_terms.insert(term.clone());
-            rest = &rest[i + term.len()..];
+            let end = start + len;
+            out.push_str(&text[at..start]);
+            match self.term_html(text, start, end, i, chrome, st) {
+                Some(html) => {
+                    out.push_str(&html);
+                    changed = true;
+                }
+                None => out.push_str(&text[start..end]),
+            }
+            at = end;
         }
-        if out.is_empty() {
+        if !changed {
             return None;
         }
-        out.push_str(rest);
+        out.push_str(&text[at..]);
         Some(out)
+    }
+
+    /// What the use of term `i` at `text[start..end]` becomes, or `None` to
+    /// leave it as it is. An abbreviation is spelt out at its first use on the
+    /// page ("Somerset Safeguarding Children Board (SSCB)"), unless the author
+    /// wrote its expansion within [`NEARBY`] bytes of it, and gets `<abbr
+    /// title>` at the next; in brackets or before `'s`, and in `nav`, `header`,
+    /// `footer` and `aside`, it gets `<abbr>` only. The first use of a term the
+    /// glossary defines links to its definition (not in those four).
+    fn term_html(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        i: usize,
+        chrome: bool,
+        st: &mut State,
+    ) -> Option<String> {
+        let t = &self.terms[i];
+        let flags = st.term_flags[i];
+        let used = &text[start..end];
+        let mut html = None;
+        let mut add = 0;
+        if let Some(expansion) = &t.expansion {
+            let (before, after) = (&text[..start], &text[end..]);
+            let bracketed = before.ends_with('(') && after.starts_with(')');
+            let possessive = ["'s", "\u{2019}s", "&#39;s", "&#x27;s"]
+                .iter()
+                .any(|p| after.starts_with(p));
+            let spell = self.info.spell_out && !chrome && flags & SPELLED == 0;
+            if spell && expansion_nearby(&st.recent, before, after, expansion) {
+                // The author spelt it out: leave it as written.
+                add |= SPELLED;
+            } else if spell && !bracketed && !possessive {
+                add |= SPELLED;
+                let mut spelt = crate::output::escape(expansion);
+                if let Some(j) = t.expansion_term
+                    && t.href.is_none()
+                    && !chrome
+                    && st.term_flags[j] & LINKED == 0
+                    && let Some(href) = &self.terms[j].href
+                {
+                    spelt = glossary_link(href, &spelt);
+                    self.set_flags(st, j, LINKED);
+                }
+                html = Some(format!("{spelt} ({used})"));
+            } else if flags & ABBR == 0 {
+                add |= ABBR;
+                html = Some(format!(
+                    "<abbr title=\"{}\">{used}</abbr>",
+                    crate::output::escape(expansion)
+                ));
+            }
+        }
+        if let Some(href) = &t.href
+            && !chrome
+            && flags & LINKED == 0
+        {
+            add |= LINKED;
+            html = Some(glossary_link(href, html.as_deref().unwrap_or(used)));
+        }
+        if add != 0 {
+            self.set_flags(st, i, add);
+        }
+        html
     }
 
     /// Notes capitalised words of the author's text that look like
@@ -818,7 +1096,7 @@ impl A11y {
                 && word
                     .bytes()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                && !self.terms.iter().any(|(t, _)| t == word)
+                && !self.terms.iter().any(|t| t.needle == word)
             {
                 let line = st.line();
                 st.unknown_abbr.entry(word.to_string()).or_insert(line);
@@ -847,8 +1125,45 @@ impl A11y {
             );
         }
         st.last_heading = level;
-        let anchor = (level == 2 || level == 3) && st.in_main > 0;
-        let id = el.get_attribute("id");
+        let visible = st.in_hidden == 0;
+        if visible {
+            if let Some(open) = st.open_heading.take()
+                && level <= open.level
+            {
+                // No levels in the message: the full report shifts them, and
+                // its finding is folded into the page's when the two are equal.
+                let what = if open.name.is_empty() {
+                    "a heading with no text".to_string()
+                } else {
+                    format!("the heading “{}”", open.name)
+                };
+                note(
+                    &mut st,
+                    "empty-section",
+                    open.line,
+                    format!(
+                        "{what} has nothing under it: the next heading, of the same or a higher rank, follows it directly, so its section is empty"
+                    ),
+                    "write the section's text under the heading, or remove the heading; if the headings after it belong to it, make them one level deeper (one more `#`)",
+                );
+            }
+            st.open_heading = Some(OpenHeading {
+                level,
+                line,
+                name: String::new(),
+            });
+        }
+        st.in_heading += 1;
+        // A link to the section, inside the heading after its text (so it
+        // neither shifts the layout nor comes before the text), only on
+        // headings written in Markdown.
+        let anchor = self.info.heading_anchors
+            && (level == 2 || level == 3)
+            && visible
+            && st.in_main > 0
+            && st.in_markdown > 0
+            && st.in_chrome == 0;
+        let id = if anchor { el.get_attribute("id") } else { None };
         st.captures.push(Capture::default());
         let capture_index = st.captures.len() - 1;
         drop(st);
@@ -861,13 +1176,18 @@ impl A11y {
                 .map(|c| std::mem::take(&mut c.text))
                 .unwrap_or_default();
             st.captures.truncate(capture_index);
-            if anchor && let Some(id) = &id {
-                let name = collapse(&text);
-                end.after(
+            st.in_heading = st.in_heading.saturating_sub(1);
+            if visible
+                && let Some(open) = st.open_heading.as_mut()
+                && open.name.is_empty()
+            {
+                open.name = collapse(&decode_basic(&text));
+            }
+            if let Some(id) = &id {
+                end.before(
                     &format!(
-                        "<a class=\"heading-anchor\" href=\"#{}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “{}”</span></a>",
+                        " <a class=\"heading-anchor\" href=\"#{}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section</span></a>",
                         crate::output::escape(id),
-                        name
                     ),
                     ContentType::Html,
                 );
@@ -875,6 +1195,15 @@ impl A11y {
             Ok(())
         }))?;
         Ok(())
+    }
+
+    /// Something to see or use (an image, a control) after a heading: its
+    /// section is not empty.
+    fn media(&self, state: &Shared) {
+        let mut st = state.borrow_mut();
+        if st.in_heading == 0 && st.in_hidden == 0 {
+            st.open_heading = None;
+        }
     }
 
     fn link(
@@ -1034,7 +1363,11 @@ impl A11y {
         Ok(())
     }
 
-    fn table(&self, el: &mut Element, state: &Shared) -> HandlerResult {
+    /// A table: checked for header cells and a caption, and put in a
+    /// scrolling region unless it is in one or says it needs none (the class
+    /// `stack-table` of a table the theme stacks on narrow screens, or the
+    /// attribute `data-no-scroll`).
+    fn table(&self, el: &mut Element, state: &Shared, no_scroll: bool) -> HandlerResult {
         let mut st = state.borrow_mut();
         let line = st.line();
         st.tables.push(TableState {
@@ -1043,7 +1376,7 @@ impl A11y {
             line,
         });
         st.table_count += 1;
-        if st.in_table_wrap == 0 {
+        if st.in_table_wrap == 0 && !no_scroll {
             let n = st.table_count;
             el.before(
                 &format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\">"),
@@ -1240,6 +1573,59 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     None
 }
 
+/// Finds `word` in `lower` (both in ASCII lower case) as a whole word, or as
+/// a whole word with an `s` after it (a plural): its start and length.
+fn find_word_or_plural(lower: &str, word: &str) -> Option<(usize, usize)> {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && c != '_');
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(word) {
+        let at = from + i;
+        let end = at + word.len();
+        if boundary(lower[..at].chars().next_back()) {
+            let mut after = lower[end..].chars();
+            match after.next() {
+                c if boundary(c) => return Some((at, word.len())),
+                Some('s') if boundary(after.next()) => return Some((at, word.len() + 1)),
+                _ => {}
+            }
+        }
+        from = end;
+    }
+    None
+}
+
+/// Whether `expansion` is written (in any case, however the lines break) in
+/// the [`NEARBY`] bytes of the page's text before an abbreviation (`recent`,
+/// then `before` in its own text node) or after it in its text node.
+fn expansion_nearby(recent: &str, before: &str, after: &str, expansion: &str) -> bool {
+    fn tail(s: &str, n: usize) -> &str {
+        let mut cut = s.len().saturating_sub(n);
+        while !s.is_char_boundary(cut) {
+            cut += 1;
+        }
+        &s[cut..]
+    }
+    let mut head_len = NEARBY.min(after.len());
+    while !after.is_char_boundary(head_len) {
+        head_len -= 1;
+    }
+    let near_before = tail(before, NEARBY);
+    let mut window = String::with_capacity(3 * NEARBY);
+    window.push_str(tail(recent, NEARBY - near_before.len()));
+    window.push_str(near_before);
+    let needle = collapse(&expansion.to_ascii_lowercase());
+    collapse(&window.to_ascii_lowercase()).contains(&needle)
+        || collapse(&after[..head_len].to_ascii_lowercase()).contains(&needle)
+}
+
+/// A link to a term's definition on the glossary page around `html`.
+fn glossary_link(href: &str, html: &str) -> String {
+    format!(
+        "<a class=\"glossary-link\" href=\"{}\">{html}</a>",
+        crate::output::escape(href)
+    )
+}
+
 /// The words of `s` joined by single spaces (`split_whitespace` then `join(" ")`,
 /// without the intermediate vector).
 fn collapse(s: &str) -> String {
@@ -1353,14 +1739,32 @@ fn internal_target(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontmatter::GlossaryEntry;
 
+    fn entry(term: &str, expansion: Option<&str>, definition: Option<&str>) -> GlossaryEntry {
+        GlossaryEntry {
+            term: term.into(),
+            expansion: expansion.map(Into::into),
+            definition: definition.map(Into::into),
+            line: 1,
+        }
+    }
+
+    /// The stage as most tests use it: abbreviations only, not spelt out.
     fn stage() -> A11y {
-        A11y::new(SiteInfo {
-            glossary: vec![
-                ("SSCB".into(), "Somerset Safeguarding Children Board".into()),
-                ("SCB".into(), "Short".into()),
-                ("CSE".into(), "Child Sexual Exploitation".into()),
+        stage_with(
+            vec![
+                entry("SSCB", Some("Somerset Safeguarding Children Board"), None),
+                entry("SCB", Some("Short"), None),
+                entry("CSE", Some("Child Sexual Exploitation"), None),
             ],
+            |_| {},
+        )
+    }
+
+    fn stage_with(glossary: Vec<GlossaryEntry>, set: impl FnOnce(&mut SiteInfo)) -> A11y {
+        let mut info = SiteInfo {
+            glossary,
             lang: "en-GB".into(),
             origin: "https://example.org".into(),
             base_path: "/".into(),
@@ -1368,12 +1772,18 @@ mod tests {
                 .into_iter()
                 .collect(),
             ..SiteInfo::default()
-        })
+        };
+        set(&mut info);
+        A11y::new(info)
     }
 
     const TEXT: &str = "---\ntitle: t\n---\nline four\nline five\nline six\n";
 
     fn run(body: &str) -> StageOutput {
+        run_with(&stage(), body)
+    }
+
+    fn run_with(stage: &A11y, body: &str) -> StageOutput {
         let html = format!(
             "<!doctype html><html><head><title>t</title></head><body><a href=\"#main\">Skip</a><nav aria-label=\"Contents\"><a href=\"/a/\">A</a></nav><main id=\"main\"><h1>Title</h1>{body}</main></body></html>"
         );
@@ -1385,7 +1795,7 @@ mod tests {
             source_text: Some(TEXT),
             version: "test",
         };
-        stage().run(html, &page)
+        stage.run(html, &page)
     }
 
     fn rules(out: &StageOutput) -> Vec<&str> {
@@ -1531,14 +1941,188 @@ mod tests {
 
     #[test]
     fn heading_rules() {
-        let out = run("<h2 id=\"a\">A</h2><h4 id=\"b\">B</h4><h1>Again</h1>");
+        let out = run("<h2 id=\"a\">A</h2><h4 id=\"b\">B</h4><p>b</p><h1>Again</h1>");
         assert_eq!(rules(&out), ["heading-order", "page-h1"]);
     }
 
+    /// A heading from Markdown (with its source position), an h2 of the
+    /// template, and one in a `nav`.
+    const HEADINGS: &str = "<h2 id=\"summary\" data-sourcepos=\"1:1\">Summary</h2><p>s</p><nav><h2 id=\"toc\" data-sourcepos=\"2:1\">On this page</h2><a href=\"#summary\">Summary</a></nav><h2 id=\"docs\">Documents</h2><p>d</p>";
+
     #[test]
-    fn heading_anchor_links_have_a_name() {
-        let out = run("<h2 id=\"summary\">Summary</h2>");
-        assert!(out.html.contains("</h2><a class=\"heading-anchor\" href=\"#summary\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to the section “Summary”</span></a>"), "{}", out.html);
+    fn heading_anchors_are_off_by_default() {
+        let out = run(HEADINGS);
+        assert!(!out.html.contains("heading-anchor"), "{}", out.html);
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn heading_anchors_when_on_are_inside_markdown_headings_only() {
+        let stage = stage_with(Vec::new(), |i| i.heading_anchors = true);
+        let out = run_with(&stage, HEADINGS);
+        assert!(out.html.contains("<h2 id=\"summary\">Summary <a class=\"heading-anchor\" href=\"#summary\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section</span></a></h2>"), "{}", out.html);
+        assert_eq!(
+            out.html.matches("heading-anchor").count(),
+            1,
+            "{}",
+            out.html
+        );
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn stack_tables_are_not_put_in_a_scroll_region() {
+        let table = |attrs: &str| {
+            format!(
+                "<table{attrs}><caption>C</caption><tr><th>Role</th><td>Chair</td></tr></table>"
+            )
+        };
+        let body = [
+            table(" class=\"sign-off stack-table\""),
+            table(" data-no-scroll"),
+            table(""),
+        ]
+        .concat();
+        let out = run(&body);
+        assert_eq!(
+            out.html.matches("class=\"table-wrap\"").count(),
+            1,
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table 3\"><table>"), "{}", out.html);
+        assert!(
+            out.html
+                .contains("<main id=\"main\"><h1>Title</h1><table class=\"sign-off stack-table\">"),
+            "{}",
+            out.html
+        );
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    /// A stage that spells out abbreviations, with terms the glossary defines.
+    fn plain_english() -> A11y {
+        stage_with(
+            vec![
+                entry("SSCB", Some("Somerset Safeguarding Children Board"), None),
+                entry("SCR", Some("Serious Case Review"), None),
+                entry("HWBB", Some("Health and Wellbeing Board"), None),
+                entry(
+                    "serious case review",
+                    None,
+                    Some("A review of what happened."),
+                ),
+                entry("early help", None, Some("Support given early.")),
+                entry("CSE", Some("Child Sexual Exploitation"), Some("Abuse.")),
+            ],
+            |i| i.spell_out = true,
+        )
+    }
+
+    #[test]
+    fn spells_out_an_abbreviation_at_its_first_use_then_gives_abbr() {
+        let out = run_with(
+            &plain_english(),
+            "<p>The SSCB met. The SSCB agreed.</p><p>SSCB again.</p>",
+        );
+        assert!(out.html.contains("<p>The Somerset Safeguarding Children Board (SSCB) met. The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> agreed.</p><p>SSCB again.</p>"), "{}", out.html);
+    }
+
+    #[test]
+    fn does_not_spell_out_what_the_author_spelt_out_nearby() {
+        // Before it (across a line break and an element), or after it in the
+        // same text.
+        let out = run_with(
+            &plain_english(),
+            "<p>The <em>Somerset Safeguarding Children\nBoard</em> (SSCB) met.</p><p>The SSCB agreed.</p><p>The HWBB, that is the Health and Wellbeing Board, met.</p>",
+        );
+        assert!(out.html.contains("<em>Somerset Safeguarding Children\nBoard</em> (SSCB) met.</p><p>The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> agreed.</p><p>The HWBB, that is"), "{}", out.html);
+        // Far enough before, it is spelt out again.
+        let far = format!(
+            "<p>Somerset Safeguarding Children Board.</p><p>{}</p><p>The SSCB met.</p>",
+            "x ".repeat(150)
+        );
+        let out = run_with(&plain_english(), &far);
+        assert!(
+            out.html
+                .contains("The Somerset Safeguarding Children Board (SSCB) met."),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn spells_out_only_in_running_text_of_main() {
+        let out = run_with(
+            &plain_english(),
+            "<h2 id=\"h\">The SSCB</h2><nav><p>HWBB</p></nav><p><a href=\"/a/\">SSCB</a> <code>SSCB</code> Chair (SSCB), the HWBB's work; the HWBB met.</p>",
+        );
+        assert!(out.html.contains("<h2 id=\"h\">The SSCB</h2><nav><p><abbr title=\"Health and Wellbeing Board\">HWBB</abbr></p></nav><p><a href=\"/a/\">SSCB</a> <code>SSCB</code> Chair (<abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr>), the HWBB's work; the Health and Wellbeing Board (HWBB) met.</p>"), "{}", out.html);
+        // Outside main, nothing changes.
+        assert!(out.html.contains("<title>t</title>"), "{}", out.html);
+    }
+
+    #[test]
+    fn spelling_out_can_be_turned_off() {
+        let glossary = vec![entry(
+            "SSCB",
+            Some("Somerset Safeguarding Children Board"),
+            None,
+        )];
+        let out = run_with(
+            &stage_with(glossary, |i| i.spell_out = false),
+            "<p>The SSCB met. The SSCB agreed.</p>",
+        );
+        assert!(out.html.contains("<p>The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> met. The SSCB agreed.</p>"), "{}", out.html);
+    }
+
+    #[test]
+    fn links_the_first_use_of_a_defined_term_to_the_glossary() {
+        let out = run_with(
+            &plain_english(),
+            "<h2 id=\"e\">Early help</h2><nav><p>early help</p></nav><p><a href=\"/b/\">early help</a> Early Help works; early help again. Two serious case reviews.</p><p>The CSE team.</p>",
+        );
+        assert!(out.html.contains("<h2 id=\"e\">Early help</h2><nav><p>early help</p></nav><p><a href=\"/b/\">early help</a> <a class=\"glossary-link\" href=\"/glossary/#term-early-help\">Early Help</a> works; early help again. Two <a class=\"glossary-link\" href=\"/glossary/#term-serious-case-review\">serious case reviews</a>.</p>"), "{}", out.html);
+        // An abbreviation with a definition: its spelt-out form is the link.
+        assert!(out.html.contains("<p>The <a class=\"glossary-link\" href=\"/glossary/#term-cse\">Child Sexual Exploitation (CSE)</a> team.</p>"), "{}", out.html);
+        // The expansion of an abbreviation the glossary defines links to it.
+        let out = run_with(
+            &plain_english(),
+            "<p>One SCR.</p><p>Serious case review.</p>",
+        );
+        assert!(out.html.contains("<p>One <a class=\"glossary-link\" href=\"/glossary/#term-serious-case-review\">Serious Case Review</a> (SCR).</p><p>Serious case review.</p>"), "{}", out.html);
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn empty_sections_are_reported_with_their_source_line() {
+        let out = run(
+            "<h2 id=\"a\" data-sourcepos=\"1:1\">Summary</h2>\n<h2 id=\"b\" data-sourcepos=\"2:1\">Duty</h2><p>Text</p><h2 id=\"c\" data-sourcepos=\"3:1\">Parts</h2><h3 id=\"d\">Part one</h3><p><img src=\"a.png\" alt=\"A chart\"></p><h3 id=\"e\">Part two</h3><h2 class=\"visually-hidden\">Hidden</h2><h2 id=\"f\">Last</h2>",
+        );
+        assert_eq!(
+            rules(&out),
+            ["empty-section", "empty-section"],
+            "{:?}",
+            out.findings
+        );
+        let first = &out.findings[0];
+        assert_eq!(first.line, Some(4), "Markdown line 1 is file line 4");
+        assert_eq!(first.wcag, Some("1.3.1"));
+        assert!(
+            first.message.contains("“Summary” has nothing"),
+            "{}",
+            first.message
+        );
+        assert_eq!(
+            out.findings[1].line, None,
+            "a template heading has no source line"
+        );
+        assert!(
+            out.findings[1].message.contains("“Part two” has nothing"),
+            "{}",
+            out.findings[1].message
+        );
+        assert_eq!(out.findings[0].severity, Severity::Warning);
     }
 
     #[test]

@@ -99,8 +99,8 @@ fn without_the_stage_nothing_is_found_or_rewritten() {
     let files = files_of(files);
     assert!(
         page(&files, "index.html")
-            .contains("<abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr>"),
-        "the stage expands the first use of a glossary term"
+            .contains("The Somerset Safeguarding Children Board (SSCB) wrote"),
+        "the stage spells out the first use of a glossary abbreviation"
     );
 }
 

@@ -13,6 +13,7 @@ mod hostile;
 mod incremental;
 mod invalid;
 mod output;
+mod plain_english;
 mod publishing;
 mod reader;
 mod sample;

@@ -30,7 +30,10 @@ fn table() -> Vec<(String, String, String, String)> {
         .map(|l| {
             let cells: Vec<&str> = l.split(" | ").map(str::trim).collect();
             (
-                cells[0].trim_start_matches("| ").trim_matches('`').to_string(),
+                cells[0]
+                    .trim_start_matches("| ")
+                    .trim_matches('`')
+                    .to_string(),
                 cells[1].to_string(),
                 cells[2].to_string(),
                 cells[3].to_string(),
@@ -75,6 +78,9 @@ fn the_readme_severity_table_matches_the_rules() {
             || OTHER_RULES
                 .iter()
                 .any(|(o, s)| o == id && s.to_string() == *severity);
-        assert!(known, "README row `{id}` ({severity}) names no rule of that severity");
+        assert!(
+            known,
+            "README row `{id}` ({severity}) names no rule of that severity"
+        );
     }
 }
