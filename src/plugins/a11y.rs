@@ -956,27 +956,41 @@ impl A11y {
             .zip(&st.term_flags)
             .any(|(t, f)| t.caseless && !self.finished(t, *f))
             .then(|| text.to_ascii_lowercase());
+        // The next use at or after `from` of term `i`: start and length.
+        let find = |i: usize, from: usize| -> Option<(usize, usize)> {
+            let t = &self.terms[i];
+            let found = if t.caseless {
+                find_word_or_plural(&lower.as_deref()?[from..], &t.needle)
+            } else {
+                find_word(&text[from..], &t.needle).map(|p| (p, t.needle.len()))
+            };
+            found.map(|(p, len)| (from + p, len))
+        };
+        // Each term's next use, found once and again only once passed (a term
+        // used over and over where nothing is to be done, as in a `nav`, does
+        // not make every other term be looked for again each time).
+        let mut next: Vec<Option<(usize, usize)>> = (0..self.terms.len())
+            .map(|i| {
+                if self.finished(&self.terms[i], st.term_flags[i]) {
+                    None
+                } else {
+                    find(i, 0)
+                }
+            })
+            .collect();
         let mut out = String::new();
         let mut at = 0;
         let mut changed = false;
         loop {
             // The earliest use of any term that needs something more, longest
             // first.
-            let next = self
-                .terms
+            let first = next
                 .iter()
                 .enumerate()
-                .filter(|(i, t)| !self.finished(t, st.term_flags[*i]))
-                .filter_map(|(i, t)| {
-                    let found = if t.caseless {
-                        find_word_or_plural(&lower.as_deref()?[at..], &t.needle)
-                    } else {
-                        find_word(&text[at..], &t.needle).map(|p| (p, t.needle.len()))
-                    };
-                    found.map(|(p, len)| (at + p, len, i))
-                })
+                .filter_map(|(i, n)| n.map(|(p, len)| (p, len, i)))
+                .filter(|(_, _, i)| !self.finished(&self.terms[*i], st.term_flags[*i]))
                 .min_by_key(|(p, len, _)| (*p, std::cmp::Reverse(*len)));
-            let Some((start, len, i)) = next else {
+            let Some((start, len, i)) = first else {
                 break;
             };
             let end = start + len;
@@ -989,6 +1003,15 @@ impl A11y {
                 None => out.push_str(&text[start..end]),
             }
             at = end;
+            for (j, n) in next.iter_mut().enumerate() {
+                if n.is_some_and(|(p, _)| p < at) {
+                    *n = if self.finished(&self.terms[j], st.term_flags[j]) {
+                        None
+                    } else {
+                        find(j, at)
+                    };
+                }
+            }
         }
         if !changed {
             return None;
@@ -2092,6 +2115,22 @@ mod tests {
         );
         assert!(out.html.contains("<p>One <a class=\"glossary-link\" href=\"/glossary/#term-serious-case-review\">Serious Case Review</a> (SCR).</p><p>Serious case review.</p>"), "{}", out.html);
         assert!(out.findings.is_empty(), "{:?}", out.findings);
+    }
+
+    #[test]
+    fn a_term_repeated_where_nothing_is_done_keeps_the_pass_linear() {
+        // In a `nav` the HWBB gets <abbr> once and then nothing, yet stays to
+        // be spelt out in the text: each use must not make the other terms be
+        // looked for again over the rest of the text (quadratic).
+        let body = format!(
+            "<nav><p>{}</p></nav><p>The HWBB.</p>",
+            "HWBB and ".repeat(40_000)
+        );
+        let started = std::time::Instant::now();
+        let out = run_with(&plain_english(), &body);
+        assert!(started.elapsed().as_secs() < 3, "{:?}", started.elapsed());
+        assert_eq!(out.html.matches("<abbr").count(), 1);
+        assert!(out.html.contains("The Health and Wellbeing Board (HWBB)."));
     }
 
     #[test]
