@@ -23,7 +23,8 @@ const FACTS: &[&str] = &[
     "15 November 2017",
     "20 December 2017",
     // Statutory duty and purpose.
-    "The SSCB Independent Chair must publish an Annual Report",
+    // The a11y stage spells out an abbreviation at its first use on a page.
+    "The Somerset Safeguarding Children Board (SSCB) Independent Chair must publish an Annual Report",
     "on the effectiveness of child safeguarding and promoting the welfare of children in the local area",
     "statutory requirement under section 14A of the Children Act 2004",
     "The purpose of the annual report is to provide a transparent assessment of the performance and effectiveness of local services, identifying where improvements are required.",
