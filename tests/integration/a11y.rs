@@ -106,9 +106,15 @@ fn without_the_stage_nothing_is_found_or_rewritten() {
 
 #[test]
 fn the_sample_and_the_second_report_have_no_findings() {
-    for root in [repo(), fixture("sites/second-report")] {
+    for (root, manual_test) in [(repo(), false), (fixture("sites/second-report"), true)] {
         let (found, files) = findings(&root);
         let files = files_of(files);
+        // The seed gives no contact details: the sample's one finding is the
+        // statement's reminder (CI allows it by name: `--allow statement`).
+        let found: Vec<&Diagnostic> = found
+            .iter()
+            .filter(|d| !(root == repo() && d.code == "statement" && d.message.contains("contact")))
+            .collect();
         assert!(
             found.is_empty(),
             "{}: {}",
@@ -120,7 +126,13 @@ fn the_sample_and_the_second_report_have_no_findings() {
             .find(|f| f.path == "accessibility/index.html")
             .expect("statement");
         let text = crate::common::text_of(std::str::from_utf8(&statement.bytes).expect("utf-8"));
-        assert!(text.contains("fully compliant"), "{text}");
+        // Fully compliant only with a test by a person on record.
+        let claim = if manual_test {
+            "This website is fully compliant"
+        } else {
+            "This website is partially compliant"
+        };
+        assert!(text.contains(claim), "{}: {text}", root.display());
         assert!(
             text.contains("This build found 0 errors and 0 warnings"),
             "{text}"

@@ -10,7 +10,7 @@ use reportsite::{Diagnostic, Error};
 
 use crate::common::{build, build_errors, reportsite_bin, run_within, tree, write_file};
 
-const CONFIG: &str = "base_url = \"https://example.org\"\ntitle = \"T\"\ndefault_language = \"en-GB\"\n\n[accessibility]\ncontact_email = \"a@example.org\"\nprepared = \"2025-01-01\"\nreviewed = \"2025-01-01\"\ntested = \"2025-01-01\"\n";
+const CONFIG: &str = "base_url = \"https://example.org\"\ntitle = \"T\"\ndefault_language = \"en-GB\"\n\n[accessibility]\ncontact_email = \"a@board.test\"\nprepared = \"2025-01-01\"\nreviewed = \"2025-01-01\"\ntested = \"2025-01-01\"\n";
 
 const HOME: &str = "---\ntitle: Home\nkind: report\norganisation: Board\n---\nThe summary.\n";
 
@@ -143,7 +143,7 @@ fn a_link_into_a_draft_chapter_names_both_files_and_the_line() {
     );
 }
 
-const SUB: &str = "base_url = \"https://example.org/reports/nsab\"\ntitle = \"T\"\ndefault_language = \"en-GB\"\n\n[accessibility]\ncontact_email = \"a@example.org\"\nprepared = \"2025-01-01\"\nreviewed = \"2025-01-01\"\ntested = \"2025-01-01\"\n";
+const SUB: &str = "base_url = \"https://example.org/reports/nsab\"\ntitle = \"T\"\ndefault_language = \"en-GB\"\n\n[accessibility]\ncontact_email = \"a@board.test\"\nprepared = \"2025-01-01\"\nreviewed = \"2025-01-01\"\ntested = \"2025-01-01\"\n";
 
 #[test]
 fn root_relative_links_land_under_the_sub_path() {
