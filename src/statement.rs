@@ -25,6 +25,8 @@ pub struct RuleView {
     pub wcag: Option<&'static str>,
     /// What it checks.
     pub checks: &'static str,
+    /// The W3C ACT rule(s) it implements, when there is one.
+    pub act: Option<&'static str>,
     /// How many findings this build has for it.
     pub count: usize,
 }
@@ -277,6 +279,7 @@ impl Statement {
                 id: r.id,
                 wcag: (r.wcag != "—").then_some(r.wcag),
                 checks: r.checks,
+                act: r.act,
                 count: findings.iter().filter(|d| d.code == r.id).count(),
             })
             .collect();

@@ -15,8 +15,9 @@ const OTHER_RULES: &[(&str, Severity)] = &[
     ("statement-date", Severity::Error),
 ];
 
-/// (id, WCAG, level, severity) of each row between the table's markers.
-fn table() -> Vec<(String, String, String, String)> {
+/// (id, WCAG, level, severity, ACT rules) of each row between the table's
+/// markers.
+fn table() -> Vec<(String, String, String, String, String)> {
     let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
     let start = readme
         .find("<!-- severity-table -->")
@@ -37,6 +38,7 @@ fn table() -> Vec<(String, String, String, String)> {
                 cells[1].to_string(),
                 cells[2].to_string(),
                 cells[3].to_string(),
+                cells.get(4).map(|c| c.to_string()).unwrap_or_default(),
             )
         })
         .collect()
@@ -62,6 +64,19 @@ fn the_readme_severity_table_matches_the_rules() {
             "`{}`",
             r.id
         );
+        // The ACT column names the rule's ACT ids (as links), or "—".
+        let act: Vec<&str> = row
+            .4
+            .split(", ")
+            .map(|c| {
+                c.trim_start_matches('[')
+                    .split(']')
+                    .next()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let expected: Vec<&str> = r.act.map_or(vec!["—"], |a| a.split(", ").collect());
+        assert_eq!(act, expected, "`{}`: the ACT column", r.id);
         // The policy the table states: errors only for A/AA failures and the
         // project's guarantees.
         if r.severity == Severity::Error {
@@ -73,7 +88,7 @@ fn the_readme_severity_table_matches_the_rules() {
             );
         }
     }
-    for (id, _, _, severity) in &rows {
+    for (id, _, _, severity, _) in &rows {
         let known = RULES.iter().any(|r| r.id == id)
             || OTHER_RULES
                 .iter()

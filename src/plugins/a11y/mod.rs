@@ -40,6 +40,11 @@ use lol_html::{HtmlRewriter, Settings, doc_text, element};
 use super::{PageContext, PageFacts, PageStage, StageOutput};
 use crate::error::{Diagnostic, Severity};
 
+mod lang;
+mod names;
+
+use names::{NameAttrs, Role};
+
 /// One audit rule: its id, the WCAG 2.2 success criterion it tests, its
 /// severity and why (the README's severity table lists the same).
 #[derive(Debug, Clone, Copy)]
@@ -58,41 +63,84 @@ pub struct Rule {
     pub severity: Severity,
     /// Why it has that severity.
     pub why: &'static str,
+    /// The W3C ACT rule(s) it implements (ids, comma-separated), when there
+    /// is one: `docs/act-implementation.md` says how far.
+    pub act: Option<&'static str>,
 }
 
 /// Every rule of the audit.
 pub const RULES: &[Rule] = &[
     Rule {
+        id: "page-title",
+        wcag: "2.4.2",
+        level: "A",
+        checks: "each page has a title",
+        severity: Severity::Error,
+        why: "a page whose first `title` is missing or empty has no title: 2.4.2 fails",
+        act: Some("2779a5"),
+    },
+    Rule {
+        id: "html-lang",
+        wcag: "3.1.1",
+        level: "A",
+        checks: "each page says its language, as a known language tag (a missing one is added)",
+        severity: Severity::Error,
+        why: "a language tag no screen reader knows (`eng`, `english`) leaves it guessing: 3.1.1 fails",
+        act: Some("b5c3f8, bf051a"),
+    },
+    Rule {
         id: "image-alt",
         wcag: "1.1.1",
         level: "A",
-        checks: "images have a text alternative",
+        checks: "images have a text alternative, unless marked decorative",
         severity: Severity::Error,
-        why: "an image with no alt attribute has no text alternative at all: 1.1.1 fails",
+        why: "an image with no name (no alt, only spaces, or `role=\"img\"` unnamed) has no text alternative at all: 1.1.1 fails",
+        act: Some("23a2a8"),
     },
     Rule {
         id: "image-alt-empty",
         wcag: "1.1.1",
         level: "A",
-        checks: "empty alt text is used only for images marked decorative",
+        checks: "empty alt text in Markdown is used only for images marked decorative",
         severity: Severity::Warning,
-        why: "`alt=\"\"` is right for a decorative image; from Markdown, forgetting and intent look the same, so it is a question, not a failure",
+        why: "`alt=\"\"` is right for a decorative image (and passes in HTML); from Markdown's `![](x.png)`, forgetting and intent look the same, so it is a question, not a failure",
+        act: None,
     },
     Rule {
         id: "link-name",
         wcag: "2.4.4",
         level: "A",
-        checks: "links and buttons have a name",
+        checks: "links have a name",
         severity: Severity::Error,
         why: "a link with no name cannot be understood in any context: 2.4.4 and 4.1.2 fail",
+        act: Some("c487ae"),
+    },
+    Rule {
+        id: "button-name",
+        wcag: "4.1.2",
+        level: "A",
+        checks: "buttons have a name",
+        severity: Severity::Error,
+        why: "a button with no name says nothing of what it does: 4.1.2 fails",
+        act: Some("97a4e1"),
     },
     Rule {
         id: "link-text",
-        wcag: "2.4.4",
-        level: "A",
+        wcag: "2.4.9",
+        level: "AAA",
         checks: "link text makes sense on its own",
         severity: Severity::Warning,
-        why: "2.4.4 lets the sentence around a link give its purpose, which a machine cannot judge; \"click here\" is poor practice, not proof of failure",
+        why: "link text that makes sense alone is 2.4.9, level AAA; under 2.4.4 the sentence around a link may give its purpose, which a machine cannot judge, so \"click here\" is poor practice, not proof of failure",
+        act: Some("aizyf1"),
+    },
+    Rule {
+        id: "heading-name",
+        wcag: "1.3.1",
+        level: "A",
+        checks: "headings have text",
+        severity: Severity::Warning,
+        why: "ACT ties an empty heading to ARIA's name computation, not to a WCAG criterion; it is noise in the outline, not proof that 1.3.1 fails (advice, as in axe)",
+        act: Some("ffd0e9"),
     },
     Rule {
         id: "heading-order",
@@ -101,6 +149,7 @@ pub const RULES: &[Rule] = &[
         checks: "heading levels are not skipped",
         severity: Severity::Warning,
         why: "a skipped level still conveys structure; WCAG does not require levels in sequence (advice, as in axe)",
+        act: None,
     },
     Rule {
         id: "page-h1",
@@ -109,6 +158,7 @@ pub const RULES: &[Rule] = &[
         checks: "each page has exactly one h1",
         severity: Severity::Warning,
         why: "WCAG does not require an h1; one per page is the theme's design, and a custom template may differ",
+        act: None,
     },
     Rule {
         id: "duplicate-id",
@@ -117,6 +167,7 @@ pub const RULES: &[Rule] = &[
         checks: "ids are unique on the page",
         severity: Severity::Warning,
         why: "4.1.1 (parsing) left WCAG 2.2; a repeated id breaks only what refers to it, which `broken-anchor` and the name rules catch",
+        act: Some("3ea0c8"),
     },
     Rule {
         id: "empty-section",
@@ -125,6 +176,7 @@ pub const RULES: &[Rule] = &[
         checks: "each heading has something under it before the next heading of its rank or higher",
         severity: Severity::Warning,
         why: "an empty section misleads whoever moves by headings, but WCAG does not forbid one (advice)",
+        act: None,
     },
     Rule {
         id: "table-headers",
@@ -133,6 +185,7 @@ pub const RULES: &[Rule] = &[
         checks: "data tables have header cells",
         severity: Severity::Error,
         why: "without header cells a screen reader cannot say which column a value is in: 1.3.1 fails",
+        act: None,
     },
     Rule {
         id: "table-caption",
@@ -141,14 +194,16 @@ pub const RULES: &[Rule] = &[
         checks: "data tables have a caption",
         severity: Severity::Warning,
         why: "a caption helps, but a table introduced by the text before it meets 1.3.1 (advice)",
+        act: None,
     },
     Rule {
         id: "frame-title",
         wcag: "4.1.2",
         level: "A",
-        checks: "iframes have a title",
+        checks: "iframes have a name (a title), unless hidden or out of the tab order",
         severity: Severity::Error,
-        why: "an iframe without a title has no accessible name: 4.1.2 fails",
+        why: "an iframe without a name says nothing of what it holds: 4.1.2 fails",
+        act: Some("cae760"),
     },
     Rule {
         id: "broken-anchor",
@@ -157,6 +212,7 @@ pub const RULES: &[Rule] = &[
         checks: "links to a part of a page point at an id that exists",
         severity: Severity::Error,
         why: "this project guarantees every link works; a link to a missing part of a page leads nowhere",
+        act: None,
     },
     Rule {
         id: "broken-internal-link",
@@ -165,6 +221,7 @@ pub const RULES: &[Rule] = &[
         checks: "links within the site point at pages that exist",
         severity: Severity::Error,
         why: "this project guarantees every link works",
+        act: None,
     },
     Rule {
         id: "third-party",
@@ -173,6 +230,7 @@ pub const RULES: &[Rule] = &[
         checks: "nothing is loaded from another site",
         severity: Severity::Error,
         why: "this project guarantees a site loads nothing from elsewhere (privacy; it works offline and under its CSP)",
+        act: None,
     },
     Rule {
         id: "abbreviation",
@@ -181,6 +239,7 @@ pub const RULES: &[Rule] = &[
         checks: "abbreviations used are explained in the glossary",
         severity: Severity::Warning,
         why: "3.1.4 is a level AAA criterion, beyond the AA the site must meet",
+        act: None,
     },
 ];
 
@@ -275,6 +334,8 @@ pub struct A11y {
     /// Whether the text before a term is kept, to see whether the author spelt
     /// it out already.
     keep_recent: bool,
+    /// Whether the site's language is a known language tag.
+    lang_known: bool,
 }
 
 /// A glossary term as the stage looks for it.
@@ -342,10 +403,12 @@ impl A11y {
                 .position(|t| t.caseless && t.href.is_some() && t.needle == exp);
         }
         let keep_recent = info.spell_out && terms.iter().any(|t| t.expansion.is_some());
+        let lang_known = lang::known(&info.lang);
         A11y {
             info,
             terms,
             keep_recent,
+            lang_known,
         }
     }
 
@@ -371,18 +434,65 @@ impl A11y {
 }
 
 #[derive(Default)]
-struct Capture {
-    text: String,
-    has_named_image: bool,
-}
-
-#[derive(Default)]
 struct LinkState {
     document: Option<(String, Option<u64>)>,
     new_tab: bool,
-    aria_label: bool,
+}
+
+/// An element open in the pass whose text some name needs: a candidate of a
+/// name rule, an element `aria-labelledby` points at, the page's `title`, a
+/// heading or link (whose text the stage reads), or anything inside one.
+struct Frame {
+    /// Tells the frame's end-tag handler it is closing its own frame (inner
+    /// elements whose end tags never come are closed with it).
+    serial: u32,
+    /// The name its content gives so far.
+    content: Vec<names::Piece>,
+    /// Hidden from assistive technology (itself or an ancestor).
+    hidden: bool,
+    /// Block-level: its name is set apart by spaces in its parent's.
+    block: bool,
+    /// Where its own name comes from besides its content.
+    sources: names::Sources,
+    /// Its own name takes its content (links, buttons, headings).
+    own_content: bool,
+    /// The candidate whose name this is ([`State::candidates`]).
+    candidate: Option<usize>,
+    /// The id by which `aria-labelledby` refers to it.
+    target: Option<String>,
+    /// The page's first `title`.
+    title: bool,
+}
+
+/// An element a name rule judges at the end of the page, when every
+/// `aria-labelledby` target is known.
+struct Candidate {
+    /// Where its finding goes among the others ([`Pending::seq`]).
+    seq: usize,
     line: Option<usize>,
-    capture: usize,
+    kind: NameRule,
+    name: Vec<names::Piece>,
+}
+
+/// Which rule judges a candidate's name.
+enum NameRule {
+    /// An image (`img`, `role="img"`): `image-alt`.
+    Image {
+        /// Its `src`, for the message.
+        src: String,
+        /// Its `alt` as written (None: no alt attribute).
+        alt: Option<String>,
+        /// An element given `role="img"` (not an `img`).
+        explicit: bool,
+    },
+    /// A link: `link-name`, then `link-text`.
+    Link,
+    /// A button: `button-name`.
+    Button,
+    /// A heading: `heading-name`.
+    Heading,
+    /// An iframe: `frame-title`.
+    Iframe,
 }
 
 struct TableState {
@@ -394,6 +504,9 @@ struct TableState {
 /// A finding noted during the pass; made into a [`Diagnostic`] afterwards (end-tag
 /// handlers must own what they use, so they cannot reach the page context).
 struct Pending {
+    /// Its place in the page: findings are reported in the order of the
+    /// elements they are about, page-wide ones last.
+    seq: usize,
     rule: &'static str,
     line: Option<usize>,
     message: String,
@@ -401,7 +514,21 @@ struct Pending {
 }
 
 fn note(st: &mut State, rule: &'static str, line: Option<usize>, message: String, help: &str) {
+    let seq = st.next_seq();
+    note_at(st, seq, rule, line, message, help);
+}
+
+/// Notes a finding at a place in the page taken earlier ([`State::next_seq`]).
+fn note_at(
+    st: &mut State,
+    seq: usize,
+    rule: &'static str,
+    line: Option<usize>,
+    message: String,
+    help: &str,
+) {
     st.pending.push(Pending {
+        seq,
         rule,
         line,
         message,
@@ -441,8 +568,33 @@ struct State {
     /// Unknown abbreviations, with the content file line of the first use.
     unknown_abbr: HashMap<String, Option<usize>>,
     text: String,
-    captures: Vec<Capture>,
     links: Vec<LinkState>,
+    /// Open elements whose text a name needs, innermost last.
+    frames: Vec<Frame>,
+    /// The next [`Frame::serial`].
+    frame_serial: u32,
+    /// The visible text of the frame closed last, for the end-tag handlers of
+    /// links and headings that run after it.
+    closed_text: String,
+    /// Elements whose names are judged at the end of the page.
+    candidates: Vec<Candidate>,
+    /// The ids some `aria-labelledby` of the page points at.
+    labelled: HashSet<String>,
+    /// The names of the elements `aria-labelledby` points at, by id (the first
+    /// element with the id).
+    targets: HashMap<String, Vec<names::Piece>>,
+    /// Depth inside elements hidden from assistive technology.
+    in_ax_hidden: u32,
+    /// Depth inside `svg` and `math` (whose `title` is not the page's).
+    in_foreign: u32,
+    /// Whether the page lets `style` attributes apply (its
+    /// Content-Security-Policy may not).
+    inline_styles: bool,
+    /// The page's first `title` was seen, and its text once it ended.
+    title_seen: bool,
+    page_title: Option<String>,
+    /// A counter giving each finding its place ([`Pending::seq`]).
+    seq: usize,
     tables: Vec<TableState>,
     last_heading: u8,
     h1: usize,
@@ -454,6 +606,12 @@ struct State {
 impl State {
     fn line(&self) -> Option<usize> {
         self.lines.last().copied()
+    }
+
+    /// The next place in the page's order of findings.
+    fn next_seq(&mut self) -> usize {
+        self.seq += 1;
+        self.seq
     }
 
     /// Keeps `text` at the end of [`State::recent`] (the last few hundred bytes).
@@ -499,8 +657,15 @@ impl A11y {
     /// Runs the stage, feeding the HTML to the rewriter `piece` bytes at a time
     /// (tests use small pieces to prove text split across chunks is handled).
     fn run_in_pieces(&self, html: String, page: &PageContext<'_>, piece: usize) -> StageOutput {
+        let labelled = if html.contains("aria-labelledby") {
+            names::labelledby_targets(&html)
+        } else {
+            HashSet::new()
+        };
         let state: Shared = Rc::new(RefCell::new(State {
             term_flags: vec![0; self.terms.len()],
+            labelled,
+            inline_styles: true,
             ..State::default()
         }));
         let out = match self.rewrite(&html, page, &state, piece) {
@@ -522,7 +687,25 @@ impl A11y {
         };
         let mut st = state.borrow_mut();
         let st = &mut *st;
+        judge_names(st);
         // Whole-page checks.
+        match st.page_title.as_deref() {
+            _ if !st.title_seen => note(
+                st,
+                "page-title",
+                None,
+                "the page has no title element".into(),
+                "give the template a `<title>` in its `<head>`: the page's title, then the report's",
+            ),
+            Some(t) if !names::blank(t) => {}
+            _ => note(
+                st,
+                "page-title",
+                None,
+                "the page's title is empty".into(),
+                "write the page's title in the template's `<title>`: the page's title, then the report's",
+            ),
+        }
         if st.h1 != 1 {
             let message = if st.h1 == 0 {
                 "the page has no h1 heading".to_string()
@@ -573,7 +756,9 @@ impl A11y {
         st.facts.abbreviations = unknown;
         st.facts.ids = st.ids.keys().cloned().collect();
         st.facts.ids.sort();
-        let findings = std::mem::take(&mut st.pending)
+        let mut pending = std::mem::take(&mut st.pending);
+        pending.sort_by_key(|p| p.seq);
+        let findings = pending
             .into_iter()
             .filter_map(|p| finding(&self.info, page, p))
             .collect();
@@ -630,11 +815,11 @@ impl A11y {
                     {
                         st.open_heading = None;
                     }
-                    if st.in_main == 0 && st.captures.is_empty() {
+                    if st.in_main == 0 && st.frames.is_empty() {
                         return Ok(());
                     }
-                    for c in st.captures.iter_mut() {
-                        c.text.push_str(piece);
+                    if let Some(f) = st.frames.last_mut() {
+                        names::push_text(&mut f.content, piece);
                     }
                     if st.in_main == 0 || skip_glossary {
                         return Ok(());
@@ -731,7 +916,8 @@ impl A11y {
         // allocate a lowercased copy of every one.
         // Values too are read where they stand, when they do (no copy).
         let (mut sourcepos, mut id, mut class) = (None, None, None);
-        let (mut hidden, mut no_scroll) = (false, false);
+        let mut no_scroll = false;
+        let mut na = NameAttrs::default();
         for a in el.attributes() {
             let name = attribute_name(a, src);
             let name: &[u8] = &name;
@@ -741,10 +927,10 @@ impl A11y {
                 id = Some(a.value());
             } else if name.eq_ignore_ascii_case(b"class") {
                 class = Some(attribute_value(a, src));
-            } else if name.eq_ignore_ascii_case(b"hidden") {
-                hidden = true;
             } else if name.eq_ignore_ascii_case(b"data-no-scroll") {
                 no_scroll = true;
+            } else {
+                NameAttrs::read(&mut na, name, || attribute_value(a, src));
             }
         }
         let has_class = |name: &str| {
@@ -783,8 +969,17 @@ impl A11y {
             }
         }
         match tag {
-            "html" if el.get_attribute("lang").is_none_or(|l| l.trim().is_empty()) => {
-                el.set_attribute("lang", &self.info.lang)?;
+            "html" => self.html_lang(el, state)?,
+            "meta" => {
+                if el
+                    .get_attribute("http-equiv")
+                    .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-security-policy"))
+                    && el
+                        .get_attribute("content")
+                        .is_some_and(|c| names::csp_blocks_inline_styles(&c))
+                {
+                    state.borrow_mut().inline_styles = false;
+                }
             }
             "body" if !has_skip_link => {
                 el.prepend(
@@ -801,10 +996,10 @@ impl A11y {
             }
             _ => {}
         }
-        if let Some(id) = id {
-            *state.borrow_mut().ids.entry(id).or_insert(0) += 1;
+        if let Some(id) = id.as_ref().filter(|i| !i.is_empty()) {
+            *state.borrow_mut().ids.entry(id.clone()).or_insert(0) += 1;
         }
-        if open && (hidden || (class.is_some() && has_class("visually-hidden"))) {
+        if open && (na.hidden || (class.is_some() && has_class("visually-hidden"))) {
             inside(el, state, |st| &mut st.in_hidden)?;
         }
         // Elements inside which no <abbr> is added.
@@ -814,8 +1009,33 @@ impl A11y {
         if MEDIA.contains(&tag) {
             self.media(state);
         }
-        let link_attrs = matches!(tag, "a" | "button").then(|| LinkAttrs::read(el, src));
-        let is_link = tag == "a" && link_attrs.as_ref().is_some_and(|l| l.href.is_some());
+        if open && matches!(tag, "svg" | "math" | "template") {
+            inside(el, state, |st| &mut st.in_foreign)?;
+        }
+        // Hidden from assistive technology: itself, or inside something hidden.
+        let (parent_hidden, inline_styles) = {
+            let st = state.borrow();
+            (st.in_ax_hidden > 0, st.inline_styles)
+        };
+        let self_hidden = na.hidden(tag, inline_styles);
+        if open && self_hidden {
+            inside(el, state, |st| &mut st.in_ax_hidden)?;
+        }
+        let named_already = tag == "img" && self.image(el, &na, src, state)?;
+        // Before the handlers of links and headings, so that their end-tag
+        // handlers run after the frame's and find its text.
+        self.naming(
+            el,
+            tag,
+            &na,
+            id.as_deref(),
+            parent_hidden || self_hidden,
+            open,
+            named_already,
+            state,
+        )?;
+        let is_link = tag == "a" && na.href;
+        let link_attrs = is_link.then(|| LinkAttrs::read(el, src));
         match tag {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 self.heading(el, tag[1..].parse().unwrap_or(2), state)?
@@ -825,12 +1045,10 @@ impl A11y {
                 inside(el, state, |st| &mut st.in_chrome)?;
             }
             "header" | "footer" | "aside" => inside(el, state, |st| &mut st.in_chrome)?,
-            "a" | "button" if is_link || tag == "button" => {
+            "a" if is_link => {
                 let attrs = link_attrs.unwrap_or_default();
-                self.link(el, &attrs, tag == "a", page, state, base)?;
-                if is_link {
-                    self.link_extras(el, &attrs, page, state)?;
-                }
+                self.link(el, &attrs, page, state, base)?;
+                self.link_extras(el, &attrs, page, state)?;
             }
             "section" if has_class("footnotes") => {
                 el.prepend(
@@ -838,7 +1056,6 @@ impl A11y {
                     ContentType::Html,
                 );
             }
-            "img" => self.image(el, state)?,
             "div" if has_class("table-wrap") => inside(el, state, |st| &mut st.in_table_wrap)?,
             "table" => self.table(el, state, no_scroll || has_class("stack-table"))?,
             "caption" => {
@@ -856,24 +1073,211 @@ impl A11y {
                     el.set_attribute("scope", if st.in_thead > 0 { "col" } else { "row" })?;
                 }
             }
-            "iframe" => {
-                let line = state.borrow().line();
-                if el
-                    .get_attribute("title")
-                    .is_none_or(|t| t.trim().is_empty())
-                {
-                    note(
-                        &mut state.borrow_mut(),
-                        "frame-title",
-                        line,
-                        "an iframe has no title".into(),
-                        "add a `title` saying what the frame shows",
-                    );
-                }
-            }
             _ => {}
         }
         self.third_party(el, tag, state);
+        Ok(())
+    }
+
+    /// `<html lang>`: added from the site's language when missing or blank
+    /// (ACT b5c3f8, repaired), then checked to be a known language (ACT
+    /// bf051a).
+    fn html_lang(&self, el: &mut Element, state: &Shared) -> HandlerResult {
+        let lang = match el.get_attribute("lang") {
+            Some(l) if !l.trim().is_empty() => l,
+            _ => {
+                el.set_attribute("lang", &self.info.lang)?;
+                self.info.lang.clone()
+            }
+        };
+        let known = if lang == self.info.lang {
+            self.lang_known
+        } else {
+            lang::known(&lang)
+        };
+        if !known {
+            let mut st = state.borrow_mut();
+            note(
+                &mut st,
+                "html-lang",
+                None,
+                format!(
+                    "the page's language `{}` is not a language tag a screen reader knows",
+                    lang.trim()
+                ),
+                "give a language tag of the IANA registry, such as `en-GB` or `cy` (not `eng` or `english`): `default_language` in config.toml, or `lang` in the template",
+            );
+        }
+        Ok(())
+    }
+
+    /// The accessible name of an element, as far as a rule or another name
+    /// needs it: a candidate of a name rule is noted, and an element whose
+    /// text a name needs gets a [`Frame`] that collects it until its end tag.
+    #[allow(clippy::too_many_arguments)]
+    fn naming(
+        &self,
+        el: &mut Element,
+        tag: &str,
+        na: &NameAttrs<'_>,
+        id: Option<&str>,
+        hidden: bool,
+        open: bool,
+        named_already: bool,
+        state: &Shared,
+    ) -> HandlerResult {
+        let mut st = state.borrow_mut();
+        let in_frame = !st.frames.is_empty();
+        let target = id
+            .filter(|i| {
+                !st.labelled.is_empty() && st.labelled.contains(*i) && st.ids.get(*i) == Some(&1)
+            })
+            .map(str::to_string);
+        let title = tag == "title" && !st.title_seen && st.in_foreign == 0;
+        let interesting = na.role.is_some()
+            || title
+            || matches!(
+                tag,
+                "a" | "area"
+                    | "button"
+                    | "input"
+                    | "img"
+                    | "iframe"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "br"
+            );
+        if !interesting && !in_frame && target.is_none() {
+            return Ok(());
+        }
+        if tag == "br" {
+            if let Some(f) = st.frames.last_mut() {
+                names::push_text(&mut f.content, " ");
+            }
+            return Ok(());
+        }
+        if title {
+            st.title_seen = true;
+        }
+        let role = na.role(tag);
+        let kind = if hidden || named_already {
+            None
+        } else {
+            match role {
+                Role::Link => Some(NameRule::Link),
+                Role::Button => Some(NameRule::Button),
+                Role::Heading => Some(NameRule::Heading),
+                Role::Img => Some(NameRule::Image {
+                    src: na
+                        .alt
+                        .is_none()
+                        .then(|| el.get_attribute("src"))
+                        .flatten()
+                        .unwrap_or_default(),
+                    alt: na
+                        .alt
+                        .as_deref()
+                        .map(|a| String::from_utf8_lossy(a).into_owned()),
+                    explicit: tag != "img",
+                }),
+                // An iframe out of the tab order or marked decorative is not
+                // asked for a name (ACT cae760).
+                _ if tag == "iframe"
+                    && !na.explicitly_presentational()
+                    && !na
+                        .tabindex
+                        .as_deref()
+                        .and_then(|t| std::str::from_utf8(t).ok())
+                        .and_then(|t| t.trim().parse::<i64>().ok())
+                        .is_some_and(|t| t < 0) =>
+                {
+                    Some(NameRule::Iframe)
+                }
+                _ => None,
+            }
+        };
+        let sources = na.sources(tag, role);
+        let own_content = matches!(role, Role::Link | Role::Button | Role::Heading);
+        // Embedded content: what is inside is not part of any name.
+        let embedded = matches!(
+            tag,
+            "iframe"
+                | "textarea"
+                | "select"
+                | "video"
+                | "audio"
+                | "object"
+                | "canvas"
+                | "script"
+                | "style"
+        );
+        let needs_frame = open
+            && !embedded
+            && (in_frame
+                || target.is_some()
+                || title
+                || (kind.is_some() && own_content)
+                || matches!(tag, "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
+        let line = st.line();
+        let candidate = kind.map(|kind| {
+            let seq = st.next_seq();
+            st.candidates.push(Candidate {
+                seq,
+                line,
+                kind,
+                name: Vec::new(),
+            });
+            st.candidates.len() - 1
+        });
+        if !needs_frame {
+            let name = names::compose(&sources, None);
+            if let Some(i) = candidate {
+                st.candidates[i].name = name.clone();
+            }
+            if let Some(id) = target {
+                st.targets.entry(id).or_insert_with(|| name.clone());
+            }
+            let parent_hidden = st.frames.last().is_some_and(|p| p.hidden);
+            if let Some(p) = st.frames.last_mut()
+                && (!hidden || parent_hidden)
+            {
+                names::append(&mut p.content, name);
+            }
+            return Ok(());
+        }
+        st.frame_serial = st.frame_serial.wrapping_add(1);
+        let serial = st.frame_serial;
+        st.frames.push(Frame {
+            serial,
+            content: Vec::new(),
+            hidden,
+            block: BLOCK.contains(&tag),
+            sources,
+            own_content,
+            candidate,
+            target,
+            title,
+        });
+        drop(st);
+        let state = state.clone();
+        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            if st.frames.iter().any(|f| f.serial == serial) {
+                // Close inner frames whose end tags never came, then this one.
+                while let Some(f) = st.frames.last() {
+                    let done = f.serial == serial;
+                    close_frame(&mut st);
+                    if done {
+                        break;
+                    }
+                }
+            }
+            Ok(())
+        }))?;
         Ok(())
     }
 
@@ -1187,18 +1591,12 @@ impl A11y {
             && st.in_markdown > 0
             && st.in_chrome == 0;
         let id = if anchor { el.get_attribute("id") } else { None };
-        st.captures.push(Capture::default());
-        let capture_index = st.captures.len() - 1;
         drop(st);
         let state = state.clone();
         el.on_end_tag(Box::new(move |end: &mut EndTag| {
             let mut st = state.borrow_mut();
-            let text = st
-                .captures
-                .get_mut(capture_index)
-                .map(|c| std::mem::take(&mut c.text))
-                .unwrap_or_default();
-            st.captures.truncate(capture_index);
+            // The heading's text, from its frame (closed just before this).
+            let text = std::mem::take(&mut st.closed_text);
             st.in_heading = st.in_heading.saturating_sub(1);
             if visible
                 && let Some(open) = st.open_heading.as_mut()
@@ -1229,11 +1627,13 @@ impl A11y {
         }
     }
 
+    /// A link (`a href`): its target noted for the site-wide link check, a
+    /// document's format and size and a new tab said in its text, `rel` made
+    /// safe. Its name is judged with the other names at the end of the page.
     fn link(
         &self,
         el: &mut Element,
         attrs: &LinkAttrs,
-        is_link: bool,
         page: &PageContext<'_>,
         state: &Shared,
         base: &str,
@@ -1244,85 +1644,39 @@ impl A11y {
         let href = attrs.href.as_deref().unwrap_or_default();
         let mut st = state.borrow_mut();
         let line = st.line();
-        let mut link = LinkState {
-            aria_label: attrs
-                .aria_label
-                .as_deref()
-                .is_some_and(|l| !l.trim().is_empty())
-                || attrs.labelledby,
-            line,
-            ..LinkState::default()
-        };
-        if is_link {
-            if let Some(frag) = href.strip_prefix('#') {
-                st.anchors.push((frag.to_string(), line));
-            } else if let Some(target) =
-                internal_target(href, page.url_path, base, &self.info.origin)
-            {
-                st.facts.links.push((target, line));
-            }
-            if let Some(format) = document_format(href) {
-                let path = href.split(['?', '#']).next().unwrap_or("");
-                let size = self.info.file_sizes.get(path).copied();
-                link.document = Some((format.to_string(), size));
-            }
-            if attrs.target.as_deref() == Some("_blank") {
-                let rel = attrs.rel.as_deref().unwrap_or_default();
-                let mut parts: Vec<&str> = rel.split_whitespace().collect();
-                for need in ["noopener", "noreferrer"] {
-                    if !parts.contains(&need) {
-                        parts.push(need);
-                    }
-                }
-                el.set_attribute("rel", &parts.join(" "))?;
-                link.new_tab = true;
-            }
+        let mut link = LinkState::default();
+        if let Some(frag) = href.strip_prefix('#') {
+            st.anchors.push((frag.to_string(), line));
+        } else if let Some(target) = internal_target(href, page.url_path, base, &self.info.origin) {
+            st.facts.links.push((target, line));
         }
-        st.captures.push(Capture::default());
-        link.capture = st.captures.len() - 1;
+        if let Some(format) = document_format(href) {
+            let path = href.split(['?', '#']).next().unwrap_or("");
+            let size = self.info.file_sizes.get(path).copied();
+            link.document = Some((format.to_string(), size));
+        }
+        if attrs.target.as_deref() == Some("_blank") {
+            let rel = attrs.rel.as_deref().unwrap_or_default();
+            let mut parts: Vec<&str> = rel.split_whitespace().collect();
+            for need in ["noopener", "noreferrer"] {
+                if !parts.contains(&need) {
+                    parts.push(need);
+                }
+            }
+            el.set_attribute("rel", &parts.join(" "))?;
+            link.new_tab = true;
+        }
         st.links.push(link);
         drop(st);
         let state = state.clone();
         el.on_end_tag(Box::new(move |end: &mut EndTag| {
             let mut st = state.borrow_mut();
-            let Some(link) = st.links.pop() else { return Ok(()) };
-            let capture = st
-                .captures
-                .get_mut(link.capture)
-                .map(|c| (std::mem::take(&mut c.text), c.has_named_image));
-            st.captures.truncate(link.capture);
-            let (raw_text, has_image) = capture.unwrap_or_default();
-            let text = collapse(&decode_basic(&raw_text));
-            let lower = text.to_lowercase();
-            if text.is_empty() && !has_image && !link.aria_label {
-                let what = if is_link { "a link" } else { "a button" };
-                note(
-                    &mut st,
-                    "link-name",
-                    link.line,
-                    format!("{what} has no text, so a screen reader cannot say where it goes"),
-                    "give it text that says what it does or where it goes",
-                );
-            } else if is_link && !link.aria_label {
-                let bare = lower.trim_end_matches(['.', '!', ':', '…']);
-                if VAGUE_LINK_TEXT.contains(&bare) {
-                    note(
-                        &mut st,
-                        "link-text",
-                        link.line,
-                        format!("the link text “{text}” does not say where the link goes"),
-                        "write link text that makes sense on its own, e.g. “the 2016-17 annual report (PDF)”",
-                    );
-                } else if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
-                    note(
-                        &mut st,
-                        "link-text",
-                        link.line,
-                        format!("the link text is a bare address ({text})"),
-                        "write what the page is instead of its address: `[the Children Act 2004](https://...)`",
-                    );
-                }
-            }
+            let Some(link) = st.links.pop() else {
+                return Ok(());
+            };
+            // The link's text, from its frame (closed just before this).
+            let lower =
+                collapse(&decode_basic(&std::mem::take(&mut st.closed_text))).to_lowercase();
             if let Some((format, size)) = &link.document
                 && !lower.contains(&format!("({}", format.to_lowercase()))
             {
@@ -1330,60 +1684,64 @@ impl A11y {
                     Some(s) => format!("{format}, {}", crate::render::human_size(*s)),
                     None => format.clone(),
                 };
-                end.before(&format!(" <span class=\"document-meta\">({meta})</span>"), ContentType::Html);
+                end.before(
+                    &format!(" <span class=\"document-meta\">({meta})</span>"),
+                    ContentType::Html,
+                );
             }
             if link.new_tab && !lower.contains("new tab") && !lower.contains("new window") {
-                end.before("<span class=\"visually-hidden\"> (opens in a new tab)</span>", ContentType::Html);
+                end.before(
+                    "<span class=\"visually-hidden\"> (opens in a new tab)</span>",
+                    ContentType::Html,
+                );
             }
             Ok(())
         }))?;
         Ok(())
     }
 
-    fn image(&self, el: &mut Element, state: &Shared) -> HandlerResult {
+    /// An image's rewrites: lazy loading, and `![decorative](x.png)` made
+    /// `alt="" role="presentation"`. True when nothing more is to be said of
+    /// its name: it is decorative, or it is Markdown's `![](x.png)`, which gets
+    /// `image-alt-empty` here (in HTML, `alt=""` marks an image decorative and
+    /// passes; in Markdown, forgetting and intent look the same).
+    fn image(
+        &self,
+        el: &mut Element,
+        na: &NameAttrs<'_>,
+        src: &[u8],
+        state: &Shared,
+    ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
         if !el.has_attribute("loading") {
             el.set_attribute("loading", "lazy")?;
         }
         if !el.has_attribute("decoding") {
             el.set_attribute("decoding", "async")?;
         }
+        let alt = na.alt.as_deref().map(<[u8]>::trim_ascii);
+        if alt.is_some_and(|a| a.eq_ignore_ascii_case(b"decorative")) {
+            el.set_attribute("alt", "")?;
+            el.set_attribute("role", "presentation")?;
+            return Ok(true);
+        }
         let mut st = state.borrow_mut();
-        let line = st.line();
-        let alt = el.get_attribute("alt");
-        let decorative_marked = el
-            .get_attribute("role")
-            .is_some_and(|r| r == "presentation" || r == "none")
-            || el.get_attribute("aria-hidden").as_deref() == Some("true");
-        match alt.as_deref().map(str::trim) {
-            Some(a) if a.eq_ignore_ascii_case("decorative") => {
-                el.set_attribute("alt", "")?;
-                el.set_attribute("role", "presentation")?;
-            }
-            Some("") if decorative_marked => {}
-            Some("") => note(
+        // comrak writes an image of the Markdown as `<img src="…" alt="…" />`.
+        let from_markdown = st.in_markdown > 0 && {
+            let raw = src.get(el.source_location().bytes()).unwrap_or_default();
+            raw.starts_with(b"<img src=\"") && raw.ends_with(b" />")
+        };
+        if from_markdown && alt == Some(&b""[..]) && !na.global_aria && na.role.is_none() {
+            let line = st.line();
+            note(
                 &mut st,
                 "image-alt-empty",
                 line,
                 "an image has empty alt text but is not marked decorative".into(),
                 "describe the image in its alt text (`![what it shows](chart.png)`), or write `![decorative](chart.png)` if it adds nothing",
-            ),
-            Some(_) => {
-                if let Some(c) = st.captures.last_mut() {
-                    c.has_named_image = true;
-                }
-            }
-            None => note(
-                &mut st,
-                "image-alt",
-                line,
-                format!(
-                    "an image ({}) has no alt text",
-                    el.get_attribute("src").unwrap_or_default()
-                ),
-                "describe the image: `![what it shows](chart.png)`",
-            ),
+            );
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// A table: checked for header cells and a caption, and put in a
@@ -1445,7 +1803,6 @@ impl A11y {
 struct LinkAttrs {
     href: Option<String>,
     aria_label: Option<String>,
-    labelledby: bool,
     target: Option<String>,
     rel: Option<String>,
     aria_current: bool,
@@ -1500,7 +1857,6 @@ impl LinkAttrs {
             } else if is("rel") {
                 &mut l.rel
             } else {
-                l.labelledby |= is("aria-labelledby");
                 l.aria_current |= is("aria-current");
                 l.footnote_ref |= is("data-footnote-ref");
                 l.footnote_backref |= is("data-footnote-backref");
@@ -1537,6 +1893,183 @@ fn tag_name_in_source<'b>(el: &Element, src: &[u8], buf: &'b mut [u8; TAG_BUF]) 
     out.copy_from_slice(name);
     out.make_ascii_lowercase();
     std::str::from_utf8(out).ok()
+}
+
+/// Elements whose text is set apart from the text around it (CSS's block
+/// display, as the theme and browsers give it): "a<p>b</p>" reads "a b".
+const BLOCK: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Closes the innermost frame: its name goes to its candidate, to the id
+/// `aria-labelledby` knows it by, and into its parent's name (unless it is
+/// hidden and its parent is not); its text to [`State::closed_text`] (and to
+/// [`State::page_title`] for the page's title).
+fn close_frame(st: &mut State) {
+    let Some(f) = st.frames.pop() else {
+        return;
+    };
+    st.closed_text = names::known_text(&f.content);
+    if f.title {
+        st.page_title = Some(st.closed_text.clone());
+    }
+    if let Some(i) = f.candidate
+        && let Some(c) = st.candidates.get_mut(i)
+    {
+        c.name = names::compose(&f.sources, f.own_content.then(|| f.content.clone()));
+    }
+    let to_parent = st.frames.last().is_some_and(|p| !f.hidden || p.hidden);
+    if f.target.is_none() && !to_parent {
+        return;
+    }
+    let name = names::compose(&f.sources, Some(f.content));
+    if let Some(id) = f.target {
+        st.targets.entry(id).or_insert_with(|| name.clone());
+    }
+    if to_parent && let Some(p) = st.frames.last_mut() {
+        if f.block {
+            names::push_text(&mut p.content, " ");
+        }
+        names::append(&mut p.content, name);
+        if f.block {
+            names::push_text(&mut p.content, " ");
+        }
+    }
+}
+
+/// Judges the names of the page's candidates, now that every element
+/// `aria-labelledby` may point at is known.
+fn judge_names(st: &mut State) {
+    while !st.frames.is_empty() {
+        close_frame(st);
+    }
+    let candidates = std::mem::take(&mut st.candidates);
+    let targets = std::mem::take(&mut st.targets);
+    for c in candidates {
+        let mut raw = String::new();
+        names::resolve(&c.name, &targets, false, &mut raw);
+        let name = collapse(&decode_basic(&raw));
+        if !name.is_empty() && !matches!(c.kind, NameRule::Link) {
+            continue;
+        }
+        match c.kind {
+            NameRule::Image { src, alt, explicit } => {
+                let message = if explicit {
+                    "an element with `role=\"img\"` has no name".to_string()
+                } else {
+                    match alt {
+                        None => format!("an image ({src}) has no alt text"),
+                        Some(a) if a.is_empty() => "an image that can take focus (or has ARIA attributes) has empty alt text, so it is not decorative, and it has no name".to_string(),
+                        Some(_) => "an image has alt text of only spaces, which names nothing".to_string(),
+                    }
+                };
+                note_at(
+                    st,
+                    c.seq,
+                    "image-alt",
+                    c.line,
+                    message,
+                    "describe the image: `![what it shows](chart.png)`, `alt` in HTML, or `aria-label` on an element with `role=\"img\"`; mark it decorative (`![decorative](chart.png)`, or `alt=\"\"` in HTML) if it adds nothing",
+                );
+            }
+            NameRule::Link if name.is_empty() => note_at(
+                st,
+                c.seq,
+                "link-name",
+                c.line,
+                "a link has no text, so a screen reader cannot say where it goes".into(),
+                "give it text that says where it goes (an image in it needs alt text)",
+            ),
+            NameRule::Link => {
+                let lower = name.to_lowercase();
+                let bare = lower.trim_end_matches(['.', '!', ':', '…']);
+                if VAGUE_LINK_TEXT.contains(&bare) {
+                    note_at(
+                        st,
+                        c.seq,
+                        "link-text",
+                        c.line,
+                        format!("the link text “{name}” does not say where the link goes"),
+                        "write link text that makes sense on its own, e.g. “the 2016-17 annual report (PDF)”",
+                    );
+                } else if lower.starts_with("http://")
+                    || lower.starts_with("https://")
+                    || lower.starts_with("www.")
+                {
+                    note_at(
+                        st,
+                        c.seq,
+                        "link-text",
+                        c.line,
+                        format!("the link text is a bare address ({name})"),
+                        "write what the page is instead of its address: `[the Children Act 2004](https://...)`",
+                    );
+                }
+            }
+            NameRule::Button => note_at(
+                st,
+                c.seq,
+                "button-name",
+                c.line,
+                "a button has no text, so a screen reader cannot say what it does".into(),
+                "give it text (or `aria-label`) that says what it does",
+            ),
+            NameRule::Heading => note_at(
+                st,
+                c.seq,
+                "heading-name",
+                c.line,
+                "a heading has no text".into(),
+                "write the heading's text, or remove the empty heading",
+            ),
+            NameRule::Iframe => note_at(
+                st,
+                c.seq,
+                "frame-title",
+                c.line,
+                "an iframe has no name".into(),
+                "add a `title` saying what the frame shows",
+            ),
+        }
+    }
 }
 
 /// Counts `el` in one of the state's depth counters until its end tag.
@@ -1941,7 +2474,7 @@ mod tests {
     #[test]
     fn image_rules_with_source_lines() {
         let out = run(
-            "<p data-sourcepos=\"2:1-2:9\"><img src=\"a.png\"></p><p><img src=\"b.png\" alt=\"\"></p>",
+            "<p data-sourcepos=\"2:1-2:9\"><img src=\"a.png\"></p><p data-sourcepos=\"3:1-3:9\"><img src=\"b.png\" alt=\"\" /></p><p><img src=\"c.png\" alt=\"\"></p>",
         );
         assert_eq!(rules(&out), ["image-alt", "image-alt-empty"]);
         assert_eq!(
@@ -1952,6 +2485,60 @@ mod tests {
         assert_eq!(out.findings[0].wcag, Some("1.1.1"));
         assert_eq!(out.findings[0].page.as_deref(), Some("/a/"));
         assert!(!out.html.contains("data-sourcepos"));
+    }
+
+    #[test]
+    fn names_are_computed_across_the_page() {
+        // A name from a target later in the page, from an image's title, from
+        // `aria-label`; hidden content left out; hidden elements not judged.
+        let out = run(
+            "<p><a href=\"/b/\"><img src=\"a.png\" aria-labelledby=\"later\"></a> <a href=\"/c/\"><img src=\"a.png\" title=\"Chart\"></a> <a href=\"/d/\" aria-label=\"Minutes\"></a></p><p><a href=\"/e/\"><span aria-hidden=\"true\">Gone</span></a> <a href=\"/f/\" aria-hidden=\"true\"></a> <button></button> <span role=\"button\" aria-label=\"Go on\"></span></p><h2 id=\"h\"><img src=\"x.png\" alt=\"\"></h2><p id=\"later\" hidden>The chart</p><div role=\"img\"></div>",
+        );
+        assert_eq!(
+            rules(&out),
+            ["link-name", "button-name", "heading-name", "image-alt"],
+            "{:?}",
+            out.findings
+        );
+    }
+
+    #[test]
+    fn inline_styles_hide_only_where_the_page_lets_them_apply() {
+        let body = "<div style=\"display: none\"><img src=\"a.png\"></div>";
+        assert!(run(body).findings.is_empty());
+        let page = PageContext::new("x/index.html", None);
+        let out = stage().run(
+            format!("<html lang=\"en\"><head><meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self'\"><title>T</title></head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1>{body}</main></body></html>"),
+            &page,
+        );
+        assert_eq!(rules(&out), ["image-alt"]);
+    }
+
+    #[test]
+    fn page_title_and_language() {
+        let page = PageContext::new("x/index.html", None);
+        let doc = |head: &str, lang: &str| {
+            stage().run(
+                format!("<html{lang}><head>{head}</head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1></main></body></html>"),
+                &page,
+            )
+        };
+        assert_eq!(rules(&doc("", "")), ["page-title"]);
+        assert_eq!(
+            rules(&doc("<title> </title><title>T</title>", "")),
+            ["page-title"]
+        );
+        assert_eq!(
+            rules(&doc("<svg><title>T</title></svg>", "")),
+            ["page-title"]
+        );
+        let out = doc("<title>T</title>", " lang=\" \"");
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        assert!(out.html.contains("<html lang=\"en-GB\">"), "{}", out.html);
+        assert_eq!(
+            rules(&doc("<title>T</title>", " lang=\"eng\"")),
+            ["html-lang"]
+        );
     }
 
     #[test]
