@@ -4,6 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 mod a11y;
+mod act;
 mod common;
 mod csp;
 mod faults;
