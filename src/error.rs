@@ -203,6 +203,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// Everything that can stop a build.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -473,6 +473,10 @@ impl Site {
         crate::theme::with_render_stack(|| self.build_inner(&|_, _| {}, Some(cache), None))
     }
 
+    /// The build, one stage a step: Markdown, then every entry's page (in
+    /// parallel, each to `sink` when given), then the site's own pages, the
+    /// site-wide checks and the statement, redirects, static files and
+    /// generators, and last the verdict (an error anywhere fails the build).
     fn build_inner(
         &self,
         progress: &(dyn Fn(usize, usize) + Sync),
@@ -501,8 +505,7 @@ impl Site {
         );
         timings.markdown = t.elapsed();
         // Errors do not stop the build here: every page that can be made is made,
-        // so template and audit errors are reported in the same run. Pages whose
-        // own file has an error are left out (they cannot be rendered).
+        // so template and audit errors are reported in the same run.
         problems.extend(self.load_problems.iter().cloned());
         // Files with an error (in their front matter, the model's checks, or
         // their Markdown): their pages are not made, so their mistakes are not
@@ -513,7 +516,7 @@ impl Site {
             .map(|d| d.file.clone())
             .collect();
 
-        // Templates.
+        // Templates and the views every page shares.
         let t = Instant::now();
         // Independent set-up work side by side: it is most of a preview rebuild.
         let (renderer, links) = rayon::join(
@@ -543,7 +546,6 @@ impl Site {
             || keyed.then(|| self.build_fingerprint(config, &report_view, &statics, &origin)),
         );
         let pipeline = self.pipeline(&statics)?;
-        let previous_pages = cache.as_deref().map(|c| &c.pages);
         // The fingerprint of every entry's link view, for the pages' fingerprints.
         let link_keys: Vec<u128> = if keyed {
             (0..report.entries.len())
@@ -553,457 +555,119 @@ impl Site {
         } else {
             Vec::new()
         };
-        let reused = std::sync::atomic::AtomicUsize::new(0);
-        let total = report.entries.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let template_nanos = std::sync::atomic::AtomicU64::new(0);
-        // Each page's Markdown is dropped once its page is made, unless the full
-        // report (made last) needs it: memory stays flat on large sites.
-        let keep_markdown = self.has_full_report();
-        let sink_error: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
-        let render_page = |i: usize, entry_html: &mut Arc<EntryHtml>| -> PageResult {
-            let e = &report.entries[i];
-            let (template, key) = render::template_for(e, i == 0);
-            if !renderer.has_template(&template) {
-                let names = renderer.template_names();
-                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                let help = match crate::suggest::did_you_mean(&template, &refs) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("available templates: {}", names.join(", ")),
-                };
-                return Err(e
-                    .source
-                    .at_key(
-                        Diagnostic::error(
-                            "unknown-template",
-                            &e.source.file,
-                            format!("there is no template `{template}`"),
-                        ),
-                        "template",
-                    )
-                    .help(help));
-            }
-            // The page's fingerprint: the build's, its Markdown's, and what its
-            // view takes from other entries (see `page_view_key`).
-            let page_key = build_key.map(|b| {
-                let mut fp = Fingerprint::new();
-                fp.num(b).num(md_keys[i]).str(&template).str(key);
-                page_view_key(&mut fp, report, &link_keys, i);
-                fp.finish()
-            });
-            let out_path = format!("{}index.html", e.path);
-            if let (Some(k), Some(prev)) = (page_key, previous_pages)
-                && let Some(c) = prev.get(&out_path)
-                && c.key == k
-            {
-                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(n, total);
-                return Ok((Arc::clone(&c.rendered), page_key));
-            }
-            let view = PageView::new(&links, i, entry_html);
-            let mut ctx = Context::new();
-            ctx.insert(key, &view);
-            ctx.insert("current_path", &view.path);
-            ctx.insert("current_url", &format!("{origin}{}", view.path));
-            let t_tpl = Instant::now();
-            let html = renderer.render(&template, &ctx, &e.source.file)?;
-            template_nanos.fetch_add(
-                t_tpl.elapsed().as_nanos() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            let page = PageContext::new(&out_path, Some(&e.source.file))
-                .at_url(&view.path)
-                .with_source(e.source.body_line - 1, &e.source.text);
-            let mut finished = finish_page(&pipeline, html, &page);
-            if !keep_markdown {
-                *entry_html = Arc::default();
-            }
-            if let Some(sink) = sink {
-                match sink(&finished.0) {
-                    // Written: only its path stays.
-                    Ok(()) => finished.0.bytes = bytes::Bytes::new(),
-                    Err(e) => {
-                        if let Ok(mut first) = sink_error.lock() {
-                            first.get_or_insert(e);
-                        }
-                    }
-                }
-            }
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, total);
-            Ok((Arc::new(finished), page_key))
+
+        // Every entry's page.
+        let jobs = EntryJobs {
+            site: self,
+            renderer: &renderer,
+            links: &links,
+            links_md: &links_md,
+            pipeline: &pipeline,
+            origin: &origin,
+            build_key,
+            md_keys: &md_keys,
+            link_keys: &link_keys,
+            previous: cache.as_deref().map(|c| &c.pages),
+            broken_files: &broken_files,
+            fused,
+            keep_markdown: self.has_full_report(),
+            sink,
+            progress,
+            counters: Counters::default(),
+            sink_error: std::sync::Mutex::new(None),
         };
-        let raw = config.allow_raw_html;
-        let markdown_nanos = std::sync::atomic::AtomicU64::new(0);
-        // Each page with the problems of its Markdown, when made here (`fused`);
-        // no page when that Markdown has errors.
         let rendered: Vec<(Vec<Diagnostic>, Option<PageResult>)> = htmls
             .par_iter_mut()
             .enumerate()
-            .map(|(i, slot)| {
-                let mut md_problems = Vec::new();
-                if broken_files.contains(report.entries[i].source.file.as_str()) {
-                    return (md_problems, None);
-                }
-                if fused {
-                    let e = &report.entries[i];
-                    let t_md = Instant::now();
-                    let (html, p) = entry_html(&e.source, e.kind, &e.path, &links_md, raw);
-                    markdown_nanos.fetch_add(
-                        t_md.elapsed().as_nanos() as u64,
-                        std::sync::atomic::Ordering::Relaxed,
-                    );
-                    // A page whose Markdown has errors is not made; the other
-                    // pages are, so their template and audit errors show too.
-                    if p.iter().any(|d| d.severity == Severity::Error) {
-                        return (p, None);
-                    }
-                    md_problems = p;
-                    *slot = Arc::new(html);
-                }
-                (md_problems, Some(render_page(i, slot)))
-            })
+            .map(|(i, slot)| jobs.run(i, slot))
             .collect();
+        let EntryJobs {
+            counters,
+            sink_error,
+            ..
+        } = jobs;
         if let Some(c) = cache {
-            c.pages.clear();
-            for r in rendered.iter().filter_map(|(_, r)| r.as_ref()).flatten() {
-                if let (rendered, Some(key)) = r {
-                    c.pages.insert(
-                        rendered.0.path.clone(),
-                        CachedPage {
-                            key: *key,
-                            rendered: Arc::clone(rendered),
-                        },
-                    );
-                }
-            }
-            c.reused = reused.load(std::sync::atomic::Ordering::Relaxed);
+            c.fill(&rendered, counters.reused());
         }
         if let Some(e) = sink_error.into_inner().ok().flatten() {
             return Err(e);
         }
-        let mut out: BTreeMap<String, bytes::Bytes> = BTreeMap::new();
-        let mut written = Vec::new();
-        let mut warnings = Vec::new();
-        let mut findings = Vec::new();
-        // Each page with its content file, for the site-wide checks.
-        let mut pages_done: Vec<(Option<&str>, Arc<Rendered>)> = Vec::with_capacity(total + 4);
-        let mut page_results = Vec::with_capacity(rendered.len());
-        for (md_problems, r) in rendered {
-            problems.extend(md_problems);
-            page_results.push(r);
-        }
-        timings.markdown_cpu =
-            Duration::from_nanos(markdown_nanos.load(std::sync::atomic::Ordering::Relaxed));
-        // Pages not made: their file has an error, or their template failed.
-        let mut unmade: HashSet<String> = report
-            .entries
-            .iter()
-            .filter(|e| broken_files.contains(&e.source.file))
-            .map(|e| format!("{}index.html", e.path))
-            .collect();
-        for (i, r) in page_results.into_iter().enumerate() {
-            let Some(r) = r else {
-                // Not made: its file or its Markdown has an error.
-                unmade.insert(format!("{}index.html", report.entries[i].path));
-                continue;
-            };
-            if r.is_err() {
-                unmade.insert(format!("{}index.html", report.entries[i].path));
-            }
-            match r {
-                Ok((page, _)) => {
-                    let (f, page_findings, _) = &*page;
-                    findings.extend(page_findings.iter().cloned());
-                    out.insert(f.path.clone(), f.bytes.clone());
-                    if sink.is_some() {
-                        written.push(f.path.clone());
-                    }
-                    pages_done.push((Some(report.entries[i].source.file.as_str()), page));
-                }
-                Err(d) => problems.push(d),
-            }
-        }
-        timings.render = t.elapsed();
-        timings.templates_cpu =
-            Duration::from_nanos(template_nanos.load(std::sync::atomic::Ordering::Relaxed));
-
-        // Site-level pages.
-        let t = Instant::now();
-        let root_file = report.root().source.file.clone();
-        let special = |template: &str,
-                       title: &'static str,
-                       path: &str,
-                       extra: &dyn Fn(&mut Context)|
-         -> std::result::Result<Rendered, Diagnostic> {
-            let view = PageView::special(&links, title, path);
-            let mut ctx = Context::new();
-            ctx.insert("page", &view);
-            ctx.insert("current_path", &view.path);
-            ctx.insert("current_url", &format!("{origin}{}", view.path));
-            extra(&mut ctx);
-            let html = renderer.render(template, &ctx, &root_file)?;
-            let out_path = if path.ends_with('/') || path.is_empty() {
-                format!("{path}index.html")
-            } else {
-                path.to_string()
-            };
-            let page = PageContext::new(&out_path, None).at_url(&view.path);
-            Ok(finish_page(&pipeline, html, &page))
+        let mut asm = Assembly {
+            problems,
+            ..Assembly::default()
         };
-        let mut specials = Vec::new();
-        if !report.glossary.is_empty() {
-            specials.push(special("glossary.html", "Glossary", "glossary/", &|c| {
-                c.insert("glossary", &report_view.glossary)
-            }));
-        }
-        // The full report holds the home page's parts: not made when its file
-        // has an error.
-        if self.has_full_report() && broken_files.contains(&report.root().source.file) {
-            unmade.insert("full-report/index.html".to_string());
-        } else if self.has_full_report() {
-            let entries: Vec<FullEntryView<'_>> = report
-                .entries
-                .iter()
-                .enumerate()
-                // The home page (depth 0) too: its body is the report's summary.
-                .filter(|(_, e)| !broken_files.contains(&e.source.file))
-                .map(|(i, e)| {
-                    let anchor = match e.path.trim_end_matches('/') {
-                        "" => "s-home".to_string(),
-                        p => format!("s-{}", p.replace('/', "--")),
-                    };
-                    FullEntryView {
-                        title: e.title(),
-                        number: e.number.as_deref(),
-                        url: format!("{base_path}{}", e.path),
-                        kind: e.kind.as_str(),
-                        description: e.source.front.description.as_deref(),
-                        depth: e.depth,
-                        content: render::reframe(
-                            &htmls[i].content,
-                            e.depth as u8,
-                            &anchor,
-                            e.title(),
-                        ),
-                        anchor,
-                        priority: htmls[i].priority.as_ref(),
-                        case_review: htmls[i].case_review.as_ref(),
-                    }
-                })
-                .collect();
-            specials.push(special(
-                "full-report.html",
-                "Full report",
-                "full-report/",
-                &|c| c.insert("entries", &entries),
-            ));
-        }
-        specials.push(special("404.html", "Page not found", "404.html", &|_| {}));
-        for page in specials {
-            let page = match page {
-                Ok(page) => page,
-                Err(d) => {
-                    problems.push(d);
-                    continue;
-                }
-            };
-            let (f, page_findings, _) = &page;
-            findings.extend(page_findings.iter().cloned());
-            out.insert(f.path.clone(), f.bytes.clone());
-            pages_done.push((None, Arc::new(page)));
-        }
-        let page_facts: Vec<PageRef<'_>> = pages_done
-            .iter()
-            .map(|(file, page)| PageRef {
-                path: &page.0.path,
-                file: *file,
-                facts: &page.2,
-            })
-            .collect();
+        asm.take_entry_pages(report, rendered, &broken_files, sink.is_some());
+        timings.markdown_cpu = counters.markdown();
+        timings.render = t.elapsed();
+        timings.templates_cpu = counters.templates();
 
-        // Site-wide checks: links between pages, abbreviations.
-        let statement_path = "accessibility/index.html";
+        // The site's own pages, the site-wide checks and the statement.
+        let t = Instant::now();
+        let special = SpecialPages {
+            links: &links,
+            renderer: &renderer,
+            pipeline: &pipeline,
+            origin: &origin,
+            root_file: &report.root().source.file,
+        };
+        if !report.glossary.is_empty() {
+            let page = special.render("glossary.html", "Glossary", "glossary/", &|c| {
+                c.insert("glossary", &report_view.glossary)
+            });
+            asm.take_site_page(page);
+        }
+        if self.has_full_report() {
+            // The full report holds the home page's parts: not made when its
+            // file has an error.
+            if broken_files.contains(&report.root().source.file) {
+                asm.unmade.insert("full-report/index.html".to_string());
+            } else {
+                let entries = full_report_entries(report, &htmls, &broken_files, &base_path);
+                let page =
+                    special.render("full-report.html", "Full report", "full-report/", &|c| {
+                        c.insert("entries", &entries)
+                    });
+                asm.take_site_page(page);
+            }
+        }
+        let page = special.render("404.html", "Page not found", "404.html", &|_| {});
+        asm.take_site_page(page);
         let audit_on = pipeline.names().contains(&"a11y");
         if audit_on {
-            let static_paths: HashSet<&str> = statics.keys().map(String::as_str).collect();
-            findings.extend(check_links_between_pages(
-                &page_facts,
-                &out,
-                &static_paths,
-                statement_path,
-                &base_path,
-                &config.a11y,
-                &unmade,
-            ));
-            let by_file: HashMap<&str, &str> = report
-                .entries
-                .iter()
-                .map(|e| (e.source.file.as_str(), &*e.source.text))
-                .collect();
-            findings.extend(abbreviation_warnings(
-                &page_facts,
-                &base_path,
-                &config.a11y,
-                &|f| by_file.get(f).copied(),
-            ));
+            asm.site_wide_checks(self, &statics, &base_path);
         }
-
         // The accessibility statement, from this build's audit.
         let statement = crate::statement::Statement::new(
             config,
             report,
-            &findings,
-            out.keys().filter(|p| p.ends_with(".html")).count() + 1,
+            &asm.findings,
+            asm.out.keys().filter(|p| p.ends_with(".html")).count() + 1,
             audit_on,
         );
-        findings.extend(statement.problems.clone());
-        match special(
+        asm.findings.extend(statement.problems.clone());
+        let page = special.render(
             "accessibility.html",
             "Accessibility statement",
             "accessibility/",
             &|c| c.insert("statement", &statement),
-        ) {
+        );
+        match page {
             Ok((f, page_findings, _)) => {
-                findings.extend(page_findings);
-                out.insert(f.path, f.bytes);
+                asm.findings.extend(page_findings);
+                asm.out.insert(f.path, f.bytes);
             }
-            Err(d) => problems.push(d),
+            Err(d) => asm.problems.push(d),
         }
-        let pages = out.keys().filter(|p| p.ends_with(".html")).count();
+        let pages = asm.out.keys().filter(|p| p.ends_with(".html")).count();
 
-        // Redirects for aliases.
-        for e in &report.entries {
-            for alias in e.source.front.aliases.iter().flatten() {
-                let a = alias.trim().trim_start_matches('/');
-                let a = a
-                    .strip_prefix(base_path.trim_start_matches('/'))
-                    .unwrap_or(a);
-                let path = if a.ends_with(".html") {
-                    a.to_string()
-                } else {
-                    format!("{}/index.html", a.trim_end_matches('/'))
-                };
-                if a.is_empty() || a.split('/').any(|s| s == "..") || out.contains_key(&path) {
-                    let (line, col) =
-                        frontmatter::value_position(&e.source.split(), "aliases", alias.trim())
-                            .unwrap_or((1, 1));
-                    problems.push(
-                        Diagnostic::error(
-                            "bad-alias",
-                            &e.source.file,
-                            format!("alias `{alias}` would overwrite another page or leave the site"),
-                        )
-                        .at_in(&e.source.text, line, col)
-                        .help("an alias is an old URL path of this page, such as `old-name/`; remove it or change it"),
-                    );
-                    continue;
-                }
-                let target = format!("{base_path}{}", e.path);
-                out.insert(
-                    path,
-                    output::redirect_page(&target, &config.default_language).into(),
-                );
-            }
-        }
-
-        // Static files and content assets never replace pages. A build that
-        // fails writes nothing: they are not read then.
-        let failing = problems.iter().any(|d| d.severity == Severity::Error);
-        for (path, source) in statics.iter().filter(|_| !failing) {
-            if out.contains_key(path) {
-                warnings.push(Diagnostic::warning(
-                    "shadowed-file",
-                    source.display(),
-                    format!("`{path}` is also a generated page; the generated page is kept"),
-                ));
-                continue;
-            }
-            let bytes = match source {
-                StaticSource::Memory(f) => bytes::Bytes::copy_from_slice(&f.bytes),
-                StaticSource::Disk { path: p, .. } => std::fs::read(p)
-                    .map_err(|e| Error::io("cannot read", p, e))?
-                    .into(),
-            };
-            out.insert(path.clone(), bytes);
-        }
-
-        // Generators: built-in first, then the user's, in the order added.
-        let generators: Vec<&dyn Generator> = std::iter::once(&Sitemap as &dyn Generator)
-            .chain(self.generators.iter().map(|g| g.as_ref()))
-            .collect();
-        for g in generators {
-            let produced = {
-                let ctx = SiteContext {
-                    config,
-                    report,
-                    paths: out.keys().map(String::as_str).collect(),
-                    version: env!("CARGO_PKG_VERSION"),
-                };
-                g.generate(&ctx)
-            };
-            match produced {
-                Ok(files) => {
-                    for f in files {
-                        if out.contains_key(&f.path)
-                            && !(g.name() == "sitemap" && statics.contains_key(&f.path))
-                        {
-                            problems.push(
-                                Diagnostic::error("generator", CONFIG_FILE, format!("the `{}` plugin would overwrite `{}`", g.name(), f.path))
-                                    .help("a generator may only add new files; give the file another name"),
-                            );
-                            continue;
-                        }
-                        // A site's own static robots.txt or sitemap.xml wins over the built-in one.
-                        if g.name() == "sitemap" && statics.contains_key(&f.path) {
-                            continue;
-                        }
-                        out.insert(f.path, f.bytes);
-                    }
-                }
-                Err(mut d) => {
-                    d.message = format!("the `{}` plugin failed: {}", g.name(), d.message);
-                    problems.push(d);
-                }
-            }
-        }
-        // Every problem of the build, in one report: an error anywhere (in the
-        // files, the templates, or the audit) fails it.
-        let findings = merge_repeated_findings(findings);
-        let (problem_warnings, problem_errors): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
-            .into_iter()
-            .partition(|d| d.severity == Severity::Warning);
-        if !problem_errors.is_empty() || findings.iter().any(|d| d.severity == Severity::Error) {
-            let mut all = merge_template_errors(problem_errors);
-            all.extend(problem_warnings);
-            all.extend(warnings);
-            all.extend(findings);
-            return Err(Error::content(all));
-        }
-        warnings.extend(problem_warnings);
-        let mut findings = findings;
-
+        // Redirects, static files, generators.
+        asm.redirects(report, &base_path, &config.default_language);
+        asm.copy_statics(&statics)?;
+        asm.run_generators(self, &statics);
         timings.assemble = t.elapsed();
         timings.stages_cpu = pipeline.timings();
         timings.load = self.load_time;
-        sort_diagnostics(&mut warnings);
-        sort_diagnostics(&mut findings);
-        for path in &written {
-            out.remove(path);
-        }
-        written.sort();
-        Ok(Built {
-            written,
-            files: out
-                .into_iter()
-                .map(|(path, bytes)| OutputFile { path, bytes })
-                .collect(),
-            warnings,
-            findings,
-            pages,
-            timings,
-        })
+        asm.finish(pages, timings)
     }
 
     /// The size of each static file, by output path (`files/a.pdf`).
@@ -1032,6 +696,534 @@ impl Site {
             );
         }
         m
+    }
+}
+
+/// Time counters the parallel page jobs add to.
+#[derive(Default)]
+struct Counters {
+    reused: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+    template_nanos: std::sync::atomic::AtomicU64,
+    markdown_nanos: std::sync::atomic::AtomicU64,
+}
+
+impl Counters {
+    fn add(counter: &std::sync::atomic::AtomicU64, since: Instant) {
+        counter.fetch_add(
+            since.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+
+    /// One more page done; returns how many are.
+    fn one_done(&self) -> usize {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+    }
+
+    fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn markdown(&self) -> Duration {
+        Duration::from_nanos(
+            self.markdown_nanos
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    fn templates(&self) -> Duration {
+        Duration::from_nanos(
+            self.template_nanos
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+}
+
+/// What every entry's page job shares: the templates, the views, the page
+/// stages, the fingerprints of the previous build (the preview), and where
+/// finished pages go.
+struct EntryJobs<'a> {
+    site: &'a Site,
+    renderer: &'a Renderer,
+    links: &'a Links<'a>,
+    links_md: &'a markdown::Links<'a>,
+    pipeline: &'a Pipeline<'a>,
+    origin: &'a str,
+    build_key: Option<u128>,
+    md_keys: &'a [u128],
+    link_keys: &'a [u128],
+    previous: Option<&'a HashMap<String, CachedPage>>,
+    broken_files: &'a HashSet<String>,
+    /// Each entry's Markdown is made here, just before its page.
+    fused: bool,
+    /// Keep each entry's Markdown after its page (the full report needs it).
+    keep_markdown: bool,
+    sink: Option<&'a PageSink<'a>>,
+    progress: &'a (dyn Fn(usize, usize) + Sync),
+    counters: Counters,
+    /// The first error of the sink; it stops the build.
+    sink_error: std::sync::Mutex<Option<Error>>,
+}
+
+impl EntryJobs<'_> {
+    /// Entry `i`: its Markdown (when `fused`) and its page, with the problems
+    /// of its Markdown. No page when its file or its Markdown has an error.
+    fn run(&self, i: usize, slot: &mut Arc<EntryHtml>) -> (Vec<Diagnostic>, Option<PageResult>) {
+        let e = &self.site.report.entries[i];
+        if self.broken_files.contains(e.source.file.as_str()) {
+            return (Vec::new(), None);
+        }
+        let mut md_problems = Vec::new();
+        if self.fused {
+            let t_md = Instant::now();
+            let raw = self.site.config.allow_raw_html;
+            let (html, p) = entry_html(&e.source, e.kind, &e.path, self.links_md, raw);
+            Counters::add(&self.counters.markdown_nanos, t_md);
+            // A page whose Markdown has errors is not made; the other pages
+            // are, so their template and audit errors show too.
+            if p.iter().any(|d| d.severity == Severity::Error) {
+                return (p, None);
+            }
+            md_problems = p;
+            *slot = Arc::new(html);
+        }
+        (md_problems, Some(self.page(i, slot)))
+    }
+
+    /// Entry `i`'s page: from the previous build when its fingerprint is the
+    /// same, else its template and the page stages; then to the sink.
+    fn page(&self, i: usize, entry_html: &mut Arc<EntryHtml>) -> PageResult {
+        let report = &self.site.report;
+        let e = &report.entries[i];
+        let (template, key) = render::template_for(e, i == 0);
+        if !self.renderer.has_template(&template) {
+            return Err(unknown_template(self.renderer, e, &template));
+        }
+        // The page's fingerprint: the build's, its Markdown's, and what its
+        // view takes from other entries (see `page_view_key`).
+        let page_key = self.build_key.map(|b| {
+            let mut fp = Fingerprint::new();
+            fp.num(b).num(self.md_keys[i]).str(&template).str(key);
+            page_view_key(&mut fp, report, self.link_keys, i);
+            fp.finish()
+        });
+        let total = report.entries.len();
+        let out_path = format!("{}index.html", e.path);
+        if let (Some(k), Some(prev)) = (page_key, self.previous)
+            && let Some(c) = prev.get(&out_path)
+            && c.key == k
+        {
+            self.counters
+                .reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (self.progress)(self.counters.one_done(), total);
+            return Ok((Arc::clone(&c.rendered), page_key));
+        }
+        let view = PageView::new(self.links, i, entry_html);
+        let mut ctx = Context::new();
+        ctx.insert(key, &view);
+        ctx.insert("current_path", &view.path);
+        ctx.insert("current_url", &format!("{}{}", self.origin, view.path));
+        let t_tpl = Instant::now();
+        let html = self.renderer.render(&template, &ctx, &e.source.file)?;
+        Counters::add(&self.counters.template_nanos, t_tpl);
+        let page = PageContext::new(&out_path, Some(&e.source.file))
+            .at_url(&view.path)
+            .with_source(e.source.body_line - 1, &e.source.text);
+        let mut finished = finish_page(self.pipeline, html, &page);
+        if !self.keep_markdown {
+            *entry_html = Arc::default();
+        }
+        if let Some(sink) = self.sink {
+            match sink(&finished.0) {
+                // Written: only its path stays.
+                Ok(()) => finished.0.bytes = bytes::Bytes::new(),
+                Err(e) => {
+                    if let Ok(mut first) = self.sink_error.lock() {
+                        first.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        (self.progress)(self.counters.one_done(), total);
+        Ok((Arc::new(finished), page_key))
+    }
+}
+
+/// "There is no template `x`", at the entry's `template:` key.
+fn unknown_template(renderer: &Renderer, e: &crate::model::Entry, template: &str) -> Diagnostic {
+    let names = renderer.template_names();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let help = match crate::suggest::did_you_mean(template, &refs) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("available templates: {}", names.join(", ")),
+    };
+    e.source
+        .at_key(
+            Diagnostic::error(
+                "unknown-template",
+                &e.source.file,
+                format!("there is no template `{template}`"),
+            ),
+            "template",
+        )
+        .help(help)
+}
+
+impl BuildCache {
+    /// Keeps this build's pages for the next, with their fingerprints.
+    fn fill(&mut self, rendered: &[(Vec<Diagnostic>, Option<PageResult>)], reused: usize) {
+        self.pages.clear();
+        for r in rendered.iter().filter_map(|(_, r)| r.as_ref()).flatten() {
+            if let (rendered, Some(key)) = r {
+                self.pages.insert(
+                    rendered.0.path.clone(),
+                    CachedPage {
+                        key: *key,
+                        rendered: Arc::clone(rendered),
+                    },
+                );
+            }
+        }
+        self.reused = reused;
+    }
+}
+
+/// The site's own pages (glossary, full report, 404, statement): a template
+/// with the page's view, then the page stages.
+struct SpecialPages<'a> {
+    links: &'a Links<'a>,
+    renderer: &'a Renderer,
+    pipeline: &'a Pipeline<'a>,
+    origin: &'a str,
+    /// Template errors of these pages are reported against the home page's file.
+    root_file: &'a str,
+}
+
+impl SpecialPages<'_> {
+    fn render(
+        &self,
+        template: &str,
+        title: &'static str,
+        path: &str,
+        extra: &dyn Fn(&mut Context),
+    ) -> std::result::Result<Rendered, Diagnostic> {
+        let view = PageView::special(self.links, title, path);
+        let mut ctx = Context::new();
+        ctx.insert("page", &view);
+        ctx.insert("current_path", &view.path);
+        ctx.insert("current_url", &format!("{}{}", self.origin, view.path));
+        extra(&mut ctx);
+        let html = self.renderer.render(template, &ctx, self.root_file)?;
+        let out_path = if path.ends_with('/') || path.is_empty() {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        let page = PageContext::new(&out_path, None).at_url(&view.path);
+        Ok(finish_page(self.pipeline, html, &page))
+    }
+}
+
+/// Every entry in reading order for the full report (the home page first: its
+/// body is the report's summary), leaving out those whose file has an error.
+fn full_report_entries<'a>(
+    report: &'a Report,
+    htmls: &'a [Arc<EntryHtml>],
+    broken_files: &HashSet<String>,
+    base_path: &str,
+) -> Vec<FullEntryView<'a>> {
+    report
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !broken_files.contains(&e.source.file))
+        .map(|(i, e)| {
+            let anchor = match e.path.trim_end_matches('/') {
+                "" => "s-home".to_string(),
+                p => format!("s-{}", p.replace('/', "--")),
+            };
+            FullEntryView {
+                title: e.title(),
+                number: e.number.as_deref(),
+                url: format!("{base_path}{}", e.path),
+                kind: e.kind.as_str(),
+                description: e.source.front.description.as_deref(),
+                depth: e.depth,
+                content: render::reframe(&htmls[i].content, e.depth as u8, &anchor, e.title()),
+                anchor,
+                priority: htmls[i].priority.as_ref(),
+                case_review: htmls[i].case_review.as_ref(),
+            }
+        })
+        .collect()
+}
+
+/// The build's files and what it found, as its stages add to them.
+#[derive(Default)]
+struct Assembly<'s> {
+    /// Every file by output path (pages handed to the sink with empty bytes).
+    out: BTreeMap<String, bytes::Bytes>,
+    /// The pages handed to the sink.
+    written: Vec<String>,
+    warnings: Vec<Diagnostic>,
+    /// The page stages' findings.
+    findings: Vec<Diagnostic>,
+    /// Problems in the files, templates and settings.
+    problems: Vec<Diagnostic>,
+    /// Each HTML page with its content file, for the site-wide checks.
+    pages_done: Vec<(Option<&'s str>, Arc<Rendered>)>,
+    /// Output paths of pages not made (their file or template has an error):
+    /// links to them are not broken links.
+    unmade: HashSet<String>,
+}
+
+impl<'s> Assembly<'s> {
+    /// Takes the entries' pages and their problems.
+    fn take_entry_pages(
+        &mut self,
+        report: &'s Report,
+        rendered: Vec<(Vec<Diagnostic>, Option<PageResult>)>,
+        broken_files: &HashSet<String>,
+        streamed: bool,
+    ) {
+        self.unmade.extend(
+            report
+                .entries
+                .iter()
+                .filter(|e| broken_files.contains(&e.source.file))
+                .map(|e| format!("{}index.html", e.path)),
+        );
+        let mut results = Vec::with_capacity(rendered.len());
+        for (md_problems, r) in rendered {
+            self.problems.extend(md_problems);
+            results.push(r);
+        }
+        for (i, r) in results.into_iter().enumerate() {
+            let e = &report.entries[i];
+            match r {
+                Some(Ok((page, _))) => {
+                    let (f, page_findings, _) = &*page;
+                    self.findings.extend(page_findings.iter().cloned());
+                    self.out.insert(f.path.clone(), f.bytes.clone());
+                    if streamed {
+                        self.written.push(f.path.clone());
+                    }
+                    self.pages_done.push((Some(e.source.file.as_str()), page));
+                }
+                // Not made: its file, Markdown or template has an error.
+                Some(Err(d)) => {
+                    self.unmade.insert(format!("{}index.html", e.path));
+                    self.problems.push(d);
+                }
+                None => {
+                    self.unmade.insert(format!("{}index.html", e.path));
+                }
+            }
+        }
+    }
+
+    /// Takes one of the site's own pages, or its template's error.
+    fn take_site_page(&mut self, page: std::result::Result<Rendered, Diagnostic>) {
+        match page {
+            Ok(page) => {
+                let (f, page_findings, _) = &page;
+                self.findings.extend(page_findings.iter().cloned());
+                self.out.insert(f.path.clone(), f.bytes.clone());
+                self.pages_done.push((None, Arc::new(page)));
+            }
+            Err(d) => self.problems.push(d),
+        }
+    }
+
+    /// The checks across pages: links between them, and abbreviations.
+    fn site_wide_checks(
+        &mut self,
+        site: &Site,
+        statics: &BTreeMap<String, StaticSource<'_>>,
+        base_path: &str,
+    ) {
+        let page_facts: Vec<PageRef<'_>> = self
+            .pages_done
+            .iter()
+            .map(|(file, page)| PageRef {
+                path: &page.0.path,
+                file: *file,
+                facts: &page.2,
+            })
+            .collect();
+        let static_paths: HashSet<&str> = statics.keys().map(String::as_str).collect();
+        let mut found = check_links_between_pages(
+            &page_facts,
+            &self.out,
+            &static_paths,
+            "accessibility/index.html",
+            base_path,
+            &site.config.a11y,
+            &self.unmade,
+        );
+        let by_file: HashMap<&str, &str> = site
+            .report
+            .entries
+            .iter()
+            .map(|e| (e.source.file.as_str(), &*e.source.text))
+            .collect();
+        found.extend(abbreviation_warnings(
+            &page_facts,
+            base_path,
+            &site.config.a11y,
+            &|f| by_file.get(f).copied(),
+        ));
+        self.findings.extend(found);
+    }
+
+    /// A redirect page for each alias, unless it would replace a page or leave
+    /// the site.
+    fn redirects(&mut self, report: &Report, base_path: &str, lang: &str) {
+        for e in &report.entries {
+            for alias in e.source.front.aliases.iter().flatten() {
+                let a = alias.trim().trim_start_matches('/');
+                let a = a
+                    .strip_prefix(base_path.trim_start_matches('/'))
+                    .unwrap_or(a);
+                let path = if a.ends_with(".html") {
+                    a.to_string()
+                } else {
+                    format!("{}/index.html", a.trim_end_matches('/'))
+                };
+                if a.is_empty() || a.split('/').any(|s| s == "..") || self.out.contains_key(&path) {
+                    let (line, col) =
+                        frontmatter::value_position(&e.source.split(), "aliases", alias.trim())
+                            .unwrap_or((1, 1));
+                    self.problems.push(
+                        Diagnostic::error(
+                            "bad-alias",
+                            &e.source.file,
+                            format!("alias `{alias}` would overwrite another page or leave the site"),
+                        )
+                        .at_in(&e.source.text, line, col)
+                        .help("an alias is an old URL path of this page, such as `old-name/`; remove it or change it"),
+                    );
+                    continue;
+                }
+                let target = format!("{base_path}{}", e.path);
+                self.out
+                    .insert(path, output::redirect_page(&target, lang).into());
+            }
+        }
+    }
+
+    /// Static files and content assets; they never replace pages. A build that
+    /// fails writes nothing: they are not read then.
+    fn copy_statics(&mut self, statics: &BTreeMap<String, StaticSource<'_>>) -> Result<()> {
+        if self.problems.iter().any(|d| d.severity == Severity::Error) {
+            return Ok(());
+        }
+        for (path, source) in statics {
+            if self.out.contains_key(path) {
+                self.warnings.push(Diagnostic::warning(
+                    "shadowed-file",
+                    source.display(),
+                    format!("`{path}` is also a generated page; the generated page is kept"),
+                ));
+                continue;
+            }
+            let bytes = match source {
+                StaticSource::Memory(f) => bytes::Bytes::copy_from_slice(&f.bytes),
+                StaticSource::Disk { path: p, .. } => std::fs::read(p)
+                    .map_err(|e| Error::io("cannot read", p, e))?
+                    .into(),
+            };
+            self.out.insert(path.clone(), bytes);
+        }
+        Ok(())
+    }
+
+    /// Generators: built-in first, then the site's, in the order added. A
+    /// generator may only add files (a site's own static robots.txt or
+    /// sitemap.xml wins over the built-in one).
+    fn run_generators(&mut self, site: &Site, statics: &BTreeMap<String, StaticSource<'_>>) {
+        let generators: Vec<&dyn Generator> = std::iter::once(&Sitemap as &dyn Generator)
+            .chain(site.generators.iter().map(|g| g.as_ref()))
+            .collect();
+        for g in generators {
+            let produced = g.generate(&SiteContext {
+                config: &site.config,
+                report: &site.report,
+                paths: self.out.keys().map(String::as_str).collect(),
+                version: env!("CARGO_PKG_VERSION"),
+            });
+            let files = match produced {
+                Ok(files) => files,
+                Err(mut d) => {
+                    d.message = format!("the `{}` plugin failed: {}", g.name(), d.message);
+                    self.problems.push(d);
+                    continue;
+                }
+            };
+            for f in files {
+                let site_own = g.name() == "sitemap" && statics.contains_key(&f.path);
+                if site_own {
+                    continue;
+                }
+                if self.out.contains_key(&f.path) {
+                    self.problems.push(
+                        Diagnostic::error(
+                            "generator",
+                            CONFIG_FILE,
+                            format!("the `{}` plugin would overwrite `{}`", g.name(), f.path),
+                        )
+                        .help("a generator may only add new files; give the file another name"),
+                    );
+                    continue;
+                }
+                self.out.insert(f.path, f.bytes);
+            }
+        }
+    }
+
+    /// The verdict: every problem of the build in one report, failing it when
+    /// one is an error (in the files, the templates, or the audit); else the
+    /// built site with its warnings and findings, each reported once.
+    fn finish(self, pages: usize, timings: Timings) -> Result<Built> {
+        let Assembly {
+            mut out,
+            mut written,
+            mut warnings,
+            findings,
+            problems,
+            ..
+        } = self;
+        let mut findings = merge_repeated_findings(findings);
+        let (problem_warnings, problem_errors): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+            .into_iter()
+            .partition(|d| d.severity == Severity::Warning);
+        if !problem_errors.is_empty() || findings.iter().any(|d| d.severity == Severity::Error) {
+            let mut all = merge_template_errors(problem_errors);
+            all.extend(problem_warnings);
+            all.extend(warnings);
+            all.extend(findings);
+            return Err(Error::content(all));
+        }
+        warnings.extend(problem_warnings);
+        sort_diagnostics(&mut warnings);
+        sort_diagnostics(&mut findings);
+        for path in &written {
+            out.remove(path);
+        }
+        written.sort();
+        Ok(Built {
+            written,
+            files: out
+                .into_iter()
+                .map(|(path, bytes)| OutputFile { path, bytes })
+                .collect(),
+            warnings,
+            findings,
+            pages,
+            timings,
+        })
     }
 }
 

@@ -521,16 +521,9 @@ fn write_output(output: Option<&Path>, shared: &Shared, good: bool) {
 }
 
 fn open_browser(url: &str) {
-    #[cfg(target_os = "macos")]
-    let cmd = std::process::Command::new("open").arg(url).spawn();
-    #[cfg(target_os = "windows")]
-    let cmd = std::process::Command::new("cmd")
-        .args(["/C", "start", ""])
-        .arg(url)
-        .spawn();
-    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
-    let cmd = std::process::Command::new("xdg-open").arg(url).spawn();
-    if let Err(e) = cmd {
+    // The `open` crate knows each system's way (xdg-open, WSL, `start` on
+    // Windows with URLs holding `&`, macOS `open`).
+    if let Err(e) = open::that_detached(url) {
         eprintln!("warning: could not open a browser ({e}); open {url} yourself");
     }
 }

@@ -397,34 +397,18 @@ impl BadPath {
     }
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 fn decode_segment(seg: &str) -> Result<String, BadPath> {
+    // A `%` must start a valid escape: percent-encoding passes a lone one through.
     let bytes = seg.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hi = bytes.get(i + 1).copied().and_then(hex);
-            let lo = bytes.get(i + 2).copied().and_then(hex);
-            match (hi, lo) {
-                (Some(h), Some(l)) => out.push(h * 16 + l),
-                _ => return Err(BadPath::Encoding),
-            }
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
+    for (i, _) in seg.match_indices('%') {
+        let valid = bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        if !valid {
+            return Err(BadPath::Encoding);
         }
     }
+    let out: Vec<u8> = percent_encoding::percent_decode_str(seg).collect();
     let s = String::from_utf8(out).map_err(|_| BadPath::Encoding)?;
     if s.contains(['/', '\\']) {
         return Err(BadPath::HiddenSeparator);
