@@ -610,54 +610,16 @@ impl Site {
             origin: &origin,
             root_file: &report.root().source.file,
         };
-        if !report.glossary.is_empty() {
-            let page = special.render("glossary.html", "Glossary", "glossary/", &|c| {
-                c.insert("glossary", &report_view.glossary)
-            });
-            asm.take_site_page(page);
-        }
-        if self.has_full_report() {
-            // The full report holds the home page's parts: not made when its
-            // file has an error.
-            if broken_files.contains(&report.root().source.file) {
-                asm.unmade.insert("full-report/index.html".to_string());
-            } else {
-                let entries = full_report_entries(report, &htmls, &broken_files, &base_path);
-                let page =
-                    special.render("full-report.html", "Full report", "full-report/", &|c| {
-                        c.insert("entries", &entries)
-                    });
-                asm.take_site_page(page);
-            }
-        }
-        let page = special.render("404.html", "Page not found", "404.html", &|_| {});
-        asm.take_site_page(page);
         let audit_on = pipeline.names().contains(&"a11y");
-        if audit_on {
-            asm.site_wide_checks(self, &statics, &base_path);
-        }
-        // The accessibility statement, from this build's audit.
-        let statement = crate::statement::Statement::new(
-            config,
-            report,
-            &asm.findings,
-            asm.out.keys().filter(|p| p.ends_with(".html")).count() + 1,
+        asm.site_pages(
+            self,
+            &special,
+            &report_view,
+            &htmls,
+            &broken_files,
+            &statics,
             audit_on,
         );
-        asm.findings.extend(statement.problems.clone());
-        let page = special.render(
-            "accessibility.html",
-            "Accessibility statement",
-            "accessibility/",
-            &|c| c.insert("statement", &statement),
-        );
-        match page {
-            Ok((f, page_findings, _)) => {
-                asm.findings.extend(page_findings);
-                asm.out.insert(f.path, f.bytes);
-            }
-            Err(d) => asm.problems.push(d),
-        }
         let pages = asm.out.keys().filter(|p| p.ends_with(".html")).count();
 
         // Redirects, static files, generators.
@@ -1021,6 +983,69 @@ impl<'s> Assembly<'s> {
                     self.unmade.insert(format!("{}index.html", e.path));
                 }
             }
+        }
+    }
+
+    /// The site's own pages (glossary, full report, 404), the checks across
+    /// pages, and the accessibility statement made from this build's audit.
+    #[allow(clippy::too_many_arguments)]
+    fn site_pages(
+        &mut self,
+        site: &Site,
+        special: &SpecialPages<'_>,
+        report_view: &ReportView<'_>,
+        htmls: &[Arc<EntryHtml>],
+        broken_files: &HashSet<String>,
+        statics: &BTreeMap<String, StaticSource<'_>>,
+        audit_on: bool,
+    ) {
+        let report = &site.report;
+        let base_path = site.config.base_path();
+        if !report.glossary.is_empty() {
+            let page = special.render("glossary.html", "Glossary", "glossary/", &|c| {
+                c.insert("glossary", &report_view.glossary)
+            });
+            self.take_site_page(page);
+        }
+        if site.has_full_report() {
+            // The full report holds the home page's parts: not made when its
+            // file has an error.
+            if broken_files.contains(&report.root().source.file) {
+                self.unmade.insert("full-report/index.html".to_string());
+            } else {
+                let entries = full_report_entries(report, htmls, broken_files, &base_path);
+                let page =
+                    special.render("full-report.html", "Full report", "full-report/", &|c| {
+                        c.insert("entries", &entries)
+                    });
+                self.take_site_page(page);
+            }
+        }
+        let page = special.render("404.html", "Page not found", "404.html", &|_| {});
+        self.take_site_page(page);
+        if audit_on {
+            self.site_wide_checks(site, statics, &base_path);
+        }
+        let statement = crate::statement::Statement::new(
+            &site.config,
+            report,
+            &self.findings,
+            self.out.keys().filter(|p| p.ends_with(".html")).count() + 1,
+            audit_on,
+        );
+        self.findings.extend(statement.problems.clone());
+        let page = special.render(
+            "accessibility.html",
+            "Accessibility statement",
+            "accessibility/",
+            &|c| c.insert("statement", &statement),
+        );
+        match page {
+            Ok((f, page_findings, _)) => {
+                self.findings.extend(page_findings);
+                self.out.insert(f.path, f.bytes);
+            }
+            Err(d) => self.problems.push(d),
         }
     }
 
