@@ -303,15 +303,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn caret_follows_the_column_past_a_tab() {
-        let d = Diagnostic::error("x", "f", "m").at_in("ab\tcd", 1, 4);
-        let out = d.render();
+    /// The rendered lines, and the index of the code line of line 1.
+    fn code_line(out: &str) -> (Vec<&str>, usize) {
         let lines: Vec<&str> = out.lines().collect();
         let code = lines
             .iter()
             .position(|l| l.starts_with("1 |"))
             .expect("code line");
+        (lines, code)
+    }
+
+    #[test]
+    fn caret_follows_the_column_past_a_tab() {
+        let d = Diagnostic::error("x", "f", "m").at_in("ab\tcd", 1, 4);
+        let out = d.render();
+        let (lines, code) = code_line(&out);
         let caret = lines[code + 1].find('^').expect("caret");
         // The caret sits under `c`, wherever the renderer expands the tab to.
         let c = lines[code].find('c').expect("c");
@@ -324,11 +330,7 @@ mod tests {
         let src = "title: 報告書の年次: 概要";
         let d = Diagnostic::error("yaml", "content/_index.md", "m").at_in(src, 1, 13);
         let out = d.render();
-        let lines: Vec<&str> = out.lines().collect();
-        let code = lines
-            .iter()
-            .position(|l| l.starts_with("1 |"))
-            .expect("code line");
+        let (lines, code) = code_line(&out);
         let caret_col = lines[code + 1].find('^').expect("caret");
         let prefix = &lines[code][..lines[code].find(':').expect("colon") + 1];
         let before: String = lines[code].chars().take(4 + 12).collect();

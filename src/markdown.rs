@@ -88,6 +88,24 @@ pub struct Place<'a> {
     pub source_rel: &'a str,
 }
 
+impl Place<'_> {
+    /// The file's 1-based line and character column of the Markdown's line
+    /// `md_line` and byte column `md_col` (comrak counts bytes; the caret
+    /// counts characters).
+    fn file_position(&self, md_line: usize, md_col: usize) -> (usize, usize) {
+        let line = self.first_line + md_line.saturating_sub(1);
+        let byte_col = if md_line <= 1 {
+            self.first_column + md_col.saturating_sub(1)
+        } else {
+            md_col
+        };
+        (
+            line,
+            crate::frontmatter::char_column(self.text, line, byte_col),
+        )
+    }
+}
+
 /// The result of rendering one Markdown text.
 #[derive(Debug, Default)]
 pub struct Rendered {
@@ -213,14 +231,7 @@ fn render_with(
                         help,
                     }) => {
                         let (md_line, md_col) = file_position(md, pos.start.line, pos.start.column);
-                        let line = place.first_line + md_line.saturating_sub(1);
-                        // comrak counts bytes; the caret counts characters.
-                        let byte_col = if md_line <= 1 {
-                            place.first_column + md_col.saturating_sub(1)
-                        } else {
-                            md_col
-                        };
-                        let column = crate::frontmatter::char_column(place.text, line, byte_col);
+                        let (line, column) = place.file_position(md_line, md_col);
                         problems.push(
                             Diagnostic::error(code, place.file, message)
                                 .at_in(place.text, line, column)
@@ -290,13 +301,7 @@ fn too_deep<'a>(
 /// The `too-deep` error at the 1-based line and byte column `md_line`:`md_col`
 /// of the Markdown (lines as the file counts them).
 fn too_deep_at(place: &Place<'_>, md_line: usize, md_col: usize) -> Diagnostic {
-    let line = place.first_line + md_line.saturating_sub(1);
-    let byte_col = if md_line <= 1 {
-        place.first_column + md_col.saturating_sub(1)
-    } else {
-        md_col
-    };
-    let column = crate::frontmatter::char_column(place.text, line, byte_col);
+    let (line, column) = place.file_position(md_line, md_col);
     Diagnostic::error(
         "too-deep",
         place.file,
