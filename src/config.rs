@@ -56,6 +56,13 @@ pub struct Config {
     /// The text of `config.toml`, to locate later messages about a setting.
     #[serde(skip)]
     pub source: String,
+    /// The settings file's name (`config.toml` or `zola.toml`).
+    #[serde(skip)]
+    pub file: String,
+    /// Zola keys reportsite has no feature for, with their lines: accepted and
+    /// named in one warning ([`Config::ignored_keys_warning`]).
+    #[serde(skip)]
+    pub ignored_keys: Vec<(String, usize)>,
 }
 
 /// `[plugins]`: which HTML stages run, in which order.
@@ -189,10 +196,64 @@ const KNOWN_KEYS: &[&str] = &[
     "extra",
 ];
 
+/// Zola 0.23's name for the settings file, read when there is no `config.toml`.
+pub const ZOLA_CONFIG_FILE: &str = "zola.toml";
+
+/// Keys of Zola 0.23's `config.toml` (and older names of them) that reportsite
+/// has no feature for: accepted, so a Zola site's settings move over, and named
+/// in one warning.
+pub const ZOLA_ONLY_KEYS: &[&str] = &[
+    "author",
+    "build_search_index",
+    "compile_sass",
+    "exclude_paginated_pages_in_sitemap",
+    "feed_filename",
+    "feed_filenames",
+    "feed_limit",
+    "generate_feed",
+    "generate_feeds",
+    "generate_robots_txt",
+    "generate_sitemap",
+    "hard_link_static",
+    "highlight_code",
+    "highlight_theme",
+    "ignored_content",
+    "ignored_static",
+    "languages",
+    "link_checker",
+    "markdown",
+    "mode",
+    "output_dir",
+    "preserve_dotfiles_in_output",
+    "search",
+    "slugify",
+    "taxonomies",
+    "translations",
+];
+
 impl Config {
-    /// Parses `config.toml` text. `file` is the name used in messages.
+    /// Parses `config.toml` (or Zola's `zola.toml`) text. `file` is the name
+    /// used in messages. Zola's keys that reportsite has no feature for are
+    /// set aside ([`Config::ignored_keys`]); any other unknown key is an error.
     pub fn parse(text: &str, file: &str) -> Result<Config> {
-        let mut config: Config = toml::from_str(text).map_err(|e| {
+        let mut ignored = Vec::new();
+        let parsed = toml::de::DeTable::parse(text).map(|mut doc| {
+            let all = std::mem::take(doc.get_mut());
+            for (k, v) in all {
+                let name: &str = k.get_ref();
+                if ZOLA_ONLY_KEYS.contains(&name) {
+                    ignored.push((name.to_string(), line_col(text, k.span().start).0));
+                } else {
+                    doc.get_mut().insert(k, v);
+                }
+            }
+            doc
+        });
+        let result = match parsed {
+            Ok(doc) => Config::deserialize(toml::de::Deserializer::from(doc)),
+            Err(e) => Err(e),
+        };
+        let mut config: Config = result.map_err(|e| {
             let mut d = Diagnostic::error("config", file, toml_message(&e));
             if let Some(span) = e.span() {
                 let (line, col) = line_col(text, span.start);
@@ -219,6 +280,8 @@ impl Config {
         })?;
         config.base_url = config.base_url.trim().trim_end_matches('/').to_string();
         config.source = text.to_string();
+        config.file = file.to_string();
+        config.ignored_keys = ignored;
         config.check(text, file)?;
         Ok(config)
     }
@@ -248,6 +311,30 @@ impl Config {
             ]));
         }
         Ok(())
+    }
+
+    /// One warning naming the Zola keys this site sets that reportsite does
+    /// not use, at the first of them; none when there are none.
+    pub fn ignored_keys_warning(&self) -> Option<Diagnostic> {
+        let (first, line) = self.ignored_keys.first()?;
+        let names: Vec<String> = self
+            .ignored_keys
+            .iter()
+            .map(|(k, _)| format!("`{k}`"))
+            .collect();
+        let _ = first;
+        Some(
+            Diagnostic::warning(
+                "ignored-key",
+                &self.file,
+                format!(
+                    "reportsite does not use these Zola settings and ignores them: {}",
+                    names.join(", ")
+                ),
+            )
+            .at_in(&self.source, *line, 1)
+            .help("they are accepted so a Zola site's settings move over unchanged; remove them to silence this warning"),
+        )
     }
 
     /// Replaces the base URL (the `--base-url` flag).

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::{CONFIG_FILE, Config, ZOLA_CONFIG_FILE};
 use crate::error::{Diagnostic, Error, Result, Severity, sort_diagnostics};
 use crate::fingerprint::Fingerprint;
 use crate::frontmatter::{self, Kind};
@@ -200,7 +200,14 @@ impl Site {
         cache: Option<&mut load::SourceCache>,
     ) -> Result<Site> {
         let started = Instant::now();
-        let config_path = root.join(CONFIG_FILE);
+        // `config.toml`, or Zola's newer name for it, `zola.toml`.
+        let config_name =
+            if !root.join(CONFIG_FILE).exists() && root.join(ZOLA_CONFIG_FILE).exists() {
+                ZOLA_CONFIG_FILE
+            } else {
+                CONFIG_FILE
+            };
+        let config_path = root.join(config_name);
         let config_text = match std::fs::read_to_string(&config_path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -215,11 +222,11 @@ impl Site {
             .strip_prefix('\u{feff}')
             .unwrap_or(&config_text)
             .to_string();
-        let mut config = Config::parse(&config_text, CONFIG_FILE)?;
+        let mut config = Config::parse(&config_text, config_name)?;
         if let Some(url) = &options.base_url {
             config.set_base_url(url)?;
         }
-        let mut problems = Vec::new();
+        let mut problems: Vec<Diagnostic> = config.ignored_keys_warning().into_iter().collect();
         let mut theme_found = true;
         let theme = match Theme::resolve(root, &config.theme, &config_text) {
             Ok(t) => t,

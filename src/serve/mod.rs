@@ -167,6 +167,7 @@ impl Builder {
     /// why; the root path is used meanwhile.
     pub fn base_url(&self) -> (String, String) {
         let path = std::fs::read_to_string(self.root.join(CONFIG_FILE))
+            .or_else(|_| std::fs::read_to_string(self.root.join(crate::config::ZOLA_CONFIG_FILE)))
             .ok()
             .and_then(|t| {
                 let t = t.strip_prefix('\u{feff}').unwrap_or(&t).to_string();

@@ -135,7 +135,7 @@ pub fn site_path(root: &Path, path: &Path) -> Option<String> {
         }
     }
     let first = *parts.first()?;
-    if parts.len() == 1 && first == CONFIG_FILE {
+    if parts.len() == 1 && (first == CONFIG_FILE || first == crate::config::ZOLA_CONFIG_FILE) {
         return Some(first.to_string());
     }
     if WATCHED_DIRS.contains(&first) {

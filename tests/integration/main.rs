@@ -24,3 +24,4 @@ mod server;
 mod severity;
 #[cfg(feature = "serve")]
 mod watch;
+mod zola;
