@@ -182,92 +182,26 @@ impl Statement {
         audited: bool,
     ) -> Statement {
         let s = &config.accessibility;
-        let mut problems = Vec::new();
-        let page = format!("{}accessibility/", config.base_path());
-        let missing = |problems: &mut Vec<Diagnostic>, key: &str, what: &str| {
-            let mut d = Diagnostic::warning(
-                "statement",
-                CONFIG_FILE,
-                format!(
-                    "the accessibility statement needs {what}: `{key}` is not set in `[accessibility]`"
-                ),
-            );
-            let source = &config.source;
-            d = match setting_line(source, key) {
-                Some((line, true)) => d.at_in(source, line, 1).help(format!(
-                    "uncomment this line (remove the `#`) and fill in `{key}` before you publish: UK public sector bodies must say how to contact them and when the site was tested"
-                )),
-                Some((line, false)) => d.at_in(source, line, 1).help(format!(
-                    "give `{key}` a value before you publish"
-                )),
-                None => match section_line(source, "accessibility") {
-                    Some(line) => d.at_in(source, line, 1).help(format!(
-                        "add a line `{key} = \"...\"` under `[accessibility]` before you publish: UK public sector bodies must say how to contact them and when the site was tested"
-                    )),
-                    None => d.help(format!(
-                        "add `[accessibility]` to config.toml with `{key} = \"...\"` before you publish: UK public sector bodies must say how to contact them and when the site was tested"
-                    )),
-                },
-            };
-            d.page = Some(page.clone());
-            problems.push(d);
+        let mut check = Settings {
+            config,
+            page: format!("{}accessibility/", config.base_path()),
+            problems: Vec::new(),
         };
         let contact = Contact::of(config);
-        for (key, value) in [
-            ("contact_email", &s.contact_email),
-            ("contact_url", &s.contact_url),
-        ] {
-            if let Some(v) = value
-                && is_placeholder(v)
-            {
-                let mut d = Diagnostic::warning(
-                    "statement",
-                    CONFIG_FILE,
-                    format!("`[accessibility] {key}` is a placeholder (`{v}`): it is not shown to readers"),
-                )
-                .help(format!("give the real {} before you publish, or remove the line", if key == "contact_email" { "address" } else { "contact page" }));
-                if let Some((line, _)) = setting_line(&config.source, key) {
-                    d = d.at_in(&config.source, line, 1);
-                }
-                d.page = Some(page.clone());
-                problems.push(d);
-            }
+        check.placeholders();
+        if contact.is_empty()
+            && !check
+                .problems
+                .iter()
+                .any(|d| d.message.contains("placeholder"))
+        {
+            check.missing("contact_email", "a way to contact the publisher");
         }
-        if contact.is_empty() && !problems.iter().any(|d| d.message.contains("placeholder")) {
-            missing(
-                &mut problems,
-                "contact_email",
-                "a way to contact the publisher",
-            );
-        }
-        let mut date =
-            |key: &'static str, value: &Option<String>, what: &str| -> Option<DateView> {
-                match value {
-                    None => {
-                        missing(&mut problems, key, what);
-                        None
-                    }
-                    Some(v) => match IsoDate::parse(v) {
-                        Ok(d) => Some((&d).into()),
-                        Err(e) => {
-                            let mut d = Diagnostic::error(
-                                "statement-date",
-                                CONFIG_FILE,
-                                format!("`[accessibility] {key}`: {e}"),
-                            )
-                            .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\"");
-                            if let Some((line, _)) = setting_line(&config.source, key) {
-                                d = d.at_in(&config.source, line, 1);
-                            }
-                            problems.push(d);
-                            None
-                        }
-                    },
-                }
-            };
-        let prepared = date("prepared", &s.prepared, "the date it was prepared");
-        let reviewed = date("reviewed", &s.reviewed, "the date it was last reviewed");
-        let tested = date("tested", &s.tested, "the date the site was last tested");
+        let prepared = check.date("prepared", &s.prepared, "the date it was prepared");
+        let reviewed = check.date("reviewed", &s.reviewed, "the date it was last reviewed");
+        let tested = check.date("tested", &s.tested, "the date the site was last tested");
+        let manual_test = check.manual_test();
+        let problems = check.problems;
         let errors = findings
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -292,25 +226,6 @@ impl Statement {
                 wcag: d.wcag,
             })
             .collect();
-        let manual_test = s.manual_test.as_ref().map(|m| ManualTestView {
-            date: IsoDate::parse(&m.date).ok().map(|d| (&d).into()),
-            by: m.by.clone(),
-            outcome: m.outcome.clone(),
-        });
-        if let Some(m) = &s.manual_test
-            && let Err(e) = IsoDate::parse(&m.date)
-        {
-            let mut d = Diagnostic::error(
-                "statement-date",
-                CONFIG_FILE,
-                format!("`[accessibility.manual_test] date`: {e}"),
-            )
-            .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\"");
-            if let Some(line) = section_line(&config.source, "accessibility.manual_test") {
-                d = d.at_in(&config.source, line, 1);
-            }
-            problems.push(d);
-        }
         let compliance = match (audited, errors == 0 && manual_test.is_some()) {
             (false, _) => "not-assessed",
             (true, true) => "fully",
@@ -344,6 +259,123 @@ impl Statement {
             checked_by: format!("reportsite {}", env!("CARGO_PKG_VERSION")),
             problems,
         }
+    }
+}
+
+/// Checks of `[accessibility]`: what is still to fill in (warnings at the
+/// line to uncomment), placeholders, and dates that are not dates (errors).
+struct Settings<'a> {
+    config: &'a Config,
+    /// The statement page's path, named in each problem.
+    page: String,
+    problems: Vec<Diagnostic>,
+}
+
+impl Settings<'_> {
+    const WHY: &'static str =
+        "UK public sector bodies must say how to contact them and when the site was tested";
+
+    /// `key` is not set: a warning at the line to uncomment, else at the
+    /// `[accessibility]` header, else at the file.
+    fn missing(&mut self, key: &str, what: &str) {
+        let why = Self::WHY;
+        let d = Diagnostic::warning(
+            "statement",
+            CONFIG_FILE,
+            format!(
+                "the accessibility statement needs {what}: `{key}` is not set in `[accessibility]`"
+            ),
+        );
+        let source = &self.config.source;
+        let mut d = match setting_line(source, key) {
+            Some((line, true)) => d.at_in(source, line, 1).help(format!(
+                "uncomment this line (remove the `#`) and fill in `{key}` before you publish: {why}"
+            )),
+            Some((line, false)) => d
+                .at_in(source, line, 1)
+                .help(format!("give `{key}` a value before you publish")),
+            None => match section_line(source, "accessibility") {
+                Some(line) => d.at_in(source, line, 1).help(format!(
+                    "add a line `{key} = \"...\"` under `[accessibility]` before you publish: {why}"
+                )),
+                None => d.help(format!(
+                    "add `[accessibility]` to config.toml with `{key} = \"...\"` before you publish: {why}"
+                )),
+            },
+        };
+        d.page = Some(self.page.clone());
+        self.problems.push(d);
+    }
+
+    /// A contact at an example domain: a warning, and it is not shown.
+    fn placeholders(&mut self) {
+        let s = &self.config.accessibility;
+        for (key, value, what) in [
+            ("contact_email", &s.contact_email, "address"),
+            ("contact_url", &s.contact_url, "contact page"),
+        ] {
+            let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) else {
+                continue;
+            };
+            let mut d = Diagnostic::warning(
+                "statement",
+                CONFIG_FILE,
+                format!(
+                    "`[accessibility] {key}` is a placeholder (`{v}`): it is not shown to readers"
+                ),
+            )
+            .help(format!(
+                "give the real {what} before you publish, or remove the line"
+            ));
+            if let Some((line, _)) = setting_line(&self.config.source, key) {
+                d = d.at_in(&self.config.source, line, 1);
+            }
+            d.page = Some(self.page.clone());
+            self.problems.push(d);
+        }
+    }
+
+    /// A date of the statement: missing (a warning) or not a date (an error).
+    fn date(&mut self, key: &'static str, value: &Option<String>, what: &str) -> Option<DateView> {
+        let Some(v) = value else {
+            self.missing(key, what);
+            return None;
+        };
+        match IsoDate::parse(v) {
+            Ok(d) => Some((&d).into()),
+            Err(e) => {
+                let line = setting_line(&self.config.source, key).map(|(l, _)| l);
+                self.bad_date(format!("`[accessibility] {key}`: {e}"), line);
+                None
+            }
+        }
+    }
+
+    /// `[accessibility.manual_test]`, its date checked.
+    fn manual_test(&mut self) -> Option<ManualTestView> {
+        let m = self.config.accessibility.manual_test.as_ref()?;
+        let date = match IsoDate::parse(&m.date) {
+            Ok(d) => Some((&d).into()),
+            Err(e) => {
+                let line = section_line(&self.config.source, "accessibility.manual_test");
+                self.bad_date(format!("`[accessibility.manual_test] date`: {e}"), line);
+                None
+            }
+        };
+        Some(ManualTestView {
+            date,
+            by: m.by.clone(),
+            outcome: m.outcome.clone(),
+        })
+    }
+
+    fn bad_date(&mut self, message: String, line: Option<usize>) {
+        let mut d = Diagnostic::error("statement-date", CONFIG_FILE, message)
+            .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\"");
+        if let Some(line) = line {
+            d = d.at_in(&self.config.source, line, 1);
+        }
+        self.problems.push(d);
     }
 }
 
