@@ -532,66 +532,10 @@ pub fn resolve(
         None => (url, ""),
     };
     if let Some(rel) = target.strip_prefix("@/") {
-        let rel = rel.trim_start_matches('/');
-        return match links.by_rel.get(rel) {
-            Some(&i) => Ok(Some(format!(
-                "{}{}{}",
-                links.base_path, links.entry_paths[i], fragment
-            ))),
-            None if links.unreadable.iter().any(|u| u == rel) => Ok(None),
-            None => match links.drafts.iter().find(|d| d.rel == rel) {
-                Some(d) if d.by == d.rel => Err(broken(
-                    format!(
-                        "link to `{url}`, but `content/{rel}` is a draft and is left out of this build"
-                    ),
-                    "remove the link, remove `draft: true` from that page, or build with --drafts",
-                )),
-                Some(d) => Err(broken(
-                    format!(
-                        "link to `{url}`, but `content/{rel}` is in the draft chapter `content/{}` and is left out of this build",
-                        d.by
-                    ),
-                    format!(
-                        "remove the link, remove `draft: true` from content/{}, or build with --drafts",
-                        d.by
-                    ),
-                )),
-                None => {
-                    let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
-                    known.sort_unstable();
-                    let help = match crate::suggest::did_you_mean_path(rel, &known) {
-                        Some(s) => format!("did you mean `@/{s}`?"),
-                        None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
-                            .to_string(),
-                    };
-                    Err(broken(
-                        format!("link to `{url}`, but there is no content file `content/{rel}`"),
-                        help,
-                    ))
-                }
-            },
-        };
+        return content_link(url, rel.trim_start_matches('/'), fragment, links);
     }
     if let Some(scheme) = scheme_of(target) {
-        let scheme = scheme.to_ascii_lowercase();
-        if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
-            return Ok(None);
-        }
-        let data_image = scheme == "data"
-            && target[5..]
-                .trim_start()
-                .get(..6)
-                .is_some_and(|t| t.eq_ignore_ascii_case("image/"));
-        if image && data_image {
-            return Ok(None);
-        }
-        let shown: String = url.chars().take(40).collect();
-        let more = if url.chars().count() > 40 { "…" } else { "" };
-        return Err(LinkError {
-            code: "unsafe-url",
-            message: format!("link to `{shown}{more}`: `{scheme}:` addresses are not allowed"),
-            help: "link to a page (`@/chapter/page.md`), a file in static/, or an http(s), mailto or tel address; other schemes can run code in the reader's browser or leave the site".to_string(),
-        });
+        return allowed_scheme(url, target, scheme, image);
     }
     if target.is_empty() || target.starts_with("//") {
         return Ok(None);
@@ -686,6 +630,87 @@ pub fn resolve(
         format!("link to `{url}`, but the site has no file `/{site_path}`"),
         help,
     ))
+}
+
+/// An `@/file.md` link: the page of that content file, or why there is none
+/// (no such file, a draft, in a draft chapter). A file that could not be read
+/// is left as written (its own error says why).
+fn content_link(
+    url: &str,
+    rel: &str,
+    fragment: &str,
+    links: &Links<'_>,
+) -> Result<Option<String>, LinkError> {
+    if let Some(&i) = links.by_rel.get(rel) {
+        return Ok(Some(format!(
+            "{}{}{}",
+            links.base_path, links.entry_paths[i], fragment
+        )));
+    }
+    if links.unreadable.iter().any(|u| u == rel) {
+        return Ok(None);
+    }
+    match links.drafts.iter().find(|d| d.rel == rel) {
+        Some(d) if d.by == d.rel => Err(broken(
+            format!(
+                "link to `{url}`, but `content/{rel}` is a draft and is left out of this build"
+            ),
+            "remove the link, remove `draft: true` from that page, or build with --drafts",
+        )),
+        Some(d) => Err(broken(
+            format!(
+                "link to `{url}`, but `content/{rel}` is in the draft chapter `content/{}` and is left out of this build",
+                d.by
+            ),
+            format!(
+                "remove the link, remove `draft: true` from content/{}, or build with --drafts",
+                d.by
+            ),
+        )),
+        None => {
+            let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            let help = match crate::suggest::did_you_mean_path(rel, &known) {
+                Some(s) => format!("did you mean `@/{s}`?"),
+                None => "write the path of a content file relative to content/, e.g. `@/background/_index.md`"
+                    .to_string(),
+            };
+            Err(broken(
+                format!("link to `{url}`, but there is no content file `content/{rel}`"),
+                help,
+            ))
+        }
+    }
+}
+
+/// An absolute URL passes as written when its scheme is allowed
+/// ([`ALLOWED_SCHEMES`], and `data:image/…` for images); any other scheme is
+/// an `unsafe-url` error.
+fn allowed_scheme(
+    url: &str,
+    target: &str,
+    scheme: &str,
+    image: bool,
+) -> Result<Option<String>, LinkError> {
+    let scheme = scheme.to_ascii_lowercase();
+    if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+        return Ok(None);
+    }
+    let data_image = scheme == "data"
+        && target[5..]
+            .trim_start()
+            .get(..6)
+            .is_some_and(|t| t.eq_ignore_ascii_case("image/"));
+    if image && data_image {
+        return Ok(None);
+    }
+    let shown: String = url.chars().take(40).collect();
+    let more = if url.chars().count() > 40 { "…" } else { "" };
+    Err(LinkError {
+        code: "unsafe-url",
+        message: format!("link to `{shown}{more}`: `{scheme}:` addresses are not allowed"),
+        help: "link to a page (`@/chapter/page.md`), a file in static/, or an http(s), mailto or tel address; other schemes can run code in the reader's browser or leave the site".to_string(),
+    })
 }
 
 /// The scheme of an absolute URL (`https` of `https://…`), if it has one.
