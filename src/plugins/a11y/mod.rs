@@ -452,20 +452,24 @@ struct Frame {
     hidden: bool,
     /// Block-level: its name is set apart by spaces in its parent's.
     block: bool,
-    /// Where its own name comes from besides its content.
-    sources: names::Sources,
+    /// Where its own name comes from besides its content (None: its content
+    /// only, as for most links and headings).
+    sources: Option<Box<names::Sources>>,
     /// Its own name takes its content (links, buttons, headings).
     own_content: bool,
-    /// The candidate whose name this is ([`State::candidates`]).
-    candidate: Option<usize>,
+    /// The name rule that judges its name, if any.
+    candidate: Option<Candidate>,
+    /// Its text is wanted when it ends ([`State::closed_text`]): a link, a
+    /// heading, the title.
+    keep_text: bool,
     /// The id by which `aria-labelledby` refers to it.
     target: Option<String>,
     /// The page's first `title`.
     title: bool,
 }
 
-/// An element a name rule judges at the end of the page, when every
-/// `aria-labelledby` target is known.
+/// An element a name rule judges: as soon as its name is known, or at the end
+/// of the page when it waits for an `aria-labelledby` target.
 struct Candidate {
     /// Where its finding goes among the others ([`Pending::seq`]).
     seq: usize,
@@ -576,7 +580,7 @@ struct State {
     /// The visible text of the frame closed last, for the end-tag handlers of
     /// links and headings that run after it.
     closed_text: String,
-    /// Elements whose names are judged at the end of the page.
+    /// Elements whose names wait for the end of the page.
     candidates: Vec<Candidate>,
     /// The ids some `aria-labelledby` of the page points at.
     labelled: HashSet<String>,
@@ -657,11 +661,7 @@ impl A11y {
     /// Runs the stage, feeding the HTML to the rewriter `piece` bytes at a time
     /// (tests use small pieces to prove text split across chunks is handled).
     fn run_in_pieces(&self, html: String, page: &PageContext<'_>, piece: usize) -> StageOutput {
-        let labelled = if html.contains("aria-labelledby") {
-            names::labelledby_targets(&html)
-        } else {
-            HashSet::new()
-        };
+        let labelled = names::labelledby_targets(&html);
         let state: Shared = Rc::new(RefCell::new(State {
             term_flags: vec![0; self.terms.len()],
             labelled,
@@ -1223,20 +1223,22 @@ impl A11y {
                 || (kind.is_some() && own_content)
                 || matches!(tag, "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
         let line = st.line();
-        let candidate = kind.map(|kind| {
-            let seq = st.next_seq();
-            st.candidates.push(Candidate {
-                seq,
-                line,
-                kind,
-                name: Vec::new(),
-            });
-            st.candidates.len() - 1
+        let candidate = kind.map(|kind| Candidate {
+            seq: st.next_seq(),
+            line,
+            kind,
+            name: Vec::new(),
         });
         if !needs_frame {
             let name = names::compose(&sources, None);
-            if let Some(i) = candidate {
-                st.candidates[i].name = name.clone();
+            let parent_takes = st.frames.last().is_some_and(|p| !hidden || p.hidden);
+            if let Some(c) = candidate {
+                if target.is_some() || parent_takes {
+                    settle(&mut st, c, name.clone());
+                } else {
+                    settle(&mut st, c, name);
+                    return Ok(());
+                }
             }
             if let Some(id) = target {
                 st.targets.entry(id).or_insert_with(|| name.clone());
@@ -1256,11 +1258,12 @@ impl A11y {
             content: Vec::new(),
             hidden,
             block: BLOCK.contains(&tag),
-            sources,
+            sources: (!sources.is_plain()).then(|| Box::new(sources)),
             own_content,
             candidate,
             target,
             title,
+            keep_text: title || matches!(tag, "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"),
         });
         drop(st);
         let state = state.clone();
@@ -1666,6 +1669,9 @@ impl A11y {
             el.set_attribute("rel", &parts.join(" "))?;
             link.new_tab = true;
         }
+        if link.document.is_none() && !link.new_tab {
+            return Ok(());
+        }
         st.links.push(link);
         drop(st);
         let state = state.clone();
@@ -1675,8 +1681,8 @@ impl A11y {
                 return Ok(());
             };
             // The link's text, from its frame (closed just before this).
-            let lower =
-                collapse(&decode_basic(&std::mem::take(&mut st.closed_text))).to_lowercase();
+            let text = std::mem::take(&mut st.closed_text);
+            let lower = collapse(&decode_basic(&text)).to_lowercase();
             if let Some((format, size)) = &link.document
                 && !lower.contains(&format!("({}", format.to_lowercase()))
             {
@@ -1942,41 +1948,77 @@ const BLOCK: &[&str] = &[
 /// Closes the innermost frame: its name goes to its candidate, to the id
 /// `aria-labelledby` knows it by, and into its parent's name (unless it is
 /// hidden and its parent is not); its text to [`State::closed_text`] (and to
-/// [`State::page_title`] for the page's title).
+/// [`State::page_title`] for the page's title). Most frames are a link or
+/// heading with plain text: judged here, without a copy.
 fn close_frame(st: &mut State) {
     let Some(f) = st.frames.pop() else {
         return;
     };
-    st.closed_text = names::known_text(&f.content);
-    if f.title {
-        st.page_title = Some(st.closed_text.clone());
+    let Frame {
+        content,
+        hidden,
+        block,
+        sources,
+        own_content,
+        candidate,
+        target,
+        title,
+        keep_text,
+        ..
+    } = f;
+    let plain = sources.is_none();
+    let sources: &names::Sources = sources.as_deref().unwrap_or(&names::PLAIN);
+    let to_parent = st.frames.last().is_some_and(|p| !hidden || p.hidden);
+    if let Some(c) = candidate {
+        match names::single_text(&content) {
+            Some(text) if own_content && plain => judge_one(st, c.seq, c.line, c.kind, text),
+            _ => {
+                let name = names::compose(sources, own_content.then(|| content.clone()));
+                settle(st, c, name);
+            }
+        }
     }
-    if let Some(i) = f.candidate
-        && let Some(c) = st.candidates.get_mut(i)
-    {
-        c.name = names::compose(&f.sources, f.own_content.then(|| f.content.clone()));
-    }
-    let to_parent = st.frames.last().is_some_and(|p| !f.hidden || p.hidden);
-    if f.target.is_none() && !to_parent {
+    if target.is_none() && !to_parent {
+        if keep_text {
+            st.closed_text = names::into_text(content);
+            if title {
+                st.page_title = Some(st.closed_text.clone());
+            }
+        }
         return;
     }
-    let name = names::compose(&f.sources, Some(f.content));
-    if let Some(id) = f.target {
+    if keep_text {
+        st.closed_text = names::known_text(&content);
+        if title {
+            st.page_title = Some(st.closed_text.clone());
+        }
+    }
+    let name = names::compose(sources, Some(content));
+    if let Some(id) = target {
         st.targets.entry(id).or_insert_with(|| name.clone());
     }
     if to_parent && let Some(p) = st.frames.last_mut() {
-        if f.block {
+        if block {
             names::push_text(&mut p.content, " ");
         }
         names::append(&mut p.content, name);
-        if f.block {
+        if block {
             names::push_text(&mut p.content, " ");
         }
     }
 }
 
-/// Judges the names of the page's candidates, now that every element
-/// `aria-labelledby` may point at is known.
+/// Judges a candidate now when its name is plain text, or keeps it for the end
+/// of the page when it waits for an `aria-labelledby` target.
+fn settle(st: &mut State, c: Candidate, name: Vec<names::Piece>) {
+    match names::single_text(&name) {
+        Some(text) => judge_one(st, c.seq, c.line, c.kind, text),
+        None => st.candidates.push(Candidate { name, ..c }),
+    }
+}
+
+/// Judges the names that waited for the end of the page, now that every
+/// element `aria-labelledby` may point at is known.
 fn judge_names(st: &mut State) {
     while !st.frames.is_empty() {
         close_frame(st);
@@ -1986,89 +2028,120 @@ fn judge_names(st: &mut State) {
     for c in candidates {
         let mut raw = String::new();
         names::resolve(&c.name, &targets, false, &mut raw);
-        let name = collapse(&decode_basic(&raw));
-        if !name.is_empty() && !matches!(c.kind, NameRule::Link) {
-            continue;
+        judge_one(st, c.seq, c.line, c.kind, &raw);
+    }
+}
+
+/// The longest text of [`VAGUE_LINK_TEXT`] without its spaces, in bytes: a
+/// name with more visible bytes is none of them.
+const VAGUE_MAX: usize = 16;
+
+/// Judges one name (`raw`: as the page has it, entities not decoded) by its
+/// rule, noting the finding at the element's place.
+fn judge_one(st: &mut State, seq: usize, line: Option<usize>, kind: NameRule, raw: &str) {
+    let trimmed = raw.trim();
+    let plain = !trimmed.contains('&');
+    let empty = if plain {
+        trimmed.is_empty()
+    } else {
+        names::blank(raw)
+    };
+    if !empty && !matches!(kind, NameRule::Link) {
+        return;
+    }
+    match kind {
+        NameRule::Image { src, alt, explicit } => {
+            let message = if explicit {
+                "an element with `role=\"img\"` has no name".to_string()
+            } else {
+                match alt {
+                    None => format!("an image ({src}) has no alt text"),
+                    Some(a) if a.is_empty() => "an image that can take focus (or has ARIA attributes) has empty alt text, so it is not decorative, and it has no name".to_string(),
+                    Some(_) => "an image has alt text of only spaces, which names nothing".to_string(),
+                }
+            };
+            note_at(
+                st,
+                seq,
+                "image-alt",
+                line,
+                message,
+                "describe the image: `![what it shows](chart.png)`, `alt` in HTML, or `aria-label` on an element with `role=\"img\"`; mark it decorative (`![decorative](chart.png)`, or `alt=\"\"` in HTML) if it adds nothing",
+            );
         }
-        match c.kind {
-            NameRule::Image { src, alt, explicit } => {
-                let message = if explicit {
-                    "an element with `role=\"img\"` has no name".to_string()
-                } else {
-                    match alt {
-                        None => format!("an image ({src}) has no alt text"),
-                        Some(a) if a.is_empty() => "an image that can take focus (or has ARIA attributes) has empty alt text, so it is not decorative, and it has no name".to_string(),
-                        Some(_) => "an image has alt text of only spaces, which names nothing".to_string(),
-                    }
-                };
+        NameRule::Link if empty => note_at(
+            st,
+            seq,
+            "link-name",
+            line,
+            "a link has no text, so a screen reader cannot say where it goes".into(),
+            "give it text that says where it goes (an image in it needs alt text)",
+        ),
+        NameRule::Link => {
+            let starts = |p: &str| {
+                trimmed
+                    .get(..p.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            };
+            let address = starts("http://") || starts("https://") || starts("www.");
+            let visible = trimmed
+                .trim_end_matches(|c: char| matches!(c, '.' | '!' | ':' | '…') || c.is_whitespace())
+                .bytes()
+                .filter(|b| !b.is_ascii_whitespace())
+                .take(VAGUE_MAX + 1)
+                .count();
+            if plain && !address && visible > VAGUE_MAX {
+                return;
+            }
+            let name = collapse(&decode_basic(raw));
+            let lower = name.to_lowercase();
+            let bare = lower.trim_end_matches(|c: char| {
+                matches!(c, '.' | '!' | ':' | '…') || c.is_whitespace()
+            });
+            if VAGUE_LINK_TEXT.contains(&bare) {
                 note_at(
                     st,
-                    c.seq,
-                    "image-alt",
-                    c.line,
-                    message,
-                    "describe the image: `![what it shows](chart.png)`, `alt` in HTML, or `aria-label` on an element with `role=\"img\"`; mark it decorative (`![decorative](chart.png)`, or `alt=\"\"` in HTML) if it adds nothing",
+                    seq,
+                    "link-text",
+                    line,
+                    format!("the link text “{name}” does not say where the link goes"),
+                    "write link text that makes sense on its own, e.g. “the 2016-17 annual report (PDF)”",
+                );
+            } else if address {
+                note_at(
+                    st,
+                    seq,
+                    "link-text",
+                    line,
+                    format!("the link text is a bare address ({name})"),
+                    "write what the page is instead of its address: `[the Children Act 2004](https://...)`",
                 );
             }
-            NameRule::Link if name.is_empty() => note_at(
-                st,
-                c.seq,
-                "link-name",
-                c.line,
-                "a link has no text, so a screen reader cannot say where it goes".into(),
-                "give it text that says where it goes (an image in it needs alt text)",
-            ),
-            NameRule::Link => {
-                let lower = name.to_lowercase();
-                let bare = lower.trim_end_matches(['.', '!', ':', '…']);
-                if VAGUE_LINK_TEXT.contains(&bare) {
-                    note_at(
-                        st,
-                        c.seq,
-                        "link-text",
-                        c.line,
-                        format!("the link text “{name}” does not say where the link goes"),
-                        "write link text that makes sense on its own, e.g. “the 2016-17 annual report (PDF)”",
-                    );
-                } else if lower.starts_with("http://")
-                    || lower.starts_with("https://")
-                    || lower.starts_with("www.")
-                {
-                    note_at(
-                        st,
-                        c.seq,
-                        "link-text",
-                        c.line,
-                        format!("the link text is a bare address ({name})"),
-                        "write what the page is instead of its address: `[the Children Act 2004](https://...)`",
-                    );
-                }
-            }
-            NameRule::Button => note_at(
-                st,
-                c.seq,
-                "button-name",
-                c.line,
-                "a button has no text, so a screen reader cannot say what it does".into(),
-                "give it text (or `aria-label`) that says what it does",
-            ),
-            NameRule::Heading => note_at(
-                st,
-                c.seq,
-                "heading-name",
-                c.line,
-                "a heading has no text".into(),
-                "write the heading's text, or remove the empty heading",
-            ),
-            NameRule::Iframe => note_at(
-                st,
-                c.seq,
-                "frame-title",
-                c.line,
-                "an iframe has no name".into(),
-                "add a `title` saying what the frame shows",
-            ),
         }
+        NameRule::Button => note_at(
+            st,
+            seq,
+            "button-name",
+            line,
+            "a button has no text, so a screen reader cannot say what it does".into(),
+            "give it text (or `aria-label`) that says what it does",
+        ),
+        NameRule::Heading => note_at(
+            st,
+            seq,
+            "heading-name",
+            line,
+            "a heading has no text".into(),
+            "write the heading's text, or remove the empty heading",
+        ),
+        NameRule::Iframe => note_at(
+            st,
+            seq,
+            "frame-title",
+            line,
+            "an iframe has no name".into(),
+            "add a `title` saying what the frame shows",
+        ),
     }
 }
 
@@ -2539,6 +2612,18 @@ mod tests {
             rules(&doc("<title>T</title>", " lang=\"eng\"")),
             ["html-lang"]
         );
+    }
+
+    #[test]
+    fn vague_max_covers_every_vague_text() {
+        for v in VAGUE_LINK_TEXT {
+            assert!(
+                v.bytes().filter(|b| !b.is_ascii_whitespace()).count() <= VAGUE_MAX,
+                "{v}"
+            );
+        }
+        let out = run("<p><a href=\"/b/\">More   information ...</a></p>");
+        assert_eq!(rules(&out), ["link-text"]);
     }
 
     #[test]

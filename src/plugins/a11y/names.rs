@@ -484,6 +484,26 @@ pub(super) struct Sources {
     pub nameless: bool,
 }
 
+/// The sources of an element named by its content alone.
+pub(super) static PLAIN: Sources = Sources {
+    labelledby: None,
+    label: None,
+    native: None,
+    title: None,
+    nameless: false,
+};
+
+impl Sources {
+    /// Whether nothing but its content names the element.
+    pub(super) fn is_plain(&self) -> bool {
+        self.labelledby.is_none()
+            && self.label.is_none()
+            && self.native.is_none()
+            && self.title.is_none()
+            && !self.nameless
+    }
+}
+
 /// Part of a name: text, or what has to wait for the end of the page.
 #[derive(Debug, Clone)]
 pub(super) enum Piece {
@@ -549,6 +569,25 @@ pub(super) fn compose(sources: &Sources, content: Option<Vec<Piece>>) -> Vec<Pie
         name = vec![Piece::Text(flat)];
     }
     name
+}
+
+/// The text of a name that is plain text ("" for none), without a copy; None
+/// when part of it waits for the end of the page.
+pub(super) fn single_text(pieces: &[Piece]) -> Option<&str> {
+    match pieces {
+        [] => Some(""),
+        [Piece::Text(t)] => Some(t),
+        _ => None,
+    }
+}
+
+/// The text of a name, known now, taking its string when it is one piece.
+pub(super) fn into_text(mut pieces: Vec<Piece>) -> String {
+    match pieces.as_mut_slice() {
+        [] => String::new(),
+        [Piece::Text(t)] => std::mem::take(t),
+        _ => known_text(&pieces),
+    }
 }
 
 /// The text of pieces that are all text (None when one waits for the page's end).
@@ -631,6 +670,9 @@ pub(super) fn resolve(
 /// Whether text (entities not decoded) shows nothing: whitespace, `&nbsp;` and
 /// the like only.
 pub(super) fn blank(s: &str) -> bool {
+    if !s.contains('&') {
+        return s.trim().is_empty();
+    }
     super::collapse(&super::decode_basic(s)).is_empty()
 }
 
@@ -640,26 +682,54 @@ pub(super) fn blank(s: &str) -> bool {
 /// write it.
 pub(super) fn labelledby_targets(html: &str) -> std::collections::HashSet<String> {
     const NAME: &str = "aria-labelledby";
+    // Windows are looked at with `contains` (a SIMD search for short
+    // needles), and with `find` (a slower one) only when they hold the name.
+    const WINDOW: usize = 16 * 1024;
     let mut out = std::collections::HashSet::new();
-    let mut from = 0;
-    while let Some(i) = html[from..].find(NAME) {
-        let rest = &html[from + i + NAME.len()..];
-        from += i + NAME.len();
-        let rest = rest.trim_start();
-        let Some(rest) = rest.strip_prefix('=') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let value = match rest.chars().next() {
-            Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default(),
-            _ => rest
-                .split(|c: char| c.is_ascii_whitespace() || c == '>')
-                .next()
-                .unwrap_or_default(),
-        };
-        out.extend(value.split_ascii_whitespace().map(str::to_string));
+    let mut start = 0;
+    while start < html.len() {
+        let mut end = (start + WINDOW).min(html.len());
+        while !html.is_char_boundary(end) {
+            end += 1;
+        }
+        // Overlap by the name's length, so one across the border is seen.
+        let mut reach = (end + NAME.len()).min(html.len());
+        while !html.is_char_boundary(reach) {
+            reach += 1;
+        }
+        let window = &html[start..reach];
+        if window.contains(NAME) {
+            let mut from = 0;
+            while let Some(i) = window[from..].find(NAME) {
+                let at = start + from + i;
+                if at >= end {
+                    break;
+                }
+                from += i + NAME.len();
+                labelledby_value(&html[at + NAME.len()..], &mut out);
+            }
+        }
+        start = end;
     }
     out
+}
+
+/// Adds the ids of an `aria-labelledby` value (`rest`: what follows the
+/// attribute's name) to `out`.
+fn labelledby_value(rest: &str, out: &mut std::collections::HashSet<String>) {
+    let rest = rest.trim_start();
+    let Some(rest) = rest.strip_prefix('=') else {
+        return;
+    };
+    let rest = rest.trim_start();
+    let value = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default(),
+        _ => rest
+            .split(|c: char| c.is_ascii_whitespace() || c == '>')
+            .next()
+            .unwrap_or_default(),
+    };
+    out.extend(value.split_ascii_whitespace().map(str::to_string));
 }
 
 #[cfg(test)]
@@ -768,5 +838,10 @@ mod tests {
         let mut t: Vec<_> = t.into_iter().collect();
         t.sort();
         assert_eq!(t, ["x", "y", "z"]);
+        // Across the border of the windows searched.
+        for pad in [16 * 1024 - 20, 16 * 1024 - 5, 16 * 1024 + 3] {
+            let html = format!("{}é<p aria-labelledby=\"far\">", "x".repeat(pad));
+            assert!(labelledby_targets(&html).contains("far"), "{pad}");
+        }
     }
 }
