@@ -275,16 +275,25 @@ impl NameAttrs<'_> {
         })
     }
 
+    /// Whether `tabindex` takes the element out of the tab order.
+    pub(super) fn negative_tabindex(&self) -> bool {
+        self.tabindex
+            .as_deref()
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .and_then(|t| t.trim().parse::<i64>().ok())
+            .is_some_and(|t| t < 0)
+    }
+
     /// Whether the element can take focus (so an explicit `role="none"` does
     /// not hold).
     pub(super) fn focusable(&self, tag: &str) -> bool {
         let control = || {
-            !self.disabled
-                && !(tag == "input"
-                    && self
-                        .input_type
-                        .as_deref()
-                        .is_some_and(|t| t.trim_ascii().eq_ignore_ascii_case(b"hidden")))
+            let hidden_input = tag == "input"
+                && self
+                    .input_type
+                    .as_deref()
+                    .is_some_and(|t| t.trim_ascii().eq_ignore_ascii_case(b"hidden"));
+            !self.disabled && !hidden_input
         };
         self.tabindex.is_some()
             || self.contenteditable
