@@ -41,6 +41,8 @@ const MAX_TAB_STOPS = 6;
 // Print media is checked at the width of the printed text on A4 paper: 794 CSS
 // px less 2 cm margins each side (a stylesheet's @page margins are about that).
 const PRINT_WIDTH = 640;
+// Body text on wide screens, as GOV.UK sets it from 641 px.
+const MIN_WIDE_TEXT_PX = 19;
 // The reader checks, in the order they are reported. `sideways-scroll` is the
 // reflow check above (counted under "overflow"); the others count as "reader".
 const READER_CHECKS = {
@@ -51,6 +53,7 @@ const READER_CHECKS = {
   'tab-stops': `at most ${MAX_TAB_STOPS} tab stops before <main>`,
   'dark-overflow': 'no sideways scrolling at 320 CSS px in the dark colour scheme',
   'print-overflow': `no sideways scrolling with print media at ${PRINT_WIDTH} CSS px (A4 less margins)`,
+  'text-size': `body text at least ${MIN_WIDE_TEXT_PX} CSS px at 1280 px (GOV.UK's size from 641 px)`,
 };
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const HTMLCS_STANDARD = 'WCAG2AA';
@@ -451,6 +454,22 @@ function focusBeforeMainInPage() {
 }
 
 // Wait until the page has laid itself out at the current size.
+// The body text size of <main>, in CSS px: the font size that most of the
+// text of its visible paragraphs is set in (so a lede or a caption does not
+// count as body text), or null without paragraphs.
+function textSizeInPage() {
+  const chars = new Map();
+  for (const p of document.querySelectorAll('main p')) {
+    const n = p.textContent.trim().length;
+    if (!n || window.__readerHidden(p)) continue;
+    const size = parseFloat(getComputedStyle(p).fontSize);
+    chars.set(size, (chars.get(size) || 0) + n);
+  }
+  let best = null;
+  for (const [size, n] of chars) if (best === null || n > chars.get(best)) best = size;
+  return best;
+}
+
 function settleInPage() {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))));
 }
@@ -477,6 +496,7 @@ async function readerChecksWide(page) {
     tabs: await tabStopsBeforeMain(page),
     empty: await page.evaluate(emptySectionsInPage),
     clipped: await page.evaluate(clippedTextInPage),
+    textSize: await page.evaluate(textSizeInPage),
   };
 }
 
@@ -527,6 +547,9 @@ function readerFailures(wide, narrow, overflow) {
     add('tab-stops', `${most.stops.length} tab stops before <main> at ${most.width} px (at most ${MAX_TAB_STOPS}): ${most.stops.join(', ')}`);
   }
   if (narrow.dark) add('dark-overflow', `scrollWidth ${narrow.dark.scrollWidth} > clientWidth ${narrow.dark.clientWidth}; widest element: ${narrow.dark.element}`);
+  if (wide.textSize !== null && wide.textSize < MIN_WIDE_TEXT_PX) {
+    add('text-size', `body text is ${wide.textSize} px at 1280 px (at least ${MIN_WIDE_TEXT_PX})`);
+  }
   if (narrow.print) add('print-overflow', `at ${PRINT_WIDTH} px: scrollWidth ${narrow.print.scrollWidth} > clientWidth ${narrow.print.clientWidth}; widest element: ${narrow.print.element}`);
   return f;
 }
