@@ -458,6 +458,8 @@ function focusBeforeMainInPage() {
 // text of its visible paragraphs is set in (so a lede or a caption does not
 // count as body text), or null without paragraphs.
 function textSizeInPage() {
+  // A redirect stub (an alias's old address) is not read: it moves on.
+  if (document.querySelector('meta[http-equiv="refresh" i]')) return null;
   const chars = new Map();
   for (const p of document.querySelectorAll('main p')) {
     const n = p.textContent.trim().length;
