@@ -552,7 +552,7 @@ impl Site {
             || renderer.set_globals(config, &report_view),
             || keyed.then(|| self.build_fingerprint(config, &report_view, &statics, &origin)),
         );
-        let pipeline = self.pipeline(&statics)?;
+        let pipeline = self.pipeline(&statics, &report_view.documents)?;
         // The fingerprint of every entry's link view, for the pages' fingerprints.
         let link_keys: Vec<u128> = if keyed {
             (0..report.entries.len())
@@ -1529,7 +1529,11 @@ impl Site {
     /// The HTML stages in the configured order: `[plugins] page_stages`, with
     /// `minify` last (and only when `minify_html` is on).
     /// What the accessibility stage needs to know about the site.
-    fn a11y_info(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> a11y::SiteInfo {
+    fn a11y_info(
+        &self,
+        statics: &BTreeMap<String, StaticSource<'_>>,
+        documents: &[render::DocumentView],
+    ) -> a11y::SiteInfo {
         let config = &self.config;
         let base_path = config.base_path();
         let mut file_sizes = std::collections::HashMap::new();
@@ -1542,23 +1546,11 @@ impl Site {
                 file_sizes.insert(format!("{base_path}{path}"), size);
             }
         }
-        // Documents' given sizes, by the address the page links to.
-        let env = self.markdown_env(statics);
-        let links = env.links(self);
-        let mut ignored = Vec::new();
-        let docs = document_links(&self.report.root().source, &links, &|_| None, &mut ignored);
-        for (d, link) in self
-            .report
-            .root()
-            .source
-            .front
-            .documents
-            .iter()
-            .flatten()
-            .zip(docs)
-        {
-            if let (Some(href), Some(size)) = (link.href, d.size_bytes) {
-                file_sizes.insert(href, size);
+        // Documents' sizes (given, or read from their file), by the address the
+        // page links to: the report's view has them resolved already.
+        for d in documents {
+            if let (Some(href), Some(size)) = (&d.href, d.size_bytes) {
+                file_sizes.insert(href.clone(), size);
             }
         }
         a11y::SiteInfo {
@@ -1603,7 +1595,7 @@ impl Site {
             fp.str(name);
         }
         if self.stage_names().contains(&"a11y") {
-            let info = self.a11y_info(statics);
+            let info = self.a11y_info(statics, &report_view.documents);
             fp.value(&info.glossary)
                 .str(&info.lang)
                 .str(&info.origin)
@@ -1620,7 +1612,11 @@ impl Site {
         fp.finish()
     }
 
-    fn pipeline(&self, statics: &BTreeMap<String, StaticSource<'_>>) -> Result<Pipeline<'_>> {
+    fn pipeline(
+        &self,
+        statics: &BTreeMap<String, StaticSource<'_>>,
+        documents: &[render::DocumentView],
+    ) -> Result<Pipeline<'_>> {
         let config = &self.config;
         let mut pipeline = Pipeline::default();
         for s in &self.stages {
@@ -1631,7 +1627,7 @@ impl Site {
             match name.as_str() {
                 "a11y" => {
                     pipeline.push(StageRef::Owned(Box::new(a11y::A11y::new(
-                        self.a11y_info(statics),
+                        self.a11y_info(statics, documents),
                     ))));
                 }
                 "minify" => {}
