@@ -55,7 +55,7 @@ impl Renderer {
         theme: &Theme,
         site_templates: &[ThemeFile],
         base_path: &str,
-        contact: &crate::statement::Contact,
+        contact: &crate::config::Contact,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         // Templates that include or extend themselves, or nest too deep (a stack
         // overflow when rendering), are located errors before Tera sees them.

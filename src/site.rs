@@ -532,7 +532,7 @@ impl Site {
                     &self.theme,
                     &self.site_templates,
                     &base_path,
-                    &crate::statement::Contact::of(config),
+                    &crate::config::Contact::of(config),
                 )
             },
             || Links::new(report, &base_path),

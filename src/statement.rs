@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::{CONFIG_FILE, Config, Contact, is_placeholder};
 use crate::error::{Diagnostic, Severity};
 use crate::frontmatter::IsoDate;
 use crate::model::Report;
@@ -40,76 +40,6 @@ pub struct KnownIssue {
     pub page: Option<String>,
     /// The WCAG success criterion.
     pub wcag: Option<&'static str>,
-}
-
-/// Where a reader asks for another format or reports a problem: from
-/// `[accessibility]`, leaving out addresses at the example domains (RFC 2606),
-/// which are placeholders and must never reach readers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Contact {
-    /// An email address.
-    pub email: Option<String>,
-    /// A contact page.
-    pub url: Option<String>,
-    /// A telephone number.
-    pub phone: Option<String>,
-}
-
-impl Contact {
-    /// The contact details of `config` that are real.
-    pub fn of(config: &Config) -> Contact {
-        let s = &config.accessibility;
-        let real = |v: &Option<String>| {
-            v.as_ref()
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty() && !is_placeholder(v))
-        };
-        Contact {
-            email: real(&s.contact_email),
-            url: real(&s.contact_url),
-            phone: s
-                .contact_phone
-                .as_ref()
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty()),
-        }
-    }
-
-    /// Whether there is any way to get in touch.
-    pub fn is_empty(&self) -> bool {
-        self.email.is_none() && self.url.is_none() && self.phone.is_none()
-    }
-
-    /// A link to ask for another format of `subject` (a page or a document):
-    /// an email with that subject, or the contact page. None without either.
-    pub fn request_href(&self, subject: &str) -> Option<String> {
-        if let Some(email) = &self.email {
-            let subject = format!("Request for an accessible format: {subject}");
-            let encoded =
-                percent_encoding::utf8_percent_encode(&subject, percent_encoding::NON_ALPHANUMERIC);
-            return Some(format!("mailto:{email}?subject={encoded}"));
-        }
-        self.url.clone()
-    }
-}
-
-/// An address at one of the domains reserved for examples (example.org, .com,
-/// .net, and their subdomains).
-fn is_placeholder(value: &str) -> bool {
-    let host = match value.rsplit_once('@') {
-        Some((_, domain)) => domain,
-        None => value
-            .split("://")
-            .nth(1)
-            .unwrap_or(value)
-            .split(['/', ':', '?', '#'])
-            .next()
-            .unwrap_or(""),
-    };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    ["example.org", "example.com", "example.net"]
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
 /// A manual test of the site, as the statement shows it.
