@@ -1831,7 +1831,7 @@ fn abbreviation_warnings<'a>(
                     Some(text) => {
                         let column = text
                             .lines()
-                            .nth(line - 1)
+                            .nth(line.saturating_sub(1))
                             .and_then(|l| word_column(l, term))
                             .unwrap_or(1);
                         d.at_in(text, line, column)
