@@ -24,6 +24,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod config;
+pub mod data;
 pub mod error;
 pub mod fingerprint;
 pub mod frontmatter;
