@@ -39,6 +39,7 @@ pub mod serve;
 pub mod site;
 pub mod statement;
 pub mod suggest;
+pub mod template_functions;
 pub mod theme;
 
 pub use error::{Diagnostic, Error, Result};
