@@ -382,7 +382,7 @@ fn print_timings(t: &reportsite::site::Timings, swap: Duration, total: Duration)
     eprintln!("  markdown before the pages        {}", ms(t.markdown));
     eprintln!("  render, write pages              {}", ms(t.render));
     eprintln!("  checks, redirects, static, gen.  {}", ms(t.assemble));
-    eprintln!("  swap in                          {}", ms(swap));
+    eprintln!("  write: swap the new build in     {}", ms(swap));
     eprintln!("  total                            {}", ms(total));
     eprintln!("cpu time summed over threads:");
     eprintln!("  markdown with the pages          {}", ms(t.markdown_cpu));
