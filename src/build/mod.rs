@@ -4,7 +4,7 @@
 //! Out: each file of the site handed to the sink as soon as it is made, and a
 //! [`Built`] (the paths, warnings, findings, timings), or every problem found.
 //!
-//! The steps, each in its own module ([`run`] reads them in order):
+//! The steps, each in its own module (`run` and `make` read them in order):
 //! 1. `markdown_pass`: every Markdown text → HTML, links checked (with the
 //!    full report or the preview's cache; otherwise each entry's Markdown is
 //!    made in its page's job).
@@ -12,7 +12,7 @@
 //! 3. `plan` lists the jobs; `jobs` makes them in parallel: every entry's page
 //!    and the site's own pages (glossary, full report, 404), each through the
 //!    page stages to the sink.
-//! 4. the site-wide checks ([`crate::plugins::a11y::site_wide`]), then the
+//! 4. the site-wide checks (`plugins::a11y::site_wide`), then the
 //!    accessibility statement from the audit.
 //! 5. redirect pages (through the page stages too), static files, generators.
 //! 6. `verdict`: an error anywhere fails the build.
