@@ -10,12 +10,17 @@
 //! let site = Site::load(std::path::Path::new("."), &LoadOptions::default())?;
 //! let built = site.build()?;
 //! reportsite::output::write_site(&built.files, std::path::Path::new("public"))?;
+//! // Or straight to disk, each file as it is made:
+//! let staging = reportsite::output::Staging::new(std::path::Path::new("public"))?;
+//! let built = site.build_into(&staging, &|_, _| {})?;
+//! staging.finish(built.written.iter().map(String::as_str))?;
 //! # Ok::<(), reportsite::error::Error>(())
 //! ```
 //!
 //! The pipeline, one module per stage: [`config`] → [`load`] (with
 //! [`frontmatter`]) → [`model`] → [`markdown`] → [`render`] (with [`theme`]) →
-//! [`plugins`] → [`output`]; [`site`] runs them in order. With the default
+//! [`plugins`] → [`output`]; [`site`] holds the loaded site and [`build`] runs
+//! the stages in order, handing every file to one [`output::Sink`]. With the default
 //! `serve` feature, `serve` is the live-reloading preview behind `reportsite watch`.
 
 #![warn(missing_docs)]
@@ -23,6 +28,7 @@
 // add noise to every signature.
 #![allow(clippy::result_large_err)]
 
+pub mod build;
 pub mod config;
 pub mod data;
 pub mod error;

@@ -313,10 +313,8 @@ fn build(
     check_root(root)?;
     let out = output.unwrap_or_else(|| site::default_output(root));
     output::check_output_dir(root, &out)?;
-    // Pages go to the staging folder as they are made, so a large site is
-    // never held in memory; the folder replaces `out` only if the build succeeds.
-    // Checking that the previous build may be replaced reads all of it: done
-    // while the site loads. A content error is reported first, as before.
+    // Load; meanwhile check that the previous build may be replaced (it reads
+    // all of it) and open the staging folder. A content error is reported first.
     let (site, staging) = std::thread::scope(|scope| {
         let staging = scope.spawn(|| output::Staging::new(&out));
         let site = Site::load(root, &LoadOptions { drafts, base_url });
@@ -325,12 +323,12 @@ fn build(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (site, staging)
     });
-    let site = site?;
-    let staging = staging?;
+    let (site, staging) = (site?, staging?);
+    // Build: every file goes to the staging folder as it is made, so a large
+    // site is never held in memory. A build that fails drops the staging
+    // folder: the output folder is not touched.
     let progress = Progress::new();
-    let built = site.build_streaming(&|done, total| progress.update(done, total), &|file| {
-        staging.write(file)
-    });
+    let built = site.build_into(&staging, &|done, total| progress.update(done, total));
     progress.finish();
     let built = built?;
     let mut all = built.warnings.clone();
@@ -348,22 +346,16 @@ fn build(
         );
         return Ok(1);
     }
-    let write_start = Instant::now();
-    staging.write_all(&built.files)?;
-    staging.finish(
-        built
-            .written
-            .iter()
-            .chain(built.files.iter().map(|f| &f.path))
-            .map(String::as_str),
-    )?;
+    // Finish: the staging folder takes the output folder's place.
+    let finish_start = Instant::now();
+    staging.finish(built.written.iter().map(String::as_str))?;
     if timings {
-        print_timings(&built.timings, write_start.elapsed(), start.elapsed());
+        print_timings(&built.timings, finish_start.elapsed(), start.elapsed());
     }
     eprintln!(
         "built {} pages ({} files) into {} in {} ms with {} (page stages: {})",
         built.pages,
-        built.files.len() + built.written.len(),
+        built.written.len(),
         out.display(),
         start.elapsed().as_millis(),
         counts(errors, warnings),
@@ -383,14 +375,14 @@ fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-fn print_timings(t: &reportsite::site::Timings, write: Duration, total: Duration) {
+fn print_timings(t: &reportsite::site::Timings, swap: Duration, total: Duration) {
     let ms = |d: Duration| format!("{:>8.1} ms", d.as_secs_f64() * 1000.0);
     eprintln!("timings (wall):");
     eprintln!("  load (read, front matter, model) {}", ms(t.load));
     eprintln!("  markdown before the pages        {}", ms(t.markdown));
     eprintln!("  render, write pages              {}", ms(t.render));
-    eprintln!("  site pages, generators, static   {}", ms(t.assemble));
-    eprintln!("  write the rest, swap in          {}", ms(write));
+    eprintln!("  checks, redirects, static, gen.  {}", ms(t.assemble));
+    eprintln!("  write: swap the new build in     {}", ms(swap));
     eprintln!("  total                            {}", ms(total));
     eprintln!("cpu time summed over threads:");
     eprintln!("  markdown with the pages          {}", ms(t.markdown_cpu));

@@ -1,8 +1,11 @@
-//! Output: the built files in memory, and writing them to disk in one step.
+//! Output: where a build's files go, in memory or to disk in one step.
 //!
-//! In: the [`OutputFile`]s of a build, all at once ([`write_site`]) or one by one
-//! as they are made ([`Staging`]). Out: a folder holding exactly those files and a
-//! marker file, [`MARKER`], that lists them.
+//! In: the [`OutputFile`]s of a build, one by one as they are made, from parallel
+//! workers, through the [`Sink`] trait. Out: [`Memory`] keeps them (the preview,
+//! tests, library users without a site folder); [`Staging`] writes them into a
+//! staging folder that becomes the output folder, holding exactly those files
+//! and a marker file, [`MARKER`], that lists them ([`write_site`] does it for
+//! files already in memory).
 //!
 //! - **In one step.** The files are written to a staging folder beside the output
 //!   folder (`.public.staging-PID-N`), which then takes the output folder's place
@@ -38,6 +41,41 @@ pub struct OutputFile {
     pub path: String,
     /// The bytes (shared: cloning a file does not copy them).
     pub bytes: bytes::Bytes,
+}
+
+/// Where a build hands each file as soon as it is made. Called from the build's
+/// parallel workers; the first error stops the build.
+pub trait Sink: Sync {
+    /// Takes one file of the site.
+    fn put(&self, file: OutputFile) -> Result<()>;
+}
+
+/// A sink that keeps the files in memory.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: std::sync::Mutex<Vec<OutputFile>>,
+}
+
+impl Memory {
+    /// The files handed over, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self
+            .files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    }
 }
 
 /// The marker file that says a folder was written by reportsite, and lists what it wrote.
@@ -126,8 +164,33 @@ pub fn check_replaceable(out: &Path) -> Result<()> {
     let Some(files) = listed else {
         return Ok(());
     };
+    let foreign = foreign_files(out, &files)?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = foreign.iter().take(5).map(|f| format!("`{f}`")).collect();
+    let more = if foreign.len() > shown.len() {
+        format!(" and {} more", foreign.len() - shown.len())
+    } else {
+        String::new()
+    };
+    Err(Error::Usage(format!(
+        "the output folder `{}` holds {} that the last build did not write: {}{more}. reportsite replaces the whole folder on every build and deletes only what it wrote itself, so it stopped without changing anything. Move them into the site's `static/` folder to publish them with the site, or delete them, then build again",
+        out.display(),
+        if foreign.len() == 1 {
+            "a file"
+        } else {
+            "files"
+        },
+        shown.join(", ")
+    )))
+}
+
+/// What `out` holds that its marker does not list (`files`): files, and folders
+/// of someone else's, named once (`dir/`), in name order.
+fn foreign_files(out: &Path, files: &HashSet<String>) -> Result<Vec<String>> {
     let mut dirs: HashSet<&str> = HashSet::new();
-    for f in &files {
+    for f in files {
         let mut rest = f.as_str();
         while let Some((parent, _)) = rest.rsplit_once('/') {
             dirs.insert(parent);
@@ -151,7 +214,6 @@ pub fn check_replaceable(out: &Path) -> Result<()> {
         let rel = crate::load::rel_to(out, entry.path());
         if entry.file_type().is_dir() {
             if !dirs.contains(rel.as_str()) {
-                // A folder of someone else's: named once, not file by file.
                 foreign.push(format!("{rel}/"));
                 walk.skip_current_dir();
             }
@@ -159,25 +221,7 @@ pub fn check_replaceable(out: &Path) -> Result<()> {
             foreign.push(rel);
         }
     }
-    if foreign.is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<String> = foreign.iter().take(5).map(|f| format!("`{f}`")).collect();
-    let more = if foreign.len() > shown.len() {
-        format!(" and {} more", foreign.len() - shown.len())
-    } else {
-        String::new()
-    };
-    Err(Error::Usage(format!(
-        "the output folder `{}` holds {} that the last build did not write: {}{more}. reportsite replaces the whole folder on every build and deletes only what it wrote itself, so it stopped without changing anything. Move them into the site's `static/` folder to publish them with the site, or delete them, then build again",
-        out.display(),
-        if foreign.len() == 1 {
-            "a file"
-        } else {
-            "files"
-        },
-        shown.join(", ")
-    )))
+    Ok(foreign)
 }
 
 /// The files a marker lists; `None` for a marker without a list (trusted whole).
@@ -383,6 +427,12 @@ impl Staging {
     }
 }
 
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.write(&file)
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
@@ -453,13 +503,17 @@ fn remove_stale(parent: &Path, name: &str) {
 /// Whether process `pid` is running (so its staging folder is in use).
 #[cfg(unix)]
 fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
         return true;
     };
-    // SAFETY: `kill` with signal 0 sends no signal; it only asks whether the
-    // process exists. It takes plain integers and touches no memory of ours.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    // Signal 0: nothing is sent, only whether the process exists is asked.
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => true,
+        Err(e) => e == rustix::io::Errno::PERM,
+    }
 }
 
 /// Without a way to ask, every process is taken to be running: nothing is removed.
@@ -508,30 +562,15 @@ fn swap_in(staging: &Path, target: &Path, shown: &Path) -> Result<()> {
 /// `Unsupported` when the system or file system cannot.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both pointers are NUL-terminated strings that live until the call
-    // returns; renameat2 only reads them.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if r == 0 {
-        return Ok(());
-    }
-    let e = std::io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => {
-            Err(std::io::Error::new(ErrorKind::Unsupported, e))
-        }
-        _ => Err(e),
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(()),
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS => Err(std::io::Error::new(
+            ErrorKind::Unsupported,
+            std::io::Error::from(e),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -42,6 +42,7 @@ use crate::error::{Diagnostic, Severity};
 
 mod lang;
 mod names;
+pub(crate) mod site_wide;
 
 use names::{NameAttrs, Role};
 

@@ -1,0 +1,286 @@
+//! The build: the loaded site in, every output file to one sink.
+//!
+//! In: a loaded [`Site`], a [`Sink`] and, for the preview, a [`BuildCache`].
+//! Out: each file of the site handed to the sink as soon as it is made, and a
+//! [`Built`] (the paths, warnings, findings, timings), or every problem found.
+//!
+//! The steps, each in its own module (`run` and `make` read them in order):
+//! 1. `markdown_pass`: every Markdown text → HTML, links checked (with the
+//!    full report or the preview's cache; otherwise each entry's Markdown is
+//!    made in its page's job).
+//! 2. templates and views ([`crate::render`]), the page stages (`stages`).
+//! 3. `plan` lists the jobs; `jobs` makes them in parallel: every entry's page
+//!    and the site's own pages (glossary, full report, 404), each through the
+//!    page stages to the sink.
+//! 4. the site-wide checks (`plugins::a11y::site_wide`), then the
+//!    accessibility statement from the audit.
+//! 5. redirect pages (through the page stages too), static files, generators.
+//! 6. `verdict`: an error anywhere fails the build.
+//!
+//! `cache` keeps what the preview reuses between builds, with fingerprints.
+
+mod cache;
+mod jobs;
+mod markdown_pass;
+mod plan;
+mod stages;
+mod verdict;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use cache::BuildCache;
+use jobs::{Done, Jobs, Keys};
+use markdown_pass::MarkdownEnv;
+use plan::{Job, StaticSource};
+use verdict::Verdict;
+
+use crate::error::{Diagnostic, Result};
+use crate::output::{Memory, OutputFile, Sink};
+use crate::plugins::PageFacts;
+use crate::render::{Links, Renderer, ReportView};
+use crate::site::Site;
+
+/// A page after its stages: the file, its accessibility findings, and the facts
+/// the site-wide checks need.
+pub(crate) type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
+
+/// Time spent in each stage of a build.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading files, parsing front matter, building the model ([`Site::load`]).
+    pub load: Duration,
+    /// Markdown to HTML, before the pages (wall time): the report's own
+    /// fields, or every entry's Markdown when it is needed before the pages
+    /// (the preview's cache, the full report).
+    pub markdown: Duration,
+    /// Markdown to HTML made with each page, summed over threads.
+    pub markdown_cpu: Duration,
+    /// Templates, page stages and the sink for every entry's page and the
+    /// site's own pages (wall time of the parallel pass).
+    pub render: Duration,
+    /// Time inside templates alone, summed over threads.
+    pub templates_cpu: Duration,
+    /// Time inside each page stage, summed over threads, in stage order.
+    pub stages_cpu: Vec<(&'static str, Duration)>,
+    /// The site-wide checks, the statement, redirects, static files, generators.
+    pub assemble: Duration,
+}
+
+/// The result of a successful build.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Every file of the site, sorted by path, when built in memory
+    /// ([`Site::build`], [`Site::build_cached`]); empty when a sink of the
+    /// caller's took them ([`Site::build_into`]).
+    pub files: Vec<OutputFile>,
+    /// Warnings about the content that did not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Accessibility findings of the HTML stages (errors fail `--strict` builds).
+    pub findings: Vec<Diagnostic>,
+    /// How many HTML pages were rendered (redirect pages aside).
+    pub pages: usize,
+    /// The path of every file handed to the sink, sorted.
+    pub written: Vec<String>,
+    /// Time per stage.
+    pub timings: Timings,
+}
+
+impl Site {
+    /// Builds every file in memory.
+    pub fn build(&self) -> Result<Built> {
+        self.build_with_progress(&|_, _| {})
+    }
+
+    /// Builds in memory, calling `progress(done, total)` as entries' pages are made.
+    pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
+        in_memory(|sink| self.build_into(sink, progress))
+    }
+
+    /// Builds, handing each file to `sink` as soon as it is made (the CLI's
+    /// staging folder, [`crate::output::Staging`]), so a large site is never held
+    /// in memory. The files handed over are listed in [`Built::written`]. A
+    /// sink error stops the build.
+    pub fn build_into(
+        &self,
+        sink: &dyn Sink,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Built> {
+        // Deep stacks: rendering nested templates takes much of it (theme.rs).
+        crate::theme::with_render_stack(|| run(self, sink, progress, None))
+    }
+
+    /// Builds in memory, taking from `cache` every page whose inputs (its source,
+    /// its view of the site, the templates, the settings and the page stages)
+    /// have the same fingerprint as in the build that filled it, and leaving this
+    /// build's pages in it. The result is the same as [`Site::build`]'s, byte for
+    /// byte; the preview uses it to rebuild only what an edit changed. Page
+    /// stages added with [`Site::add_stage`] must give the same output for the
+    /// same page.
+    pub fn build_cached(&self, cache: &mut BuildCache) -> Result<Built> {
+        in_memory(|sink| {
+            crate::theme::with_render_stack(|| run(self, sink, &|_, _| {}, Some(cache)))
+        })
+    }
+}
+
+/// A build into a [`Memory`] sink, its files in [`Built::files`].
+fn in_memory(build: impl FnOnce(&Memory) -> Result<Built>) -> Result<Built> {
+    let sink = Memory::default();
+    let mut built = build(&sink)?;
+    built.files = sink.into_files();
+    Ok(built)
+}
+
+/// The build: steps 1 and 2, Markdown, then the templates, views and page
+/// stages every job shares; then [`make`] does the rest.
+fn run(
+    site: &Site,
+    sink: &dyn Sink,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    mut cache: Option<&mut BuildCache>,
+) -> Result<Built> {
+    let mut timings = Timings {
+        load: site.load_time,
+        ..Timings::default()
+    };
+    let t = Instant::now();
+    let statics = plan::static_files(site);
+    let env = MarkdownEnv::new(site, &statics);
+    let links_md = env.links(site);
+    // Without a cache or the full report (which needs every body at once), each
+    // entry's Markdown is made in the same job as its page, just before it: no
+    // body of the site waits in memory for the others.
+    let fused = cache.is_none() && !site.has_full_report();
+    let md_cache = cache.as_deref_mut().map(|c| &mut c.markdown);
+    let md = markdown_pass::pass(site, &links_md, &statics, md_cache, !fused);
+    let (verdict, broken_files) = Verdict::new(site, md.problems);
+    timings.markdown = t.elapsed();
+
+    let t = Instant::now();
+    let base_path = site.config.base_path();
+    // Independent set-up work side by side: it is most of a preview rebuild.
+    let (renderer, links) = rayon::join(
+        || {
+            Renderer::new(
+                &site.theme,
+                &site.site_templates,
+                &base_path,
+                &crate::config::Contact::of(&site.config),
+            )
+        },
+        || Links::new(&site.report, &base_path),
+    );
+    let mut renderer = match renderer {
+        Ok(r) => r,
+        Err(template_problems) => return Err(verdict.without_templates(template_problems)),
+    };
+    let mut report_view = ReportView::new(&links, md.report);
+    report_view.has_full_report = site.has_full_report();
+    let origin = site.config.origin().to_string();
+    let ((), build_key) = rayon::join(
+        || renderer.set_globals(&site.config, &report_view),
+        || {
+            cache
+                .is_some()
+                .then(|| cache::build_fingerprint(site, &report_view, &statics, &origin))
+        },
+    );
+    let previous = cache.as_deref_mut().map(|c| std::mem::take(&mut c.pages));
+    let jobs = Jobs {
+        site,
+        renderer: &renderer,
+        links: &links,
+        links_md: &links_md,
+        report_view: &report_view,
+        pipeline: &stages::pipeline(site, &statics, &report_view.documents)?,
+        htmls: &md.entries,
+        fused,
+        broken_files: &broken_files,
+        origin,
+        base_path: base_path.clone(),
+        keys: build_key
+            .zip(previous.as_ref())
+            .map(|(build, previous)| Keys {
+                build,
+                markdown: &md.keys,
+                links: link_keys(&links, site.report.entries.len()),
+                previous,
+            }),
+        sink,
+        progress,
+        counters: Default::default(),
+    };
+    make(&jobs, verdict, &statics, cache, (timings, t))
+}
+
+/// Steps 3 to 6: the pages in parallel, the site-wide checks and the
+/// statement, redirects, static files and generators (each job's file to the
+/// sink), then the verdict. `timings.1` is when the render step began.
+fn make<'s>(
+    jobs: &Jobs<'s>,
+    mut verdict: Verdict<'s>,
+    statics: &BTreeMap<String, StaticSource<'_>>,
+    cache: Option<&mut BuildCache>,
+    (mut timings, render_start): (Timings, Instant),
+) -> Result<Built> {
+    let done = run_all(jobs, plan::pages(jobs.site, jobs.broken_files))?;
+    if let Some(c) = cache {
+        c.keep_pages(cached_pages(&done), jobs.counters.reused());
+    }
+    verdict.take(done);
+    timings.render = render_start.elapsed();
+    timings.markdown_cpu = jobs.counters.markdown();
+    timings.templates_cpu = jobs.counters.templates();
+
+    let t = Instant::now();
+    let audited = jobs.pipeline.names().contains(&"a11y");
+    if audited {
+        verdict.site_wide_checks(statics);
+    }
+    let statement = Box::new(verdict.statement(audited));
+    verdict.take(run_all(jobs, vec![Job::Statement(statement)])?);
+    let pages = verdict.html_pages();
+    let redirects = verdict.plan_redirects();
+    verdict.take(run_all(jobs, redirects)?);
+    if !verdict.failed() {
+        let copies = plan::statics(statics, &verdict.made, &mut verdict.warnings);
+        verdict.take(run_all(jobs, copies)?);
+    }
+    verdict.run_generators(jobs, statics)?;
+    timings.assemble = t.elapsed();
+    timings.stages_cpu = jobs.pipeline.timings();
+    verdict.finish(pages, timings)
+}
+
+/// Makes `jobs` in parallel; the first sink error stops the build.
+fn run_all<'a>(jobs: &Jobs<'a>, list: Vec<Job<'_>>) -> Result<Vec<Done<'a>>> {
+    list.par_iter().map(|job| jobs.run(job)).collect()
+}
+
+/// The fingerprint of every entry's link view, for the pages' fingerprints.
+fn link_keys(links: &Links<'_>, entries: usize) -> Vec<u128> {
+    (0..entries)
+        .into_par_iter()
+        .map(|j| {
+            crate::fingerprint::Fingerprint::new()
+                .value(links.get(j))
+                .finish()
+        })
+        .collect()
+}
+
+/// The entries' pages that a cached build keeps for the next, with their fingerprints.
+fn cached_pages<'d>(done: &'d [Done<'_>]) -> impl Iterator<Item = (&'d Arc<Rendered>, u128)> {
+    done.iter().filter_map(|d| match d {
+        Done::Page {
+            rendered,
+            key: Some(key),
+            ..
+        } => Some((rendered, *key)),
+        _ => None,
+    })
+}
