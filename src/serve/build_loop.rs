@@ -41,8 +41,8 @@ pub(crate) struct BuildLoop {
 }
 
 impl BuildLoop {
-    /// Builds once, tells `ready`, then rebuilds on every batch of changes, for
-    /// as long as the program runs.
+    /// Builds once, tells `ready`, then rebuilds on every batch of changes,
+    /// until [`Message::Stop`] comes (a build under way is finished first).
     pub(crate) fn run(mut self, ready: tokio::sync::oneshot::Sender<()>) {
         let rebuilt = self.builder.rebuild(&[]);
         self.publish(None, rebuilt);
@@ -72,7 +72,7 @@ impl BuildLoop {
 
     /// Waits for the next batch of changes that matter: everything the watcher
     /// sent meanwhile (during the last build) joins the first message. `None`
-    /// when the watcher is gone.
+    /// when the preview stops.
     fn next_changes(&self, settled: &mut bool) -> Option<Vec<Change>> {
         loop {
             let first = if *settled {
@@ -102,6 +102,7 @@ impl BuildLoop {
                             self.warn(format!("watching files: {line}"));
                         }
                     }
+                    Message::Stop => return None,
                 }
             }
             let changes = watch::merge(changes);

@@ -42,7 +42,7 @@ pub mod watch;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -86,10 +86,11 @@ impl Default for WatchOptions {
     }
 }
 
-/// Runs the preview until `stop` is given, telling `events` what happens. Fails
-/// only on bad usage (a folder that does not exist, no free port, an output
-/// folder that would overwrite the sources) or when files cannot be watched;
-/// content errors are shown, never fatal.
+/// Runs the preview until `stop` is given, telling `events` what happens (the
+/// build thread ends after the build under way, if any). Fails only on bad
+/// usage (a folder that does not exist, no free port, an output folder that
+/// would overwrite the sources) or when files cannot be watched; content errors
+/// are shown, never fatal.
 pub fn run(options: &WatchOptions, events: Arc<dyn Events>, stop: &Stop) -> Result<()> {
     let root = site_folder(&options.root)?;
     if let Some(out) = &options.output {
@@ -97,7 +98,7 @@ pub fn run(options: &WatchOptions, events: Arc<dyn Events>, stop: &Stop) -> Resu
     }
     let (listener, addr) = listen(options, events.as_ref())?;
     let origin = listener::origin(addr);
-    let (watcher, rx) = start_watcher(&root, options.poll, events.as_ref())?;
+    let (watcher, tx, rx) = start_watcher(&root, options.poll, events.as_ref())?;
     let builder = Builder::new(&root, &origin, options.drafts);
     let site_url = format!("{origin}{}", builder.base_url().1);
     events.event(Event::Building { root: &root });
@@ -131,16 +132,18 @@ pub fn run(options: &WatchOptions, events: Arc<dyn Events>, stop: &Stop) -> Resu
         url: &site_url,
         root: &root,
     };
-    runtime.block_on(serve_until_stopped(
+    let served = runtime.block_on(serve_until_stopped(
         listener,
         app,
         ready_rx,
         stop,
         events.as_ref(),
         listening,
-    ))?;
+    ));
+    // The build thread ends after the build under way, if any (not waited for).
+    let _ = tx.send(Message::Stop);
     runtime.shutdown_timeout(Duration::from_millis(200));
-    Ok(())
+    served
 }
 
 /// The site folder, canonical; a usage error when it is not a folder.
@@ -186,14 +189,15 @@ fn listen(
 }
 
 /// Starts watching the site folder; folders that cannot be watched are
-/// reported and left out.
+/// reported and left out. Returns the watcher, a sender to the build loop's
+/// channel (for [`Message::Stop`]) and the receiving end.
 fn start_watcher(
     root: &Path,
     poll: bool,
     events: &dyn Events,
-) -> Result<(SiteWatcher, Receiver<Message>)> {
+) -> Result<(SiteWatcher, Sender<Message>, Receiver<Message>)> {
     let (tx, rx) = channel();
-    let (watcher, trouble) = SiteWatcher::start(root, poll, tx).map_err(|e| {
+    let (watcher, trouble) = SiteWatcher::start(root, poll, tx.clone()).map_err(|e| {
         Error::Usage(format!(
             "cannot watch `{}` for changes: {e}{}",
             root.display(),
@@ -203,7 +207,7 @@ fn start_watcher(
     for t in trouble {
         events.event(Event::Warning(t));
     }
-    Ok((watcher, rx))
+    Ok((watcher, tx, rx))
 }
 
 /// Tells this server run apart from an earlier one, so pages left open across
