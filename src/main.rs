@@ -172,15 +172,17 @@ fn main() -> ExitCode {
             poll,
             output,
             drafts,
-        } => watch(reportsite::serve::WatchOptions {
-            root,
-            port,
-            bind,
+        } => watch(
+            reportsite::serve::WatchOptions {
+                root,
+                port,
+                bind,
+                poll,
+                output,
+                drafts,
+            },
             open,
-            poll,
-            output,
-            drafts,
-        }),
+        ),
         Command::New { dir } => new_site(&dir),
     };
     match result {
@@ -441,11 +443,14 @@ fn check(
     Ok(code)
 }
 
+#[cfg(feature = "serve")]
+#[path = "cli/watch.rs"]
+mod watch;
+
 /// `reportsite watch`: runs until Ctrl-C; content errors are shown, not fatal.
 #[cfg(feature = "serve")]
-fn watch(options: reportsite::serve::WatchOptions) -> Result<u8, Error> {
-    reportsite::serve::run(&options)?;
-    Ok(0)
+fn watch(options: reportsite::serve::WatchOptions, open: bool) -> Result<u8, Error> {
+    watch::run(&options, open)
 }
 
 fn new_site(dir: &Path) -> Result<u8, Error> {

@@ -1,9 +1,9 @@
 //! The preview server end to end, for the `server_path` target.
 //!
 //! In: a request target (`/path?query`). Out: the server's answer over a real
-//! loopback connection, checked against what `src/serve/server.rs` promises for a
+//! loopback connection, checked against what `src/serve/routes.rs` promises for a
 //! small published site under the base path `/reports/sscb/`; a panic when the
-//! answer differs. The server (`reportsite::serve::server::serve`) runs on a
+//! answer differs. The server (`reportsite::serve::listener::serve`) runs on a
 //! single-threaded Tokio runtime driven from the fuzzing thread, so each input is
 //! answered completely before the next one starts.
 
@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reportsite::output::OutputFile;
-use reportsite::serve::server::{App, clean_path, serve};
+use reportsite::serve::listener::serve;
+use reportsite::serve::routes::{App, clean_path};
 use reportsite::serve::state::{Shared, SiteFiles};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -7,7 +7,7 @@
 //! once encoded again. Replayed by `tests/integration/fuzz_regressions.rs` (with
 //! `#[path]`) like `checks.rs`; the end-to-end half is in `live.rs`.
 
-use reportsite::serve::server::{clean_path, content_type, is_local_host};
+use reportsite::serve::routes::{clean_path, content_type, is_local_host};
 
 /// The longest request target worth running.
 pub const MAX_LEN: usize = 64 * 1024;

@@ -1,12 +1,12 @@
 //! What the preview server adds to HTML pages, and only the preview server: the
-//! live-reload script, the error overlay, the warnings panel, and the placeholder
-//! page shown when no build has succeeded yet. None of it is ever in a build's
-//! output.
+//! error overlay, the warnings panel, and the placeholder page shown when no
+//! build has succeeded yet. None of it is ever in a build's output.
 //!
-//! In: a page's bytes, the latest build's diagnostics, the build id. Out: the page
-//! with the overlay (or panel) right after `<body …>` and a `<script src>` tag
-//! before `</body>`; and the two files those load, [`LIVE_JS`] and
-//! [`OVERLAY_CSS`], which the server serves under [`PREFIX`].
+//! In: a page's bytes, the latest build's diagnostics, and the tag that loads
+//! the live-reload script (see [`super::reload`]). Out: the page with the
+//! overlay (or panel) right after `<body …>` and the script tag before
+//! `</body>` ([`inject`]); the overlay and panel themselves; and the stylesheet
+//! they load, [`OVERLAY_CSS`], which the server serves under [`PREFIX`].
 //!
 //! Nothing added is inline — no `<script>` without `src`, no `<style>`, no
 //! `style=` or `on…=` attribute — so it all works under the site's own
@@ -25,96 +25,13 @@ use crate::error::Diagnostic;
 use crate::output::escape;
 
 /// The URL prefix of the server's own resources (outside any site path).
-pub const PREFIX: &str = "/__reportsite/";
-
-/// The live-reload script, served at `/__reportsite/live.js`.
-///
-/// It builds the events URL from the page's own `location` (so IPv6 addresses,
-/// any host name and any port work), reloads on `reload`, swaps same-origin
-/// stylesheets on `css`, shows the overlay on `error`, and reloads when the
-/// server's first message names another build than the one the page came from
-/// (a build that finished while the page loaded, or a restarted server).
-pub const LIVE_JS: &str = r#"// reportsite watch: live reload. Served and injected by the preview server only.
-(function () {
-  "use strict";
-  var me = document.currentScript;
-  var build = me ? me.getAttribute("data-build") : null;
-  var OVERLAY = "reportsite-overlay", PANEL = "reportsite-warnings";
-
-  function dismiss(el) {
-    if (!el) return;
-    var hadFocus = el.contains(document.activeElement);
-    el.remove();
-    if (hadFocus) {
-      var main = document.querySelector("main");
-      if (main) { if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1"); main.focus(); }
-    }
-  }
-  function wire(el, focus) {
-    if (!el || el.getAttribute("data-wired")) return;
-    el.setAttribute("data-wired", "1");
-    var b = el.querySelector("[data-reportsite-dismiss]");
-    if (b) b.addEventListener("click", function () { dismiss(el); });
-    el.addEventListener("keydown", function (e) { if (e.key === "Escape") dismiss(el); });
-    if (focus) el.focus();
-  }
-  function showError(html) {
-    dismiss(document.getElementById(OVERLAY));
-    dismiss(document.getElementById(PANEL));
-    var t = document.createElement("template");
-    t.innerHTML = html;
-    document.body.insertBefore(t.content, document.body.firstChild);
-    wire(document.getElementById(OVERLAY), true);
-  }
-  function swapCss() {
-    var links = document.querySelectorAll('link[rel~="stylesheet"]');
-    Array.prototype.forEach.call(links, function (old) {
-      var u = new URL(old.href, location.href);
-      if (u.origin !== location.origin) return;
-      u.searchParams.set("reportsite", String(Date.now()));
-      var fresh = old.cloneNode(false);
-      fresh.href = u.href;
-      fresh.addEventListener("load", function () { old.remove(); });
-      fresh.addEventListener("error", function () { old.remove(); });
-      old.parentNode.insertBefore(fresh, old.nextSibling);
-    });
-  }
-
-  wire(document.getElementById(OVERLAY), true);
-  wire(document.getElementById(PANEL), false);
-  if (!window.EventSource) return;
-  var source = new EventSource(location.protocol + "//" + location.host + "/__reportsite/events");
-  source.addEventListener("hello", function (e) {
-    if (build !== null && e.data !== build) location.reload();
-  });
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("css", function (e) { build = e.data; swapCss(); });
-  source.addEventListener("error", function (e) {
-    // A named "error" event from the server carries data; the EventSource's own
-    // connection errors do not (it reconnects by itself).
-    if (typeof e.data !== "string") return;
-    try {
-      var m = JSON.parse(e.data);
-      build = m.build;
-      showError(m.html);
-    } catch (_) { location.reload(); }
-  });
-})();
-"#;
-
-/// The tag that loads [`LIVE_JS`], naming the build the page came from.
-pub fn script_tag(build_id: &str) -> String {
-    format!(
-        "<script src=\"{PREFIX}live.js\" data-build=\"{}\"></script>",
-        escape(build_id)
-    )
-}
+pub(crate) const PREFIX: &str = "/__reportsite/";
 
 /// The styles of the overlay and the warnings panel, served at
 /// `/__reportsite/overlay.css`: an external, same-origin stylesheet, so the
 /// site's Content-Security-Policy (`style-src 'self'`) lets it through where an
 /// inline `<style>` would be blocked.
-pub const OVERLAY_CSS: &str = r#"/* reportsite watch: the error overlay and the warnings panel. Served by the preview server only. */
+pub(crate) const OVERLAY_CSS: &str = r#"/* reportsite watch: the error overlay and the warnings panel. Served by the preview server only. */
 #reportsite-overlay,#reportsite-overlay *,#reportsite-warnings,#reportsite-warnings *{all:revert;box-sizing:border-box}
 #reportsite-overlay{position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:1rem .5rem;background:rgba(0,0,0,.72)}
 #reportsite-overlay:focus{outline:none}
@@ -209,7 +126,11 @@ fn list(items: &[Diagnostic]) -> String {
 
 /// The overlay for a failed build: every error, then every warning.
 /// `has_site` says whether the last good pages are still being served.
-pub fn error_overlay(errors: &[Diagnostic], warnings: &[Diagnostic], has_site: bool) -> String {
+pub(crate) fn error_overlay(
+    errors: &[Diagnostic],
+    warnings: &[Diagnostic],
+    has_site: bool,
+) -> String {
     let count = if errors.is_empty() {
         "an error".to_string()
     } else {
@@ -248,7 +169,7 @@ pub fn error_overlay(errors: &[Diagnostic], warnings: &[Diagnostic], has_site: b
 /// warnings and the accessibility audit's findings (shown as warnings here: the
 /// preview never blocks on them, though an error-level finding fails
 /// `build --strict`), collapsed; `None` when there are none.
-pub fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -> Option<String> {
+pub(crate) fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -> Option<String> {
     if warnings.is_empty() && findings.is_empty() {
         return None;
     }
@@ -283,7 +204,7 @@ pub fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -> Optio
 }
 
 /// The page served for every path while no build has succeeded.
-pub fn placeholder_page() -> &'static str {
+pub(crate) fn placeholder_page() -> &'static str {
     "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
 <title>Not built yet – reportsite preview</title></head>\
@@ -341,7 +262,7 @@ fn after_body_tag(html: &[u8]) -> Option<usize> {
 /// The page with `notice` right after `<body …>` (at the start when there is no
 /// body tag) and `script` right before the last `</body>` (at the end when there
 /// is none).
-pub fn inject(html: &[u8], notice: Option<&str>, script: &str) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], notice: Option<&str>, script: &str) -> Vec<u8> {
     let extra = notice.map_or(0, str::len) + script.len();
     let mut out = Vec::with_capacity(html.len() + extra);
     let notice_at = notice.map(|_| after_body_tag(html).unwrap_or(0));
@@ -436,7 +357,7 @@ mod tests {
         let added = [
             error_overlay(std::slice::from_ref(&d), std::slice::from_ref(&w), true),
             warnings_panel(&[w], &[d]).unwrap_or_default(),
-            script_tag("b-1"),
+            super::super::reload::script_tag("b-1"),
         ];
         for html in added {
             let lower = html.to_ascii_lowercase();
@@ -456,13 +377,5 @@ mod tests {
         }
         assert!(OVERLAY_CSS.contains("#reportsite-overlay{position:fixed"));
         assert!(error_overlay(&[], &[], true).starts_with(STYLE));
-    }
-
-    #[test]
-    fn script_tag_names_the_build() {
-        assert_eq!(
-            script_tag("a\"b-1"),
-            "<script src=\"/__reportsite/live.js\" data-build=\"a&quot;b-1\"></script>"
-        );
     }
 }

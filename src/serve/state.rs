@@ -256,7 +256,10 @@ impl Shared {
 }
 
 /// Paths whose bytes differ between two builds, or that only one has (sorted).
-pub fn changed_paths(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Vec<String> {
+pub(crate) fn changed_paths(
+    old: &HashMap<String, Bytes>,
+    new: &HashMap<String, Bytes>,
+) -> Vec<String> {
     // Most files of a rebuild are the very same buffers as before (the build
     // reuses unchanged pages): compare where they point before their bytes.
     let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;

@@ -113,6 +113,8 @@ pub enum Message {
     /// The watcher itself had trouble (an event queue overflow, a folder that
     /// could not be watched).
     Trouble(Vec<String>),
+    /// The preview is stopping: the build loop ends (sent by `serve::run`).
+    Stop,
 }
 
 /// The path of `path` relative to the site folder `root`, when it is a file the

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use reportsite::serve::server::Limits;
+use reportsite::serve::listener::Limits;
 
 use crate::common::copy_sample;
 use crate::csp;
