@@ -10,96 +10,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::frontmatter::{self, FrontMatter};
+use crate::frontmatter;
+use crate::source::LineIndex;
+pub use crate::source::{Asset, Loaded, Source};
 
 /// The content folder's name inside a site.
 pub const CONTENT_DIR: &str = "content";
 /// The glossary file's name inside `content/`.
 pub const GLOSSARY_FILE: &str = "glossary.yaml";
-
-/// One Markdown file, read and parsed.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Path relative to `content/`, with `/` separators (`background/_index.md`).
-    pub rel: String,
-    /// Path relative to the site folder, for messages (`content/background/_index.md`).
-    pub file: String,
-    /// The whole text of the file (shared: cloning a source does not copy it).
-    pub text: std::sync::Arc<str>,
-    /// Byte offset of the Markdown body in `text`.
-    pub body_start: usize,
-    /// 1-based line of the file on which the body starts.
-    pub body_line: usize,
-    /// 1-based line on which the YAML starts.
-    pub yaml_line: usize,
-    /// Byte range of the YAML in `text`.
-    pub yaml_range: (usize, usize),
-    /// The front matter as written (shared, like the text).
-    pub front: std::sync::Arc<FrontMatter>,
-    /// The fingerprint of `text`, computed on first use (see
-    /// [`Source::text_fingerprint`]); start with it empty.
-    pub text_hash: std::sync::OnceLock<u128>,
-}
-
-impl Source {
-    /// The fingerprint of the whole text, computed once per source (the preview
-    /// keeps sources between rebuilds, so an unchanged file is not hashed again).
-    pub fn text_fingerprint(&self) -> u128 {
-        *self.text_hash.get_or_init(|| {
-            crate::fingerprint::Fingerprint::new()
-                .str(&self.text)
-                .finish()
-        })
-    }
-
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-
-    /// The front-matter split, for locating keys.
-    pub fn split(&self) -> frontmatter::Split<'_> {
-        frontmatter::Split {
-            yaml: &self.text[self.yaml_range.0..self.yaml_range.1],
-            yaml_line: self.yaml_line,
-            body: self.body(),
-            body_line: self.body_line,
-        }
-    }
-
-    /// Whether this is a chapter (`_index.md`).
-    pub fn is_section(&self) -> bool {
-        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
-    }
-
-    /// A diagnostic at a top-level front-matter key of this file (or line 1).
-    pub fn at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
-        let (line, col) = frontmatter::key_position(&self.split(), key).unwrap_or((1, 1));
-        d.at_in(&self.text, line, col)
-    }
-}
-
-/// A file of `content/` that is not Markdown (an image, a PDF): copied as is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asset {
-    /// Path relative to `content/`.
-    pub rel: String,
-    /// Where it is on disk.
-    pub path: PathBuf,
-}
-
-/// Everything read from `content/`.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    /// The Markdown files, sorted by `rel`.
-    pub sources: Vec<std::sync::Arc<Source>>,
-    /// The glossary's entries, in the file's order.
-    pub glossary: Vec<crate::frontmatter::GlossaryEntry>,
-    /// Other files, sorted by `rel`.
-    pub assets: Vec<Asset>,
-    /// Markdown files that could not be read or parsed (relative to `content/`).
-    pub failed: Vec<String>,
-}
 
 /// Whether a file name is an editor's temporary or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
@@ -162,9 +80,6 @@ impl FileStamp {
 #[derive(Debug, Default)]
 pub struct SourceCache {
     entries: rustc_hash::FxHashMap<String, (FileStamp, std::sync::Arc<Source>)>,
-    /// The last model built, with the fingerprint of what it was built from
-    /// ([`crate::model::Report::fingerprint`]) and the problems found.
-    pub model: Option<(u128, crate::model::Report, Vec<Diagnostic>)>,
     /// Which files of `content/` the last load read ([`listing_changed`]).
     listing: Option<u128>,
 }
@@ -189,7 +104,6 @@ impl SourceCache {
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.model = None;
         self.listing = None;
     }
 }
@@ -431,7 +345,7 @@ fn read_text(path: &Path, file: &str) -> std::result::Result<String, Diagnostic>
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let (line, col) = crate::config::line_col(&valid, offset);
+        let (line, col) = LineIndex::new(&valid).line_col(offset);
         Diagnostic::error("encoding", file, "the file is not valid UTF-8 text")
             .at(line, col)
             .help("save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
@@ -443,7 +357,7 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
     let text = read_text(path, &file)?;
     if text.contains('\0') {
         let offset = text.find('\0').unwrap_or(0);
-        let (line, col) = crate::config::line_col(&text, offset);
+        let (line, col) = LineIndex::new(&text).line_col(offset);
         return Err(Diagnostic::error(
             "encoding",
             &file,
@@ -454,30 +368,37 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
             "content files must be plain text; rename binary files so they do not end in `.md`",
         ));
     }
-    let (yaml_range, yaml_line, body_start, body_line, front) = {
-        let split = frontmatter::split(&text, &file)?;
-        let front = frontmatter::parse(&split, &text, &file)?;
-        let base = text.as_ptr() as usize;
-        let yaml_start = split.yaml.as_ptr() as usize - base;
-        (
-            (yaml_start, yaml_start + split.yaml.len()),
-            split.yaml_line,
-            split.body.as_ptr() as usize - base,
-            split.body_line,
-            front,
-        )
-    };
-    Ok(Source {
-        rel: rel.to_string(),
-        file,
-        text: text.into(),
-        body_start,
-        body_line,
-        yaml_line,
-        yaml_range,
-        front: front.into(),
-        text_hash: std::sync::OnceLock::new(),
-    })
+    Source::parse(rel, file, text)
+}
+
+/// The fingerprint of everything [`crate::model::Report::build_lenient`] reads:
+/// each source's file name and the text before its body (the front matter, which
+/// is all of a file the model and its checks look at), the glossary, the other
+/// files, the files that failed to load, and `drafts`. Two loads with the same
+/// fingerprint give the same model but for the sources' bodies (see
+/// [`crate::model::Report::with_sources`]).
+pub fn fingerprint_of_model(loaded: &Loaded, drafts: bool) -> u128 {
+    let mut fp = crate::fingerprint::Fingerprint::new();
+    fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
+    for s in &loaded.sources {
+        fp.str(&s.rel).str(&s.file).str(s.head());
+    }
+    fp.num(loaded.glossary.len() as u128);
+    for g in &loaded.glossary {
+        fp.str(&g.term)
+            .str(g.expansion.as_deref().unwrap_or("\u{0}"))
+            .str(g.definition.as_deref().unwrap_or("\u{0}"))
+            .num(g.line as u128);
+    }
+    fp.num(loaded.assets.len() as u128);
+    for a in &loaded.assets {
+        fp.str(&a.rel).bytes(a.path.as_os_str().as_encoded_bytes());
+    }
+    fp.num(loaded.failed.len() as u128);
+    for f in &loaded.failed {
+        fp.str(f);
+    }
+    fp.finish()
 }
 
 /// `path` relative to `base`, with `/` separators (or the whole path if not under it).

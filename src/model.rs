@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::frontmatter::{self, KIND_KEYS, Kind};
-use crate::load::{Asset, Loaded, Source};
+use crate::source::{Asset, Loaded, Source};
+use crate::yaml::Step::{Index, Key};
 use std::sync::Arc;
 
 /// One chapter or page of the report.
@@ -67,6 +68,39 @@ pub struct Report {
     pub unreadable: Vec<String>,
 }
 
+/// The last model built and the fingerprint of the load it was built from
+/// (`load::fingerprint_of_model`), so that a rebuild whose file names and front
+/// matter did not change reuses it (the preview).
+#[derive(Debug, Default)]
+pub struct ModelCache {
+    last: Option<(u128, Report, Vec<Diagnostic>)>,
+}
+
+impl ModelCache {
+    /// [`Report::build_lenient`], or the cached model with `loaded`'s sources when
+    /// `key` is the fingerprint of the load it was built from; a model built is kept.
+    pub fn build_lenient(
+        &mut self,
+        key: u128,
+        loaded: Loaded,
+        drafts: bool,
+    ) -> Result<(Report, Vec<Diagnostic>)> {
+        if let Some((k, report, problems)) = &self.last
+            && *k == key
+        {
+            return Ok((report.with_sources(loaded), problems.clone()));
+        }
+        let (report, problems) = Report::build_lenient(loaded, drafts)?;
+        self.last = Some((key, report.clone(), problems.clone()));
+        Ok((report, problems))
+    }
+
+    /// Forgets the model.
+    pub fn clear(&mut self) {
+        self.last = None;
+    }
+}
+
 /// A content file left out of a build as a draft.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Draft {
@@ -95,37 +129,9 @@ impl Report {
         Ok(report)
     }
 
-    /// The fingerprint of everything [`Report::build_lenient`] reads: each
-    /// source's file name and the text before its body (the front matter, which
-    /// is all of a file the model and its checks look at), the glossary, the other
-    /// files, the files that failed to load, and `drafts`. Two loads with the same
-    /// fingerprint give the same model but for the sources' bodies.
-    pub fn fingerprint(loaded: &Loaded, drafts: bool) -> u128 {
-        let mut fp = crate::fingerprint::Fingerprint::new();
-        fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
-        for s in &loaded.sources {
-            fp.str(&s.rel).str(&s.file).str(&s.text[..s.body_start]);
-        }
-        fp.num(loaded.glossary.len() as u128);
-        for g in &loaded.glossary {
-            fp.str(&g.term)
-                .str(g.expansion.as_deref().unwrap_or("\u{0}"))
-                .str(g.definition.as_deref().unwrap_or("\u{0}"))
-                .num(g.line as u128);
-        }
-        fp.num(loaded.assets.len() as u128);
-        for a in &loaded.assets {
-            fp.str(&a.rel).bytes(a.path.as_os_str().as_encoded_bytes());
-        }
-        fp.num(loaded.failed.len() as u128);
-        for f in &loaded.failed {
-            fp.str(f);
-        }
-        fp.finish()
-    }
-
-    /// The model of `loaded` made from an earlier one with the same
-    /// [`Report::fingerprint`]: the same entries, each with its new source.
+    /// The model of `loaded` made from an earlier one whose load had the same
+    /// fingerprint (`load::fingerprint_of_model`): the same entries, each with its
+    /// new source.
     pub fn with_sources(&self, loaded: Loaded) -> Report {
         let mut report = self.clone();
         for s in loaded.sources {
@@ -497,27 +503,15 @@ fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diag
                 .help("remove `kind: page` (chapters default to `kind: chapter`)"),
             );
         }
-        let split = s.split();
-        // One pass over the YAML's lines finds the first line of every top-level
-        // key of another kind (what `frontmatter::key_position` finds for each),
-        // reported in the order of `KIND_KEYS`.
+        // Every top-level key of another kind, reported in the order of `KIND_KEYS`.
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, line) in split.yaml.lines().enumerate() {
-            let end = line
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(line.len());
-            if end == 0 || !line[end..].trim_start().starts_with(':') {
-                continue;
-            }
-            let token = &line[..end];
+        for (token, (line, _)) in s.located().keys() {
             for (o, (owner, keys)) in KIND_KEYS.iter().enumerate() {
                 if *owner == kind {
                     continue;
                 }
-                if let Some(k) = keys.iter().position(|k| *k == token)
-                    && !found.iter().any(|&(fo, fk, _)| (fo, fk) == (o, k))
-                {
-                    found.push((o, k, split.yaml_line + i));
+                if let Some(k) = keys.iter().position(|k| *k == token) {
+                    found.push((o, k, line));
                 }
             }
         }
@@ -593,19 +587,13 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
             .help("swap `start` and `end`"),
         );
     }
-    let split = s.split();
     let mut ids = HashSet::default();
-    let mut occurrences: HashMap<&str, usize> = HashMap::default();
-    for item in f.strategy.iter().flatten() {
-        let seen = occurrences.entry(item.id.0.as_str()).or_insert(0);
-        *seen += 1;
+    for (i, item) in f.strategy.iter().flatten().enumerate() {
         if !ids.insert(item.id.0.as_str()) {
             // Point at this (repeated) declaration, not the first one.
-            let positions = frontmatter::value_positions(&split, "strategy", &item.id.0);
-            let (line, col) = positions
-                .get(*seen - 1)
-                .or(positions.last())
-                .copied()
+            let (line, col) = s
+                .located()
+                .value(&[Key("strategy".into()), Index(i), Key("id".into())])
                 .unwrap_or((1, 1));
             problems.push(
                 Diagnostic::error(
@@ -618,48 +606,32 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let known: Vec<&str> = ids.iter().copied().collect();
-    let mut sorted_known = known.clone();
-    sorted_known.sort_unstable();
-    let mut ref_seen: HashMap<&str, usize> = HashMap::default();
-    for rec in f.recommendations.iter().flatten() {
-        for r in &rec.refs {
-            let seen = ref_seen.entry(r.0.as_str()).or_insert(0);
-            *seen += 1;
-            if !ids.contains(r.0.as_str()) {
-                let positions = frontmatter::ref_positions(&split, "recommendations", &r.0);
-                let (line, col) = positions
-                    .get(*seen - 1)
-                    .or(positions.last())
-                    .copied()
-                    .unwrap_or((1, 1));
-                let help = match crate::suggest::did_you_mean(&r.0, &sorted_known) {
-                    Some(s) => format!(
-                        "did you mean `{s}`, or is `{}` missing from `strategy:`?",
+    let mut known: Vec<&str> = ids.iter().copied().collect();
+    known.sort_unstable();
+    for (i, rec) in f.recommendations.iter().flatten().enumerate() {
+        for (j, r) in rec.refs.iter().enumerate() {
+            if ids.contains(r.0.as_str()) {
+                continue;
+            }
+            let path = [
+                Key("recommendations".into()),
+                Index(i),
+                Key("refs".into()),
+                Index(j),
+            ];
+            let (line, col) = s.located().value(&path).unwrap_or((1, 1));
+            problems.push(
+                Diagnostic::error(
+                    "unknown-ref",
+                    &s.file,
+                    format!(
+                        "recommendation refers to `{}`, which is not a `strategy` id",
                         r.0
                     ),
-                    None if sorted_known.is_empty() => {
-                        "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)"
-                            .to_string()
-                    }
-                    None => format!(
-                        "declare it under `strategy:`, or use one of: {}",
-                        sorted_known.join(", ")
-                    ),
-                };
-                problems.push(
-                    Diagnostic::error(
-                        "unknown-ref",
-                        &s.file,
-                        format!(
-                            "recommendation refers to `{}`, which is not a `strategy` id",
-                            r.0
-                        ),
-                    )
-                    .at_in(&s.text, line, col)
-                    .help(help),
-                );
-            }
+                )
+                .at_in(&s.text, line, col)
+                .help(unknown_ref_help(&r.0, &known)),
+            );
         }
     }
     for imp in f.implications.iter().flatten() {
@@ -676,6 +648,20 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
                 .help("add `label: ...` saying what kind of implication it is"),
             );
         }
+    }
+}
+
+/// What to do about a reference to `id`, which no strategy item declares.
+fn unknown_ref_help(id: &str, known: &[&str]) -> String {
+    match crate::suggest::did_you_mean(id, known) {
+        Some(s) => format!("did you mean `{s}`, or is `{id}` missing from `strategy:`?"),
+        None if known.is_empty() => {
+            "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)".to_string()
+        }
+        None => format!(
+            "declare it under `strategy:`, or use one of: {}",
+            known.join(", ")
+        ),
     }
 }
 

@@ -189,7 +189,7 @@ impl Site {
     /// Reads and checks the site at `root`. On failure every problem found is
     /// reported: those of each file, of the model, and of links between pages.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-        Site::load_cached(root, options, None)
+        Site::load_cached(root, options, None, None)
     }
 
     /// [`Site::load`], reusing the parsed Markdown files that have not changed on
@@ -198,6 +198,7 @@ impl Site {
         root: &Path,
         options: &LoadOptions,
         cache: Option<&mut load::SourceCache>,
+        models: Option<&mut crate::model::ModelCache>,
     ) -> Result<Site> {
         let started = Instant::now();
         // `config.toml`, or Zola's newer name for it, `zola.toml`.
@@ -237,37 +238,28 @@ impl Site {
             }
             Err(e) => return Err(e),
         };
-        let mut cache = cache;
-        let (loaded, load_problems) = load::load_lenient_cached(root, cache.as_deref_mut())?;
+        let (loaded, load_problems) = load::load_lenient_cached(root, cache)?;
         problems.extend(load_problems);
         // The preview: when no file name or front matter changed, the model is
         // the last one with the new sources.
-        let model_key = cache
-            .as_ref()
-            .map(|_| Report::fingerprint(&loaded, options.drafts));
-        let previous = cache
-            .as_deref()
-            .and_then(|c| c.model.as_ref())
-            .filter(|(key, _, _)| Some(*key) == model_key);
-        let report = match previous {
-            Some((_, report, p)) => {
-                problems.extend(p.iter().cloned());
-                Some(report.with_sources(loaded))
+        let built = match models {
+            Some(m) => m.build_lenient(
+                load::fingerprint_of_model(&loaded, options.drafts),
+                loaded,
+                options.drafts,
+            ),
+            None => Report::build_lenient(loaded, options.drafts),
+        };
+        let report = match built {
+            Ok((report, p)) => {
+                problems.extend(p);
+                Some(report)
             }
-            None => match Report::build_lenient(loaded, options.drafts) {
-                Ok((report, p)) => {
-                    if let (Some(c), Some(key)) = (cache, model_key) {
-                        c.model = Some((key, report.clone(), p.clone()));
-                    }
-                    problems.extend(p);
-                    Some(report)
-                }
-                Err(Error::Content(d)) => {
-                    problems.extend(d);
-                    None
-                }
-                Err(e) => return Err(e),
-            },
+            Err(Error::Content(d)) => {
+                problems.extend(d);
+                None
+            }
+            Err(e) => return Err(e),
         };
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
         let site_static = theme::read_tree(&root.join("static"), "static")?;
@@ -1125,9 +1117,10 @@ impl<'s> Assembly<'s> {
                     format!("{}/index.html", a.trim_end_matches('/'))
                 };
                 if a.is_empty() || a.split('/').any(|s| s == "..") || self.out.contains_key(&path) {
-                    let (line, col) =
-                        frontmatter::value_position(&e.source.split(), "aliases", alias.trim())
-                            .unwrap_or((1, 1));
+                    let (line, col) = e
+                        .source
+                        .value_position("aliases", alias.trim())
+                        .unwrap_or((1, 1));
                     self.problems.push(
                         Diagnostic::error(
                             "bad-alias",
@@ -1332,9 +1325,7 @@ fn items(
     raw: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let line = frontmatter::key_position(&source.split(), key)
-        .map(|p| p.0)
-        .unwrap_or(1);
+    let line = source.key_position(key).map(|p| p.0).unwrap_or(1);
     list.iter()
         .flatten()
         .map(|md| {
@@ -1443,7 +1434,6 @@ fn document_links(
         page_path: "",
         source_rel: &source.rel,
     };
-    let split = source.split();
     source
         .front
         .documents
@@ -1472,9 +1462,9 @@ fn document_links(
                 }
                 Err(e) => {
                     let mut diag = Diagnostic::error(e.code, &source.file, e.message).help(e.help);
-                    if let Some((line, column)) =
-                        frontmatter::value_position(&split, "documents", href)
-                            .or_else(|| frontmatter::key_position(&split, "documents"))
+                    if let Some((line, column)) = source
+                        .value_position("documents", href)
+                        .or_else(|| source.key_position("documents"))
                     {
                         diag = diag.at_in(&source.text, line, column);
                     }

@@ -131,6 +131,7 @@ pub struct Builder {
     origin: String,
     drafts: bool,
     sources: SourceCache,
+    models: crate::model::ModelCache,
     cache: BuildCache,
 }
 
@@ -157,6 +158,7 @@ impl Builder {
             origin: origin.trim_end_matches('/').to_string(),
             drafts,
             sources: SourceCache::default(),
+            models: crate::model::ModelCache::default(),
             cache: BuildCache::default(),
         }
     }
@@ -199,6 +201,7 @@ impl Builder {
             }
             if matches!(c.kind, watch::ChangeKind::Rescan) {
                 self.sources.clear();
+                self.models.clear();
             }
             for p in paths {
                 if let Some(rel) = p.strip_prefix("content/") {
@@ -214,16 +217,18 @@ impl Builder {
         };
         let root = self.root.clone();
         let sources = &mut self.sources;
+        let models = &mut self.models;
         let cache = &mut self.cache;
         // The library does not panic on any input it knows of; if it ever does,
         // the preview says so and keeps running (and forgets what it kept).
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let site = Site::load_cached(&root, &options, Some(sources))?;
+            let site = Site::load_cached(&root, &options, Some(sources), Some(models))?;
             let built = site.build_cached(cache)?;
             Ok((built, site.report.entries.len() - cache.reused()))
         }));
         if outcome.is_err() {
             self.sources = SourceCache::default();
+            self.models = crate::model::ModelCache::default();
             self.cache = BuildCache::default();
         }
         let mut rendered = 0;
