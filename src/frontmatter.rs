@@ -540,6 +540,7 @@ fn yaml_error(e: yaml::Error, split: &Split<'_>, full_text: &str, file: &str) ->
         .unwrap_or((split.yaml_line, 1));
     let path = readable_path(&e.path);
     let said = e.to_string();
+    let kind_is_type = matches!(e.kind, yaml::ErrorKind::InvalidType { .. });
     let d = |code: &'static str, message: String| {
         Diagnostic::error(code, file, message).at_in(full_text, line, col)
     };
@@ -563,32 +564,23 @@ fn yaml_error(e: yaml::Error, split: &Split<'_>, full_text: &str, file: &str) ->
             d("invalid-value", format!("{field} cannot be `{variant}`")).help(help)
         }
         yaml::ErrorKind::Custom(m) if e.newtype == Some(DATE_TYPE) => {
-            // The message names the date itself: the path stops at the map it is in.
-            let within = match e.path.split_last() {
-                Some((yaml::Step::Key(_), up)) => readable_path(up),
-                _ => path.clone(),
-            };
-            let message = if within.is_empty() {
-                m
-            } else {
-                format!("{within}: {m}")
-            };
+            let message = date_message(&e.path, m);
             d("invalid-date", message).help("write the date as YYYY-MM-DD, e.g. 2017-11-15")
         }
         yaml::ErrorKind::InvalidType {
             unexpected,
             expected,
-        } => {
-            let (unexpected, expected) = (readable_type(&unexpected), readable_type(&expected));
-            let message = format!("invalid type: {unexpected}, expected {expected}");
-            d("wrong-type", prefixed(message)).help(wrong_type_help(expected))
         }
-        yaml::ErrorKind::InvalidValue {
+        | yaml::ErrorKind::InvalidValue {
             unexpected,
             expected,
         } => {
+            let what = match kind_is_type {
+                true => "invalid type",
+                false => "invalid value",
+            };
             let (unexpected, expected) = (readable_type(&unexpected), readable_type(&expected));
-            let message = format!("invalid value: {unexpected}, expected {expected}");
+            let message = format!("{what}: {unexpected}, expected {expected}");
             d("wrong-type", prefixed(message)).help(wrong_type_help(expected))
         }
         yaml::ErrorKind::MissingField(field) => {
@@ -616,6 +608,20 @@ fn yaml_error(e: yaml::Error, split: &Split<'_>, full_text: &str, file: &str) ->
             let line_text = full_text.lines().nth(line.saturating_sub(1)).unwrap_or("");
             syntax_error(d("yaml", message), line_text, full_text, line)
         }
+    }
+}
+
+/// The message of an invalid date at `path`: it names the date itself, so the
+/// path stops at the map the date is in.
+fn date_message(path: &[yaml::Step], m: String) -> String {
+    let within = match path.split_last() {
+        Some((yaml::Step::Key(_), up)) => readable_path(up),
+        _ => readable_path(path),
+    };
+    if within.is_empty() {
+        m
+    } else {
+        format!("{within}: {m}")
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::frontmatter;
+use crate::frontmatter::{self, GlossaryEntry};
 use crate::source::LineIndex;
 pub use crate::source::{Asset, Loaded, Source};
 
@@ -118,6 +118,49 @@ struct Walk {
     problems: Vec<Diagnostic>,
 }
 
+/// A folder or file of `content/` that cannot be walked.
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| rel_to(root, p))
+        .unwrap_or_else(|| CONTENT_DIR.to_string());
+    let why = match e.io_error() {
+        Some(io) => io.to_string(),
+        None => "it leads back into a folder it is in".to_string(),
+    };
+    Diagnostic::error("io", path, format!("cannot read it: {why}")).help(
+        "check its permissions (reportsite must be able to read every file of the site), or remove it",
+    )
+}
+
+/// The warning for an entry of `content/` that is left out: a symbolic link, or
+/// not a regular file (a named pipe, socket or device: reading it could wait
+/// for ever).
+fn not_readable(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let file = rel_to(root, entry.path());
+    if entry.file_type().is_symlink() {
+        return Some(
+            Diagnostic::warning(
+                "symlink",
+                file,
+                "symbolic links in content/ are not followed",
+            )
+            .help("copy the file into content/ instead of linking to it"),
+        );
+    }
+    if !entry.file_type().is_file() {
+        return Some(
+            Diagnostic::warning(
+                "not-a-file",
+                file,
+                "this is not a regular file (a named pipe, socket or device); it is left out",
+            )
+            .help("remove it from content/, or replace it with an ordinary file"),
+        );
+    }
+    None
+}
+
 fn walk_content(root: &Path, content: &Path) -> Walk {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -133,48 +176,18 @@ fn walk_content(root: &Path, content: &Path) -> Walk {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel_to(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.to_string());
-                let why = match e.io_error() {
-                    Some(io) => io.to_string(),
-                    None => "it leads back into a folder it is in".to_string(),
-                };
-                problems.push(
-                    Diagnostic::error("io", path, format!("cannot read it: {why}"))
-                        .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
-                );
+                problems.push(walk_error(root, &e));
                 continue;
             }
         };
         if entry.file_type().is_dir() {
             continue;
         }
+        if let Some(d) = not_readable(root, &entry) {
+            problems.push(d);
+            continue;
+        }
         let rel = rel_to(content, entry.path());
-        if entry.file_type().is_symlink() {
-            problems.push(
-                Diagnostic::warning(
-                    "symlink",
-                    rel_to(root, entry.path()),
-                    "symbolic links in content/ are not followed",
-                )
-                .help("copy the file into content/ instead of linking to it"),
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            // A named pipe, socket or device: reading it could wait for ever.
-            problems.push(
-                Diagnostic::warning(
-                    "not-a-file",
-                    rel_to(root, entry.path()),
-                    "this is not a regular file (a named pipe, socket or device); it is left out",
-                )
-                .help("remove it from content/, or replace it with an ordinary file"),
-            );
-            continue;
-        }
         if rel == GLOSSARY_FILE {
             glossary_path = Some(entry.path().to_path_buf());
         } else if rel.ends_with(".md") {
@@ -255,31 +268,41 @@ pub fn load_lenient_cached(
     if let Some(c) = cache.as_deref_mut() {
         c.listing = Some(listing_key(&markdown, &assets, glossary_path.is_some()));
     }
+    let (sources, failed) = read_markdown(root, &markdown, cache, &mut problems);
+    // Assets are copied at the end of a build: find the unreadable ones now, so
+    // they are reported with everything else, by their name in the site.
+    problems.extend(unreadable_assets(root, &assets));
+    let glossary = match glossary_path {
+        Some(path) => read_glossary(&path).unwrap_or_else(|d| {
+            problems.push(d);
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    Ok((
+        Loaded {
+            sources,
+            glossary,
+            assets,
+            failed,
+        },
+        problems,
+    ))
+}
+
+/// Reads and parses the Markdown files in parallel, reusing from `cache` the
+/// sources of files whose stamp did not change and leaving this load's in it:
+/// the sources read, and the files that failed (their problems go to `problems`).
+fn read_markdown(
+    root: &Path,
+    markdown: &[(String, PathBuf)],
+    cache: Option<&mut SourceCache>,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<std::sync::Arc<Source>>, Vec<String>) {
     let previous = cache.as_deref();
-    type Read = std::result::Result<std::sync::Arc<Source>, Diagnostic>;
     let results: Vec<(Option<FileStamp>, Read)> = markdown
         .par_iter()
-        .map(|(rel, path)| {
-            let Some(previous) = previous else {
-                return (None, read_source(root, rel, path).map(std::sync::Arc::new));
-            };
-            // The stamp is taken before reading: a file changed meanwhile has a
-            // newer stamp next time and is read again.
-            let now = std::time::SystemTime::now();
-            let stamp =
-                FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
-            match previous.entries.get(rel) {
-                Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
-                // Hashed here, in parallel (the cache and the model share it).
-                _ => (
-                    stamp,
-                    read_source(root, rel, path).map(|s| {
-                        s.text_fingerprint();
-                        std::sync::Arc::new(s)
-                    }),
-                ),
-            }
-        })
+        .map(|(rel, path)| read_one(root, rel, path, previous))
         .collect();
     if let Some(c) = cache {
         c.entries.clear();
@@ -290,10 +313,9 @@ pub fn load_lenient_cached(
             }
         }
     }
-    let results: Vec<Read> = results.into_iter().map(|(_, r)| r).collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
-    for (r, (rel, _)) in results.into_iter().zip(&markdown) {
+    for ((_, r), (rel, _)) in results.into_iter().zip(markdown) {
         match r {
             Ok(s) => sources.push(s),
             Err(d) => {
@@ -302,9 +324,42 @@ pub fn load_lenient_cached(
             }
         }
     }
-    // Assets are copied at the end of a build: find the unreadable ones now, so
-    // they are reported with everything else, by their name in the site.
-    let unreadable: Vec<Diagnostic> = assets
+    (sources, failed)
+}
+
+/// A source read, or why it could not be.
+type Read = std::result::Result<std::sync::Arc<Source>, Diagnostic>;
+
+/// One Markdown file: from `previous` when its stamp is the same, else read.
+fn read_one(
+    root: &Path,
+    rel: &str,
+    path: &Path,
+    previous: Option<&SourceCache>,
+) -> (Option<FileStamp>, Read) {
+    let Some(previous) = previous else {
+        return (None, read_source(root, rel, path).map(std::sync::Arc::new));
+    };
+    // The stamp is taken before reading: a file changed meanwhile has a
+    // newer stamp next time and is read again.
+    let now = std::time::SystemTime::now();
+    let stamp = FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
+    match previous.entries.get(rel) {
+        Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
+        // Hashed here, in parallel (the cache and the model share it).
+        _ => (
+            stamp,
+            read_source(root, rel, path).map(|s| {
+                s.text_fingerprint();
+                std::sync::Arc::new(s)
+            }),
+        ),
+    }
+}
+
+/// The assets that cannot be opened.
+fn unreadable_assets(root: &Path, assets: &[Asset]) -> Vec<Diagnostic> {
+    assets
         .par_iter()
         .filter_map(|a| {
             let e = std::fs::File::open(&a.path).err()?;
@@ -313,28 +368,14 @@ pub fn load_lenient_cached(
                     .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
             )
         })
-        .collect();
-    problems.extend(unreadable);
-    let mut glossary = Vec::new();
-    if let Some(path) = glossary_path {
-        let file = format!("{CONTENT_DIR}/{GLOSSARY_FILE}");
-        match read_text(&path, &file) {
-            Ok(text) => match frontmatter::parse_glossary(&text, &file) {
-                Ok(g) => glossary = g,
-                Err(d) => problems.push(d),
-            },
-            Err(d) => problems.push(d),
-        }
-    }
-    Ok((
-        Loaded {
-            sources,
-            glossary,
-            assets,
-            failed,
-        },
-        problems,
-    ))
+        .collect()
+}
+
+/// Reads `content/glossary.yaml`.
+fn read_glossary(path: &Path) -> std::result::Result<Vec<GlossaryEntry>, Diagnostic> {
+    let file = format!("{CONTENT_DIR}/{GLOSSARY_FILE}");
+    let text = read_text(path, &file)?;
+    frontmatter::parse_glossary(&text, &file)
 }
 
 fn read_text(path: &Path, file: &str) -> std::result::Result<String, Diagnostic> {

@@ -339,10 +339,7 @@ enum Open {
 /// Reads `text` into a tree of located nodes. An empty document is a null scalar.
 pub fn parse(text: &str) -> Result<Node, Error> {
     let mut at = Positions::new(text);
-    let mut open: Vec<Open> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::default();
-    let mut nodes = 0usize;
-    let mut root: Option<Node> = None;
+    let mut tree = Tree::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             Error::at(
@@ -350,54 +347,64 @@ pub fn parse(text: &str) -> Result<Node, Error> {
                 at.at(e.marker().index()),
             )
         })?;
-        let pos = at.at(span.start.index());
+        tree.event(event, at.at(span.start.index()))?;
+    }
+    Ok(tree.root.unwrap_or(Node {
+        pos: Pos { line: 1, col: 1 },
+        value: Value::Scalar {
+            text: String::new(),
+            plain: true,
+        },
+    }))
+}
+
+/// The tree being made from the parser's events.
+#[derive(Default)]
+struct Tree {
+    /// The lists and maps open, innermost last.
+    open: Vec<Open>,
+    /// Anchored nodes by the parser's anchor id.
+    anchors: HashMap<usize, Node>,
+    /// Nodes made so far, aliases expanded.
+    nodes: usize,
+    root: Option<Node>,
+}
+
+impl Tree {
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), Error> {
         let (node, anchor) = match event {
             Event::Scalar(value, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain && tag.is_none();
                 let text = value.into_owned();
-                (
-                    Node {
-                        pos,
-                        value: Value::Scalar { text, plain },
-                    },
-                    anchor,
-                )
+                let value = Value::Scalar { text, plain };
+                (Node { pos, value }, anchor)
             }
             Event::Alias(id) => {
-                let Some(target) = anchors.get(&id) else {
+                let Some(target) = self.anchors.get(&id) else {
                     return Err(Error::at(ErrorKind::Syntax("unknown anchor".into()), pos));
                 };
-                nodes += count(target);
-                if nodes > MAX_NODES {
-                    return Err(Error::at(ErrorKind::TooLarge, pos));
-                }
+                self.nodes += count(target) - 1;
                 (target.clone(), 0)
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if open.len() >= MAX_DEPTH {
-                    return Err(Error::at(ErrorKind::TooDeep, pos));
-                }
-                open.push(match event {
-                    Event::SequenceStart(..) => Open::Seq(pos, anchor, Vec::new()),
-                    _ => Open::Map {
-                        pos,
-                        depth: open.len(),
-                        anchor,
-                        entries: Vec::new(),
-                        key: None,
-                        seen: HashMap::default(),
-                    },
-                });
-                continue;
+            Event::SequenceStart(anchor, _) => {
+                return self.start(Open::Seq(pos, anchor, Vec::new()), pos);
             }
-            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
-                Some(Open::Seq(pos, anchor, items)) => (
-                    Node {
-                        pos,
-                        value: Value::Seq(items),
-                    },
+            Event::MappingStart(anchor, _) => {
+                let map = Open::Map {
+                    pos,
+                    depth: self.open.len(),
                     anchor,
-                ),
+                    entries: Vec::new(),
+                    key: None,
+                    seen: HashMap::default(),
+                };
+                return self.start(map, pos);
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.open.pop() {
+                Some(Open::Seq(pos, anchor, items)) => {
+                    let value = Value::Seq(items);
+                    (Node { pos, value }, anchor)
+                }
                 Some(Open::Map {
                     pos,
                     anchor,
@@ -410,22 +417,35 @@ pub fn parse(text: &str) -> Result<Node, Error> {
                     },
                     anchor,
                 ),
-                None => continue,
+                None => return Ok(()),
             },
-            Event::DocumentStart(_) if root.is_some() => {
+            Event::DocumentStart(_) if self.root.is_some() => {
                 return Err(Error::at(ErrorKind::Documents, pos));
             }
-            _ => continue,
+            _ => return Ok(()),
         };
-        nodes += 1;
-        if nodes > MAX_NODES {
-            return Err(Error::at(ErrorKind::TooLarge, pos));
+        self.add(node, anchor)
+    }
+
+    fn start(&mut self, open: Open, pos: Pos) -> Result<(), Error> {
+        if self.open.len() >= MAX_DEPTH {
+            return Err(Error::at(ErrorKind::TooDeep, pos));
+        }
+        self.open.push(open);
+        Ok(())
+    }
+
+    /// Puts a finished node in the list or map it is in (or makes it the root).
+    fn add(&mut self, node: Node, anchor: usize) -> Result<(), Error> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Error::at(ErrorKind::TooLarge, node.pos));
         }
         if anchor != 0 {
-            anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, node.clone());
         }
-        match open.last_mut() {
-            None => root = Some(node),
+        match self.open.last_mut() {
+            None => self.root = Some(node),
             Some(Open::Seq(_, _, items)) => items.push(node),
             Some(Open::Map {
                 entries,
@@ -434,33 +454,25 @@ pub fn parse(text: &str) -> Result<Node, Error> {
                 depth,
                 ..
             }) => match key.take() {
+                Some(k) => entries.push((k, node)),
                 None => {
-                    if let Some(name) = node.as_str()
-                        && let Some(&first) = seen.get(name)
-                    {
-                        let kind = ErrorKind::DuplicateKey {
-                            key: name.to_string(),
-                            first,
-                            nested: *depth > 0,
-                        };
-                        return Err(Error::at(kind, node.pos));
-                    }
                     if let Some(name) = node.as_str() {
+                        if let Some(&first) = seen.get(name) {
+                            let kind = ErrorKind::DuplicateKey {
+                                key: name.to_string(),
+                                first,
+                                nested: *depth > 0,
+                            };
+                            return Err(Error::at(kind, node.pos));
+                        }
                         seen.insert(name.to_string(), node.pos);
                     }
                     *key = Some(node);
                 }
-                Some(k) => entries.push((k, node)),
             },
         }
+        Ok(())
     }
-    Ok(root.unwrap_or(Node {
-        pos: Pos { line: 1, col: 1 },
-        value: Value::Scalar {
-            text: String::new(),
-            plain: true,
-        },
-    }))
 }
 
 /// The number of nodes of a tree.
