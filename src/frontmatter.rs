@@ -180,7 +180,7 @@ impl IsoDate {
 }
 
 impl<'de> Deserialize<'de> for IsoDate {
-    /// Read as a newtype named [`DATE_TYPE`], so that an error raised here is
+    /// Read as a newtype named `IsoDate`, so that an error raised here is
     /// known to be an invalid date.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

@@ -1,9 +1,12 @@
 //! Loading: walks `content/`, reads every file, splits and parses front matter.
 //!
-//! In: the site folder. Out: [`Loaded`] — one [`Source`] per Markdown file (in a
-//! stable order), the glossary, and the other files of `content/` (assets copied
-//! as they are) — or every problem found, each located in its file. Files are read
-//! and parsed in parallel.
+//! In: the site folder (and, for the preview, a [`SourceCache`] of the last
+//! load). Out: [`Loaded`] — one [`Source`] per Markdown file (in a stable
+//! order), the glossary, and the other files of `content/` (assets copied as
+//! they are) — or every problem found, each located in its file. Files are read
+//! and parsed in parallel. The types are those of [`crate::source`];
+//! [`fingerprint_of_model`] says whether the model of an earlier load can be
+//! reused.
 
 use std::path::{Path, PathBuf};
 

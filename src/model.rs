@@ -5,7 +5,9 @@
 //! parent and children — or every cross-check that failed: a kind used in the wrong
 //! file, keys that do not belong to the kind, required fields missing, duplicate
 //! output paths, duplicate strategy ids, recommendations that refer to undeclared
-//! strategy items, periods that end before they start.
+//! strategy items, periods that end before they start. [`ModelCache`] keeps the
+//! last model for a caller that loads again (the preview). Positions come from
+//! each source's located front matter ([`crate::source::Source::located`]).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;

@@ -58,14 +58,13 @@ impl Source {
         })
     }
 
-    /// The fingerprint of the whole text, computed once per source (the preview
-    /// keeps sources between rebuilds, so an unchanged file is not hashed again).
+    /// The fingerprint of the whole text (xxh3-128), computed once per source
+    /// (the preview keeps sources between rebuilds, so an unchanged file is not
+    /// hashed again).
     pub fn text_fingerprint(&self) -> u128 {
-        *self.text_hash.get_or_init(|| {
-            crate::fingerprint::Fingerprint::new()
-                .str(&self.text)
-                .finish()
-        })
+        *self
+            .text_hash
+            .get_or_init(|| xxhash_rust::xxh3::xxh3_128(self.text.as_bytes()))
     }
 
     /// The Markdown body.
