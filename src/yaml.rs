@@ -277,13 +277,17 @@ impl de::Error for Error {
 // ---------------------------------------------------------------- the tree
 
 /// Turns the parser's character positions into [`Pos`], walking the text
-/// forward (events come in the text's order, so the walk is linear).
+/// forward (events come in the text's order, so the walk is linear; a line's
+/// width is counted once).
 struct Positions<'t> {
     text: &'t str,
     byte: usize,
     chars: usize,
     line: usize,
-    line_start: usize,
+    /// Characters since the start of the line.
+    col: usize,
+    /// The width of the current line (without a final `\r`), once counted.
+    width: Option<usize>,
 }
 
 impl<'t> Positions<'t> {
@@ -293,7 +297,8 @@ impl<'t> Positions<'t> {
             byte: 0,
             chars: 0,
             line: 1,
-            line_start: 0,
+            col: 0,
+            width: None,
         }
     }
 
@@ -307,18 +312,21 @@ impl<'t> Positions<'t> {
             }
             self.byte += c.len_utf8();
             self.chars += 1;
+            self.col += 1;
             if c == '\n' {
                 self.line += 1;
-                self.line_start = self.byte;
+                self.col = 0;
+                self.width = None;
             }
         }
-        let line = &self.text[self.line_start..];
-        let line = line.split('\n').next().unwrap_or("");
-        let width = line.strip_suffix('\r').unwrap_or(line).chars().count();
-        let col = self.text[self.line_start..self.byte].chars().count() + 1;
+        let (text, byte, col) = (self.text, self.byte, self.col);
+        let width = *self.width.get_or_insert_with(|| {
+            let rest = text[byte..].split('\n').next().unwrap_or("");
+            col + rest.strip_suffix('\r').unwrap_or(rest).chars().count()
+        });
         Pos {
             line: self.line,
-            col: col.min(width + 1),
+            col: (self.col + 1).min(width + 1),
         }
     }
 }
