@@ -309,10 +309,14 @@ impl Config {
     /// set aside ([`Config::ignored_keys`]); any other unknown key is an error.
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let mut ignored = Vec::new();
+        let mut base_url_line = 1;
         let parsed = toml::de::DeTable::parse(text).map(|mut doc| {
             let all = std::mem::take(doc.get_mut());
             for (k, v) in all {
                 let name: &str = k.get_ref();
+                if name == "base_url" {
+                    base_url_line = line_col(text, k.span().start).0;
+                }
                 if ZOLA_ONLY_KEYS.contains(&name) {
                     ignored.push((name.to_string(), line_col(text, k.span().start).0));
                 } else {
@@ -354,21 +358,18 @@ impl Config {
         config.source = text.to_string();
         config.file = file.to_string();
         config.ignored_keys = ignored;
-        config.check(text, file)?;
+        config.check(text, file, base_url_line)?;
         Ok(config)
     }
 
-    fn check(&self, text: &str, file: &str) -> Result<()> {
+    /// Checks the base URL (written on line `base_url_line`).
+    fn check(&self, text: &str, file: &str, base_url_line: usize) -> Result<()> {
         let ok = self.base_url.is_empty()
             || self.base_url.starts_with("http://")
             || self.base_url.starts_with("https://")
             || self.base_url.starts_with('/');
         if !ok {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with("base_url"))
-                .map(|i| i + 1)
-                .unwrap_or(1);
+            let line = base_url_line;
             return Err(Error::content(vec![
                 Diagnostic::error(
                     "config",

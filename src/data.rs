@@ -234,19 +234,13 @@ pub fn parse(rel: &str, text: &str, format: Format) -> Result<Data, Diagnostic> 
                 )
                 .at_in(text, line, column)
             }),
-        Format::Yaml => serde_yaml::from_str::<serde_json::Value>(text)
+        Format::Yaml => crate::yaml::parse(text)
+            .and_then(|node| crate::yaml::from_node::<serde_json::Value>(&node))
             .map(Data::Tree)
             .map_err(|e| {
-                let (line, column) = e
-                    .location()
-                    .map(|l| (l.line(), l.column()))
-                    .unwrap_or((1, 1));
-                Diagnostic::error(
-                    "data",
-                    rel,
-                    format!("this YAML is not valid: {}", strip_position(&e.to_string())),
-                )
-                .at_in(text, line, column)
+                let (line, column) = e.pos.map(|p| (p.line, p.col)).unwrap_or((1, 1));
+                Diagnostic::error("data", rel, format!("this YAML is not valid: {e}"))
+                    .at_in(text, line, column)
             }),
         Format::Plain => Ok(Data::Text(text.to_string())),
     }

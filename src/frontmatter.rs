@@ -5,14 +5,16 @@
 //! Markdown body and the line it starts on, or a located [`Diagnostic`]. Every line
 //! and column is counted in the *content file*, not in the front-matter block.
 //!
-//! This is the only module that knows the YAML crate (`serde_yaml`, archived
-//! upstream), so replacing it touches nothing else.
+//! The YAML is read by [`crate::yaml`] into a tree of located nodes; the typed
+//! fields are deserialized from it, and each error kind (unknown key, wrong
+//! type, invalid date, …) becomes its diagnostic here. [`Located`] answers
+//! where a key or value is, for the checks of later stages.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::config::unknown_field;
 use crate::error::Diagnostic;
 use crate::suggest::did_you_mean;
+use crate::yaml;
 
 /// A content file split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,9 +180,21 @@ impl IsoDate {
 }
 
 impl<'de> Deserialize<'de> for IsoDate {
+    /// Read as a newtype named `IsoDate`, so that an error raised here is
+    /// known to be an invalid date.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        IsoDate::parse(&s).map_err(serde::de::Error::custom)
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IsoDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date written YYYY-MM-DD")
+            }
+            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<IsoDate, D::Error> {
+                let s = String::deserialize(d)?;
+                IsoDate::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+        d.deserialize_newtype_struct(DATE_TYPE, V)
     }
 }
 
@@ -374,7 +388,7 @@ pub struct FrontMatter {
     /// What changed at each update, newest or oldest first as written.
     pub changes: Option<Vec<Change>>,
     /// Free-form values for templates.
-    pub extra: Option<serde_yaml::Value>,
+    pub extra: Option<serde_json::Value>,
     /// What the file is.
     pub kind: Option<Kind>,
 
@@ -478,27 +492,19 @@ pub const KIND_KEYS: &[(Kind, &[&str])] = &[
     ),
 ];
 
-const NESTED_KEYS: &[&str] = &[
-    "name",
-    "role",
-    "start",
-    "end",
-    "date",
-    "id",
-    "label",
-    "title",
-    "text",
-    "refs",
-    "area",
-    "href",
-    "format",
-    "size_bytes",
-    "note",
-];
-
 /// Reads the YAML of a split file into [`FrontMatter`]. Positions in the returned
 /// diagnostic are lines of the whole file.
 pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatter, Diagnostic> {
+    parse_located(split, full_text, file).map(|(front, _)| front)
+}
+
+/// [`parse`], also returning the YAML's tree of located keys and values (see
+/// [`Located`]).
+pub fn parse_located(
+    split: &Split<'_>,
+    full_text: &str,
+    file: &str,
+) -> Result<(FrontMatter, yaml::Node), Diagnostic> {
     if split.yaml.trim().is_empty() {
         return Err(Diagnostic::error(
             "missing-key",
@@ -509,169 +515,170 @@ pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatt
         .help("add a line such as `title: Background` between the `---` lines"));
     }
     check_nesting(split, full_text, file)?;
-    let fm: FrontMatter =
-        serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?;
+    let located = |e: yaml::Error| yaml_error(e, split, full_text, file);
+    let tree = yaml::parse(split.yaml).map_err(located)?;
+    let fm: FrontMatter = yaml::from_node(&tree).map_err(located)?;
     if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        let (line, col) = key_position(split, "title").unwrap_or((1, 1));
+        let (line, col) = Located::new(&tree, split.yaml_line)
+            .key("title")
+            .unwrap_or((1, 1));
         return Err(
             Diagnostic::error("missing-key", file, "missing required key `title`")
                 .at_in(full_text, line, col)
                 .help("add a line such as `title: Background` to the front matter"),
         );
     }
-    Ok(fm)
+    Ok((fm, tree))
 }
 
-fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &str) -> Diagnostic {
-    let raw = e.to_string();
-    // serde_yaml appends " at line L column C"; we give the position separately.
-    let text = raw
-        .split(" at line ")
-        .next()
-        .unwrap_or(&raw)
-        .trim()
-        .to_string();
-    let text = readable_path(&readable_types(&text));
-    let (mut line, mut col) = e
-        .location()
-        .map(|l| text_position(split.yaml, l.index(), split.yaml_line))
+/// The located diagnostic for a YAML error of a front matter: each kind of
+/// [`yaml::ErrorKind`] has its code, message and help.
+fn yaml_error(e: yaml::Error, split: &Split<'_>, full_text: &str, file: &str) -> Diagnostic {
+    let (line, col) = e
+        .pos
+        .map(|p| (split.yaml_line + p.line - 1, p.col))
         .unwrap_or((split.yaml_line, 1));
-    // Errors raised by our own types (dates, labels) carry the position of the
-    // enclosing map; point at the offending value instead when it can be found.
-    if let Some(value) = text
-        .split("invalid date `")
-        .nth(1)
-        .and_then(|r| r.split('`').next())
-        && let Some(pos) = find_in_yaml(split, value, 0)
-    {
-        (line, col) = pos;
-    }
-    let line_text = full_text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    let d = Diagnostic::error("yaml", file, text.clone()).at_in(full_text, line, col);
-    if let Some(key) = unknown_field(&text) {
-        let path = text.split(": unknown field").next().filter(|p| *p != text);
-        let top_level = path.is_none() || text.starts_with("unknown field");
-        let all_keys = known_keys();
-        let candidates: &[&str] = if top_level { &all_keys } else { NESTED_KEYS };
-        let expected = expected_list(&text);
-        let message = match path {
-            Some(p) if !top_level => format!("unknown key `{key}` in {p}"),
-            _ => format!("unknown key `{key}` in front matter"),
-        };
-        let suggestion = did_you_mean(&key, expected.as_deref().unwrap_or(candidates));
-        let help = match (suggestion, top_level) {
-            (Some(s), _) => format!("did you mean `{s}`?"),
-            (None, true) => "remove it, or put free-form values under `extra:`".to_string(),
-            (None, false) => match &expected {
-                Some(list) => format!("expected one of: {}", list.join(", ")),
-                None => "remove it".to_string(),
-            },
-        };
-        return Diagnostic {
-            code: "unknown-key",
-            message,
-            ..d
-        }
-        .help(help);
-    }
-    if text.contains("unknown variant") {
-        let value = text
-            .split("unknown variant `")
-            .nth(1)
-            .and_then(|r| r.split('`').next())
-            .unwrap_or("");
-        let expected = expected_list(&text).unwrap_or_default();
-        let field = text.split(": unknown variant").next().unwrap_or("value");
-        let help = match did_you_mean(value, &expected) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("use one of: {}", expected.join(", ")),
-        };
-        return Diagnostic {
-            code: "invalid-value",
-            message: format!("{field} cannot be `{value}`"),
-            ..d
-        }
-        .help(help);
-    }
-    if text.contains("invalid date") {
-        return Diagnostic {
-            code: "invalid-date",
-            ..d
-        }
-        .help("write the date as YYYY-MM-DD, e.g. 2017-11-15");
-    }
-    if text.contains("invalid type") || text.contains("invalid value") {
-        let help = if text.contains("expected a string") && text.contains("sequence") {
-            "this key takes one piece of text, not a list: remove the `- ` or the brackets"
-                .to_string()
-        } else if text.contains("expected a string") {
-            "write the value as text; put it in quotes if it contains `: ` or starts with a special character".to_string()
-        } else if text.contains("expected a list") {
-            "write a list: one item per line, each starting with `- `, or `[a, b]`".to_string()
-        } else if text.contains("expected `true` or `false`") {
-            "write `true` or `false` (YAML here does not read `yes` or `no`)".to_string()
-        } else if text.contains("expected a whole number") {
-            "write a whole number without units or quotes, e.g. `2` (sizes in bytes: `2400000`)"
-                .to_string()
-        } else if let Some(shape) = STRUCT_SHAPES.iter().find(|(name, _)| text.contains(name)) {
-            format!("write it as {}", shape.1)
+    let path = readable_path(&e.path);
+    let said = e.to_string();
+    let kind_is_type = matches!(e.kind, yaml::ErrorKind::InvalidType { .. });
+    let d = |code: &'static str, message: String| {
+        Diagnostic::error(code, file, message).at_in(full_text, line, col)
+    };
+    let prefixed = |m: String| {
+        if path.is_empty() {
+            m
         } else {
-            "check the value's type against the front-matter reference in README.md".to_string()
-        };
-        return Diagnostic {
-            code: "wrong-type",
-            ..d
+            format!("{path}: {m}")
         }
-        .help(help);
-    }
-    if text.contains("missing field") {
-        let field = text
-            .split("missing field `")
-            .nth(1)
-            .and_then(|r| r.split('`').next())
-            .unwrap_or("");
-        return Diagnostic {
-            code: "missing-key",
-            ..d
+    };
+    match e.kind {
+        yaml::ErrorKind::UnknownField { field, expected } => {
+            unknown_key(d("unknown-key", String::new()), &field, expected, &path)
         }
-        .help(format!("add `{field}:` to this item"));
-    }
-    if let Some(key) = text
-        .split("duplicate field `")
-        .nth(1)
-        .and_then(|r| r.split('`').next())
-    {
-        // serde reports the start of the map; point at the second occurrence.
-        let lines = top_level_key_lines(split, key);
-        let d = match lines.get(1) {
-            Some(&l) => d.at_in(full_text, l, 1),
-            None => d,
-        };
-        let first = lines
-            .first()
-            .map(|l| format!(" (first on line {l})"))
-            .unwrap_or_default();
-        return Diagnostic {
-            code: "duplicate-key",
-            message: format!("the key `{key}` appears twice{first}"),
-            ..d
+        yaml::ErrorKind::UnknownVariant { variant, expected } => {
+            let field = if path.is_empty() { "value" } else { &path };
+            let help = match did_you_mean(&variant, expected) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of: {}", expected.join(", ")),
+            };
+            d("invalid-value", format!("{field} cannot be `{variant}`")).help(help)
         }
-        .help("each key may appear only once; remove or merge one of them");
+        yaml::ErrorKind::Custom(m) if e.newtype == Some(DATE_TYPE) => {
+            let message = date_message(&e.path, m);
+            d("invalid-date", message).help("write the date as YYYY-MM-DD, e.g. 2017-11-15")
+        }
+        yaml::ErrorKind::InvalidType {
+            unexpected,
+            expected,
+        }
+        | yaml::ErrorKind::InvalidValue {
+            unexpected,
+            expected,
+        } => {
+            let what = match kind_is_type {
+                true => "invalid type",
+                false => "invalid value",
+            };
+            let (unexpected, expected) = (readable_type(&unexpected), readable_type(&expected));
+            let message = format!("{what}: {unexpected}, expected {expected}");
+            d("wrong-type", prefixed(message)).help(wrong_type_help(expected))
+        }
+        yaml::ErrorKind::MissingField(field) => {
+            d("missing-key", prefixed(format!("missing field `{field}`")))
+                .help(format!("add `{field}:` to this item"))
+        }
+        yaml::ErrorKind::DuplicateKey { key, first, .. } => d(
+            "duplicate-key",
+            format!(
+                "the key `{key}` appears twice (first on line {})",
+                split.yaml_line + first.line - 1
+            ),
+        )
+        .help("each key may appear only once; remove or merge one of them"),
+        yaml::ErrorKind::TooDeep | yaml::ErrorKind::TooLarge => {
+            d("yaml", said).help("the front matter nests or repeats too deeply; simplify it")
+        }
+        kind @ (yaml::ErrorKind::Syntax(_)
+        | yaml::ErrorKind::Documents
+        | yaml::ErrorKind::Custom(_)) => {
+            let message = match kind {
+                yaml::ErrorKind::Syntax(m) => m,
+                _ => prefixed(said),
+            };
+            let line_text = full_text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            syntax_error(d("yaml", message), line_text, full_text, line)
+        }
     }
-    if text.contains("recursion limit") || text.contains("repetition limit") {
-        return Diagnostic { code: "yaml", ..d }
-            .help("the front matter nests or repeats too deeply; simplify it");
+}
+
+/// The message of an invalid date at `path`: it names the date itself, so the
+/// path stops at the map the date is in.
+fn date_message(path: &[yaml::Step], m: String) -> String {
+    let within = match path.split_last() {
+        Some((yaml::Step::Key(_), up)) => readable_path(up),
+        _ => readable_path(path),
+    };
+    if within.is_empty() {
+        m
+    } else {
+        format!("{within}: {m}")
     }
-    // YAML syntax errors: say what usually causes them.
-    if line_text.contains('\t') && text.contains("cannot start any token") {
-        return Diagnostic { code: "yaml", ..d }
+}
+
+/// The type name of [`IsoDate`] as serde gives it: an error raised while one is
+/// read is an invalid date.
+const DATE_TYPE: &str = "IsoDate";
+
+/// An unknown key at `path` (empty at the top level), with the keys allowed there.
+fn unknown_key(d: Diagnostic, key: &str, expected: &[&str], path: &str) -> Diagnostic {
+    let top_level = path.is_empty();
+    let message = if top_level {
+        format!("unknown key `{key}` in front matter")
+    } else {
+        format!("unknown key `{key}` in {path}")
+    };
+    let help = match (did_you_mean(key, expected), top_level) {
+        (Some(s), _) => format!("did you mean `{s}`?"),
+        (None, true) => "remove it, or put free-form values under `extra:`".to_string(),
+        (None, false) if expected.is_empty() => "remove it".to_string(),
+        (None, false) => format!("expected one of: {}", expected.join(", ")),
+    };
+    Diagnostic {
+        code: "unknown-key",
+        message,
+        ..d
+    }
+    .help(help)
+}
+
+/// The help for a value of the wrong type, from what was expected.
+fn wrong_type_help(expected: &str) -> String {
+    match expected {
+        "a string" => "write the value as text; put it in quotes if it contains `: ` or starts with a special character".to_string(),
+        "a list" => "write a list: one item per line, each starting with `- `, or `[a, b]`".to_string(),
+        "`true` or `false`" => "write `true` or `false` (YAML here does not read `yes` or `no`)".to_string(),
+        "a whole number" => "write a whole number without units or quotes, e.g. `2` (sizes in bytes: `2400000`)".to_string(),
+        _ => match STRUCT_SHAPES.iter().find(|(name, _)| *name == expected) {
+            Some((_, shape)) => format!("write it as {shape}"),
+            None => "check the value's type against the front-matter reference in README.md".to_string(),
+        },
+    }
+}
+
+/// The help for YAML that does not parse, from the line it stops on: what
+/// usually causes it.
+fn syntax_error(d: Diagnostic, line_text: &str, full_text: &str, line: usize) -> Diagnostic {
+    if let Some(tab) = line_text.find('\t') {
+        let col = line_text[..tab].chars().count() + 1;
+        return d
+            .at_in(full_text, line, col)
             .help("YAML does not allow tabs for indentation: indent with spaces");
     }
     if let Some((key_part, value)) = line_text.split_once(": ") {
         let v = value.trim_start();
         if v.starts_with(['*', '&', '!', '%', '@', '`']) {
             let c = key_part.chars().count() + 2 + (value.chars().count() - v.chars().count()) + 1;
-            return Diagnostic { code: "yaml", ..d }.at_in(full_text, line, c).help(format!(
+            return d.at_in(full_text, line, c).help(format!(
                 "a value starting with `{}` has a special meaning in YAML: put the whole value in quotes, e.g. `{}: \"{}\"`",
                 &v[..1],
                 key_part.trim(),
@@ -679,13 +686,12 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
             ));
         }
     }
-    if text.contains("mapping values are not allowed")
-        && let Some((key, value)) = line_text.split_once(": ")
+    if let Some((key, value)) = line_text.split_once(": ")
         && value.contains(": ")
         && !key.trim_start().starts_with('-')
-        && !value.trim_start().starts_with(['"', '\''])
+        && !value.trim_start().starts_with(['"', '\'', '[', '{'])
     {
-        return Diagnostic { code: "yaml", ..d }.help(format!(
+        return d.help(format!(
             "a value that contains `: ` must be in quotes: `{}: \"{}\"`",
             key.trim(),
             value.trim().replace('"', "\\\"")
@@ -695,18 +701,18 @@ fn yaml_error(e: serde_yaml::Error, split: &Split<'_>, full_text: &str, file: &s
         && !line_text.starts_with([' ', '-', '#'])
         && !line_text.contains(':');
     if looks_like_prose {
-        return Diagnostic { code: "yaml", ..d }.help(
+        return d.help(
             "this line does not look like front matter: did you forget the closing `---` line before the Markdown?",
         );
     }
-    Diagnostic { code: "yaml", ..d }.help(
+    d.help(
         "this is not valid YAML; check the indentation, and quote values that contain `: ` or start with `*`, `&`, `!`, `%`, `@` or a backtick",
     )
 }
 
-/// The deepest nesting of `[` and `{` front matter may use. The YAML parser would
-/// take minutes over 100,000 levels before its own limit applies.
-const MAX_NESTING: usize = 64;
+/// The deepest nesting of `[` and `{` front matter may use, checked on the text
+/// before parsing, so a pathological line costs one pass over it.
+const MAX_NESTING: usize = yaml::MAX_DEPTH;
 
 fn check_nesting(split: &Split<'_>, full_text: &str, file: &str) -> Result<(), Diagnostic> {
     let mut depth = 0usize;
@@ -768,66 +774,45 @@ const STRUCT_SHAPES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Replaces Rust type names in serde's messages with words an author knows.
-fn readable_types(text: &str) -> String {
-    text.replace("expected i64", "expected a whole number")
-        .replace("expected u64", "expected a whole number")
-        .replace("expected a boolean", "expected `true` or `false`")
-        .replace("expected a sequence", "expected a list")
-        .replace("invalid type: sequence", "invalid type: a list")
-        .replace("invalid type: map", "invalid type: a map")
-        .replace("expected struct Period", "expected a period")
-        .replace("expected struct Person", "expected a person")
-        .replace("expected struct SignOff", "expected a sign-off")
-        .replace("expected struct StrategyItem", "expected a strategy item")
-        .replace(
-            "expected struct Recommendation",
-            "expected a recommendation",
-        )
-        .replace("expected struct Implication", "expected an implication")
-        .replace("expected struct Document", "expected a document")
-        .replace("expected struct FrontMatter", "expected `key: value` lines")
+/// serde's name of a type or value (`i64`, `sequence`, `struct Period`) in words
+/// an author knows.
+fn readable_type(name: &str) -> &str {
+    match name {
+        "i64" | "u64" => "a whole number",
+        "a boolean" => "`true` or `false`",
+        "a sequence" | "sequence" => "a list",
+        "map" => "a map",
+        "struct Period" => "a period",
+        "struct Person" => "a person",
+        "struct SignOff" => "a sign-off",
+        "struct StrategyItem" => "a strategy item",
+        "struct Recommendation" => "a recommendation",
+        "struct Implication" => "an implication",
+        "struct Document" => "a document",
+        "struct FrontMatter" => "`key: value` lines",
+        other => other,
+    }
 }
 
-/// Turns serde's `sign_off[1].name: ...` into "sign_off item 2, `name`: ...".
-fn readable_path(text: &str) -> String {
-    let Some((path, rest)) = text.split_once(": ") else {
-        return text.to_string();
-    };
-    if path.contains(' ') || !path.contains(['[', '.']) {
-        return text.to_string();
+/// A path of keys and items as the author reads it: a top-level key as it is
+/// (`draft`), a deeper one as "`sign_off` item 2, `name`".
+fn readable_path(path: &[yaml::Step]) -> String {
+    if let [yaml::Step::Key(k)] = path {
+        return k.clone();
     }
     let mut out = String::new();
-    for part in path.split('.') {
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        match part.split_once('[') {
-            Some((name, idx)) => {
-                let n: usize = idx.trim_end_matches(']').parse().unwrap_or(0);
-                out.push_str(&format!("`{name}` item {}", n + 1));
+    for step in path {
+        match step {
+            yaml::Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str(&format!("`{k}`"));
             }
-            None => out.push_str(&format!("`{part}`")),
+            yaml::Step::Index(i) => out.push_str(&format!(" item {}", i + 1)),
         }
     }
-    format!("{out}: {rest}")
-}
-
-/// The 1-based line (counting from `first_line`) and character column of byte
-/// `index` of `text`, with lines counted as [`str::lines`] counts them. libyaml's
-/// own line numbers also end a line at a lone `\r` and at Unicode line
-/// separators, so they can point past the lines every message shows.
-fn text_position(text: &str, index: usize, first_line: usize) -> (usize, usize) {
-    let mut i = index.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    let before = &text[..i];
-    let start = before.rfind('\n').map_or(0, |p| p + 1);
-    let line = text[start..].split('\n').next().unwrap_or("");
-    let width = line.strip_suffix('\r').unwrap_or(line).chars().count();
-    let column = (before[start..].chars().count() + 1).min(width + 1);
-    (first_line + before.matches('\n').count(), column)
+    out
 }
 
 /// The character column of a 1-based byte column on a 1-based line.
@@ -840,123 +825,69 @@ pub fn char_column(text: &str, line: usize, byte_col: usize) -> usize {
     l[..b].chars().count() + 1
 }
 
-/// Lines (1-based, in the file) on which top-level `key:` appears.
-fn top_level_key_lines(split: &Split<'_>, key: &str) -> Vec<usize> {
-    split
-        .yaml
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            l.strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
-        })
-        .map(|(i, _)| split.yaml_line + i)
-        .collect()
+/// The keys and values of one front matter with their places in the file: the
+/// YAML's tree ([`yaml::Node`]) and the file line the YAML starts on.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    tree: &'a yaml::Node,
+    yaml_line: usize,
 }
 
-/// The `nth` (0-based) occurrence of `needle` in the YAML, as a file position.
-fn find_in_yaml(split: &Split<'_>, needle: &str, nth: usize) -> Option<(usize, usize)> {
-    split
-        .yaml
-        .lines()
-        .enumerate()
-        .flat_map(|(i, l)| {
-            l.match_indices(needle)
-                .map(move |(c, _)| (split.yaml_line + i, l[..c].chars().count() + 1))
-        })
-        .nth(nth)
-}
-
-/// The names listed after "expected one of" / "expected" in serde's messages.
-fn expected_list(text: &str) -> Option<Vec<&str>> {
-    let rest = text
-        .split("expected one of ")
-        .nth(1)
-        .or_else(|| text.split("expected ").nth(1))?;
-    let names: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    (!names.is_empty()).then_some(names)
-}
-
-/// The 1-based line and column in the whole file of a top-level key.
-pub fn key_position(split: &Split<'_>, key: &str) -> Option<(usize, usize)> {
-    split.yaml.lines().enumerate().find_map(|(i, line)| {
-        let rest = line.strip_prefix(key)?;
-        rest.trim_start()
-            .starts_with(':')
-            .then_some((split.yaml_line + i, 1))
-    })
-}
-
-/// Positions (1-based line and column in the file) of every whole-word occurrence
-/// of `needle` on or after the line of top-level `key`, up to the next top-level key.
-pub fn value_positions(split: &Split<'_>, key: &str, needle: &str) -> Vec<(usize, usize)> {
-    let Some((start, _)) = key_position(split, key) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, line) in split.yaml.lines().enumerate().skip(start - split.yaml_line) {
-        if split.yaml_line + i > start
-            && !line.starts_with([' ', '-', '\t'])
-            && !line.trim().is_empty()
-        {
-            break;
-        }
-        out.extend(word_positions(line, needle).map(|c| (split.yaml_line + i, c)));
+impl<'a> Located<'a> {
+    /// The tree of a front matter whose YAML starts on file line `yaml_line`.
+    pub fn new(tree: &'a yaml::Node, yaml_line: usize) -> Self {
+        Located { tree, yaml_line }
     }
-    out
-}
 
-/// The first position of `needle` under top-level `key` (see [`value_positions`]).
-pub fn value_position(split: &Split<'_>, key: &str, needle: &str) -> Option<(usize, usize)> {
-    value_positions(split, key, needle).into_iter().next()
-}
+    fn in_file(&self, p: yaml::Pos) -> (usize, usize) {
+        (self.yaml_line + p.line - 1, p.col)
+    }
 
-/// Positions of `id` inside the `refs:` lists under top-level `key` (flow lists
-/// `refs: [a, b]` and block lists `refs:` + `- a`).
-pub fn ref_positions(split: &Split<'_>, key: &str, id: &str) -> Vec<(usize, usize)> {
-    let Some((start, _)) = key_position(split, key) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut block_indent: Option<usize> = None;
-    for (i, line) in split.yaml.lines().enumerate().skip(start - split.yaml_line) {
-        let n = split.yaml_line + i;
-        if n > start && !line.starts_with([' ', '-', '\t']) && !line.trim().is_empty() {
-            break;
+    /// The 1-based line and column in the file of a top-level key.
+    pub fn key(&self, key: &str) -> Option<(usize, usize)> {
+        self.tree.entry(key).map(|(k, _)| self.in_file(k.pos))
+    }
+
+    /// The top-level keys, with their places in the file, in the file's order.
+    pub fn keys(&self) -> impl Iterator<Item = (&'a str, (usize, usize))> + '_ {
+        self.tree
+            .entries()
+            .iter()
+            .filter_map(|(k, _)| Some((k.as_str()?, self.in_file(k.pos))))
+    }
+
+    /// The place of the value at `path` (keys and list indices from the top).
+    pub fn value(&self, path: &[yaml::Step]) -> Option<(usize, usize)> {
+        let mut node = self.tree;
+        for step in path {
+            node = match step {
+                yaml::Step::Key(k) => node.entry(k)?.1,
+                yaml::Step::Index(i) => node.items().get(*i)?,
+            };
         }
-        let indent = line.len() - line.trim_start().len();
-        if let Some(at) = line.find("refs:") {
-            let rest_start = at + "refs:".len();
-            let prefix_chars = line[..rest_start].chars().count();
-            out.extend(word_positions(&line[rest_start..], id).map(|c| (n, c + prefix_chars)));
-            block_indent = line[rest_start..].trim().is_empty().then_some(indent);
-            continue;
-        }
-        match block_indent {
-            Some(bi) if line.trim_start().starts_with("- ") && indent >= bi => {
-                out.extend(word_positions(line, id).map(|c| (n, c)));
+        Some(self.in_file(node.pos))
+    }
+
+    /// The place of the first scalar under top-level `key` whose text, trimmed,
+    /// is `text` (an alias, a document's `href`).
+    pub fn scalar_under(&self, key: &str, text: &str) -> Option<(usize, usize)> {
+        fn find<'n>(node: &'n yaml::Node, text: &str) -> Option<&'n yaml::Node> {
+            match &node.value {
+                yaml::Value::Scalar { text: t, .. } => (t.trim() == text).then_some(node),
+                yaml::Value::Seq(items) => items.iter().find_map(|n| find(n, text)),
+                yaml::Value::Map(entries) => entries.iter().find_map(|(_, v)| find(v, text)),
             }
-            _ => block_indent = None,
         }
+        let (_, value) = self.tree.entry(key)?;
+        find(value, text).map(|n| self.in_file(n.pos))
     }
-    out
-}
-
-/// 1-based character columns of whole-word occurrences of `needle` in `line`.
-fn word_positions<'a>(line: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    line.match_indices(needle).filter_map(move |(at, _)| {
-        let before = line[..at].chars().next_back();
-        let after = line[at + needle.len()..].chars().next();
-        (!word(before) && !word(after)).then(|| line[..at].chars().count() + 1)
-    })
 }
 
 /// Converts the free-form `extra` map to JSON for templates.
-pub fn extra_to_json(extra: &Option<serde_yaml::Value>) -> serde_json::Value {
+pub fn extra_to_json(extra: &Option<serde_json::Value>) -> serde_json::Value {
     match extra {
         None => serde_json::Value::Object(Default::default()),
-        Some(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+        Some(v) => v.clone(),
     }
 }
 
@@ -1011,136 +942,16 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<GlossaryEntry>, Diag
     {
         return Ok(Vec::new());
     }
-    let help = "write one term per line, `SSCB: Somerset Safeguarding Children Board`, or a term with a definition:\n`early help:` then, indented below it, `definition: what it means in plain words`";
-    let map: glossary_map::Map = serde_yaml::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        if let Some(term) = msg
-            .split("`")
-            .nth(1)
-            .filter(|_| msg.contains("defined twice"))
-        {
-            let lines = glossary_term_lines(text, term);
-            let (first, second) = (
-                lines.first().copied().unwrap_or(1),
-                lines.get(1).copied().unwrap_or(1),
-            );
-            return Diagnostic::error(
+    let tree = yaml::parse(text).map_err(|e| glossary_error(e, text, file))?;
+    let map: glossary_map::Map =
+        yaml::from_node(&tree).map_err(|e| glossary_error(e, text, file))?;
+    let mut entries: Vec<GlossaryEntry> = Vec::with_capacity(map.0.len());
+    for ((term, value), (key, _)) in map.0.into_iter().zip(tree.entries()) {
+        let entry = glossary_entry(term, value, key.pos.line, text, file)?;
+        if let Some(other) = entries.iter().find(|o| o.id() == entry.id()) {
+            return Err(Diagnostic::error(
                 "glossary",
                 file,
-                format!("`{term}` is defined twice (first on line {first})"),
-            )
-            .at_in(text, second, 1)
-            .help("keep one of the two lines");
-        }
-        let (line, col) = e
-            .location()
-            .map(|l| text_position(text, l.index(), 1))
-            .unwrap_or((1, 1));
-        // An error at the end of the file is reported on the line after the last
-        // one, which has no text to show: point at the end of the last line.
-        let last = text.lines().count().max(1);
-        let (line, col) = if line > last {
-            let width = text.lines().last().map_or(0, |l| l.chars().count());
-            (last, width + 1)
-        } else {
-            (line, col)
-        };
-        // serde_yaml puts the path of an entry's error before it
-        // (`early help: unknown key ...`): name the term in backticks.
-        let msg = match [": unknown key `", ": invalid type", ": `"]
-            .iter()
-            .find_map(|p| msg.find(p))
-        {
-            Some(at) => format!("`{}`: {}", &msg[..at], &msg[at + 2..]),
-            None => msg,
-        };
-        let help = if let Some(key) = msg
-            .split_once(": unknown key `")
-            .and_then(|(_, m)| m.split('`').next())
-        {
-            match did_you_mean(key, GLOSSARY_KEYS) {
-                Some(s) => format!("did you mean `{s}`? A term given as a map may have `expansion` (what an abbreviation stands for) and `definition` (what it means)"),
-                None => "a term given as a map may have only `expansion` (what an abbreviation stands for) and `definition` (what it means)".to_string(),
-            }
-        } else {
-            help.to_string()
-        };
-        Diagnostic::error("glossary", file, readable_types(&msg))
-            .at_in(text, line, col)
-            .help(help)
-    })?;
-    let mut entries: Vec<GlossaryEntry> = Vec::with_capacity(map.0.len());
-    for (term, value) in map.0 {
-        let line = glossary_term_lines(text, &term)
-            .first()
-            .copied()
-            .unwrap_or(1);
-        let located = |message: String, help: String| {
-            Diagnostic::error("glossary", file, message)
-                .at_in(text, line, 1)
-                .help(help)
-        };
-        if term.trim().is_empty() {
-            return Err(located(
-                "a glossary entry has no term before its colon".to_string(),
-                "write the abbreviation, word or phrase before the colon, or remove the line"
-                    .to_string(),
-            ));
-        }
-        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
-        let (expansion, definition) = match value {
-            glossary_map::Value::Text(t) if !t.trim().is_empty() => (Some(t), None),
-            glossary_map::Value::Text(_) => {
-                return Err(located(
-                    format!("`{term}` has no expansion"),
-                    format!(
-                        "write what it stands for after the colon, e.g. `{term}: ...`, or remove the line"
-                    ),
-                ));
-            }
-            glossary_map::Value::Full {
-                expansion,
-                definition,
-            } => {
-                for (key, v) in [("expansion", &expansion), ("definition", &definition)] {
-                    if v.is_some() && blank(v) {
-                        return Err(located(
-                            format!("the {key} of `{term}` is empty"),
-                            format!("write its {key} after `{key}:`, or remove the `{key}:` line"),
-                        ));
-                    }
-                }
-                if blank(&expansion) && blank(&definition) {
-                    return Err(located(
-                        format!("`{term}` has neither an expansion nor a definition"),
-                        "under the term, write `expansion: what the abbreviation stands for`, `definition: what it means in plain words`, or both (indented), or remove the term".to_string(),
-                    ));
-                }
-                (expansion, definition)
-            }
-        };
-        let definition = match definition {
-            Some(md) => {
-                let html = definition_html(&md);
-                if let Some(href) = local_link(&html) {
-                    return Err(located(
-                        format!("the definition of `{term}` links to `{href}`, which is not a full address"),
-                        "a glossary definition may link only to a full address (`https://...`) or an email address (`mailto:...`); link to pages of the report from the report's own text".to_string(),
-                    ));
-                }
-                Some(html)
-            }
-            None => None,
-        };
-        let entry = GlossaryEntry {
-            term: term.trim().to_string(),
-            expansion: expansion.map(|e| e.trim().to_string()),
-            definition,
-            line,
-        };
-        if let Some(other) = entries.iter().find(|o| o.id() == entry.id()) {
-            return Err(located(
                 format!(
                     "`{}` and `{}` (line {}) would have the same id on the glossary page, `{}`",
                     entry.term,
@@ -1148,27 +959,136 @@ pub fn parse_glossary(text: &str, file: &str) -> Result<Vec<GlossaryEntry>, Diag
                     other.line,
                     entry.id()
                 ),
-                "keep one of the two terms (terms that differ only in capitals or punctuation are one term)".to_string(),
-            ));
+            )
+            .at_in(text, entry.line, 1)
+            .help("keep one of the two terms (terms that differ only in capitals or punctuation are one term)"));
         }
         entries.push(entry);
     }
     Ok(entries)
 }
 
-/// The lines (1-based) where `term` is a key of the glossary, quoted or not.
-fn glossary_term_lines(text: &str, term: &str) -> Vec<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let rest = l
-                .strip_prefix(term)
-                .or_else(|| l.strip_prefix(&format!("\"{term}\"")))
-                .or_else(|| l.strip_prefix(&format!("'{term}'")));
-            rest.is_some_and(|r| r.trim_start().starts_with(':'))
-        })
-        .map(|(i, _)| i + 1)
-        .collect()
+/// The located diagnostic for a glossary that does not read.
+fn glossary_error(e: yaml::Error, text: &str, file: &str) -> Diagnostic {
+    let help = "write one term per line, `SSCB: Somerset Safeguarding Children Board`, or a term with a definition:\n`early help:` then, indented below it, `definition: what it means in plain words`";
+    let pos = e.pos.unwrap_or(yaml::Pos { line: 1, col: 1 });
+    // An error at the end of the file is reported on the line after the last
+    // one, which has no text to show: point at the end of the last line.
+    let last = text.lines().count().max(1);
+    let (line, col) = if pos.line > last {
+        let width = text.lines().last().map_or(0, |l| l.chars().count());
+        (last, width + 1)
+    } else {
+        (pos.line, pos.col)
+    };
+    let term = match e.path.first() {
+        Some(yaml::Step::Key(k)) => format!("`{k}`: "),
+        _ => String::new(),
+    };
+    let (message, help) = match &e.kind {
+        yaml::ErrorKind::DuplicateKey {
+            key,
+            first,
+            nested: false,
+        } => {
+            let message = format!("`{key}` is defined twice (first on line {})", first.line);
+            return Diagnostic::error("glossary", file, message)
+                .at_in(text, pos.line, 1)
+                .help("keep one of the two lines");
+        }
+        yaml::ErrorKind::DuplicateKey { key, .. } => {
+            (format!("`{key}` is given twice"), "keep one of the two lines".to_string())
+        }
+        yaml::ErrorKind::UnknownField { field, .. } => (
+            format!("{term}unknown key `{field}`"),
+            match did_you_mean(field, GLOSSARY_KEYS) {
+                Some(s) => format!("did you mean `{s}`? A term given as a map may have `expansion` (what an abbreviation stands for) and `definition` (what it means)"),
+                None => "a term given as a map may have only `expansion` (what an abbreviation stands for) and `definition` (what it means)".to_string(),
+            },
+        ),
+        yaml::ErrorKind::InvalidType { unexpected, expected } => (
+            format!("{term}invalid type: {}, expected {}", readable_type(unexpected), readable_type(expected)),
+            help.to_string(),
+        ),
+        _ => (format!("{term}{e}"), help.to_string()),
+    };
+    Diagnostic::error("glossary", file, message)
+        .at_in(text, line, col)
+        .help(help)
+}
+
+/// One entry of the glossary, checked: a term, and an expansion or a definition
+/// whose links are full addresses.
+fn glossary_entry(
+    term: String,
+    value: glossary_map::Value,
+    line: usize,
+    text: &str,
+    file: &str,
+) -> Result<GlossaryEntry, Diagnostic> {
+    let located = |message: String, help: String| {
+        Diagnostic::error("glossary", file, message)
+            .at_in(text, line, 1)
+            .help(help)
+    };
+    if term.trim().is_empty() {
+        return Err(located(
+            "a glossary entry has no term before its colon".to_string(),
+            "write the abbreviation, word or phrase before the colon, or remove the line"
+                .to_string(),
+        ));
+    }
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let (expansion, definition) = match value {
+        glossary_map::Value::Text(t) if !t.trim().is_empty() => (Some(t), None),
+        glossary_map::Value::Text(_) => {
+            return Err(located(
+                format!("`{term}` has no expansion"),
+                format!(
+                    "write what it stands for after the colon, e.g. `{term}: ...`, or remove the line"
+                ),
+            ));
+        }
+        glossary_map::Value::Full {
+            expansion,
+            definition,
+        } => {
+            for (key, v) in [("expansion", &expansion), ("definition", &definition)] {
+                if v.is_some() && blank(v) {
+                    return Err(located(
+                        format!("the {key} of `{term}` is empty"),
+                        format!("write its {key} after `{key}:`, or remove the `{key}:` line"),
+                    ));
+                }
+            }
+            if blank(&expansion) && blank(&definition) {
+                return Err(located(
+                    format!("`{term}` has neither an expansion nor a definition"),
+                    "under the term, write `expansion: what the abbreviation stands for`, `definition: what it means in plain words`, or both (indented), or remove the term".to_string(),
+                ));
+            }
+            (expansion, definition)
+        }
+    };
+    let definition = match definition {
+        Some(md) => {
+            let html = definition_html(&md);
+            if let Some(href) = local_link(&html) {
+                return Err(located(
+                    format!("the definition of `{term}` links to `{href}`, which is not a full address"),
+                    "a glossary definition may link only to a full address (`https://...`) or an email address (`mailto:...`); link to pages of the report from the report's own text".to_string(),
+                ));
+            }
+            Some(html)
+        }
+        None => None,
+    };
+    Ok(GlossaryEntry {
+        term: term.trim().to_string(),
+        expansion: expansion.map(|e| e.trim().to_string()),
+        definition,
+        line,
+    })
 }
 
 /// A definition's Markdown as HTML: smart punctuation, links, no raw HTML (it is
@@ -1235,12 +1155,8 @@ mod glossary_map {
                 }
                 fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Map, A::Error> {
                     let mut out: Vec<(String, Value)> = Vec::new();
+                    // A term given twice is refused when the tree is made.
                     while let Some(k) = a.next_key::<String>()? {
-                        if out.iter().any(|(e, _)| *e == k) {
-                            return Err(serde::de::Error::custom(format!(
-                                "`{k}` is defined twice"
-                            )));
-                        }
                         let v = a.next_value::<Value>()?;
                         out.push((k, v));
                     }
@@ -1276,16 +1192,17 @@ mod glossary_map {
                 fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
                     let (mut expansion, mut definition) = (None, None);
                     while let Some(k) = a.next_key::<String>()? {
+                        // A key given twice is refused when the tree is made.
                         let slot = match k.as_str() {
                             "expansion" => &mut expansion,
                             "definition" => &mut definition,
                             _ => {
-                                return Err(serde::de::Error::custom(format!("unknown key `{k}`")));
+                                return Err(serde::de::Error::unknown_field(
+                                    &k,
+                                    super::GLOSSARY_KEYS,
+                                ));
                             }
                         };
-                        if slot.is_some() {
-                            return Err(serde::de::Error::custom(format!("`{k}` is given twice")));
-                        }
                         *slot = Some(a.next_value::<Option<String>>()?.unwrap_or_default());
                     }
                     Ok(Value::Full {
@@ -1458,10 +1375,13 @@ mod tests {
     }
 
     #[test]
-    fn finds_values_after_a_key() {
+    fn finds_values_under_a_key() {
         let text = "---\ntitle: A\nrecommendations:\n  - text: x\n    refs: [P1, P9]\n---\n";
         let s = split(text, "a").unwrap();
-        assert_eq!(value_position(&s, "recommendations", "P9"), Some((5, 16)));
-        assert_eq!(value_position(&s, "recommendations", "P"), None);
+        let (_, tree) = parse_located(&s, text, "a").unwrap();
+        let at = Located::new(&tree, s.yaml_line);
+        assert_eq!(at.scalar_under("recommendations", "P9"), Some((5, 16)));
+        assert_eq!(at.scalar_under("recommendations", "P"), None);
+        assert_eq!(at.key("recommendations"), Some((3, 1)));
     }
 }

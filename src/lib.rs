@@ -43,10 +43,12 @@ pub mod render;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+pub mod source;
 pub mod statement;
 pub mod suggest;
 pub mod template_functions;
 pub mod theme;
+pub mod yaml;
 
 pub use error::{Diagnostic, Error, Result};
 pub use site::{Built, LoadOptions, Site};

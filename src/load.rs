@@ -1,105 +1,26 @@
 //! Loading: walks `content/`, reads every file, splits and parses front matter.
 //!
-//! In: the site folder. Out: [`Loaded`] — one [`Source`] per Markdown file (in a
-//! stable order), the glossary, and the other files of `content/` (assets copied
-//! as they are) — or every problem found, each located in its file. Files are read
-//! and parsed in parallel.
+//! In: the site folder (and, for the preview, a [`SourceCache`] of the last
+//! load). Out: [`Loaded`] — one [`Source`] per Markdown file (in a stable
+//! order), the glossary, and the other files of `content/` (assets copied as
+//! they are) — or every problem found, each located in its file. Files are read
+//! and parsed in parallel. The types are those of [`crate::source`];
+//! [`fingerprint_of_model`] says whether the model of an earlier load can be
+//! reused.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::frontmatter::{self, FrontMatter};
+use crate::frontmatter::{self, GlossaryEntry};
+use crate::source::LineIndex;
+pub use crate::source::{Asset, Loaded, Source};
 
 /// The content folder's name inside a site.
 pub const CONTENT_DIR: &str = "content";
 /// The glossary file's name inside `content/`.
 pub const GLOSSARY_FILE: &str = "glossary.yaml";
-
-/// One Markdown file, read and parsed.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Path relative to `content/`, with `/` separators (`background/_index.md`).
-    pub rel: String,
-    /// Path relative to the site folder, for messages (`content/background/_index.md`).
-    pub file: String,
-    /// The whole text of the file (shared: cloning a source does not copy it).
-    pub text: std::sync::Arc<str>,
-    /// Byte offset of the Markdown body in `text`.
-    pub body_start: usize,
-    /// 1-based line of the file on which the body starts.
-    pub body_line: usize,
-    /// 1-based line on which the YAML starts.
-    pub yaml_line: usize,
-    /// Byte range of the YAML in `text`.
-    pub yaml_range: (usize, usize),
-    /// The front matter as written (shared, like the text).
-    pub front: std::sync::Arc<FrontMatter>,
-    /// The fingerprint of `text`, computed on first use (see
-    /// [`Source::text_fingerprint`]); start with it empty.
-    pub text_hash: std::sync::OnceLock<u128>,
-}
-
-impl Source {
-    /// The fingerprint of the whole text, computed once per source (the preview
-    /// keeps sources between rebuilds, so an unchanged file is not hashed again).
-    pub fn text_fingerprint(&self) -> u128 {
-        *self.text_hash.get_or_init(|| {
-            crate::fingerprint::Fingerprint::new()
-                .str(&self.text)
-                .finish()
-        })
-    }
-
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-
-    /// The front-matter split, for locating keys.
-    pub fn split(&self) -> frontmatter::Split<'_> {
-        frontmatter::Split {
-            yaml: &self.text[self.yaml_range.0..self.yaml_range.1],
-            yaml_line: self.yaml_line,
-            body: self.body(),
-            body_line: self.body_line,
-        }
-    }
-
-    /// Whether this is a chapter (`_index.md`).
-    pub fn is_section(&self) -> bool {
-        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
-    }
-
-    /// A diagnostic at a top-level front-matter key of this file (or line 1).
-    pub fn at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
-        let (line, col) = frontmatter::key_position(&self.split(), key).unwrap_or((1, 1));
-        d.at_in(&self.text, line, col)
-    }
-}
-
-/// A file of `content/` that is not Markdown (an image, a PDF): copied as is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Asset {
-    /// Path relative to `content/`.
-    pub rel: String,
-    /// Where it is on disk.
-    pub path: PathBuf,
-}
-
-/// Everything read from `content/`.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    /// The Markdown files, sorted by `rel`.
-    pub sources: Vec<std::sync::Arc<Source>>,
-    /// The glossary's entries, in the file's order.
-    pub glossary: Vec<crate::frontmatter::GlossaryEntry>,
-    /// Other files, sorted by `rel`.
-    pub assets: Vec<Asset>,
-    /// Markdown files that could not be read or parsed (relative to `content/`).
-    pub failed: Vec<String>,
-}
 
 /// Whether a file name is an editor's temporary or backup file, or hidden.
 pub fn is_ignored_name(name: &str) -> bool {
@@ -162,9 +83,6 @@ impl FileStamp {
 #[derive(Debug, Default)]
 pub struct SourceCache {
     entries: rustc_hash::FxHashMap<String, (FileStamp, std::sync::Arc<Source>)>,
-    /// The last model built, with the fingerprint of what it was built from
-    /// ([`crate::model::Report::fingerprint`]) and the problems found.
-    pub model: Option<(u128, crate::model::Report, Vec<Diagnostic>)>,
     /// Which files of `content/` the last load read ([`listing_changed`]).
     listing: Option<u128>,
 }
@@ -189,7 +107,6 @@ impl SourceCache {
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.model = None;
         self.listing = None;
     }
 }
@@ -202,6 +119,49 @@ struct Walk {
     assets: Vec<Asset>,
     glossary_path: Option<PathBuf>,
     problems: Vec<Diagnostic>,
+}
+
+/// A folder or file of `content/` that cannot be walked.
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| rel_to(root, p))
+        .unwrap_or_else(|| CONTENT_DIR.to_string());
+    let why = match e.io_error() {
+        Some(io) => io.to_string(),
+        None => "it leads back into a folder it is in".to_string(),
+    };
+    Diagnostic::error("io", path, format!("cannot read it: {why}")).help(
+        "check its permissions (reportsite must be able to read every file of the site), or remove it",
+    )
+}
+
+/// The warning for an entry of `content/` that is left out: a symbolic link, or
+/// not a regular file (a named pipe, socket or device: reading it could wait
+/// for ever).
+fn not_readable(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let file = rel_to(root, entry.path());
+    if entry.file_type().is_symlink() {
+        return Some(
+            Diagnostic::warning(
+                "symlink",
+                file,
+                "symbolic links in content/ are not followed",
+            )
+            .help("copy the file into content/ instead of linking to it"),
+        );
+    }
+    if !entry.file_type().is_file() {
+        return Some(
+            Diagnostic::warning(
+                "not-a-file",
+                file,
+                "this is not a regular file (a named pipe, socket or device); it is left out",
+            )
+            .help("remove it from content/, or replace it with an ordinary file"),
+        );
+    }
+    None
 }
 
 fn walk_content(root: &Path, content: &Path) -> Walk {
@@ -219,48 +179,18 @@ fn walk_content(root: &Path, content: &Path) -> Walk {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel_to(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.to_string());
-                let why = match e.io_error() {
-                    Some(io) => io.to_string(),
-                    None => "it leads back into a folder it is in".to_string(),
-                };
-                problems.push(
-                    Diagnostic::error("io", path, format!("cannot read it: {why}"))
-                        .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
-                );
+                problems.push(walk_error(root, &e));
                 continue;
             }
         };
         if entry.file_type().is_dir() {
             continue;
         }
+        if let Some(d) = not_readable(root, &entry) {
+            problems.push(d);
+            continue;
+        }
         let rel = rel_to(content, entry.path());
-        if entry.file_type().is_symlink() {
-            problems.push(
-                Diagnostic::warning(
-                    "symlink",
-                    rel_to(root, entry.path()),
-                    "symbolic links in content/ are not followed",
-                )
-                .help("copy the file into content/ instead of linking to it"),
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            // A named pipe, socket or device: reading it could wait for ever.
-            problems.push(
-                Diagnostic::warning(
-                    "not-a-file",
-                    rel_to(root, entry.path()),
-                    "this is not a regular file (a named pipe, socket or device); it is left out",
-                )
-                .help("remove it from content/, or replace it with an ordinary file"),
-            );
-            continue;
-        }
         if rel == GLOSSARY_FILE {
             glossary_path = Some(entry.path().to_path_buf());
         } else if rel.ends_with(".md") {
@@ -341,77 +271,17 @@ pub fn load_lenient_cached(
     if let Some(c) = cache.as_deref_mut() {
         c.listing = Some(listing_key(&markdown, &assets, glossary_path.is_some()));
     }
-    let previous = cache.as_deref();
-    type Read = std::result::Result<std::sync::Arc<Source>, Diagnostic>;
-    let results: Vec<(Option<FileStamp>, Read)> = markdown
-        .par_iter()
-        .map(|(rel, path)| {
-            let Some(previous) = previous else {
-                return (None, read_source(root, rel, path).map(std::sync::Arc::new));
-            };
-            // The stamp is taken before reading: a file changed meanwhile has a
-            // newer stamp next time and is read again.
-            let now = std::time::SystemTime::now();
-            let stamp =
-                FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
-            match previous.entries.get(rel) {
-                Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
-                // Hashed here, in parallel (the cache and the model share it).
-                _ => (
-                    stamp,
-                    read_source(root, rel, path).map(|s| {
-                        s.text_fingerprint();
-                        std::sync::Arc::new(s)
-                    }),
-                ),
-            }
-        })
-        .collect();
-    if let Some(c) = cache {
-        c.entries.clear();
-        for (stamp, r) in &results {
-            if let (Some(stamp), Ok(source)) = (stamp, r) {
-                c.entries
-                    .insert(source.rel.clone(), (*stamp, source.clone()));
-            }
-        }
-    }
-    let results: Vec<Read> = results.into_iter().map(|(_, r)| r).collect();
-    let mut sources = Vec::with_capacity(results.len());
-    let mut failed = Vec::new();
-    for (r, (rel, _)) in results.into_iter().zip(&markdown) {
-        match r {
-            Ok(s) => sources.push(s),
-            Err(d) => {
-                problems.push(d);
-                failed.push(rel.clone());
-            }
-        }
-    }
+    let (sources, failed) = read_markdown(root, &markdown, cache, &mut problems);
     // Assets are copied at the end of a build: find the unreadable ones now, so
     // they are reported with everything else, by their name in the site.
-    let unreadable: Vec<Diagnostic> = assets
-        .par_iter()
-        .filter_map(|a| {
-            let e = std::fs::File::open(&a.path).err()?;
-            Some(
-                Diagnostic::error("io", rel_to(root, &a.path), format!("cannot read the file: {e}"))
-                    .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
-            )
-        })
-        .collect();
-    problems.extend(unreadable);
-    let mut glossary = Vec::new();
-    if let Some(path) = glossary_path {
-        let file = format!("{CONTENT_DIR}/{GLOSSARY_FILE}");
-        match read_text(&path, &file) {
-            Ok(text) => match frontmatter::parse_glossary(&text, &file) {
-                Ok(g) => glossary = g,
-                Err(d) => problems.push(d),
-            },
-            Err(d) => problems.push(d),
-        }
-    }
+    problems.extend(unreadable_assets(root, &assets));
+    let glossary = match glossary_path {
+        Some(path) => read_glossary(&path).unwrap_or_else(|d| {
+            problems.push(d);
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
     Ok((
         Loaded {
             sources,
@@ -423,6 +293,94 @@ pub fn load_lenient_cached(
     ))
 }
 
+/// Reads and parses the Markdown files in parallel, reusing from `cache` the
+/// sources of files whose stamp did not change and leaving this load's in it:
+/// the sources read, and the files that failed (their problems go to `problems`).
+fn read_markdown(
+    root: &Path,
+    markdown: &[(String, PathBuf)],
+    cache: Option<&mut SourceCache>,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<std::sync::Arc<Source>>, Vec<String>) {
+    let previous = cache.as_deref();
+    let results: Vec<(Option<FileStamp>, Read)> = markdown
+        .par_iter()
+        .map(|(rel, path)| read_one(root, rel, path, previous))
+        .collect();
+    if let Some(c) = cache {
+        c.entries.clear();
+        for (stamp, r) in &results {
+            if let (Some(stamp), Ok(source)) = (stamp, r) {
+                c.entries
+                    .insert(source.rel.clone(), (*stamp, source.clone()));
+            }
+        }
+    }
+    let mut sources = Vec::with_capacity(results.len());
+    let mut failed = Vec::new();
+    for ((_, r), (rel, _)) in results.into_iter().zip(markdown) {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => {
+                problems.push(d);
+                failed.push(rel.clone());
+            }
+        }
+    }
+    (sources, failed)
+}
+
+/// A source read, or why it could not be.
+type Read = std::result::Result<std::sync::Arc<Source>, Diagnostic>;
+
+/// One Markdown file: from `previous` when its stamp is the same, else read.
+fn read_one(
+    root: &Path,
+    rel: &str,
+    path: &Path,
+    previous: Option<&SourceCache>,
+) -> (Option<FileStamp>, Read) {
+    let Some(previous) = previous else {
+        return (None, read_source(root, rel, path).map(std::sync::Arc::new));
+    };
+    // The stamp is taken before reading: a file changed meanwhile has a
+    // newer stamp next time and is read again.
+    let now = std::time::SystemTime::now();
+    let stamp = FileStamp::of(path).filter(|s| s.modified.is_some_and(|m| m + RACY_WINDOW < now));
+    match previous.entries.get(rel) {
+        Some((s, source)) if Some(*s) == stamp => (stamp, Ok(source.clone())),
+        // Hashed here, in parallel (the cache and the model share it).
+        _ => (
+            stamp,
+            read_source(root, rel, path).map(|s| {
+                s.text_fingerprint();
+                std::sync::Arc::new(s)
+            }),
+        ),
+    }
+}
+
+/// The assets that cannot be opened.
+fn unreadable_assets(root: &Path, assets: &[Asset]) -> Vec<Diagnostic> {
+    assets
+        .par_iter()
+        .filter_map(|a| {
+            let e = std::fs::File::open(&a.path).err()?;
+            Some(
+                Diagnostic::error("io", rel_to(root, &a.path), format!("cannot read the file: {e}"))
+                    .help("check its permissions (reportsite must be able to read every file of the site), or remove it"),
+            )
+        })
+        .collect()
+}
+
+/// Reads `content/glossary.yaml`.
+fn read_glossary(path: &Path) -> std::result::Result<Vec<GlossaryEntry>, Diagnostic> {
+    let file = format!("{CONTENT_DIR}/{GLOSSARY_FILE}");
+    let text = read_text(path, &file)?;
+    frontmatter::parse_glossary(&text, &file)
+}
+
 fn read_text(path: &Path, file: &str) -> std::result::Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error("io", file, format!("cannot read the file: {e}"))
@@ -431,7 +389,7 @@ fn read_text(path: &Path, file: &str) -> std::result::Result<String, Diagnostic>
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let (line, col) = crate::config::line_col(&valid, offset);
+        let (line, col) = LineIndex::new(&valid).line_col(offset);
         Diagnostic::error("encoding", file, "the file is not valid UTF-8 text")
             .at(line, col)
             .help("save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)")
@@ -443,7 +401,7 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
     let text = read_text(path, &file)?;
     if text.contains('\0') {
         let offset = text.find('\0').unwrap_or(0);
-        let (line, col) = crate::config::line_col(&text, offset);
+        let (line, col) = LineIndex::new(&text).line_col(offset);
         return Err(Diagnostic::error(
             "encoding",
             &file,
@@ -454,30 +412,37 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
             "content files must be plain text; rename binary files so they do not end in `.md`",
         ));
     }
-    let (yaml_range, yaml_line, body_start, body_line, front) = {
-        let split = frontmatter::split(&text, &file)?;
-        let front = frontmatter::parse(&split, &text, &file)?;
-        let base = text.as_ptr() as usize;
-        let yaml_start = split.yaml.as_ptr() as usize - base;
-        (
-            (yaml_start, yaml_start + split.yaml.len()),
-            split.yaml_line,
-            split.body.as_ptr() as usize - base,
-            split.body_line,
-            front,
-        )
-    };
-    Ok(Source {
-        rel: rel.to_string(),
-        file,
-        text: text.into(),
-        body_start,
-        body_line,
-        yaml_line,
-        yaml_range,
-        front: front.into(),
-        text_hash: std::sync::OnceLock::new(),
-    })
+    Source::parse(rel, file, text)
+}
+
+/// The fingerprint of everything [`crate::model::Report::build_lenient`] reads:
+/// each source's file name and the text before its body (the front matter, which
+/// is all of a file the model and its checks look at), the glossary, the other
+/// files, the files that failed to load, and `drafts`. Two loads with the same
+/// fingerprint give the same model but for the sources' bodies (see
+/// [`crate::model::Report::with_sources`]).
+pub fn fingerprint_of_model(loaded: &Loaded, drafts: bool) -> u128 {
+    let mut fp = crate::fingerprint::Fingerprint::new();
+    fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
+    for s in &loaded.sources {
+        fp.str(&s.rel).str(&s.file).str(s.head());
+    }
+    fp.num(loaded.glossary.len() as u128);
+    for g in &loaded.glossary {
+        fp.str(&g.term)
+            .str(g.expansion.as_deref().unwrap_or("\u{0}"))
+            .str(g.definition.as_deref().unwrap_or("\u{0}"))
+            .num(g.line as u128);
+    }
+    fp.num(loaded.assets.len() as u128);
+    for a in &loaded.assets {
+        fp.str(&a.rel).bytes(a.path.as_os_str().as_encoded_bytes());
+    }
+    fp.num(loaded.failed.len() as u128);
+    for f in &loaded.failed {
+        fp.str(f);
+    }
+    fp.finish()
 }
 
 /// `path` relative to `base`, with `/` separators (or the whole path if not under it).

@@ -5,14 +5,17 @@
 //! parent and children — or every cross-check that failed: a kind used in the wrong
 //! file, keys that do not belong to the kind, required fields missing, duplicate
 //! output paths, duplicate strategy ids, recommendations that refer to undeclared
-//! strategy items, periods that end before they start.
+//! strategy items, periods that end before they start. [`ModelCache`] keeps the
+//! last model for a caller that loads again (the preview). Positions come from
+//! each source's located front matter ([`crate::source::Source::located`]).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::frontmatter::{self, KIND_KEYS, Kind};
-use crate::load::{Asset, Loaded, Source};
+use crate::frontmatter::{self, GlossaryEntry, KIND_KEYS, Kind};
+use crate::source::{Asset, Loaded, Source};
+use crate::yaml::Step::{Index, Key};
 use std::sync::Arc;
 
 /// One chapter or page of the report.
@@ -52,7 +55,7 @@ pub struct Report {
     /// Chapters and pages in reading order; `entries[0]` is the home page.
     pub entries: Vec<Entry>,
     /// The glossary's entries, sorted by term (ignoring case).
-    pub glossary: Vec<crate::frontmatter::GlossaryEntry>,
+    pub glossary: Vec<GlossaryEntry>,
     /// Non-Markdown files of `content/`.
     pub assets: Vec<Asset>,
     /// Entry index by path relative to `content/` (`background/_index.md`).
@@ -65,6 +68,39 @@ pub struct Report {
     /// Paths (relative to `content/`) of files that failed to load; links to
     /// them are not reported as broken (the file's own error is).
     pub unreadable: Vec<String>,
+}
+
+/// The last model built and the fingerprint of the load it was built from
+/// (`load::fingerprint_of_model`), so that a rebuild whose file names and front
+/// matter did not change reuses it (the preview).
+#[derive(Debug, Default)]
+pub struct ModelCache {
+    last: Option<(u128, Report, Vec<Diagnostic>)>,
+}
+
+impl ModelCache {
+    /// [`Report::build_lenient`], or the cached model with `loaded`'s sources when
+    /// `key` is the fingerprint of the load it was built from; a model built is kept.
+    pub fn build_lenient(
+        &mut self,
+        key: u128,
+        loaded: Loaded,
+        drafts: bool,
+    ) -> Result<(Report, Vec<Diagnostic>)> {
+        if let Some((k, report, problems)) = &self.last
+            && *k == key
+        {
+            return Ok((report.with_sources(loaded), problems.clone()));
+        }
+        let (report, problems) = Report::build_lenient(loaded, drafts)?;
+        self.last = Some((key, report.clone(), problems.clone()));
+        Ok((report, problems))
+    }
+
+    /// Forgets the model.
+    pub fn clear(&mut self) {
+        self.last = None;
+    }
 }
 
 /// A content file left out of a build as a draft.
@@ -95,37 +131,9 @@ impl Report {
         Ok(report)
     }
 
-    /// The fingerprint of everything [`Report::build_lenient`] reads: each
-    /// source's file name and the text before its body (the front matter, which
-    /// is all of a file the model and its checks look at), the glossary, the other
-    /// files, the files that failed to load, and `drafts`. Two loads with the same
-    /// fingerprint give the same model but for the sources' bodies.
-    pub fn fingerprint(loaded: &Loaded, drafts: bool) -> u128 {
-        let mut fp = crate::fingerprint::Fingerprint::new();
-        fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
-        for s in &loaded.sources {
-            fp.str(&s.rel).str(&s.file).str(&s.text[..s.body_start]);
-        }
-        fp.num(loaded.glossary.len() as u128);
-        for g in &loaded.glossary {
-            fp.str(&g.term)
-                .str(g.expansion.as_deref().unwrap_or("\u{0}"))
-                .str(g.definition.as_deref().unwrap_or("\u{0}"))
-                .num(g.line as u128);
-        }
-        fp.num(loaded.assets.len() as u128);
-        for a in &loaded.assets {
-            fp.str(&a.rel).bytes(a.path.as_os_str().as_encoded_bytes());
-        }
-        fp.num(loaded.failed.len() as u128);
-        for f in &loaded.failed {
-            fp.str(f);
-        }
-        fp.finish()
-    }
-
-    /// The model of `loaded` made from an earlier one with the same
-    /// [`Report::fingerprint`]: the same entries, each with its new source.
+    /// The model of `loaded` made from an earlier one whose load had the same
+    /// fingerprint (`load::fingerprint_of_model`): the same entries, each with its
+    /// new source.
     pub fn with_sources(&self, loaded: Loaded) -> Report {
         let mut report = self.clone();
         for s in loaded.sources {
@@ -148,80 +156,199 @@ impl Report {
             assets,
             failed,
         } = loaded;
-        if let Some(root) = sources
-            .iter()
-            .find(|s| s.rel == "_index.md" && s.front.draft == Some(true))
-        {
-            return Err(Error::content(vec![
-                root.at_key(
-                    Diagnostic::error(
-                        "draft-home",
-                        &root.file,
-                        "the report's home page is marked `draft: true`",
-                    ),
-                    "draft",
-                )
-                .help(
-                    "remove `draft: true` from content/_index.md: the home page cannot be a draft",
-                ),
-            ]));
-        }
-        // A draft chapter hides everything below it: the folders of draft
-        // chapters, each with its `_index.md`.
-        let draft_dirs: Vec<(String, String)> = if drafts {
-            Vec::new()
-        } else {
-            sources
-                .iter()
-                .filter(|s| s.is_section() && s.front.draft == Some(true))
-                .map(|s| (format!("{}/", parent_dir(&s.rel)), s.rel.clone()))
-                .collect()
-        };
-        let hidden_by = |s: &Source| -> Option<String> {
-            if drafts {
-                return None;
-            }
-            if s.front.draft == Some(true) {
-                return Some(s.rel.clone());
-            }
-            draft_dirs
-                .iter()
-                .filter(|(dir, _)| s.rel.starts_with(dir.as_str()))
-                .min_by_key(|(dir, _)| dir.len())
-                .map(|(_, index)| index.clone())
-        };
-        let mut drafts_left_out: Vec<Draft> = Vec::new();
-        let mut kept = Vec::with_capacity(sources.len());
-        for s in sources {
-            match hidden_by(&s) {
-                Some(by) => drafts_left_out.push(Draft {
-                    rel: s.rel.clone(),
-                    by,
-                }),
-                None => kept.push(s),
-            }
-        }
-        let sources = kept;
-        // Files beside the Markdown in a draft chapter are not published either.
-        let assets: Vec<_> = assets
-            .into_iter()
-            .filter(|a| {
-                !draft_dirs
-                    .iter()
-                    .any(|(dir, _)| a.rel.starts_with(dir.as_str()))
-            })
-            .collect();
+        refuse_draft_home(&sources)?;
+        let (sources, assets, drafts_left_out) = leave_out_drafts(sources, assets, drafts);
         let Some(root_idx) = sources.iter().position(|s| s.rel == "_index.md") else {
-            if failed.iter().any(|f| f == "_index.md") {
-                // Its own error says what is wrong with it.
-                return Err(Error::content(Vec::new()));
-            }
-            return Err(Error::content(vec![
-                Diagnostic::error("no-report", "content/_index.md", "the report has no home page: `content/_index.md` is missing")
-                    .help("create content/_index.md with `title:`, `kind: report` and `organisation:` in its front matter"),
-            ]));
+            return Err(no_home_page(&failed));
         };
+        let tree = Tree::of(&sources, root_idx);
+        let (mut paths, mut numbers) = tree.paths_and_numbers(&sources);
 
+        check_kinds(&sources, root_idx, &mut problems);
+        check_report_fields(&sources[root_idx], &mut problems);
+        check_duplicate_paths(&sources, &tree.order, &paths, &mut problems);
+
+        glossary.sort_by(|a, b| {
+            (a.term.to_lowercase(), &a.term).cmp(&(b.term.to_lowercase(), &b.term))
+        });
+        // Two pages at one path make no site; every other problem leaves a
+        // model the build can go on with (skipping the files at fault), so the
+        // author sees the problems of the later stages in the same run.
+        if problems.iter().any(|d| d.code == "duplicate-path") {
+            return Err(Error::content(problems));
+        }
+
+        let mut new_index = vec![usize::MAX; sources.len()];
+        for (pos, &i) in tree.order.iter().enumerate() {
+            new_index[i] = pos;
+        }
+        let mut slots: Vec<Option<Arc<Source>>> = sources.into_iter().map(Some).collect();
+        let mut entries = Vec::with_capacity(tree.order.len());
+        for &i in &tree.order {
+            let Some(source) = slots[i].take() else {
+                continue;
+            };
+            entries.push(Entry {
+                kind: kind_of(&source),
+                source,
+                path: std::mem::take(&mut paths[i]),
+                number: numbers[i].take(),
+                parent: tree.parent[i].map(|p| new_index[p]),
+                children: tree.children[i].iter().map(|&c| new_index[c]).collect(),
+                depth: tree.depth[i],
+            });
+        }
+        let report = Report::of_entries(entries, glossary, assets, drafts_left_out, failed);
+        Ok((report, problems))
+    }
+
+    /// The report of entries in reading order, with its indices.
+    fn of_entries(
+        entries: Vec<Entry>,
+        glossary: Vec<GlossaryEntry>,
+        assets: Vec<Asset>,
+        drafts: Vec<Draft>,
+        unreadable: Vec<String>,
+    ) -> Report {
+        let by_rel = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.source.rel.clone(), i))
+            .collect();
+        let by_path = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.clone(), i))
+            .collect();
+        Report {
+            entries,
+            glossary,
+            assets,
+            by_rel,
+            by_path,
+            drafts,
+            unreadable,
+        }
+    }
+
+    /// The entries from the home page down to the parent of `index`.
+    pub fn ancestors(&self, index: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = self.entries[index].parent;
+        while let Some(p) = cur {
+            out.push(p);
+            cur = self.entries[p].parent;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// What a source is: its `kind:`, else a chapter for `_index.md` and a page.
+fn kind_of(s: &Source) -> Kind {
+    s.front.kind.unwrap_or(if s.is_section() {
+        Kind::Chapter
+    } else {
+        Kind::Page
+    })
+}
+
+/// The home page cannot be a draft: there would be no report.
+fn refuse_draft_home(sources: &[Arc<Source>]) -> Result<()> {
+    let Some(root) = sources
+        .iter()
+        .find(|s| s.rel == "_index.md" && s.front.draft == Some(true))
+    else {
+        return Ok(());
+    };
+    Err(Error::content(vec![
+        root.at_key(
+            Diagnostic::error(
+                "draft-home",
+                &root.file,
+                "the report's home page is marked `draft: true`",
+            ),
+            "draft",
+        )
+        .help("remove `draft: true` from content/_index.md: the home page cannot be a draft"),
+    ]))
+}
+
+/// The error for a report without `content/_index.md` (none when the file is
+/// there but failed to load: its own error says what is wrong with it).
+fn no_home_page(failed: &[String]) -> Error {
+    if failed.iter().any(|f| f == "_index.md") {
+        return Error::content(Vec::new());
+    }
+    Error::content(vec![
+        Diagnostic::error("no-report", "content/_index.md", "the report has no home page: `content/_index.md` is missing")
+            .help("create content/_index.md with `title:`, `kind: report` and `organisation:` in its front matter"),
+    ])
+}
+
+/// The sources and assets of this build, and the drafts left out (none when
+/// `drafts` is true). A draft chapter hides everything below it, files beside
+/// the Markdown included.
+fn leave_out_drafts(
+    sources: Vec<Arc<Source>>,
+    assets: Vec<Asset>,
+    drafts: bool,
+) -> (Vec<Arc<Source>>, Vec<Asset>, Vec<Draft>) {
+    if drafts {
+        return (sources, assets, Vec::new());
+    }
+    // The folders of draft chapters, each with its `_index.md`.
+    let draft_dirs: Vec<(String, String)> = sources
+        .iter()
+        .filter(|s| s.is_section() && s.front.draft == Some(true))
+        .map(|s| (format!("{}/", parent_dir(&s.rel)), s.rel.clone()))
+        .collect();
+    let hidden_by = |s: &Source| -> Option<String> {
+        if s.front.draft == Some(true) {
+            return Some(s.rel.clone());
+        }
+        draft_dirs
+            .iter()
+            .filter(|(dir, _)| s.rel.starts_with(dir.as_str()))
+            .min_by_key(|(dir, _)| dir.len())
+            .map(|(_, index)| index.clone())
+    };
+    let mut left_out: Vec<Draft> = Vec::new();
+    let mut kept = Vec::with_capacity(sources.len());
+    for s in sources {
+        match hidden_by(&s) {
+            Some(by) => left_out.push(Draft {
+                rel: s.rel.clone(),
+                by,
+            }),
+            None => kept.push(s),
+        }
+    }
+    let assets = assets
+        .into_iter()
+        .filter(|a| {
+            !draft_dirs
+                .iter()
+                .any(|(dir, _)| a.rel.starts_with(dir.as_str()))
+        })
+        .collect();
+    (kept, assets, left_out)
+}
+
+/// The chapters and pages as a tree, by index into the sources: each one's
+/// parent (the nearest enclosing chapter), children in order, depth, and the
+/// reading order (depth-first, pre-order).
+struct Tree {
+    parent: Vec<Option<usize>>,
+    children: Vec<Vec<usize>>,
+    /// 1-based place of each source among its parent's children.
+    position: Vec<usize>,
+    depth: Vec<usize>,
+    order: Vec<usize>,
+}
+
+impl Tree {
+    fn of(sources: &[Arc<Source>], root_idx: usize) -> Tree {
         // Section folder ("" for root) → source index.
         let mut sections: BTreeMap<String, usize> = BTreeMap::new();
         for (i, s) in sources.iter().enumerate() {
@@ -229,7 +356,6 @@ impl Report {
                 sections.insert(parent_dir(&s.rel).to_string(), i);
             }
         }
-        // Parent of each source: the nearest enclosing section.
         let mut parent: Vec<Option<usize>> = vec![None; sources.len()];
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); sources.len()];
         for (i, s) in sources.iter().enumerate() {
@@ -252,7 +378,6 @@ impl Report {
             parent[i] = Some(p);
             children[p].push(i);
         }
-        // 1-based position of each source among its parent's children.
         let mut position = vec![0usize; sources.len()];
         for list in &mut children {
             list.sort_by(|&a, &b| sort_key(&sources[a]).cmp(&sort_key(&sources[b])));
@@ -260,138 +385,83 @@ impl Report {
                 position[c] = k + 1;
             }
         }
-
-        // Reading order: depth-first, pre-order.
         let mut order = Vec::with_capacity(sources.len());
         let mut stack = vec![root_idx];
         while let Some(i) = stack.pop() {
             order.push(i);
             stack.extend(children[i].iter().rev());
         }
-        let mut new_index = vec![usize::MAX; sources.len()];
-        for (pos, &i) in order.iter().enumerate() {
-            new_index[i] = pos;
-        }
-
-        // Paths and numbers, parents before children.
-        let mut paths = vec![String::new(); sources.len()];
-        let mut numbers: Vec<Option<String>> = vec![None; sources.len()];
         let mut depth = vec![0usize; sources.len()];
         for &i in &order {
-            let s = &sources[i];
             if let Some(p) = parent[i] {
                 depth[i] = depth[p] + 1;
-                let segment = match &s.front.slug {
-                    Some(slug) => slugify(slug),
-                    None => default_segment(s),
-                };
-                let mut path = String::with_capacity(paths[p].len() + segment.len() + 1);
-                path.push_str(&paths[p]);
-                path.push_str(&segment);
-                path.push('/');
-                paths[i] = path;
-                let position = position[i];
-                numbers[i] = Some(match (&s.front.number, &numbers[p]) {
-                    (Some(n), _) => n.0.clone(),
-                    (None, Some(pn)) => format!("{pn}.{position}"),
-                    (None, None) => position.to_string(),
-                });
-            } else if let Some(n) = &s.front.number {
-                numbers[i] = Some(n.0.clone());
             }
         }
-
-        check_kinds(&sources, root_idx, &mut problems);
-        check_report_fields(&sources[root_idx], &mut problems);
-
-        // Duplicate output paths.
-        let mut seen: HashMap<&str, usize> = HashMap::default();
-        for &i in &order {
-            if let Some(&first) = seen.get(paths[i].as_str()) {
-                let a = &sources[first];
-                let b = &sources[i];
-                let d = b.at_key(
-                    Diagnostic::error(
-                        "duplicate-path",
-                        &b.file,
-                        format!(
-                            "this page would be written to `/{}`, which `{}` also uses",
-                            paths[i], a.file
-                        ),
-                    ),
-                    "slug",
-                );
-                problems.push(d.help("give one of the two pages a different `slug:` or file name"));
-            } else {
-                seen.insert(&paths[i], i);
-            }
+        Tree {
+            parent,
+            children,
+            position,
+            depth,
+            order,
         }
-
-        glossary.sort_by(|a, b| {
-            (a.term.to_lowercase(), &a.term).cmp(&(b.term.to_lowercase(), &b.term))
-        });
-        // Two pages at one path make no site; every other problem leaves a
-        // model the build can go on with (skipping the files at fault), so the
-        // author sees the problems of the later stages in the same run.
-        if problems.iter().any(|d| d.code == "duplicate-path") {
-            return Err(Error::content(problems));
-        }
-
-        let mut slots: Vec<Option<Arc<Source>>> = sources.into_iter().map(Some).collect();
-        let mut entries = Vec::with_capacity(order.len());
-        for &i in &order {
-            let Some(source) = slots[i].take() else {
-                continue;
-            };
-            let kind = source.front.kind.unwrap_or(if source.is_section() {
-                Kind::Chapter
-            } else {
-                Kind::Page
-            });
-            entries.push(Entry {
-                source,
-                kind,
-                path: std::mem::take(&mut paths[i]),
-                number: numbers[i].take(),
-                parent: parent[i].map(|p| new_index[p]),
-                children: children[i].iter().map(|&c| new_index[c]).collect(),
-                depth: depth[i],
-            });
-        }
-        let by_rel = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.source.rel.clone(), i))
-            .collect();
-        let by_path = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.path.clone(), i))
-            .collect();
-        Ok((
-            Report {
-                entries,
-                glossary,
-                assets,
-                by_rel,
-                by_path,
-                drafts: drafts_left_out,
-                unreadable: failed,
-            },
-            problems,
-        ))
     }
 
-    /// The entries from the home page down to the parent of `index`.
-    pub fn ancestors(&self, index: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut cur = self.entries[index].parent;
-        while let Some(p) = cur {
-            out.push(p);
-            cur = self.entries[p].parent;
+    /// Each source's URL path and number, parents before children.
+    fn paths_and_numbers(&self, sources: &[Arc<Source>]) -> (Vec<String>, Vec<Option<String>>) {
+        let mut paths = vec![String::new(); sources.len()];
+        let mut numbers: Vec<Option<String>> = vec![None; sources.len()];
+        for &i in &self.order {
+            let s = &sources[i];
+            let Some(p) = self.parent[i] else {
+                numbers[i] = s.front.number.as_ref().map(|n| n.0.clone());
+                continue;
+            };
+            let segment = match &s.front.slug {
+                Some(slug) => slugify(slug),
+                None => default_segment(s),
+            };
+            let mut path = String::with_capacity(paths[p].len() + segment.len() + 1);
+            path.push_str(&paths[p]);
+            path.push_str(&segment);
+            path.push('/');
+            paths[i] = path;
+            let position = self.position[i];
+            numbers[i] = Some(match (&s.front.number, &numbers[p]) {
+                (Some(n), _) => n.0.clone(),
+                (None, Some(pn)) => format!("{pn}.{position}"),
+                (None, None) => position.to_string(),
+            });
         }
-        out.reverse();
-        out
+        (paths, numbers)
+    }
+}
+
+/// Two pages that would be written to one path.
+fn check_duplicate_paths(
+    sources: &[Arc<Source>],
+    order: &[usize],
+    paths: &[String],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, usize> = HashMap::default();
+    for &i in order {
+        let Some(&first) = seen.get(paths[i].as_str()) else {
+            seen.insert(&paths[i], i);
+            continue;
+        };
+        let (a, b) = (&sources[first], &sources[i]);
+        let d = b.at_key(
+            Diagnostic::error(
+                "duplicate-path",
+                &b.file,
+                format!(
+                    "this page would be written to `/{}`, which `{}` also uses",
+                    paths[i], a.file
+                ),
+            ),
+            "slug",
+        );
+        problems.push(d.help("give one of the two pages a different `slug:` or file name"));
     }
 }
 
@@ -453,94 +523,27 @@ pub fn slugify(s: &str) -> String {
 
 fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diagnostic>) {
     for (i, s) in sources.iter().enumerate() {
-        let kind = s.front.kind.unwrap_or(if s.is_section() {
-            Kind::Chapter
-        } else {
-            Kind::Page
-        });
-        if kind == Kind::Report && i != root_idx {
-            problems.push(
-                s.at_key(
-                    Diagnostic::error(
-                        "wrong-kind",
-                        &s.file,
-                        "`kind: report` is only allowed in content/_index.md",
-                    ),
-                    "kind",
-                )
-                .help("use `kind: chapter` for a folder's _index.md or `kind: page` for a page"),
-            );
+        let kind = kind_of(s);
+        let wrong = match kind {
+            Kind::Report if i != root_idx => Some((
+                "`kind: report` is only allowed in content/_index.md",
+                "use `kind: chapter` for a folder's _index.md or `kind: page` for a page",
+            )),
+            Kind::Chapter if !s.is_section() => Some((
+                "`kind: chapter` is for a folder's `_index.md`, not a page",
+                "remove `kind: chapter`, or move the file to FOLDER/_index.md",
+            )),
+            Kind::Page if s.is_section() => Some((
+                "`kind: page` is for a page, but `_index.md` is a chapter",
+                "remove `kind: page` (chapters default to `kind: chapter`)",
+            )),
+            _ => None,
+        };
+        if let Some((message, help)) = wrong {
+            let d = Diagnostic::error("wrong-kind", &s.file, message);
+            problems.push(s.at_key(d, "kind").help(help));
         }
-        if kind == Kind::Chapter && !s.is_section() {
-            problems.push(
-                s.at_key(
-                    Diagnostic::error(
-                        "wrong-kind",
-                        &s.file,
-                        "`kind: chapter` is for a folder's `_index.md`, not a page",
-                    ),
-                    "kind",
-                )
-                .help("remove `kind: chapter`, or move the file to FOLDER/_index.md"),
-            );
-        }
-        if kind == Kind::Page && s.is_section() {
-            problems.push(
-                s.at_key(
-                    Diagnostic::error(
-                        "wrong-kind",
-                        &s.file,
-                        "`kind: page` is for a page, but `_index.md` is a chapter",
-                    ),
-                    "kind",
-                )
-                .help("remove `kind: page` (chapters default to `kind: chapter`)"),
-            );
-        }
-        let split = s.split();
-        // One pass over the YAML's lines finds the first line of every top-level
-        // key of another kind (what `frontmatter::key_position` finds for each),
-        // reported in the order of `KIND_KEYS`.
-        let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, line) in split.yaml.lines().enumerate() {
-            let end = line
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(line.len());
-            if end == 0 || !line[end..].trim_start().starts_with(':') {
-                continue;
-            }
-            let token = &line[..end];
-            for (o, (owner, keys)) in KIND_KEYS.iter().enumerate() {
-                if *owner == kind {
-                    continue;
-                }
-                if let Some(k) = keys.iter().position(|k| *k == token)
-                    && !found.iter().any(|&(fo, fk, _)| (fo, fk) == (o, k))
-                {
-                    found.push((o, k, split.yaml_line + i));
-                }
-            }
-        }
-        found.sort_unstable();
-        for (o, k, line) in found {
-            let (owner, key) = (&KIND_KEYS[o].0, KIND_KEYS[o].1[k]);
-            problems.push(
-                Diagnostic::error(
-                    "key-not-for-kind",
-                    &s.file,
-                    format!(
-                        "`{key}` belongs to `kind: {}`, but this file is `kind: {}`",
-                        owner.as_str(),
-                        kind.as_str()
-                    ),
-                )
-                .at_in(&s.text, line, 1)
-                .help(format!(
-                    "set `kind: {}`, or move `{key}` under `extra:`",
-                    owner.as_str()
-                )),
-            );
-        }
+        check_keys_of_kind(s, kind, problems);
         if kind == Kind::CaseReview && s.front.status.is_none() {
             problems.push(
                 s.at_key(
@@ -550,6 +553,42 @@ fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diag
                 .help("add `status: published` or `status: in-progress`"),
             );
         }
+    }
+}
+
+/// Top-level keys that belong to another kind than `kind`.
+fn check_keys_of_kind(s: &Source, kind: Kind, problems: &mut Vec<Diagnostic>) {
+    // Every top-level key of another kind, reported in the order of `KIND_KEYS`.
+    let mut found: Vec<(usize, usize, (usize, usize))> = Vec::new();
+    for (token, place) in s.located().keys() {
+        for (o, (owner, keys)) in KIND_KEYS.iter().enumerate() {
+            if *owner == kind {
+                continue;
+            }
+            if let Some(k) = keys.iter().position(|k| *k == token) {
+                found.push((o, k, place));
+            }
+        }
+    }
+    found.sort_unstable();
+    for (o, k, (line, col)) in found {
+        let (owner, key) = (&KIND_KEYS[o].0, KIND_KEYS[o].1[k]);
+        problems.push(
+            Diagnostic::error(
+                "key-not-for-kind",
+                &s.file,
+                format!(
+                    "`{key}` belongs to `kind: {}`, but this file is `kind: {}`",
+                    owner.as_str(),
+                    kind.as_str()
+                ),
+            )
+            .at_in(&s.text, line, col)
+            .help(format!(
+                "set `kind: {}`, or move `{key}` under `extra:`",
+                owner.as_str()
+            )),
+        );
     }
 }
 
@@ -593,75 +632,7 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
             .help("swap `start` and `end`"),
         );
     }
-    let split = s.split();
-    let mut ids = HashSet::default();
-    let mut occurrences: HashMap<&str, usize> = HashMap::default();
-    for item in f.strategy.iter().flatten() {
-        let seen = occurrences.entry(item.id.0.as_str()).or_insert(0);
-        *seen += 1;
-        if !ids.insert(item.id.0.as_str()) {
-            // Point at this (repeated) declaration, not the first one.
-            let positions = frontmatter::value_positions(&split, "strategy", &item.id.0);
-            let (line, col) = positions
-                .get(*seen - 1)
-                .or(positions.last())
-                .copied()
-                .unwrap_or((1, 1));
-            problems.push(
-                Diagnostic::error(
-                    "duplicate-id",
-                    &s.file,
-                    format!("strategy id `{}` is declared twice", item.id.0),
-                )
-                .at_in(&s.text, line, col)
-                .help("give each strategy item its own id"),
-            );
-        }
-    }
-    let known: Vec<&str> = ids.iter().copied().collect();
-    let mut sorted_known = known.clone();
-    sorted_known.sort_unstable();
-    let mut ref_seen: HashMap<&str, usize> = HashMap::default();
-    for rec in f.recommendations.iter().flatten() {
-        for r in &rec.refs {
-            let seen = ref_seen.entry(r.0.as_str()).or_insert(0);
-            *seen += 1;
-            if !ids.contains(r.0.as_str()) {
-                let positions = frontmatter::ref_positions(&split, "recommendations", &r.0);
-                let (line, col) = positions
-                    .get(*seen - 1)
-                    .or(positions.last())
-                    .copied()
-                    .unwrap_or((1, 1));
-                let help = match crate::suggest::did_you_mean(&r.0, &sorted_known) {
-                    Some(s) => format!(
-                        "did you mean `{s}`, or is `{}` missing from `strategy:`?",
-                        r.0
-                    ),
-                    None if sorted_known.is_empty() => {
-                        "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)"
-                            .to_string()
-                    }
-                    None => format!(
-                        "declare it under `strategy:`, or use one of: {}",
-                        sorted_known.join(", ")
-                    ),
-                };
-                problems.push(
-                    Diagnostic::error(
-                        "unknown-ref",
-                        &s.file,
-                        format!(
-                            "recommendation refers to `{}`, which is not a `strategy` id",
-                            r.0
-                        ),
-                    )
-                    .at_in(&s.text, line, col)
-                    .help(help),
-                );
-            }
-        }
-    }
+    check_strategy_refs(s, problems);
     for imp in f.implications.iter().flatten() {
         if imp.area == frontmatter::Area::Other && imp.label.is_none() {
             problems.push(
@@ -676,6 +647,73 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
                 .help("add `label: ...` saying what kind of implication it is"),
             );
         }
+    }
+}
+
+/// Strategy ids declared twice, and recommendations' references to ids no
+/// strategy item declares.
+fn check_strategy_refs(s: &Source, problems: &mut Vec<Diagnostic>) {
+    let f = &s.front;
+    let mut ids = HashSet::default();
+    for (i, item) in f.strategy.iter().flatten().enumerate() {
+        if !ids.insert(item.id.0.as_str()) {
+            // Point at this (repeated) declaration, not the first one.
+            let (line, col) = s
+                .located()
+                .value(&[Key("strategy".into()), Index(i), Key("id".into())])
+                .unwrap_or((1, 1));
+            problems.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    &s.file,
+                    format!("strategy id `{}` is declared twice", item.id.0),
+                )
+                .at_in(&s.text, line, col)
+                .help("give each strategy item its own id"),
+            );
+        }
+    }
+    let mut known: Vec<&str> = ids.iter().copied().collect();
+    known.sort_unstable();
+    for (i, rec) in f.recommendations.iter().flatten().enumerate() {
+        for (j, r) in rec.refs.iter().enumerate() {
+            if ids.contains(r.0.as_str()) {
+                continue;
+            }
+            let path = [
+                Key("recommendations".into()),
+                Index(i),
+                Key("refs".into()),
+                Index(j),
+            ];
+            let (line, col) = s.located().value(&path).unwrap_or((1, 1));
+            problems.push(
+                Diagnostic::error(
+                    "unknown-ref",
+                    &s.file,
+                    format!(
+                        "recommendation refers to `{}`, which is not a `strategy` id",
+                        r.0
+                    ),
+                )
+                .at_in(&s.text, line, col)
+                .help(unknown_ref_help(&r.0, &known)),
+            );
+        }
+    }
+}
+
+/// What to do about a reference to `id`, which no strategy item declares.
+fn unknown_ref_help(id: &str, known: &[&str]) -> String {
+    match crate::suggest::did_you_mean(id, known) {
+        Some(s) => format!("did you mean `{s}`, or is `{id}` missing from `strategy:`?"),
+        None if known.is_empty() => {
+            "declare it under `strategy:` (e.g. `- { id: P1, label: \"HWBB P1\" }`)".to_string()
+        }
+        None => format!(
+            "declare it under `strategy:`, or use one of: {}",
+            known.join(", ")
+        ),
     }
 }
 

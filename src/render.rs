@@ -40,6 +40,67 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "accessibility.html",
 ];
 
+/// Tera with reportsite's functions: `url(path=…)` (a path under the site's
+/// base path) and `request_format(subject=…)` (where a reader asks for
+/// `subject` in another format: a mailto link with that subject, or the
+/// contact page, or "" when `[accessibility]` gives neither).
+fn tera_with_functions(base_path: &str, contact: &crate::config::Contact) -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let base = base_path.to_string();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get::<&str>("path")?.to_string();
+            Ok(format!("{}{}", base, path.trim_start_matches('/')))
+        },
+    );
+    let contact = contact.clone();
+    tera.register_function(
+        "request_format",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let subject: String = kwargs.must_get::<&str>("subject")?.to_string();
+            Ok(contact.request_href(&subject).unwrap_or_default())
+        },
+    );
+    tera
+}
+
+/// Template name → file shown in messages.
+type Origins = HashMap<String, String>;
+
+/// The text of every template under the name the renderer stores it by (theme
+/// templates under [`THEME_PREFIX`]), with where each comes from, and the
+/// templates that are not UTF-8.
+fn template_texts(
+    theme: &Theme,
+    site_templates: &[ThemeFile],
+) -> (Origins, Vec<(String, String)>, Vec<Diagnostic>) {
+    let mut origins = HashMap::new();
+    let mut all = Vec::new();
+    let mut problems = Vec::new();
+    for (prefix, files) in [(THEME_PREFIX, &theme.templates[..]), ("", site_templates)] {
+        for f in files {
+            let name = format!("{prefix}{}", f.name);
+            match std::str::from_utf8(&f.bytes) {
+                Ok(text) => {
+                    origins.insert(name.clone(), f.display.clone());
+                    all.push((name, text.to_string()));
+                }
+                Err(_) => problems.push(
+                    Diagnostic::error(
+                        "template",
+                        &f.display,
+                        "the template is not valid UTF-8 text",
+                    )
+                    .help("save it as UTF-8"),
+                ),
+            }
+        }
+    }
+    (origins, all, problems)
+}
+
 /// A Tera instance with the site's and the theme's templates.
 pub struct Renderer {
     tera: Tera,
@@ -63,27 +124,7 @@ impl Renderer {
         if !nesting.is_empty() {
             return Err(nesting);
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        let base = base_path.to_string();
-        tera.register_function(
-            "url",
-            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let path: String = kwargs.must_get::<&str>("path")?.to_string();
-                Ok(format!("{}{}", base, path.trim_start_matches('/')))
-            },
-        );
-        // `request_format(subject="…")`: where a reader asks for `subject` in
-        // another format (a mailto link with that subject, or the contact page),
-        // or "" when `[accessibility]` gives neither.
-        let contact = contact.clone();
-        tera.register_function(
-            "request_format",
-            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let subject: String = kwargs.must_get::<&str>("subject")?.to_string();
-                Ok(contact.request_href(&subject).unwrap_or_default())
-            },
-        );
+        let mut tera = tera_with_functions(base_path, contact);
         if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX]) {
             return Err(vec![Diagnostic::error(
                 "template",
@@ -91,31 +132,7 @@ impl Renderer {
                 e.to_string(),
             )]);
         }
-        let mut origins = HashMap::new();
-        let mut all = Vec::new();
-        let mut problems = Vec::new();
-        for (prefix, files) in [
-            (THEME_PREFIX, &theme.templates),
-            ("", &site_templates.to_vec()),
-        ] {
-            for f in files.iter() {
-                let name = format!("{prefix}{}", f.name);
-                match std::str::from_utf8(&f.bytes) {
-                    Ok(text) => {
-                        origins.insert(name.clone(), f.display.clone());
-                        all.push((name, text.to_string()));
-                    }
-                    Err(_) => problems.push(
-                        Diagnostic::error(
-                            "template",
-                            &f.display,
-                            "the template is not valid UTF-8 text",
-                        )
-                        .help("save it as UTF-8"),
-                    ),
-                }
-            }
-        }
+        let (origins, all, mut problems) = template_texts(theme, site_templates);
         if let Err(e) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
             // Tera checks every template at once and gives the reports it found
             // as one text: each becomes a located diagnostic of its own.
@@ -137,26 +154,32 @@ impl Renderer {
             origins,
             sources: all,
         };
+        renderer.check_required(&theme.name)?;
+        Ok(renderer)
+    }
+
+    /// An error naming the templates every theme must have that neither the
+    /// theme `theme` nor the site provides.
+    fn check_required(&self, theme: &str) -> Result<(), Vec<Diagnostic>> {
         let missing: Vec<&str> = REQUIRED_TEMPLATES
             .iter()
             .copied()
-            .filter(|t| !renderer.has_template(t))
+            .filter(|t| !self.has_template(t))
             .collect();
-        if !missing.is_empty() {
-            return Err(vec![
-                Diagnostic::error(
-                    "template",
-                    format!("themes/{}/templates", theme.name),
-                    format!(
-                        "the theme `{}` lacks templates: {}",
-                        theme.name,
-                        missing.join(", ")
-                    ),
-                )
-                .help("add them to the theme, or to the site's templates/ folder"),
-            ]);
+        if missing.is_empty() {
+            return Ok(());
         }
-        Ok(renderer)
+        Err(vec![
+            Diagnostic::error(
+                "template",
+                format!("themes/{theme}/templates"),
+                format!(
+                    "the theme `{theme}` lacks templates: {}",
+                    missing.join(", ")
+                ),
+            )
+            .help("add them to the theme, or to the site's templates/ folder"),
+        ])
     }
 
     /// Whether a template of that name exists (site or theme).
@@ -959,45 +982,9 @@ impl<'a> ReportView<'a> {
         let report = links.report;
         let root = report.root();
         let f = &root.source.front;
-        let strategy: Vec<StrategyView> = f
-            .strategy
-            .iter()
-            .flatten()
-            .map(|s| StrategyView {
-                id: s.id.0.clone(),
-                label: s.label.clone().unwrap_or_else(|| s.id.0.clone()),
-                title: s.title.clone(),
-            })
-            .collect();
-        let recommendations = f
-            .recommendations
-            .iter()
-            .flatten()
-            .zip(html.recommendations)
-            .map(|(r, html)| RecommendationView {
-                html,
-                refs: r
-                    .refs
-                    .iter()
-                    .filter_map(|id| strategy.iter().find(|s| s.id == id.0).cloned())
-                    .collect(),
-            })
-            .collect();
-        let implications = f
-            .implications
-            .iter()
-            .flatten()
-            .zip(html.implications)
-            .map(|(i, html)| ImplicationView {
-                area: i.area,
-                label: i
-                    .label
-                    .clone()
-                    .or_else(|| i.area.default_label().map(str::to_string))
-                    .unwrap_or_default(),
-                html,
-            })
-            .collect();
+        let strategy = strategy_views(f);
+        let recommendations = recommendation_views(f, html.recommendations, &strategy);
+        let implications = implication_views(f, html.implications);
         let person = |p: &Option<crate::frontmatter::Person>| {
             p.as_ref().map(|p| PersonView {
                 name: p.name.clone(),
@@ -1024,54 +1011,121 @@ impl<'a> ReportView<'a> {
             }),
             lead_officer: person(&f.lead_officer),
             author: person(&f.author),
-            sign_off: f
-                .sign_off
-                .iter()
-                .flatten()
-                .map(|s| SignOffView {
-                    role: s.role.clone(),
-                    name: s.name.clone(),
-                    date: date(&s.date),
-                })
-                .collect(),
+            sign_off: sign_off_views(f),
             strategy,
             recommendations,
             reasons: html.reasons,
             implications,
-            documents: f
-                .documents
-                .iter()
-                .flatten()
-                .zip(
-                    html.documents
-                        .iter()
-                        .chain(std::iter::repeat(&DocumentLink::default())),
-                )
-                .map(|(d, link)| DocumentView {
-                    label: d.label.clone(),
-                    title: d.title.clone(),
-                    href: link.href.clone(),
-                    format: d.format.clone(),
-                    size_bytes: link.size_bytes,
-                    size: link.size_bytes.map(human_size),
-                })
-                .collect(),
+            documents: document_views(f, &html.documents),
             chapters: root.children.iter().map(|&c| links.link(c, 1)).collect(),
-            glossary: report
-                .glossary
-                .iter()
-                .map(|g| GlossaryView {
-                    term: g.term.clone(),
-                    id: g.id(),
-                    expansion: g.expansion.clone(),
-                    definition: g.definition.clone(),
-                })
-                .collect(),
+            glossary: glossary_views(&report.glossary),
             has_glossary: !report.glossary.is_empty(),
             has_full_report: true,
             extra: crate::frontmatter::extra_to_json(&f.extra),
         }
     }
+}
+
+fn strategy_views(f: &crate::frontmatter::FrontMatter) -> Vec<StrategyView> {
+    f.strategy
+        .iter()
+        .flatten()
+        .map(|s| StrategyView {
+            id: s.id.0.clone(),
+            label: s.label.clone().unwrap_or_else(|| s.id.0.clone()),
+            title: s.title.clone(),
+        })
+        .collect()
+}
+
+/// Each recommendation with its HTML and the strategy items it refers to.
+fn recommendation_views(
+    f: &crate::frontmatter::FrontMatter,
+    html: Vec<String>,
+    strategy: &[StrategyView],
+) -> Vec<RecommendationView> {
+    f.recommendations
+        .iter()
+        .flatten()
+        .zip(html)
+        .map(|(r, html)| RecommendationView {
+            html,
+            refs: r
+                .refs
+                .iter()
+                .filter_map(|id| strategy.iter().find(|s| s.id == id.0).cloned())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each implication with its HTML and its heading (given, or its area's).
+fn implication_views(
+    f: &crate::frontmatter::FrontMatter,
+    html: Vec<String>,
+) -> Vec<ImplicationView> {
+    f.implications
+        .iter()
+        .flatten()
+        .zip(html)
+        .map(|(i, html)| ImplicationView {
+            area: i.area,
+            label: i
+                .label
+                .clone()
+                .or_else(|| i.area.default_label().map(str::to_string))
+                .unwrap_or_default(),
+            html,
+        })
+        .collect()
+}
+
+fn sign_off_views(f: &crate::frontmatter::FrontMatter) -> Vec<SignOffView> {
+    f.sign_off
+        .iter()
+        .flatten()
+        .map(|s| SignOffView {
+            role: s.role.clone(),
+            name: s.name.clone(),
+            date: date(&s.date),
+        })
+        .collect()
+}
+
+/// Each document with its resolved link and size.
+fn document_views(
+    f: &crate::frontmatter::FrontMatter,
+    links: &[DocumentLink],
+) -> Vec<DocumentView> {
+    f.documents
+        .iter()
+        .flatten()
+        .zip(
+            links
+                .iter()
+                .chain(std::iter::repeat(&DocumentLink::default())),
+        )
+        .map(|(d, link)| DocumentView {
+            label: d.label.clone(),
+            title: d.title.clone(),
+            href: link.href.clone(),
+            format: d.format.clone(),
+            size_bytes: link.size_bytes,
+            size: link.size_bytes.map(human_size),
+        })
+        .collect()
+}
+
+fn glossary_views(glossary: &[crate::frontmatter::GlossaryEntry]) -> Vec<GlossaryView> {
+    glossary
+        .iter()
+        .map(|g| GlossaryView {
+            term: g.term.clone(),
+            id: g.id(),
+            expansion: g.expansion.clone(),
+            definition: g.definition.clone(),
+        })
+        .collect()
 }
 
 /// One chapter or page on the full-report page.

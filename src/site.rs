@@ -65,15 +65,17 @@ impl Site {
     /// Reads and checks the site at `root`. On failure every problem found is
     /// reported: those of each file, of the model, and of links between pages.
     pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-        Site::load_cached(root, options, None)
+        Site::load_cached(root, options, None, None)
     }
 
     /// [`Site::load`], reusing the parsed Markdown files that have not changed on
-    /// disk since the load that filled `cache` (the preview's rebuilds).
+    /// disk since the load that filled `cache`, and the model in `models` when
+    /// no file name or front matter changed (the preview's rebuilds).
     pub fn load_cached(
         root: &Path,
         options: &LoadOptions,
-        mut cache: Option<&mut load::SourceCache>,
+        cache: Option<&mut load::SourceCache>,
+        models: Option<&mut crate::model::ModelCache>,
     ) -> Result<Site> {
         let started = Instant::now();
         let (config, config_text) = read_config(root, options)?;
@@ -86,9 +88,9 @@ impl Site {
             }
             Err(e) => return Err(e),
         };
-        let (loaded, load_problems) = load::load_lenient_cached(root, cache.as_deref_mut())?;
+        let (loaded, load_problems) = load::load_lenient_cached(root, cache)?;
         problems.extend(load_problems);
-        let report = report_of(loaded, options, cache, &mut problems)?;
+        let report = report_of(loaded, options, models, &mut problems)?;
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
         let site_static = theme::read_tree(&root.join("static"), "static")?;
         // Without a model, or without templates, no page can be made: the build
@@ -186,30 +188,24 @@ fn read_config(root: &Path, options: &LoadOptions) -> Result<(Config, String)> {
 }
 
 /// The report model of the loaded sources (`None` when it cannot be made; its
-/// problems are added to `problems`). The preview: when no file name or front
-/// matter changed, the model is the last one with the new sources.
+/// problems are added to `problems`). The preview passes `models`: when no file
+/// name or front matter changed, the model is the last one with the new sources.
 fn report_of(
     loaded: Loaded,
     options: &LoadOptions,
-    cache: Option<&mut load::SourceCache>,
+    models: Option<&mut crate::model::ModelCache>,
     problems: &mut Vec<Diagnostic>,
 ) -> Result<Option<Report>> {
-    let model_key = cache
-        .as_ref()
-        .map(|_| Report::fingerprint(&loaded, options.drafts));
-    let previous = cache
-        .as_deref()
-        .and_then(|c| c.model.as_ref())
-        .filter(|(key, _, _)| Some(*key) == model_key);
-    if let Some((_, report, p)) = previous {
-        problems.extend(p.iter().cloned());
-        return Ok(Some(report.with_sources(loaded)));
-    }
-    match Report::build_lenient(loaded, options.drafts) {
+    let built = match models {
+        Some(m) => m.build_lenient(
+            load::fingerprint_of_model(&loaded, options.drafts),
+            loaded,
+            options.drafts,
+        ),
+        None => Report::build_lenient(loaded, options.drafts),
+    };
+    match built {
         Ok((report, p)) => {
-            if let (Some(c), Some(key)) = (cache, model_key) {
-                c.model = Some((key, report.clone(), p.clone()));
-            }
             problems.extend(p);
             Ok(Some(report))
         }

@@ -212,143 +212,182 @@ pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// the `{% include %}` or `{% extends %}` that closes the loop or goes too deep.
 /// Site templates override the theme's of the same name, as when rendering.
 pub fn check_nesting(theme: &Theme, site_templates: &[ThemeFile]) -> Vec<Diagnostic> {
-    // Stored names as the renderer has them: site templates by name, theme ones
-    // under the fallback prefix.
-    const THEME_PREFIX: &str = "__theme__/";
-    let mut nodes: Vec<(String, &ThemeFile, Vec<Reference>)> = Vec::new();
-    for (prefix, files) in [(THEME_PREFIX, &theme.templates[..]), ("", site_templates)] {
-        for f in files {
-            let text = String::from_utf8_lossy(&f.bytes);
-            nodes.push((format!("{prefix}{}", f.name), f, references(&text)));
-        }
-    }
-    let index: std::collections::HashMap<&str, usize> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, (n, _, _))| (n.as_str(), i))
-        .collect();
-    let resolve = |name: &str| -> Option<usize> {
-        index
-            .get(name)
-            .or_else(|| index.get(format!("{THEME_PREFIX}{name}").as_str()))
-            .copied()
-    };
-    let shown = |i: usize| nodes[i].1.name.clone();
-    // Depth-first, without recursion (a hostile theme may have thousands of
-    // templates): `depth[i]` is the longest chain starting at template i.
-    let mut depth: Vec<Option<usize>> = vec![None; nodes.len()];
-    let mut on_path = vec![false; nodes.len()];
+    let graph = Graph::of(theme, site_templates);
     let mut problems = Vec::new();
-    for start in 0..nodes.len() {
-        if depth[start].is_some() {
-            continue;
-        }
-        // (template, index of its next reference to follow)
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        on_path[start] = true;
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let refs = &nodes[node].2;
-            if *next < refs.len() {
-                let r = &refs[*next];
-                *next += 1;
-                let Some(target) = resolve(&r.name) else {
-                    continue; // a missing template: Tera names it
-                };
-                if on_path[target] {
-                    let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
-                    let mut chain: Vec<String> =
-                        stack[from..].iter().map(|(n, _)| shown(*n)).collect();
-                    chain.push(shown(target));
-                    let f = nodes[node].1;
-                    let what = if chain.len() == 2 {
-                        format!("the template `{}` {} itself", chain[0], r.keyword)
-                    } else {
-                        format!(
-                            "templates include or extend each other in a loop: {}",
-                            chain.join(" → ")
-                        )
-                    };
-                    problems.push(
-                        Diagnostic::error("template", &f.display, what)
-                            .at_in(&String::from_utf8_lossy(&f.bytes), r.line, r.column)
-                            .help(format!("remove this `{{% {} \"{}\" %}}` or name another template: rendering would never end", r.tag(), r.name)),
-                    );
-                    continue;
-                }
-                if depth[target].is_none() {
-                    on_path[target] = true;
-                    stack.push((target, 0));
-                }
-                continue;
-            }
-            // All references followed: the longest chain from here.
-            let d = 1 + refs
-                .iter()
-                .filter_map(|r| resolve(&r.name))
-                .filter_map(|t| depth[t])
-                .max()
-                .unwrap_or(0);
-            depth[node] = Some(d);
-            on_path[node] = false;
-            stack.pop();
-        }
-    }
+    let depth = graph.depths(&mut problems);
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         problems.dedup_by(|a, b| a.file == b.file && a.line == b.line);
         return problems;
     }
-    // Report only where a too-deep chain starts, not at every link of it.
-    let mut referenced = vec![false; nodes.len()];
-    for (_, _, refs) in &nodes {
-        for t in refs.iter().filter_map(|r| resolve(&r.name)) {
-            referenced[t] = true;
+    graph.too_deep(&depth)
+}
+
+/// Stored names as the renderer has them: site templates by name, theme ones
+/// under this prefix.
+const THEME_PREFIX: &str = "__theme__/";
+
+/// The templates and the references of each to others.
+struct Graph<'a> {
+    /// Stored name, file, references.
+    nodes: Vec<(String, &'a ThemeFile, Vec<Reference>)>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> Graph<'a> {
+    fn of(theme: &'a Theme, site_templates: &'a [ThemeFile]) -> Graph<'a> {
+        let mut nodes: Vec<(String, &ThemeFile, Vec<Reference>)> = Vec::new();
+        for (prefix, files) in [(THEME_PREFIX, &theme.templates[..]), ("", site_templates)] {
+            for f in files {
+                let text = String::from_utf8_lossy(&f.bytes);
+                nodes.push((format!("{prefix}{}", f.name), f, references(&text)));
+            }
         }
+        let index = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _, _))| (n.clone(), i))
+            .collect();
+        Graph { nodes, index }
     }
-    for (i, (_, f, refs)) in nodes.iter().enumerate() {
-        if depth[i].unwrap_or(0) <= MAX_TEMPLATE_NESTING || referenced[i] {
-            continue;
+
+    /// The template a reference names, a site template before the theme's.
+    fn resolve(&self, name: &str) -> Option<usize> {
+        self.index
+            .get(name)
+            .or_else(|| self.index.get(format!("{THEME_PREFIX}{name}").as_str()))
+            .copied()
+    }
+
+    fn shown(&self, i: usize) -> String {
+        self.nodes[i].1.name.clone()
+    }
+
+    /// The longest chain starting at each template, depth-first without
+    /// recursion (a hostile theme may have thousands of templates); each loop
+    /// found goes to `problems`.
+    fn depths(&self, problems: &mut Vec<Diagnostic>) -> Vec<Option<usize>> {
+        let mut depth: Vec<Option<usize>> = vec![None; self.nodes.len()];
+        let mut on_path = vec![false; self.nodes.len()];
+        for start in 0..self.nodes.len() {
+            if depth[start].is_some() {
+                continue;
+            }
+            // (template, index of its next reference to follow)
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            on_path[start] = true;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let refs = &self.nodes[node].2;
+                if *next < refs.len() {
+                    let r = &refs[*next];
+                    *next += 1;
+                    let Some(target) = self.resolve(&r.name) else {
+                        continue; // a missing template: Tera names it
+                    };
+                    if on_path[target] {
+                        problems.push(self.loop_error(&stack, node, r, target));
+                    } else if depth[target].is_none() {
+                        on_path[target] = true;
+                        stack.push((target, 0));
+                    }
+                    continue;
+                }
+                // All references followed: the longest chain from here.
+                let d = 1 + refs
+                    .iter()
+                    .filter_map(|r| self.resolve(&r.name))
+                    .filter_map(|t| depth[t])
+                    .max()
+                    .unwrap_or(0);
+                depth[node] = Some(d);
+                on_path[node] = false;
+                stack.pop();
+            }
         }
-        let mut chain = vec![shown(i)];
-        let mut at = i;
-        while let Some(next) = nodes[at]
-            .2
-            .iter()
-            .filter_map(|r| resolve(&r.name))
-            .max_by_key(|t| depth[*t])
-        {
-            chain.push(shown(next));
-            at = next;
-        }
-        let first = refs
-            .iter()
-            .filter(|r| resolve(&r.name).is_some())
-            .max_by_key(|r| resolve(&r.name).and_then(|t| depth[t]));
-        let shown_chain = if chain.len() > 8 {
-            format!(
-                "{} → … → {}",
-                chain[..5].join(" → "),
-                chain[chain.len() - 2..].join(" → ")
-            )
+        depth
+    }
+
+    /// The error for reference `r` of template `node`, to `target`, which is on
+    /// the path being followed (`stack`): a loop.
+    fn loop_error(
+        &self,
+        stack: &[(usize, usize)],
+        node: usize,
+        r: &Reference,
+        target: usize,
+    ) -> Diagnostic {
+        let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
+        let mut chain: Vec<String> = stack[from..].iter().map(|(n, _)| self.shown(*n)).collect();
+        chain.push(self.shown(target));
+        let f = self.nodes[node].1;
+        let what = if chain.len() == 2 {
+            format!("the template `{}` {} itself", chain[0], r.keyword)
         } else {
-            chain.join(" → ")
-        };
-        let mut d = Diagnostic::error(
-            "template",
-            &f.display,
             format!(
-                "templates nest {} deep through include and extends (at most {MAX_TEMPLATE_NESTING}): {}",
-                chain.len(),
-                shown_chain
-            ),
-        )
-        .help("put the shared parts in components, or include them from fewer levels");
-        if let Some(r) = first {
-            d = d.at_in(&String::from_utf8_lossy(&f.bytes), r.line, r.column);
-        }
-        problems.push(d);
+                "templates include or extend each other in a loop: {}",
+                chain.join(" → ")
+            )
+        };
+        Diagnostic::error("template", &f.display, what)
+            .at_in(&String::from_utf8_lossy(&f.bytes), r.line, r.column)
+            .help(format!("remove this `{{% {} \"{}\" %}}` or name another template: rendering would never end", r.tag(), r.name))
     }
-    problems
+
+    /// Chains longer than [`MAX_TEMPLATE_NESTING`], reported only where they
+    /// start, not at every link.
+    fn too_deep(&self, depth: &[Option<usize>]) -> Vec<Diagnostic> {
+        let mut referenced = vec![false; self.nodes.len()];
+        for (_, _, refs) in &self.nodes {
+            for t in refs.iter().filter_map(|r| self.resolve(&r.name)) {
+                referenced[t] = true;
+            }
+        }
+        let mut problems = Vec::new();
+        for (i, (_, f, refs)) in self.nodes.iter().enumerate() {
+            if depth[i].unwrap_or(0) <= MAX_TEMPLATE_NESTING || referenced[i] {
+                continue;
+            }
+            let mut chain = vec![self.shown(i)];
+            let mut at = i;
+            while let Some(next) = self.nodes[at]
+                .2
+                .iter()
+                .filter_map(|r| self.resolve(&r.name))
+                .max_by_key(|t| depth[*t])
+            {
+                chain.push(self.shown(next));
+                at = next;
+            }
+            let first = refs
+                .iter()
+                .filter(|r| self.resolve(&r.name).is_some())
+                .max_by_key(|r| self.resolve(&r.name).and_then(|t| depth[t]));
+            let shown_chain = if chain.len() > 8 {
+                format!(
+                    "{} → … → {}",
+                    chain[..5].join(" → "),
+                    chain[chain.len() - 2..].join(" → ")
+                )
+            } else {
+                chain.join(" → ")
+            };
+            let mut d = Diagnostic::error(
+                "template",
+                &f.display,
+                format!(
+                    "templates nest {} deep through include and extends (at most {MAX_TEMPLATE_NESTING}): {}",
+                    chain.len(),
+                    shown_chain
+                ),
+            )
+            .help("put the shared parts in components, or include them from fewer levels");
+            if let Some(r) = first {
+                d = d.at_in(&String::from_utf8_lossy(&f.bytes), r.line, r.column);
+            }
+            problems.push(d);
+        }
+        problems
+    }
 }
 
 /// A `{% include "name" %}` or `{% extends "name" %}` in a template.

@@ -94,31 +94,16 @@ pub fn frontmatter(data: &[u8]) {
         front.title.as_deref().is_some_and(|t| !t.trim().is_empty()),
         "parsed front matter without a title"
     );
-    let source =
-        |rel: &str, text: &str, split: &frontmatter::Split<'_>, front: frontmatter::FrontMatter| {
-            let base = text.as_ptr() as usize;
-            let yaml_start = split.yaml.as_ptr() as usize - base;
-            std::sync::Arc::new(Source {
-                rel: rel.to_string(),
-                file: format!("content/{rel}"),
-                text: text.into(),
-                body_start: split.body.as_ptr() as usize - base,
-                body_line: split.body_line,
-                yaml_line: split.yaml_line,
-                yaml_range: (yaml_start, yaml_start + split.yaml.len()),
-                front: front.into(),
-                text_hash: Default::default(),
-            })
-        };
+    let source = |rel: &str, text: &str| {
+        std::sync::Arc::new(
+            Source::parse(rel, format!("content/{rel}"), text.to_string()).expect("it parsed"),
+        )
+    };
     let root_text = "---\ntitle: Home\n---\nHello.\n";
-    let root_split = frontmatter::split(root_text, "content/_index.md").expect("fixed root splits");
-    let root_front =
-        frontmatter::parse(&root_split, root_text, "content/_index.md").expect("fixed root parses");
-
-    let alone = vec![source("_index.md", text, &split, front.clone())];
+    let alone = vec![source("_index.md", text)];
     let as_page = vec![
-        source("_index.md", root_text, &root_split, root_front),
-        source("chapter/page.md", text, &split, front),
+        source("_index.md", root_text),
+        source("chapter/page.md", text),
     ];
     for sources in [alone, as_page] {
         let texts: HashMap<String, String> = sources

@@ -163,9 +163,7 @@ fn items(
     raw: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let line = frontmatter::key_position(&source.split(), key)
-        .map(|p| p.0)
-        .unwrap_or(1);
+    let line = source.key_position(key).map(|p| p.0).unwrap_or(1);
     list.iter()
         .flatten()
         .map(|md| {
@@ -276,7 +274,6 @@ fn document_links(
         page_path: "",
         source_rel: &source.rel,
     };
-    let split = source.split();
     source
         .front
         .documents
@@ -305,9 +302,9 @@ fn document_links(
                 }
                 Err(e) => {
                     let mut diag = Diagnostic::error(e.code, &source.file, e.message).help(e.help);
-                    if let Some((line, column)) =
-                        frontmatter::value_position(&split, "documents", href)
-                            .or_else(|| frontmatter::key_position(&split, "documents"))
+                    if let Some((line, column)) = source
+                        .value_position("documents", href)
+                        .or_else(|| source.key_position("documents"))
                     {
                         diag = diag.at_in(&source.text, line, column);
                     }

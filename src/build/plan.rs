@@ -12,7 +12,6 @@ use std::path::Path;
 use rustc_hash::FxHashSet;
 
 use crate::error::Diagnostic;
-use crate::frontmatter;
 use crate::load;
 use crate::model::Report;
 use crate::site::Site;
@@ -121,9 +120,10 @@ pub(crate) fn redirects<'s>(
             };
             let taken = made.contains(&path) || planned.contains(&path);
             if a.is_empty() || a.split('/').any(|s| s == "..") || taken {
-                let (line, col) =
-                    frontmatter::value_position(&e.source.split(), "aliases", alias.trim())
-                        .unwrap_or((1, 1));
+                let (line, col) = e
+                    .source
+                    .value_position("aliases", alias.trim())
+                    .unwrap_or((1, 1));
                 problems.push(
                     Diagnostic::error(
                         "bad-alias",

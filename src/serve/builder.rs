@@ -30,6 +30,7 @@ pub struct Builder {
     origin: String,
     drafts: bool,
     sources: SourceCache,
+    models: crate::model::ModelCache,
     cache: BuildCache,
 }
 
@@ -56,6 +57,7 @@ impl Builder {
             origin: origin.trim_end_matches('/').to_string(),
             drafts,
             sources: SourceCache::default(),
+            models: crate::model::ModelCache::default(),
             cache: BuildCache::default(),
         }
     }
@@ -99,11 +101,12 @@ impl Builder {
         };
         let root = self.root.clone();
         let sources = &mut self.sources;
+        let models = &mut self.models;
         let cache = &mut self.cache;
         // The library does not panic on any input it knows of; if it ever does,
         // the preview says so and keeps running (and forgets what it kept).
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let site = Site::load_cached(&root, &options, Some(sources))?;
+            let site = Site::load_cached(&root, &options, Some(sources), Some(models))?;
             let built = site.build_cached(cache)?;
             Ok((built, site.report.entries.len() - cache.reused()))
         }));
@@ -112,6 +115,7 @@ impl Builder {
             Ok(Err(e)) => (Err(e), 0),
             Err(panic) => {
                 self.sources = SourceCache::default();
+                self.models = crate::model::ModelCache::default();
                 self.cache = BuildCache::default();
                 (Err(internal_error(panic.as_ref())), 0)
             }
@@ -131,6 +135,7 @@ impl Builder {
         for c in changes {
             if matches!(c.kind, ChangeKind::Rescan) {
                 self.sources.clear();
+                self.models.clear();
             }
             for p in c.paths() {
                 if let Some(rel) = p.strip_prefix("content/") {

@@ -241,7 +241,7 @@ fn whole(root: &Path) -> Outcome {
 
 fn cached(root: &Path, sources: &mut SourceCache, cache: &mut BuildCache) -> Outcome {
     outcome(
-        Site::load_cached(root, &LoadOptions::default(), Some(sources))
+        Site::load_cached(root, &LoadOptions::default(), Some(sources), None)
             .and_then(|s| s.build_cached(cache)),
     )
 }
