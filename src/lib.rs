@@ -36,7 +36,6 @@ pub mod render;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
-pub mod statement;
 pub mod suggest;
 pub mod theme;
 

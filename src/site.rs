@@ -1033,7 +1033,7 @@ impl<'s> Assembly<'s> {
         if audit_on {
             self.site_wide_checks(site, statics, &base_path);
         }
-        let statement = crate::statement::Statement::new(
+        let statement = crate::plugins::a11y::statement::Statement::new(
             &site.config,
             report,
             &self.findings,
