@@ -407,7 +407,7 @@ fn link_text(raw: &str, plain: bool, line: Option<usize>) -> Option<Finding> {
 /// `abbreviation` (with the glossary, site-wide): the capitalised words of
 /// the author's `text` that look like abbreviations (2–6 characters, capitals
 /// and digits, two capitals or more) and that `known` does not know.
-pub(super) fn abbreviations<'t>(text: &'t str, known: impl Fn(&str) -> bool) -> Vec<&'t str> {
+pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;

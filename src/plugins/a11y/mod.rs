@@ -61,6 +61,10 @@ pub use rules::{RULES, Rule};
 use state::{Pending, Shared, State};
 use terms::Term;
 
+/// The stage's name, as `[plugins] page_stages` lists it and the pipeline
+/// reports it; also the code of the error when it cannot read a page.
+pub const NAME: &str = "a11y";
+
 /// What the site knows that the stage needs.
 #[derive(Debug, Clone, Default)]
 pub struct SiteInfo {
@@ -101,41 +105,7 @@ pub struct A11y {
 impl A11y {
     /// A stage for a site.
     pub fn new(info: SiteInfo) -> A11y {
-        let mut glossary = info.glossary.clone();
-        glossary.sort_by(|a, b| {
-            b.term
-                .len()
-                .cmp(&a.term.len())
-                .then_with(|| a.term.cmp(&b.term))
-        });
-        let mut terms: Vec<Term> = glossary
-            .iter()
-            .map(|g| {
-                let caseless = !g.term.chars().skip(1).any(char::is_uppercase);
-                Term {
-                    needle: if caseless {
-                        g.term.to_ascii_lowercase()
-                    } else {
-                        g.term.clone()
-                    },
-                    caseless,
-                    expansion: g.expansion.clone(),
-                    href: g
-                        .definition
-                        .as_ref()
-                        .map(|_| format!("{}glossary/#{}", info.base_path, g.id())),
-                    expansion_term: None,
-                }
-            })
-            .collect();
-        for i in 0..terms.len() {
-            let Some(exp) = terms[i].expansion.as_deref().map(str::to_ascii_lowercase) else {
-                continue;
-            };
-            terms[i].expansion_term = terms
-                .iter()
-                .position(|t| t.caseless && t.href.is_some() && t.needle == exp);
-        }
+        let terms = terms::terms(&info.glossary, &info.base_path);
         let keep_recent = info.spell_out && terms.iter().any(|t| t.expansion.is_some());
         let lang_known = lang::known(&info.lang);
         A11y {
@@ -149,7 +119,7 @@ impl A11y {
 
 impl PageStage for A11y {
     fn name(&self) -> &'static str {
-        "a11y"
+        NAME
     }
 
     fn run(&self, html: String, page: &PageContext<'_>) -> StageOutput {
@@ -203,7 +173,7 @@ fn unreadable(
     e: &lol_html::errors::RewritingError,
 ) -> StageOutput {
     let mut d = Diagnostic::error(
-        "a11y",
+        NAME,
         page.source_file.unwrap_or(page.output_path),
         format!("the accessibility stage could not read the page: {e}"),
     )

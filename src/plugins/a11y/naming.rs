@@ -119,13 +119,7 @@ pub(super) fn name_element(
     let (tag, na) = (&*start.tag, &start.na);
     let mut st = state.borrow_mut();
     let in_frame = !st.frames.is_empty();
-    let target = start
-        .id
-        .as_deref()
-        .filter(|i| {
-            !st.labelled.is_empty() && st.labelled.contains(*i) && st.ids.get(*i) == Some(&1)
-        })
-        .map(str::to_string);
+    let target = start.id.as_deref().and_then(|id| labelled_by_id(&st, id));
     let title = tag == "title" && !st.title_seen && st.in_foreign == 0;
     let interesting = na.role.is_some() || title || NAMED.contains(&tag);
     if !interesting && !in_frame && target.is_none() {
@@ -189,6 +183,13 @@ pub(super) fn name_element(
     });
     drop(st);
     close_at_end_tag(el, state, serial)
+}
+
+/// The element's id when an `aria-labelledby` of the page points at it and
+/// it is the first element with that id (so its name is wanted).
+fn labelled_by_id(st: &State, id: &str) -> Option<String> {
+    (!st.labelled.is_empty() && st.labelled.contains(id) && st.ids.get(id) == Some(&1))
+        .then(|| id.to_string())
 }
 
 /// Which rule judges the name of an element of `tag` and `role`, if any

@@ -28,6 +28,48 @@ pub(super) struct Term {
     pub(super) expansion_term: Option<usize>,
 }
 
+/// The glossary's terms as the stage looks for them, longest first (so "SSCB"
+/// is tried before "SCB"), each linked to its definition on the glossary page
+/// under `base_path` when it has one.
+pub(super) fn terms(glossary: &[crate::frontmatter::GlossaryEntry], base_path: &str) -> Vec<Term> {
+    let mut glossary = glossary.to_vec();
+    glossary.sort_by(|a, b| {
+        b.term
+            .len()
+            .cmp(&a.term.len())
+            .then_with(|| a.term.cmp(&b.term))
+    });
+    let mut terms: Vec<Term> = glossary
+        .iter()
+        .map(|g| {
+            let caseless = !g.term.chars().skip(1).any(char::is_uppercase);
+            Term {
+                needle: if caseless {
+                    g.term.to_ascii_lowercase()
+                } else {
+                    g.term.clone()
+                },
+                caseless,
+                expansion: g.expansion.clone(),
+                href: g
+                    .definition
+                    .as_ref()
+                    .map(|_| format!("{}glossary/#{}", base_path, g.id())),
+                expansion_term: None,
+            }
+        })
+        .collect();
+    for i in 0..terms.len() {
+        let Some(exp) = terms[i].expansion.as_deref().map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        terms[i].expansion_term = terms
+            .iter()
+            .position(|t| t.caseless && t.href.is_some() && t.needle == exp);
+    }
+    terms
+}
+
 /// Per page and term: spelt out in the text.
 pub(super) const SPELLED: u8 = 1;
 
