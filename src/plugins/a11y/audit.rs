@@ -448,3 +448,35 @@ pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&st
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(findings: impl IntoIterator<Item = Finding>) -> Vec<&'static str> {
+        findings.into_iter().map(|f| f.rule.id()).collect()
+    }
+
+    #[test]
+    fn rules_judge_plain_values() {
+        assert!(heading_order(2, 3, None).is_none());
+        assert_eq!(rules(heading_order(2, 4, Some(7))), ["heading-order"]);
+        let open = OpenSection {
+            level: 2,
+            line: None,
+            name: "Summary".into(),
+        };
+        assert!(empty_section(&open, 3).is_none());
+        assert_eq!(rules(empty_section(&open, 2)), ["empty-section"]);
+        assert_eq!(
+            rules(name(NameRule::Link, "click here", None)),
+            ["link-text"]
+        );
+        assert_eq!(rules(name(NameRule::Link, "  ", None)), ["link-name"]);
+        assert!(name(NameRule::Button, "Send", None).is_none());
+        assert_eq!(
+            abbreviations("The LADO met the SSCB and NHS2.", |w| w == "SSCB"),
+            ["LADO", "NHS2"]
+        );
+    }
+}
