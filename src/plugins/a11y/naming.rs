@@ -120,7 +120,7 @@ pub(super) fn name_element(
     let mut st = state.borrow_mut();
     let in_frame = !st.frames.is_empty();
     let target = start.id.as_deref().and_then(|id| labelled_by_id(&st, id));
-    let title = tag == "title" && !st.title_seen && st.in_foreign == 0;
+    let title = tag == "title" && !st.title_seen && st.depth.foreign == 0;
     let interesting = na.role.is_some() || title || NAMED.contains(&tag);
     if !interesting && !in_frame && target.is_none() {
         return Ok(());

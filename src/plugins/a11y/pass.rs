@@ -120,7 +120,7 @@ impl Pass<'_> {
             .and_then(|(l, off)| l.checked_add(off));
         {
             let mut st = self.state.borrow_mut();
-            st.in_markdown += 1;
+            st.depth.markdown += 1;
             if let Some(l) = line {
                 st.lines.push(l);
             }
@@ -128,7 +128,7 @@ impl Pass<'_> {
         let state = self.state.clone();
         el.on_end_tag(Box::new(move |_: &mut EndTag| {
             let mut st = state.borrow_mut();
-            st.in_markdown = st.in_markdown.saturating_sub(1);
+            st.depth.markdown = st.depth.markdown.saturating_sub(1);
             if line.is_some() {
                 st.lines.pop();
             }
@@ -158,7 +158,7 @@ impl Pass<'_> {
                     el.set_attribute("id", repair::MAIN_ID)?;
                     start.id = Some(repair::MAIN_ID.to_string());
                 }
-                inside(el, self.state, |st| &mut st.in_main)?;
+                inside(el, self.state, |st| &mut st.depth.main)?;
             }
             _ => {}
         }
@@ -180,28 +180,28 @@ impl Pass<'_> {
         if open
             && (start.na.hidden || (start.class.is_some() && start.has_class("visually-hidden")))
         {
-            inside(el, self.state, |st| &mut st.in_hidden)?;
+            inside(el, self.state, |st| &mut st.depth.hidden)?;
         }
         if open && NO_ABBR.contains(&tag) {
-            inside(el, self.state, |st| &mut st.no_abbr)?;
+            inside(el, self.state, |st| &mut st.depth.no_abbr)?;
         }
         if MEDIA.contains(&tag) {
             // Something to see or use after a heading: its section is not empty.
             let mut st = self.state.borrow_mut();
-            if st.in_heading == 0 && st.in_hidden == 0 {
+            if st.depth.heading == 0 && st.depth.hidden == 0 {
                 st.open_heading = None;
             }
         }
         if open && matches!(tag, "svg" | "math" | "template") {
-            inside(el, self.state, |st| &mut st.in_foreign)?;
+            inside(el, self.state, |st| &mut st.depth.foreign)?;
         }
         let (parent_hidden, inline_styles) = {
             let st = self.state.borrow();
-            (st.in_ax_hidden > 0, st.inline_styles)
+            (st.depth.ax_hidden > 0, st.inline_styles)
         };
         let self_hidden = start.na.hidden(tag, inline_styles);
         if open && self_hidden {
-            inside(el, self.state, |st| &mut st.in_ax_hidden)?;
+            inside(el, self.state, |st| &mut st.depth.ax_hidden)?;
         }
         Ok(parent_hidden || self_hidden)
     }
@@ -214,10 +214,10 @@ impl Pass<'_> {
                 self.heading(el, start.tag[1..].parse().unwrap_or(2))?
             }
             "nav" => {
-                inside(el, state, |st| &mut st.in_nav)?;
-                inside(el, state, |st| &mut st.in_chrome)?;
+                inside(el, state, |st| &mut st.depth.nav)?;
+                inside(el, state, |st| &mut st.depth.chrome)?;
             }
-            "header" | "footer" | "aside" => inside(el, state, |st| &mut st.in_chrome)?,
+            "header" | "footer" | "aside" => inside(el, state, |st| &mut st.depth.chrome)?,
             "a" if start.na.href => {
                 let attrs = LinkAttrs::read(el, self.src);
                 self.link(el, &attrs)?;
@@ -227,7 +227,7 @@ impl Pass<'_> {
                 el.prepend(repair::FOOTNOTES_HEADING, ContentType::Html);
             }
             "div" if start.has_class("table-wrap") => {
-                inside(el, state, |st| &mut st.in_table_wrap)?
+                inside(el, state, |st| &mut st.depth.table_wrap)?
             }
             "table" => self.table(el, start.no_scroll || start.has_class("stack-table"))?,
             "caption" => {
@@ -235,14 +235,14 @@ impl Pass<'_> {
                     t.has_caption = true;
                 }
             }
-            "thead" => inside(el, state, |st| &mut st.in_thead)?,
+            "thead" => inside(el, state, |st| &mut st.depth.thead)?,
             "th" => {
                 let mut st = state.borrow_mut();
                 if let Some(t) = st.tables.last_mut() {
                     t.has_th = true;
                 }
                 if !el.has_attribute("scope") {
-                    el.set_attribute("scope", repair::th_scope(st.in_thead > 0))?;
+                    el.set_attribute("scope", repair::th_scope(st.depth.thead > 0))?;
                 }
             }
             _ => {}
@@ -277,7 +277,7 @@ impl Pass<'_> {
 
     /// Links only: `aria-current` in navigation, footnote names.
     fn link_extras(&self, el: &mut Element, attrs: &LinkAttrs) -> HandlerResult {
-        if self.state.borrow().in_nav > 0
+        if self.state.borrow().depth.nav > 0
             && attrs.href.as_deref() == Some(self.page.url_path)
             && !attrs.aria_current
         {
@@ -321,7 +321,7 @@ impl Pass<'_> {
             st.note(f);
         }
         st.last_heading = level;
-        let visible = st.in_hidden == 0;
+        let visible = st.depth.hidden == 0;
         if visible {
             if let Some(open) = st.open_heading.take()
                 && let Some(f) = audit::empty_section(&open, level)
@@ -334,15 +334,15 @@ impl Pass<'_> {
                 name: String::new(),
             });
         }
-        st.in_heading += 1;
+        st.depth.heading += 1;
         // Inside the heading after its text (so it neither shifts the layout
         // nor comes before the text), only on headings written in Markdown.
         let anchor = self.stage.info.heading_anchors
             && (level == 2 || level == 3)
             && visible
-            && st.in_main > 0
-            && st.in_markdown > 0
-            && st.in_chrome == 0;
+            && st.depth.main > 0
+            && st.depth.markdown > 0
+            && st.depth.chrome == 0;
         let id = if anchor { el.get_attribute("id") } else { None };
         drop(st);
         let state = self.state.clone();
@@ -350,7 +350,7 @@ impl Pass<'_> {
             let mut st = state.borrow_mut();
             // The heading's text, from its frame (closed just before this).
             let text = std::mem::take(&mut st.closed_text);
-            st.in_heading = st.in_heading.saturating_sub(1);
+            st.depth.heading = st.depth.heading.saturating_sub(1);
             if visible
                 && let Some(open) = st.open_heading.as_mut()
                 && open.name.is_empty()
@@ -434,7 +434,7 @@ impl Pass<'_> {
         // comrak writes an image of the Markdown as `<img … />` inside an
         // element that has its source position (raw HTML there, written the
         // same way, counts as Markdown).
-        let from_markdown = st.in_markdown > 0 && {
+        let from_markdown = st.depth.markdown > 0 && {
             let raw = self
                 .src
                 .get(el.source_location().bytes())
@@ -462,7 +462,7 @@ impl Pass<'_> {
             line,
         });
         st.table_count += 1;
-        if st.in_table_wrap == 0 && !no_scroll {
+        if st.depth.table_wrap == 0 && !no_scroll {
             el.before(&repair::table_region(st.table_count), ContentType::Html);
             el.after(crate::markdown::TABLE_REGION_CLOSE, ContentType::Html);
         }
@@ -489,22 +489,22 @@ impl Pass<'_> {
         let piece = chunk.as_str();
         // Visible text after a heading is its section's content.
         if st.open_heading.is_some()
-            && st.in_heading == 0
-            && st.in_hidden == 0
+            && st.depth.heading == 0
+            && st.depth.hidden == 0
             && piece.bytes().any(|b| !b.is_ascii_whitespace())
         {
             st.open_heading = None;
         }
-        if st.in_main == 0 && st.frames.is_empty() {
+        if st.depth.main == 0 && st.frames.is_empty() {
             return Ok(());
         }
         if let Some(f) = st.frames.last_mut() {
             names::push_text(&mut f.content, piece);
         }
-        if st.in_main == 0 || self.glossary_page {
+        if st.depth.main == 0 || self.glossary_page {
             return Ok(());
         }
-        if st.no_abbr > 0 {
+        if st.depth.no_abbr > 0 {
             if self.stage.keep_recent {
                 st.remember(piece);
             }
@@ -512,7 +512,7 @@ impl Pass<'_> {
         }
         if st.finished_terms < self.stage.terms.len() {
             self.explain_terms(chunk, st);
-        } else if st.in_markdown > 0 {
+        } else if st.depth.markdown > 0 {
             // Nothing to explain: leave the text alone and only look for
             // abbreviations in the author's text.
             st.text.push_str(piece);
@@ -555,7 +555,7 @@ impl Pass<'_> {
     /// noted, and its text kept to see whether the author spells out what
     /// comes next.
     fn after_text(&self, text: &str, st: &mut State) {
-        if st.in_markdown > 0 {
+        if st.depth.markdown > 0 {
             self.scan_abbreviations(text, st);
         }
         if self.stage.keep_recent {

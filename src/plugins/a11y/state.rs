@@ -27,26 +27,40 @@ pub(super) struct Pending {
     pub(super) finding: Finding,
 }
 
+/// How deep the pass is inside elements of each kind (each counted until
+/// its end tag).
+#[derive(Default)]
+pub(super) struct Depths {
+    pub(super) main: u32,
+    /// Inside elements that came from Markdown (author's text).
+    pub(super) markdown: u32,
+    /// Inside an element where no `<abbr>` is added (links, code, headings…).
+    pub(super) no_abbr: u32,
+    pub(super) thead: u32,
+    /// Inside a `div.table-wrap` (a scrolling region).
+    pub(super) table_wrap: u32,
+    pub(super) nav: u32,
+    /// Inside `nav`, `header`, `footer` and `aside`: there a term gets
+    /// `<abbr>` only (no spelling out, no link).
+    pub(super) chrome: u32,
+    /// Inside headings.
+    pub(super) heading: u32,
+    /// Inside elements hidden on screen (`hidden`, `.visually-hidden`).
+    pub(super) hidden: u32,
+    /// Inside elements hidden from assistive technology.
+    pub(super) ax_hidden: u32,
+    /// Inside `svg` and `math` (whose `title` is not the page's).
+    pub(super) foreign: u32,
+}
+
+/// The state of one page's pass, which its handlers share.
 #[derive(Default)]
 pub(super) struct State {
     pub(super) pending: Vec<Pending>,
+    pub(super) depth: Depths,
     pub(super) facts: PageFacts,
     /// Markdown lines of the open elements that carried `data-sourcepos`.
     pub(super) lines: Vec<usize>,
-    pub(super) in_main: u32,
-    /// Depth inside elements that came from Markdown (author's text).
-    pub(super) in_markdown: u32,
-    pub(super) no_abbr: u32,
-    pub(super) in_thead: u32,
-    pub(super) in_table_wrap: u32,
-    pub(super) in_nav: u32,
-    /// Depth inside `nav`, `header`, `footer` and `aside`: there a term gets
-    /// `<abbr>` only (no spelling out, no link).
-    pub(super) in_chrome: u32,
-    /// Depth inside headings.
-    pub(super) in_heading: u32,
-    /// Depth inside elements hidden on screen (`hidden`, `.visually-hidden`).
-    pub(super) in_hidden: u32,
     /// The last visible heading, while nothing visible has followed it.
     pub(super) open_heading: Option<OpenSection>,
     /// Per glossary term (as [`A11y::terms`]): what the page has done with it.
@@ -74,10 +88,6 @@ pub(super) struct State {
     /// The names of the elements `aria-labelledby` points at, by id (the first
     /// element with the id).
     pub(super) targets: HashMap<String, Vec<names::Piece>>,
-    /// Depth inside elements hidden from assistive technology.
-    pub(super) in_ax_hidden: u32,
-    /// Depth inside `svg` and `math` (whose `title` is not the page's).
-    pub(super) in_foreign: u32,
     /// Whether the page lets `style` attributes apply (its
     /// Content-Security-Policy may not).
     pub(super) inline_styles: bool,

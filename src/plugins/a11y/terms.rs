@@ -108,7 +108,7 @@ impl A11y {
     /// entities not decoded): see [`A11y::term_html`]. `None` when nothing in
     /// `text` changes.
     pub(super) fn expand_terms(&self, text: &str, st: &mut State) -> Option<String> {
-        let chrome = st.in_chrome > 0;
+        let chrome = st.depth.chrome > 0;
         let lower = self
             .terms
             .iter()
