@@ -44,7 +44,6 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod source;
-pub mod statement;
 pub mod suggest;
 pub mod template_functions;
 pub mod theme;

@@ -179,27 +179,48 @@ fn render_with(
     opts.render.sourcepos = sourcepos;
     // Quotes nested past the limit are refused before parsing: comrak's alert
     // scanner looks again at every level of a quote, which is quadratic in
-    // the depth (100,000 `>` took half a minute).
+    // the depth.
     if let Some((md_line, md_col)) = quote_too_deep(md) {
-        return Rendered {
-            html: String::new(),
-            toc: Vec::new(),
-            problems: vec![too_deep_at(place, md_line, md_col)],
-        };
+        return Rendered::refused(too_deep_at(place, md_line, md_col));
     }
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, md, &opts);
-    let mut problems = Vec::new();
     if let Some(d) = too_deep(root, md, place) {
         // Later stages (the HTML passes) walk the document recursively: a page
         // nested thousands of levels deep would exhaust the stack.
-        return Rendered {
+        return Rendered::refused(d);
+    }
+    let problems = shift_and_resolve(root, md, place, links);
+    let (mut html, toc) = format(root, &opts, md.len());
+    if html.contains("<table") {
+        html = frame_tables(&html);
+    }
+    Rendered {
+        html,
+        toc,
+        problems,
+    }
+}
+
+impl Rendered {
+    /// No HTML, and the one problem that refused the text.
+    fn refused(problem: Diagnostic) -> Rendered {
+        Rendered {
             html: String::new(),
             toc: Vec::new(),
-            problems: vec![d],
-        };
+            problems: vec![problem],
+        }
     }
+}
 
+/// Shifts the headings so the top level is `h2`, and resolves every link and
+/// image through [`resolve`]: the problems of those that lead nowhere.
+fn shift_and_resolve<'a>(
+    root: &'a comrak::nodes::AstNode<'a>,
+    md: &str,
+    place: &Place<'_>,
+    links: &Links<'_>,
+) -> Vec<Diagnostic> {
     let min_level = root
         .descendants()
         .filter_map(|n| match &n.data().value {
@@ -209,33 +230,26 @@ fn render_with(
         .min()
         .unwrap_or(2);
     let shift = 2i16 - i16::from(min_level);
-
+    let mut problems = Vec::new();
     for node in root.descendants() {
         let mut data = node.data_mut();
         let pos = data.sourcepos;
+        let image = matches!(data.value, NodeValue::Image(_));
         match &mut data.value {
             NodeValue::Heading(h) => {
                 h.level = (i16::from(h.level) + shift).clamp(2, 6) as u8;
             }
-            NodeValue::Link(_) | NodeValue::Image(_) => {
-                let image = matches!(data.value, NodeValue::Image(_));
-                let (NodeValue::Link(link) | NodeValue::Image(link)) = &mut data.value else {
-                    continue;
-                };
+            NodeValue::Link(link) | NodeValue::Image(link) => {
                 match resolve(&link.url, place, links, image) {
                     Ok(Some(url)) => link.url = url,
                     Ok(None) => {}
-                    Err(LinkError {
-                        code,
-                        message,
-                        help,
-                    }) => {
+                    Err(e) => {
                         let (md_line, md_col) = file_position(md, pos.start.line, pos.start.column);
                         let (line, column) = place.file_position(md_line, md_col);
                         problems.push(
-                            Diagnostic::error(code, place.file, message)
+                            Diagnostic::error(e.code, place.file, e.message)
                                 .at_in(place.text, line, column)
-                                .help(help),
+                                .help(e.help),
                         );
                     }
                 }
@@ -243,7 +257,16 @@ fn render_with(
             _ => {}
         }
     }
+    problems
+}
 
+/// Writes the document as HTML, headings with ids (never one of
+/// [`RESERVED_IDS`]) and the table of contents they make.
+fn format<'a>(
+    root: &'a comrak::nodes::AstNode<'a>,
+    opts: &Options<'_>,
+    md_len: usize,
+) -> (String, Vec<TocItem>) {
     let mut anchorizer = comrak::Anchorizer::new();
     for id in RESERVED_IDS {
         anchorizer.anchorize(id);
@@ -253,22 +276,15 @@ fn render_with(
     };
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&headings);
-    let mut html = String::with_capacity(md.len() * 5 / 4 + 64);
+    let mut html = String::with_capacity(md_len * 5 / 4 + 64);
     // Writing into a String cannot fail.
-    let _ = comrak::format_html_with_plugins(root, &opts, &mut html, &plugins);
+    let _ = comrak::format_html_with_plugins(root, opts, &mut html, &plugins);
     let toc = headings
         .state
         .into_inner()
         .map(|(_, t)| t)
         .unwrap_or_else(|e| e.into_inner().1);
-    if html.contains("<table") {
-        html = frame_tables(&html);
-    }
-    Rendered {
-        html,
-        toc,
-        problems,
-    }
+    (html, toc)
 }
 
 /// How deep Markdown may nest (quotes in lists in quotes, emphasis in emphasis…):
@@ -427,22 +443,47 @@ fn frame_tables(html: &str) -> String {
             .unwrap_or(after.len());
         let open_tag = &after[..open_end];
         let table = &after[open_end..end];
-        let id = format!("table-caption-{n}");
         match &caption {
-            Some(c) => out.push_str(&format!(
-                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{id}\">{open_tag}\n<caption id=\"{id}\">{c}</caption>"
-            )),
-            None => out.push_str(&format!(
-                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {n}\">{open_tag}"
-            )),
+            Some(c) => {
+                let id = format!("table-caption-{n}");
+                out.push_str(&table_region_open(&TableLabel::Caption(&id)));
+                out.push_str(&format!("{open_tag}\n<caption id=\"{id}\">{c}</caption>"));
+            }
+            None => {
+                out.push_str(&table_region_open(&TableLabel::Numbered(n)));
+                out.push_str(open_tag);
+            }
         }
         scope_and_align(table, &mut out);
-        out.push_str("</div>");
+        out.push_str(TABLE_REGION_CLOSE);
         rest = &after[end..];
     }
     out.push_str(rest);
     out
 }
+
+/// What labels a table's scrolling region.
+pub(crate) enum TableLabel<'a> {
+    /// The id of the table's caption.
+    Caption(&'a str),
+    /// "Table n".
+    Numbered(usize),
+}
+
+/// The start of the focusable, labelled region a table scrolls in sideways
+/// (instead of widening the page). The one place its markup is written: for
+/// the Markdown's tables here, and by the accessibility stage for the
+/// template's.
+pub(crate) fn table_region_open(label: &TableLabel<'_>) -> String {
+    let label = match label {
+        TableLabel::Caption(id) => format!("aria-labelledby=\"{id}\""),
+        TableLabel::Numbered(n) => format!("aria-label=\"Table {n}\""),
+    };
+    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" {label}>")
+}
+
+/// The end of a table's scrolling region.
+pub(crate) const TABLE_REGION_CLOSE: &str = "</div>";
 
 /// Copies a table's rows to `out`, giving every `th` `scope="col"` and turning
 /// `align` (obsolete in HTML) into a class, in one pass over the text.
@@ -526,7 +567,6 @@ pub fn resolve(
     links: &Links<'_>,
     image: bool,
 ) -> Result<Option<String>, LinkError> {
-    let page_path = place.page_path;
     let (target, fragment) = match url.find(['#', '?']) {
         Some(i) => (&url[..i], &url[i..]),
         None => (url, ""),
@@ -540,24 +580,7 @@ pub fn resolve(
     if target.is_empty() || target.starts_with("//") {
         return Ok(None);
     }
-    let site_path = if let Some(abs) = target.strip_prefix('/') {
-        // A path in the built site: under the base path, wherever it is hosted.
-        let base = links.base_path.trim_start_matches('/');
-        match abs.strip_prefix(base) {
-            Some(rest) if !base.is_empty() => rest.to_string(),
-            _ => abs.to_string(),
-        }
-    } else {
-        match join(page_path, target) {
-            Some(p) => p,
-            None => {
-                return Err(broken(
-                    format!("link to `{url}` climbs above the site's root"),
-                    "remove a `../` from the link, or use the `@/chapter/page.md` form",
-                ));
-            }
-        }
-    };
+    let site_path = site_path(url, target, place.page_path, links.base_path)?;
     let last = site_path
         .trim_end_matches('/')
         .rsplit('/')
@@ -565,34 +588,7 @@ pub fn resolve(
         .unwrap_or("");
     let looks_like_page = site_path.is_empty() || site_path.ends_with('/') || !last.contains('.');
     if looks_like_page {
-        let key = if site_path.is_empty() || site_path.ends_with('/') {
-            site_path.clone()
-        } else {
-            format!("{site_path}/")
-        };
-        if links.pages.contains_key(&key) || links.files.contains(&format!("{key}index.html")) {
-            return Ok(Some(format!("{}{}{}", links.base_path, key, fragment)));
-        }
-        let mut known: Vec<&str> = links
-            .pages
-            .keys()
-            .map(|p| p.trim_end_matches('/'))
-            .filter(|p| !p.is_empty())
-            .collect();
-        known.sort_unstable();
-        let help = match crate::suggest::did_you_mean_path(key.trim_end_matches('/'), &known) {
-            Some(p) => {
-                let i = links.pages.get(&format!("{p}/")).copied().unwrap_or(0);
-                let rel = links.by_rel.iter().find(|(_, v)| **v == i).map(|(k, _)| k.as_str()).unwrap_or("");
-                format!("did you mean the page at `/{p}/`? Link to it as `@/{rel}` so the link follows the page if it moves")
-            }
-            None => "link with `@/chapter/page.md` (the content file's path) so the link follows the page if it moves"
-                .to_string(),
-        };
-        return Err(broken(
-            format!("link to `{url}`, but no page is published at `/{key}`"),
-            help,
-        ));
+        return page_link(url, &site_path, fragment, links).map(Some);
     }
     if links.files.contains(&site_path) {
         return Ok(Some(format!(
@@ -601,23 +597,7 @@ pub fn resolve(
         )));
     }
     if target.ends_with(".md") {
-        // The author most likely meant a file next to this one.
-        let dir = place.source_rel.rsplit_once('/').map(|p| p.0).unwrap_or("");
-        let beside = join(&format!("{dir}/"), target).unwrap_or_default();
-        let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
-        known.sort_unstable();
-        let help = if links.by_rel.contains_key(&beside) {
-            format!("write `@/{beside}` (the path from content/)")
-        } else if let Some(s) = crate::suggest::did_you_mean_path(&beside, &known) {
-            format!("write the path from content/ with `@/`; did you mean `@/{s}`?")
-        } else {
-            "write the content file's path from content/ with `@/`, e.g. `@/background/_index.md`"
-                .to_string()
-        };
-        return Err(broken(
-            format!("link to `{url}`: links to Markdown files need the `@/` form"),
-            help,
-        ));
+        return Err(markdown_file_link(url, target, place, links));
     }
     let mut known: Vec<&str> = links.files.iter().map(String::as_str).collect();
     known.sort_unstable();
@@ -630,6 +610,90 @@ pub fn resolve(
         format!("link to `{url}`, but the site has no file `/{site_path}`"),
         help,
     ))
+}
+
+/// The path in the built site (below the base path) of a link's `target`
+/// without scheme: root-relative (placed under the base path, a path already
+/// under it kept) or relative to the page at `page_path`.
+fn site_path(
+    url: &str,
+    target: &str,
+    page_path: &str,
+    base_path: &str,
+) -> Result<String, LinkError> {
+    if let Some(abs) = target.strip_prefix('/') {
+        // A path in the built site: under the base path, wherever it is hosted.
+        let base = base_path.trim_start_matches('/');
+        return Ok(match abs.strip_prefix(base) {
+            Some(rest) if !base.is_empty() => rest.to_string(),
+            _ => abs.to_string(),
+        });
+    }
+    join(page_path, target).ok_or_else(|| {
+        broken(
+            format!("link to `{url}` climbs above the site's root"),
+            "remove a `../` from the link, or use the `@/chapter/page.md` form",
+        )
+    })
+}
+
+/// A link to what looks like a page (`site_path` ends in `/` or has no
+/// extension): its URL when a page is published there, else why not.
+fn page_link(
+    url: &str,
+    site_path: &str,
+    fragment: &str,
+    links: &Links<'_>,
+) -> Result<String, LinkError> {
+    let key = if site_path.is_empty() || site_path.ends_with('/') {
+        site_path.to_string()
+    } else {
+        format!("{site_path}/")
+    };
+    if links.pages.contains_key(&key) || links.files.contains(&format!("{key}index.html")) {
+        return Ok(format!("{}{}{}", links.base_path, key, fragment));
+    }
+    let mut known: Vec<&str> = links
+        .pages
+        .keys()
+        .map(|p| p.trim_end_matches('/'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    known.sort_unstable();
+    let help = match crate::suggest::did_you_mean_path(key.trim_end_matches('/'), &known) {
+        Some(p) => {
+            let i = links.pages.get(&format!("{p}/")).copied().unwrap_or(0);
+            let rel = links.by_rel.iter().find(|(_, v)| **v == i).map(|(k, _)| k.as_str()).unwrap_or("");
+            format!("did you mean the page at `/{p}/`? Link to it as `@/{rel}` so the link follows the page if it moves")
+        }
+        None => "link with `@/chapter/page.md` (the content file's path) so the link follows the page if it moves"
+            .to_string(),
+    };
+    Err(broken(
+        format!("link to `{url}`, but no page is published at `/{key}`"),
+        help,
+    ))
+}
+
+/// A link to a Markdown file without `@/`: the author most likely meant a
+/// file next to this one.
+fn markdown_file_link(url: &str, target: &str, place: &Place<'_>, links: &Links<'_>) -> LinkError {
+    let dir = place.source_rel.rsplit_once('/').map(|p| p.0).unwrap_or("");
+    let beside = join(&format!("{dir}/"), target).unwrap_or_default();
+    let mut known: Vec<&str> = links.by_rel.keys().map(String::as_str).collect();
+    known.sort_unstable();
+    let help = if links.by_rel.contains_key(&beside) {
+        format!("write `@/{beside}` (the path from content/)")
+    } else if let Some(s) = crate::suggest::did_you_mean_path(&beside, &known) {
+        format!("write the path from content/ with `@/`; did you mean `@/{s}`?")
+    } else {
+        "write the content file's path from content/ with `@/`, e.g. `@/background/_index.md`"
+            .to_string()
+    };
+    broken(
+        format!("link to `{url}`: links to Markdown files need the `@/` form"),
+        help,
+    )
 }
 
 /// An `@/file.md` link: the page of that content file, or why there is none

@@ -149,7 +149,12 @@ impl Site {
     pub fn stage_names(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = self.stages.iter().map(|s| s.name()).collect();
         let configured = &self.config.plugins.page_stages;
-        names.extend(configured.iter().filter(|n| *n == "a11y").map(|_| "a11y"));
+        names.extend(
+            configured
+                .iter()
+                .filter(|n| *n == crate::plugins::a11y::NAME)
+                .map(|_| crate::plugins::a11y::NAME),
+        );
         if self.config.minify_html && configured.iter().any(|n| n == "minify") {
             names.push("minify");
         }

@@ -30,7 +30,7 @@ use reportsite::frontmatter::{self, GlossaryEntry};
 use reportsite::load::{Loaded, Source};
 use reportsite::markdown::{self, Links, Place, RESERVED_IDS};
 use reportsite::model::Report;
-use reportsite::plugins::a11y::{A11y, RULES, SiteInfo};
+use reportsite::plugins::a11y::{A11y, Rule, SiteInfo};
 use reportsite::plugins::{PageContext, PageStage, StageOutput};
 
 /// The longest input worth running (the fuzzers are started with the same
@@ -376,7 +376,7 @@ pub fn a11y(data: &[u8]) {
     for out in a11y_outputs(html) {
         for d in &out.findings {
             assert!(
-                d.code == "a11y" || RULES.iter().any(|r| r.id == d.code),
+                d.code == "a11y" || Rule::from_id(d.code).is_some(),
                 "unknown rule `{}`",
                 d.code
             );

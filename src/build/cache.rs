@@ -171,7 +171,7 @@ pub(super) fn build_fingerprint(
     for name in &names {
         fp.str(name);
     }
-    if names.contains(&"a11y") {
+    if names.contains(&crate::plugins::a11y::NAME) {
         let info = super::stages::a11y_info(site, statics, &report_view.documents);
         fp.value(&info.glossary)
             .str(&info.lang)

@@ -53,7 +53,12 @@ impl MarkdownEnv {
             base_path: &self.base_path,
             drafts: &report.drafts,
             unreadable: &report.unreadable,
-            sourcepos: site.config.plugins.page_stages.iter().any(|s| s == "a11y"),
+            sourcepos: site
+                .config
+                .plugins
+                .page_stages
+                .iter()
+                .any(|s| s == crate::plugins::a11y::NAME),
         }
     }
 }

@@ -237,7 +237,7 @@ fn make<'s>(
     timings.templates_cpu = jobs.counters.templates();
 
     let t = Instant::now();
-    let audited = jobs.pipeline.names().contains(&"a11y");
+    let audited = jobs.pipeline.names().contains(&crate::plugins::a11y::NAME);
     if audited {
         verdict.site_wide_checks(statics);
     }

@@ -24,7 +24,7 @@ pub(crate) enum Job<'s> {
     /// One of the site's own pages, from its template.
     Site(SitePage),
     /// The accessibility statement, made from the audit of every other page.
-    Statement(Box<crate::statement::Statement>),
+    Statement(Box<crate::plugins::a11y::statement::Statement>),
     /// A page that sends readers from an old address (`path`) to `target`.
     Redirect { path: String, target: String },
     /// A static file or content asset, copied.

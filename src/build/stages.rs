@@ -28,10 +28,10 @@ pub(crate) fn pipeline<'s>(
     for s in site.own_stages() {
         pipeline.push(StageRef::Borrowed(s.as_ref()));
     }
-    let known = ["a11y", "minify"];
+    let known = [crate::plugins::a11y::NAME, "minify"];
     for name in &config.plugins.page_stages {
         match name.as_str() {
-            "a11y" => {
+            crate::plugins::a11y::NAME => {
                 pipeline.push(StageRef::Owned(Box::new(a11y::A11y::new(a11y_info(
                     site, statics, documents,
                 )))));

@@ -175,8 +175,11 @@ impl<'s> Verdict<'s> {
 
     /// The accessibility statement, made from this build's audit (its own
     /// problems are findings).
-    pub(crate) fn statement(&mut self, audited: bool) -> crate::statement::Statement {
-        let statement = crate::statement::Statement::new(
+    pub(crate) fn statement(
+        &mut self,
+        audited: bool,
+    ) -> crate::plugins::a11y::statement::Statement {
+        let statement = crate::plugins::a11y::statement::Statement::new(
             &self.site.config,
             &self.site.report,
             &self.findings,

@@ -51,8 +51,8 @@ fn the_audit_agrees_with_the_act_rules_examples() {
     for &(act, rule, failed, others) in ACT {
         let declared = RULES
             .iter()
-            .find(|r| r.id == rule)
-            .and_then(|r| r.act)
+            .find(|r| r.id() == rule)
+            .and_then(|r| r.act())
             .unwrap_or_default();
         assert!(
             declared.split(", ").any(|a| a == act),

@@ -51,18 +51,18 @@ fn the_readme_severity_table_matches_the_rules() {
     for r in RULES {
         let row = rows
             .iter()
-            .find(|(id, ..)| id == r.id)
-            .unwrap_or_else(|| panic!("README's severity table has no row for `{}`", r.id));
-        let level = if r.level == "project" {
+            .find(|(id, ..)| id == r.id())
+            .unwrap_or_else(|| panic!("README's severity table has no row for `{}`", r.id()));
+        let level = if r.level() == "project" {
             "project rule"
         } else {
-            r.level
+            r.level()
         };
         assert_eq!(
             (row.1.as_str(), row.2.as_str(), row.3.as_str()),
-            (r.wcag, level, r.severity.to_string().as_str()),
+            (r.wcag(), level, r.severity().to_string().as_str()),
             "`{}`",
-            r.id
+            r.id()
         );
         // The ACT column names the rule's ACT ids (as links), or "—".
         let act: Vec<&str> = row
@@ -75,21 +75,21 @@ fn the_readme_severity_table_matches_the_rules() {
                     .unwrap_or_default()
             })
             .collect();
-        let expected: Vec<&str> = r.act.map_or(vec!["—"], |a| a.split(", ").collect());
-        assert_eq!(act, expected, "`{}`: the ACT column", r.id);
+        let expected: Vec<&str> = r.act().map_or(vec!["—"], |a| a.split(", ").collect());
+        assert_eq!(act, expected, "`{}`: the ACT column", r.id());
         // The policy the table states: errors only for A/AA failures and the
         // project's guarantees.
-        if r.severity == Severity::Error {
+        if r.severity() == Severity::Error {
             assert!(
-                matches!(r.level, "A" | "AA" | "project"),
+                matches!(r.level(), "A" | "AA" | "project"),
                 "`{}` is an error at level {}",
-                r.id,
-                r.level
+                r.id(),
+                r.level()
             );
         }
     }
     for (id, _, _, severity, _) in &rows {
-        let known = RULES.iter().any(|r| r.id == id)
+        let known = RULES.iter().any(|r| r.id() == id)
             || OTHER_RULES
                 .iter()
                 .any(|(o, s)| o == id && s.to_string() == *severity);

@@ -682,7 +682,7 @@ pub(super) fn blank(s: &str) -> bool {
     if !s.contains('&') {
         return s.trim().is_empty();
     }
-    super::collapse(&super::decode_basic(s)).is_empty()
+    collapse(&decode_basic(s)).is_empty()
 }
 
 /// The ids an `aria-labelledby` anywhere in the page points at, found in its
@@ -739,6 +739,33 @@ fn labelledby_value(rest: &str, out: &mut std::collections::HashSet<String>) {
             .unwrap_or_default(),
     };
     out.extend(value.split_ascii_whitespace().map(str::to_string));
+}
+
+/// The words of `s` joined by single spaces (`split_whitespace` then `join(" ")`,
+/// without the intermediate vector).
+pub(super) fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Decodes the entities a link's text most often holds. The replacements run one
+/// after another (so `&amp;lt;` becomes `<`), as the audit has always read them;
+/// text without `&` — nearly all — is returned as it is.
+pub(super) fn decode_basic(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::Rule;
 use crate::config::A11yConfig;
 use crate::error::{Diagnostic, sort_diagnostics};
 use crate::plugins::PageFacts;
@@ -27,7 +28,7 @@ pub(crate) struct PageRef<'a> {
 }
 
 /// The rule of links between pages.
-const BROKEN_LINK: &str = "broken-internal-link";
+const BROKEN_LINK: Rule = Rule::BrokenInternalLink;
 
 /// What a link may point at: the files of the site (`made`, the statement, the
 /// static files) and the pages not made because their file has an error
@@ -48,7 +49,7 @@ pub(crate) fn check_links_between_pages(
     base_path: &str,
     cfg: &A11yConfig,
 ) -> Vec<Diagnostic> {
-    if cfg.ignore.iter().any(|r| r == BROKEN_LINK) {
+    if cfg.ignore.iter().any(|r| r == BROKEN_LINK.id()) {
         return Vec::new();
     }
     let check = LinkCheck {
@@ -60,7 +61,7 @@ pub(crate) fn check_links_between_pages(
             .map(|p| (p.path, p.facts.ids.as_slice()))
             .collect(),
         base_path,
-        warn: cfg.warn.iter().any(|r| r == BROKEN_LINK),
+        warn: cfg.warn.iter().any(|r| r == BROKEN_LINK.id()),
     };
     // In chunks of pages, one per worker at a time, each with its own memo of
     // verdicts; the chunks' findings are joined in page order.
@@ -149,9 +150,9 @@ impl LinkCheck<'_> {
     fn finding(&self, page: &PageRef<'_>, message: String, line: Option<usize>) -> Diagnostic {
         let file = page.file.unwrap_or(page.path).to_string();
         let mut d = if self.warn {
-            Diagnostic::warning(BROKEN_LINK, file, message)
+            Diagnostic::warning(BROKEN_LINK.id(), file, message)
         } else {
-            Diagnostic::error(BROKEN_LINK, file, message)
+            Diagnostic::error(BROKEN_LINK.id(), file, message)
         };
         if let Some(l) = line {
             d = d.at(l, 1);
@@ -161,7 +162,7 @@ impl LinkCheck<'_> {
             self.base_path,
             page.path.trim_end_matches("index.html")
         ));
-        d.wcag = Some("2.4.4");
+        d.wcag = BROKEN_LINK.criterion();
         d.help("correct the link, or link to a content file with `@/chapter/page.md`")
     }
 }
@@ -174,7 +175,7 @@ pub(crate) fn abbreviation_warnings<'a>(
     cfg: &A11yConfig,
     source_text: &dyn for<'f> Fn(&'f str) -> Option<&'a str>,
 ) -> Vec<Diagnostic> {
-    if cfg.ignore.iter().any(|r| r == "abbreviation") {
+    if cfg.ignore.iter().any(|r| r == Rule::Abbreviation.id()) {
         return Vec::new();
     }
     type FirstUse<'p> = (usize, &'p str, Option<&'p str>, Option<usize>);
@@ -190,7 +191,7 @@ pub(crate) fn abbreviation_warnings<'a>(
     seen.into_iter()
         .map(|(term, (n, page, file, line))| {
             let mut d = Diagnostic::warning(
-                "abbreviation",
+                Rule::Abbreviation.id(),
                 file.unwrap_or(crate::load::CONTENT_DIR),
                 format!(
                     "`{term}` looks like an abbreviation but is not in content/glossary.yaml (used on {n} page{})",
@@ -212,7 +213,7 @@ pub(crate) fn abbreviation_warnings<'a>(
                 };
             }
             d.page = Some(format!("{base_path}{}", page.trim_end_matches("index.html")));
-            d.wcag = Some("3.1.4");
+            d.wcag = Rule::Abbreviation.criterion();
             d
         })
         .collect()

@@ -9,11 +9,11 @@
 
 use serde::Serialize;
 
+use super::RULES;
 use crate::config::{CONFIG_FILE, Config, Contact, is_placeholder};
 use crate::error::{Diagnostic, Severity};
 use crate::frontmatter::IsoDate;
 use crate::model::Report;
-use crate::plugins::a11y::RULES;
 use crate::render::DateView;
 
 /// One rule of the audit, as the statement lists it.
@@ -137,25 +137,6 @@ impl Statement {
             .filter(|d| d.severity == Severity::Error)
             .count();
         let warnings = findings.len() - errors;
-        let rules = RULES
-            .iter()
-            .map(|r| RuleView {
-                id: r.id,
-                wcag: (r.wcag != "—").then_some(r.wcag),
-                checks: r.checks,
-                act: r.act,
-                count: findings.iter().filter(|d| d.code == r.id).count(),
-            })
-            .collect();
-        let known_issues = findings
-            .iter()
-            .filter(|d| !d.code.starts_with("statement"))
-            .map(|d| KnownIssue {
-                message: d.message.clone(),
-                page: d.page.clone(),
-                wcag: d.wcag,
-            })
-            .collect();
         let compliance = match (audited, errors == 0 && manual_test.is_some()) {
             (false, _) => "not-assessed",
             (true, true) => "fully",
@@ -184,11 +165,42 @@ impl Statement {
             errors,
             warnings,
             compliant: compliance == "fully",
-            rules,
-            known_issues,
+            rules: RuleView::all(findings),
+            known_issues: KnownIssue::all(findings),
             checked_by: format!("reportsite {}", env!("CARGO_PKG_VERSION")),
             problems,
         }
+    }
+}
+
+impl RuleView {
+    /// Every rule of the audit, with this build's count of its findings.
+    fn all(findings: &[Diagnostic]) -> Vec<RuleView> {
+        RULES
+            .iter()
+            .map(|r| RuleView {
+                id: r.id(),
+                wcag: r.criterion(),
+                checks: r.checks(),
+                act: r.act(),
+                count: findings.iter().filter(|d| d.code == r.id()).count(),
+            })
+            .collect()
+    }
+}
+
+impl KnownIssue {
+    /// The findings that stay on the site (not the statement's own).
+    fn all(findings: &[Diagnostic]) -> Vec<KnownIssue> {
+        findings
+            .iter()
+            .filter(|d| !d.code.starts_with("statement"))
+            .map(|d| KnownIssue {
+                message: d.message.clone(),
+                page: d.page.clone(),
+                wcag: d.wcag,
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,482 @@
+//! The audit: what the stage judges, each rule a small function over plain
+//! values — a tag, an attribute's value, a name's text, a source line, and the
+//! facts of its ancestors that the pass keeps (hidden, in a heading, in
+//! `main`) — not over lol_html's elements, so another reader of the page
+//! (comrak's AST) can feed the same rules.
+//!
+//! In: those values. Out: [`Finding`]s, each naming its [`Rule`].
+
+use std::collections::HashMap;
+
+use super::names::{self, collapse, decode_basic};
+use super::rules::Rule;
+
+/// Link texts that do not make sense out of context.
+pub(super) const VAGUE_LINK_TEXT: &[&str] = &[
+    "click here",
+    "here",
+    "click",
+    "read more",
+    "more",
+    "more info",
+    "more information",
+    "link",
+    "this link",
+    "this page",
+    "learn more",
+    "find out more",
+    "details",
+    "continue",
+    "go",
+];
+
+/// The longest text of [`VAGUE_LINK_TEXT`] without its spaces, in bytes: a
+/// name with more visible bytes is none of them.
+pub(super) const VAGUE_MAX: usize = 16;
+
+/// Which rule judges a candidate's name.
+pub(super) enum NameRule {
+    /// An image (`img`, `role="img"`): `image-alt`.
+    Image {
+        /// Its `src`, for the message.
+        src: String,
+        /// Its `alt` as written (None: no alt attribute).
+        alt: Option<String>,
+        /// An element given `role="img"` (not an `img`).
+        explicit: bool,
+    },
+    /// A link: `link-name`, then `link-text`.
+    Link,
+    /// A button: `button-name`.
+    Button,
+    /// A heading: `heading-name`.
+    Heading,
+    /// An iframe: `frame-title`.
+    Iframe,
+}
+
+/// One finding of a rule, before it is placed on a page.
+pub(super) struct Finding {
+    pub(super) rule: Rule,
+    /// The content file line of the element, when it came from Markdown.
+    pub(super) line: Option<usize>,
+    /// What is wrong.
+    pub(super) message: String,
+    /// How to fix it.
+    pub(super) help: &'static str,
+}
+
+impl Finding {
+    fn new(
+        rule: Rule,
+        line: Option<usize>,
+        message: impl Into<String>,
+        help: &'static str,
+    ) -> Self {
+        Finding {
+            rule,
+            line,
+            message: message.into(),
+            help,
+        }
+    }
+}
+
+/// A heading whose section has had nothing visible in it yet.
+pub(super) struct OpenSection {
+    pub(super) level: u8,
+    pub(super) line: Option<usize>,
+    /// Its text, once its end tag has been seen.
+    pub(super) name: String,
+}
+
+/// What a table held, known at its end tag.
+pub(super) struct TableFacts {
+    pub(super) has_th: bool,
+    pub(super) has_caption: bool,
+    pub(super) line: Option<usize>,
+}
+
+/// `html-lang`: the page's language (given, or added from the site's) must be
+/// a tag a screen reader knows (ACT bf051a).
+pub(super) fn html_lang(lang: &str, known: bool) -> Option<Finding> {
+    (!known).then(|| {
+        Finding::new(
+            Rule::HtmlLang,
+            None,
+            format!(
+                "the page's language `{}` is not a language tag a screen reader knows",
+                lang.trim()
+            ),
+            "give a language tag of the IANA registry, such as `en-GB` or `cy` (not `eng` or `english`): `default_language` in config.toml, or `lang` in the template",
+        )
+    })
+}
+
+/// `page-title`: a page (not a fragment) has a first `title` with text.
+pub(super) fn page_title(is_page: bool, title_seen: bool, title: Option<&str>) -> Option<Finding> {
+    match title {
+        _ if !is_page => None,
+        _ if !title_seen => Some(Finding::new(
+            Rule::PageTitle,
+            None,
+            "the page has no title element",
+            "give the template a `<title>` in its `<head>`: the page's title, then the report's",
+        )),
+        Some(t) if !names::blank(t) => None,
+        _ => Some(Finding::new(
+            Rule::PageTitle,
+            None,
+            "the page's title is empty",
+            "write the page's title in the template's `<title>`: the page's title, then the report's",
+        )),
+    }
+}
+
+/// `page-h1`: exactly one `h1` on the page.
+pub(super) fn page_h1(count: usize) -> Option<Finding> {
+    let message = match count {
+        1 => return None,
+        0 => "the page has no h1 heading".to_string(),
+        n => format!("the page has {n} h1 headings; it should have exactly one"),
+    };
+    Some(Finding::new(
+        Rule::PageH1,
+        None,
+        message,
+        "give the page one `h1`: its title (Markdown headings start at `##`)",
+    ))
+}
+
+/// `broken-anchor`: a link to `#frag` on the page itself needs an element
+/// with that id (`#` and `#top` go to the top).
+pub(super) fn broken_anchor(
+    frag: &str,
+    line: Option<usize>,
+    ids: &HashMap<String, usize>,
+) -> Option<Finding> {
+    (!frag.is_empty() && frag != "top" && !ids.contains_key(frag)).then(|| {
+        Finding::new(
+            Rule::BrokenAnchor,
+            line,
+            format!("link to `#{frag}`, but this page has no element with id `{frag}`"),
+            "link to a heading's id as shown in the page's address when you follow its section link",
+        )
+    })
+}
+
+/// `duplicate-id`: each id used more than once, in the order of the ids.
+pub(super) fn duplicate_ids(ids: &HashMap<String, usize>) -> Vec<Finding> {
+    let mut dups: Vec<(&String, usize)> = ids
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(k, n)| (k, *n))
+        .collect();
+    dups.sort();
+    dups.into_iter()
+        .map(|(id, n)| {
+            Finding::new(
+                Rule::DuplicateId,
+                None,
+                format!("the id `{id}` is used {n} times on this page"),
+                "rename one of the headings or elements so each id is unique",
+            )
+        })
+        .collect()
+}
+
+/// `heading-order`: a heading of `level` after one of `prev` (0: none yet)
+/// skips no level.
+pub(super) fn heading_order(prev: u8, level: u8, line: Option<usize>) -> Option<Finding> {
+    (prev > 0 && level > prev + 1).then(|| {
+        Finding::new(
+            Rule::HeadingOrder,
+            line,
+            format!(
+                "an h{level} follows an h{prev}: heading level {} is skipped",
+                prev + 1
+            ),
+            "use the next level down (in Markdown: one more `#` than the heading above, starting at `##`)",
+        )
+    })
+}
+
+/// `empty-section`: a visible heading of `level` right after `open` (nothing
+/// visible between) of the same or a lower rank leaves `open`'s section empty.
+pub(super) fn empty_section(open: &OpenSection, level: u8) -> Option<Finding> {
+    if level > open.level {
+        return None;
+    }
+    // No levels in the message: the full report shifts them, and its finding
+    // is folded into the page's when the two are equal.
+    let what = if open.name.is_empty() {
+        "a heading with no text".to_string()
+    } else {
+        format!("the heading “{}”", open.name)
+    };
+    Some(Finding::new(
+        Rule::EmptySection,
+        open.line,
+        format!(
+            "{what} has nothing under it: the next heading, of the same or a higher rank, follows it directly, so its section is empty"
+        ),
+        "write the section's text under the heading, or remove the heading; if the headings after it belong to it, make them one level deeper (one more `#`)",
+    ))
+}
+
+/// `table-headers` and `table-caption`, at a table's end.
+pub(super) fn table(t: &TableFacts) -> impl Iterator<Item = Finding> {
+    let headers = (!t.has_th).then(|| {
+        Finding::new(
+            Rule::TableHeaders,
+            t.line,
+            "a table has no header cells",
+            "give the table a header row (in Markdown, the first row above `| --- |`)",
+        )
+    });
+    let caption = (!t.has_caption).then(|| {
+        Finding::new(
+            Rule::TableCaption,
+            t.line,
+            "a table has no caption",
+            "write a paragraph `*Table: what the table shows*` just before the table",
+        )
+    });
+    headers.into_iter().chain(caption)
+}
+
+/// `link` `rel` values that make the browser fetch the target.
+const LOADING_RELS: &[&str] = &[
+    "stylesheet",
+    "preload",
+    "icon",
+    "modulepreload",
+    "manifest",
+    "prefetch",
+];
+
+/// The attributes through which `tag` loads a file (`rel`: a `link`'s), for
+/// `third-party`.
+pub(super) fn loading_attributes(
+    tag: &str,
+    rel: impl FnOnce() -> String,
+) -> &'static [&'static str] {
+    match tag {
+        "script" | "img" | "iframe" | "video" | "audio" | "embed" => &["src"],
+        "source" => &["src", "srcset"],
+        "object" => &["data"],
+        "link" => {
+            let rel = rel().to_lowercase();
+            if LOADING_RELS
+                .iter()
+                .any(|r| rel.split_whitespace().any(|x| x == *r))
+            {
+                &["href"]
+            } else {
+                &[]
+            }
+        }
+        _ => &[],
+    }
+}
+
+/// `third-party`: `<tag>` loads `url` from `host`, another site.
+pub(super) fn third_party(tag: &str, url: &str, host: &str, line: Option<usize>) -> Finding {
+    Finding::new(
+        Rule::ThirdParty,
+        line,
+        format!("`<{tag}>` loads `{url}` from another site ({host})"),
+        "copy the file into the site's static/ folder and link to it there; third-party requests track readers and fail offline",
+    )
+}
+
+/// `image-alt-empty`: Markdown's `![](x.png)` with no role or ARIA attribute;
+/// forgetting and intent look the same there, so it is asked, not failed.
+pub(super) fn image_alt_empty(line: Option<usize>) -> Finding {
+    Finding::new(
+        Rule::ImageAltEmpty,
+        line,
+        "an image has empty alt text but is not marked decorative",
+        "describe the image in its alt text (`![what it shows](chart.png)`), or write `![decorative](chart.png)` if it adds nothing",
+    )
+}
+
+/// Judges one name (`raw`: as the page has it, entities not decoded) by the
+/// rule of its element.
+pub(super) fn name(kind: NameRule, raw: &str, line: Option<usize>) -> Option<Finding> {
+    let trimmed = raw.trim();
+    let plain = !trimmed.contains('&');
+    let empty = if plain {
+        trimmed.is_empty()
+    } else {
+        names::blank(raw)
+    };
+    if !empty && !matches!(kind, NameRule::Link) {
+        return None;
+    }
+    let (rule, message, help) = match kind {
+        NameRule::Image { src, alt, explicit } => {
+            return Some(image_alt(&src, alt.as_deref(), explicit, line));
+        }
+        NameRule::Link if empty => (
+            Rule::LinkName,
+            "a link has no text, so a screen reader cannot say where it goes",
+            "give it text that says where it goes (an image in it needs alt text)",
+        ),
+        NameRule::Link => return link_text(raw, plain, line),
+        NameRule::Button => (
+            Rule::ButtonName,
+            "a button has no text, so a screen reader cannot say what it does",
+            "give it text (or `aria-label`) that says what it does",
+        ),
+        NameRule::Heading => (
+            Rule::HeadingName,
+            "a heading has no text",
+            "write the heading's text, or remove the empty heading",
+        ),
+        NameRule::Iframe => (
+            Rule::FrameTitle,
+            "an iframe has no name",
+            "add a `title` saying what the frame shows",
+        ),
+    };
+    Some(Finding::new(rule, line, message, help))
+}
+
+/// `image-alt`: an image (or `role="img"`) with no name.
+fn image_alt(src: &str, alt: Option<&str>, explicit: bool, line: Option<usize>) -> Finding {
+    let message = if explicit {
+        "an element with `role=\"img\"` has no name".to_string()
+    } else {
+        match alt {
+            None => format!("an image ({src}) has no alt text"),
+            Some("") => "an image that can take focus (or has ARIA attributes) has empty alt text, so it is not decorative, and it has no name".to_string(),
+            Some(_) => "an image has alt text of only spaces, which names nothing".to_string(),
+        }
+    };
+    Finding::new(
+        Rule::ImageAlt,
+        line,
+        message,
+        "describe the image: `![what it shows](chart.png)`, `alt` in HTML, or `aria-label` on an element with `role=\"img\"`; mark it decorative (`![decorative](chart.png)`, or `alt=\"\"` in HTML) if it adds nothing",
+    )
+}
+
+/// `link-text`: a link's name (not empty) that says nothing out of context
+/// ("click here") or is a bare address.
+fn link_text(raw: &str, plain: bool, line: Option<usize>) -> Option<Finding> {
+    let trimmed = raw.trim();
+    let starts = |p: &str| {
+        trimmed
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    let address = starts("http://") || starts("https://") || starts("www.");
+    let visible = trimmed
+        .trim_end_matches(|c: char| matches!(c, '.' | '!' | ':' | '…') || c.is_whitespace())
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .take(VAGUE_MAX + 1)
+        .count();
+    if plain && !address && visible > VAGUE_MAX {
+        return None;
+    }
+    let name = collapse(&decode_basic(raw));
+    let lower = name.to_lowercase();
+    let bare =
+        lower.trim_end_matches(|c: char| matches!(c, '.' | '!' | ':' | '…') || c.is_whitespace());
+    if VAGUE_LINK_TEXT.contains(&bare) {
+        Some(Finding::new(
+            Rule::LinkText,
+            line,
+            format!("the link text “{name}” does not say where the link goes"),
+            "write link text that makes sense on its own, e.g. “the 2016-17 annual report (PDF)”",
+        ))
+    } else if address {
+        Some(Finding::new(
+            Rule::LinkText,
+            line,
+            format!("the link text is a bare address ({name})"),
+            "write what the page is instead of its address: `[the Children Act 2004](https://...)`",
+        ))
+    } else {
+        None
+    }
+}
+
+/// `abbreviation` (with the glossary, site-wide): the capitalised words of
+/// the author's `text` that look like abbreviations (2–6 characters, capitals
+/// and digits, two capitals or more) and that `known` does not know.
+pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    // Only words with an ASCII capital can be one: find a capital first,
+    // then look at the whole word around it.
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
+        // A capital followed by a small letter ("The", "Board") is in a word
+        // with a small letter, which is never one: look no further.
+        if bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase) {
+            i += 2;
+            continue;
+        }
+        let start = text[..i]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map_or(i, |(j, _)| j);
+        let end = text[i..]
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(text.len(), |(j, _)| i + j);
+        let word = &text[start..end];
+        if (2..=6).contains(&word.len())
+            && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+            && word
+                .bytes()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && !known(word)
+        {
+            found.push(word);
+        }
+        i = end.max(i + 1);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(findings: impl IntoIterator<Item = Finding>) -> Vec<&'static str> {
+        findings.into_iter().map(|f| f.rule.id()).collect()
+    }
+
+    #[test]
+    fn rules_judge_plain_values() {
+        assert!(heading_order(2, 3, None).is_none());
+        assert_eq!(rules(heading_order(2, 4, Some(7))), ["heading-order"]);
+        let open = OpenSection {
+            level: 2,
+            line: None,
+            name: "Summary".into(),
+        };
+        assert!(empty_section(&open, 3).is_none());
+        assert_eq!(rules(empty_section(&open, 2)), ["empty-section"]);
+        assert_eq!(
+            rules(name(NameRule::Link, "click here", None)),
+            ["link-text"]
+        );
+        assert_eq!(rules(name(NameRule::Link, "  ", None)), ["link-name"]);
+        assert!(name(NameRule::Button, "Send", None).is_none());
+        assert_eq!(
+            abbreviations("The LADO met the SSCB and NHS2.", |w| w == "SSCB"),
+            ["LADO", "NHS2"]
+        );
+    }
+}

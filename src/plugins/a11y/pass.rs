@@ -1,0 +1,575 @@
+//! The one lol_html pass over a page: reads each element and text chunk,
+//! keeps what the rules need in [`State`], writes the repairs of
+//! [`super::repair`] and [`super::terms`] and notes the findings of
+//! [`super::audit`].
+//!
+//! In: the page's HTML. Out: the rewritten HTML; findings and facts in the
+//! state.
+
+use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
+use lol_html::{HtmlRewriter, Settings, doc_text, element};
+
+use super::audit::{self, OpenSection, TableFacts};
+use super::names::{self, collapse, decode_basic};
+use super::naming;
+use super::read::{LinkAttrs, StartTag, TAG_BUF};
+use super::repair::{self, LinkNotes};
+use super::state::{HandlerResult, Shared, State, inside};
+use super::urls::{internal_target, third_party};
+use super::{A11y, PageContext, lang};
+
+/// Elements inside which no `<abbr>` is added.
+const NO_ABBR: &[&str] = &[
+    "a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script",
+    "style", "title", "button", "textarea", "svg", "dt", "summary", "label", "option",
+];
+
+/// Elements that are content of a section even without text (as
+/// `tests/browser`'s check of empty sections counts them).
+const MEDIA: &[&str] = &[
+    "img", "svg", "video", "audio", "canvas", "iframe", "object", "embed", "input", "select",
+    "textarea", "button", "meter", "progress",
+];
+
+/// One page's pass: the stage, the page, and the state its handlers share.
+struct Pass<'p> {
+    stage: &'p A11y,
+    /// The page as it came (tag names and attribute values are read in it).
+    src: &'p [u8],
+    page: &'p PageContext<'p>,
+    state: &'p Shared,
+    /// The template has a skip link: none is added.
+    has_skip_link: bool,
+    /// The glossary page: its terms are not explained again.
+    glossary_page: bool,
+}
+
+impl A11y {
+    /// Rewrites `html`, feeding it to lol_html `piece` bytes at a time.
+    pub(super) fn rewrite(
+        &self,
+        html: &str,
+        page: &PageContext<'_>,
+        state: &Shared,
+        piece: usize,
+    ) -> Result<String, lol_html::errors::RewritingError> {
+        let mut output = Vec::with_capacity(html.len() + html.len() / 8);
+        let pass = Pass {
+            stage: self,
+            src: html.as_bytes(),
+            page,
+            state,
+            has_skip_link: repair::has_skip_link(html),
+            glossary_page: page.output_path == "glossary/index.html",
+        };
+        {
+            // One handler for every element, dispatching on the tag name in Rust:
+            // compiling a CSS selector per rule and running lol_html's selector
+            // VM on every tag cost far more.
+            let handler = element!("*", |el: &mut Element| pass.element(el));
+            // Text is only needed inside `main` (glossary terms, abbreviations) and
+            // inside links, buttons and headings (their names, captured). The
+            // element handler tracks both, so one document-level handler skips the
+            // rest: a selector scope (`main, a, …`) made lol_html match every tag
+            // against it, which cost more than the little text it spared.
+            let text_handler = doc_text!(|chunk: &mut TextChunk<'_>| pass.text(chunk));
+            let settings = Settings::new()
+                .append_element_content_handler(handler)
+                .append_document_content_handler(text_handler);
+            let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| output.extend_from_slice(c));
+            for part in html.as_bytes().chunks(piece.max(1)) {
+                rewriter.write(part)?;
+            }
+            rewriter.end()?;
+        }
+        Ok(String::from_utf8(output)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+}
+
+impl Pass<'_> {
+    /// Everything the stage does at an element's start tag, in a fixed order.
+    fn element(&self, el: &mut Element) -> HandlerResult {
+        let mut buf = [0u8; TAG_BUF];
+        let mut start = StartTag::read(el, self.src, &mut buf);
+        self.source_line(el, &start)?;
+        self.page_parts(el, &mut start)?;
+        let hidden = self.depths(el, &start)?;
+        let named_already = start.tag == "img" && self.image(el, &start)?;
+        // Before the handlers of links and headings, so that their end-tag
+        // handlers run after the frame's and find its text.
+        naming::name_element(el, &start, hidden, named_already, self.state)?;
+        self.by_tag(el, &start)?;
+        self.third_party(el, &start.tag);
+        Ok(())
+    }
+
+    /// The Markdown line an element came from (comrak's `data-sourcepos`,
+    /// removed from the output), kept until its end tag.
+    fn source_line(&self, el: &mut Element, start: &StartTag<'_>) -> HandlerResult {
+        if start.sourcepos.is_none() {
+            return Ok(());
+        }
+        el.remove_attribute("data-sourcepos");
+        if !start.open {
+            return Ok(());
+        }
+        let line = start
+            .source_line()
+            .zip(self.page.line_offset)
+            .and_then(|(l, off)| l.checked_add(off));
+        {
+            let mut st = self.state.borrow_mut();
+            st.depth.markdown += 1;
+            if let Some(l) = line {
+                st.lines.push(l);
+            }
+        }
+        let state = self.state.clone();
+        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            st.depth.markdown = st.depth.markdown.saturating_sub(1);
+            if line.is_some() {
+                st.lines.pop();
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+
+    /// The parts of the page itself: its language, its Content-Security-Policy,
+    /// the skip link and its target.
+    fn page_parts(&self, el: &mut Element, start: &mut StartTag<'_>) -> HandlerResult {
+        match &*start.tag {
+            "html" => self.html_lang(el)?,
+            "meta"
+                if el
+                    .get_attribute("http-equiv")
+                    .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-security-policy"))
+                    && el
+                        .get_attribute("content")
+                        .is_some_and(|c| names::csp_blocks_inline_styles(&c)) =>
+            {
+                self.state.borrow_mut().inline_styles = false;
+            }
+            "body" if !self.has_skip_link => el.prepend(repair::SKIP_LINK, ContentType::Html),
+            "main" => {
+                if !self.has_skip_link && start.id.is_none() {
+                    el.set_attribute("id", repair::MAIN_ID)?;
+                    start.id = Some(repair::MAIN_ID.to_string());
+                }
+                inside(el, self.state, |st| &mut st.depth.main)?;
+            }
+            _ => {}
+        }
+        if let Some(id) = start.id.as_ref().filter(|i| !i.is_empty()) {
+            *self.state.borrow_mut().ids.entry(id.clone()).or_insert(0) += 1;
+        }
+        Ok(())
+    }
+
+    /// Counts the element in the depths it opens (hidden, no `abbr`, foreign
+    /// content, hidden from assistive technology); true when it is hidden from
+    /// assistive technology, itself or by an ancestor.
+    fn depths(
+        &self,
+        el: &mut Element,
+        start: &StartTag<'_>,
+    ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+        let (tag, open) = (&*start.tag, start.open);
+        if open
+            && (start.na.hidden || (start.class.is_some() && start.has_class("visually-hidden")))
+        {
+            inside(el, self.state, |st| &mut st.depth.hidden)?;
+        }
+        if open && NO_ABBR.contains(&tag) {
+            inside(el, self.state, |st| &mut st.depth.no_abbr)?;
+        }
+        if MEDIA.contains(&tag) {
+            // Something to see or use after a heading: its section is not empty.
+            let mut st = self.state.borrow_mut();
+            if st.depth.heading == 0 && st.depth.hidden == 0 {
+                st.open_heading = None;
+            }
+        }
+        if open && matches!(tag, "svg" | "math" | "template") {
+            inside(el, self.state, |st| &mut st.depth.foreign)?;
+        }
+        let (parent_hidden, inline_styles) = {
+            let st = self.state.borrow();
+            (st.depth.ax_hidden > 0, st.inline_styles)
+        };
+        let self_hidden = start.na.hidden(tag, inline_styles);
+        if open && self_hidden {
+            inside(el, self.state, |st| &mut st.depth.ax_hidden)?;
+        }
+        Ok(parent_hidden || self_hidden)
+    }
+
+    /// What the stage does by the element's tag, after its name is seen to.
+    fn by_tag(&self, el: &mut Element, start: &StartTag<'_>) -> HandlerResult {
+        let state = self.state;
+        match &*start.tag {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.heading(el, start.tag[1..].parse().unwrap_or(2))?
+            }
+            "nav" => {
+                inside(el, state, |st| &mut st.depth.nav)?;
+                inside(el, state, |st| &mut st.depth.chrome)?;
+            }
+            "header" | "footer" | "aside" => inside(el, state, |st| &mut st.depth.chrome)?,
+            "a" if start.na.href => {
+                let attrs = LinkAttrs::read(el, self.src);
+                self.link(el, &attrs)?;
+                self.link_extras(el, &attrs)?;
+            }
+            "section" if start.has_class("footnotes") => {
+                el.prepend(repair::FOOTNOTES_HEADING, ContentType::Html);
+            }
+            "div" if start.has_class("table-wrap") => {
+                inside(el, state, |st| &mut st.depth.table_wrap)?
+            }
+            "table" => self.table(el, start.no_scroll || start.has_class("stack-table"))?,
+            "caption" => {
+                if let Some(t) = state.borrow_mut().tables.last_mut() {
+                    t.has_caption = true;
+                }
+            }
+            "thead" => inside(el, state, |st| &mut st.depth.thead)?,
+            "th" => {
+                let mut st = state.borrow_mut();
+                if let Some(t) = st.tables.last_mut() {
+                    t.has_th = true;
+                }
+                if !el.has_attribute("scope") {
+                    el.set_attribute("scope", repair::th_scope(st.depth.thead > 0))?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `<html lang>`: added from the site's language when missing or blank
+    /// (ACT b5c3f8, repaired), then checked to be a known language (ACT
+    /// bf051a).
+    fn html_lang(&self, el: &mut Element) -> HandlerResult {
+        self.state.borrow_mut().saw_html = true;
+        let info = &self.stage.info;
+        let given = el.get_attribute("lang");
+        let lang = match repair::html_lang(given.as_deref(), &info.lang) {
+            Some(site) => {
+                el.set_attribute("lang", site)?;
+                site.to_string()
+            }
+            None => given.unwrap_or_default(),
+        };
+        let known = if lang == info.lang {
+            self.stage.lang_known
+        } else {
+            lang::known(&lang)
+        };
+        if let Some(f) = audit::html_lang(&lang, known) {
+            self.state.borrow_mut().note(f);
+        }
+        Ok(())
+    }
+
+    /// Links only: `aria-current` in navigation, footnote names.
+    fn link_extras(&self, el: &mut Element, attrs: &LinkAttrs) -> HandlerResult {
+        if self.state.borrow().depth.nav > 0
+            && attrs.href.as_deref() == Some(self.page.url_path)
+            && !attrs.aria_current
+        {
+            el.set_attribute("aria-current", "page")?;
+        }
+        if attrs.footnote_ref {
+            el.prepend(repair::FOOTNOTE_REF_PREFIX, ContentType::Html);
+        }
+        if attrs.footnote_backref {
+            let html = repair::footnote_backref(attrs.aria_label.as_deref());
+            el.remove_attribute("aria-label");
+            el.set_inner_content(&html, ContentType::Html);
+        }
+        Ok(())
+    }
+
+    /// Notes each file the element would load from another site.
+    fn third_party(&self, el: &Element, tag: &str) {
+        let attrs = audit::loading_attributes(tag, || el.get_attribute("rel").unwrap_or_default());
+        for attr in attrs {
+            if let Some(url) = el.get_attribute(attr)
+                && let Some(host) = third_party(&url, &self.stage.info.origin)
+            {
+                let mut st = self.state.borrow_mut();
+                let line = st.line();
+                st.note(audit::third_party(tag, &url, &host, line));
+            }
+        }
+    }
+
+    /// A heading: its level judged against the last one, and the section it
+    /// closes judged empty or not; with `[a11y] heading_anchors`, a link to
+    /// its section after its text when it is a Markdown `h2` or `h3`.
+    fn heading(&self, el: &mut Element, level: u8) -> HandlerResult {
+        let mut st = self.state.borrow_mut();
+        let line = st.line();
+        if level == 1 {
+            st.h1 += 1;
+        }
+        if let Some(f) = audit::heading_order(st.last_heading, level, line) {
+            st.note(f);
+        }
+        st.last_heading = level;
+        let visible = st.depth.hidden == 0;
+        if visible {
+            if let Some(open) = st.open_heading.take()
+                && let Some(f) = audit::empty_section(&open, level)
+            {
+                st.note(f);
+            }
+            st.open_heading = Some(OpenSection {
+                level,
+                line,
+                name: String::new(),
+            });
+        }
+        st.depth.heading += 1;
+        // Inside the heading after its text (so it neither shifts the layout
+        // nor comes before the text), only on headings written in Markdown.
+        let anchor = self.stage.info.heading_anchors
+            && (level == 2 || level == 3)
+            && visible
+            && st.depth.main > 0
+            && st.depth.markdown > 0
+            && st.depth.chrome == 0;
+        let id = if anchor { el.get_attribute("id") } else { None };
+        drop(st);
+        let state = self.state.clone();
+        el.on_end_tag(Box::new(move |end: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            // The heading's text, from its frame (closed just before this).
+            let text = std::mem::take(&mut st.closed_text);
+            st.depth.heading = st.depth.heading.saturating_sub(1);
+            if visible
+                && let Some(open) = st.open_heading.as_mut()
+                && open.name.is_empty()
+            {
+                open.name = collapse(&decode_basic(&text));
+            }
+            if let Some(id) = &id {
+                end.before(&repair::heading_anchor(id), ContentType::Html);
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+
+    /// A link (`a href`): its target noted for the site-wide link check, a
+    /// document's format and size and a new tab said in its text, `rel` made
+    /// safe. Its name is judged with the other names at the end of the page.
+    fn link(&self, el: &mut Element, attrs: &LinkAttrs) -> HandlerResult {
+        if !el.can_have_content() {
+            return Ok(());
+        }
+        let info = &self.stage.info;
+        let href = attrs.href.as_deref().unwrap_or_default();
+        let mut st = self.state.borrow_mut();
+        let line = st.line();
+        if let Some(frag) = href.strip_prefix('#') {
+            st.anchors.push((frag.to_string(), line));
+        } else if let Some(target) =
+            internal_target(href, self.page.url_path, &info.base_path, &info.origin)
+        {
+            st.facts.links.push((target, line));
+        }
+        let new_tab = attrs.target.as_deref() == Some("_blank");
+        if new_tab {
+            el.set_attribute("rel", &repair::safe_rel(attrs.rel.as_deref()))?;
+        }
+        let Some(notes) = LinkNotes::of(href, new_tab, &info.file_sizes) else {
+            return Ok(());
+        };
+        st.links.push(notes);
+        drop(st);
+        let state = self.state.clone();
+        el.on_end_tag(Box::new(move |end: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            let Some(notes) = st.links.pop() else {
+                return Ok(());
+            };
+            // The link's text, from its frame (closed just before this).
+            let text = std::mem::take(&mut st.closed_text);
+            for html in notes.html(&text) {
+                end.before(&html, ContentType::Html);
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+
+    /// An image's repairs: lazy loading, and `![decorative](x.png)` made
+    /// `alt="" role="presentation"`. True when nothing more is to be said of
+    /// its name: it is decorative, or it is Markdown's `![](x.png)`, which gets
+    /// `image-alt-empty` here (in HTML, `alt=""` marks an image decorative and
+    /// passes; in Markdown, forgetting and intent look the same).
+    fn image(
+        &self,
+        el: &mut Element,
+        start: &StartTag<'_>,
+    ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+        for (name, value) in repair::IMAGE_DEFAULTS {
+            if !el.has_attribute(name) {
+                el.set_attribute(name, value)?;
+            }
+        }
+        let na = &start.na;
+        let alt = na.alt.as_deref().map(<[u8]>::trim_ascii);
+        if repair::decorative(alt) {
+            el.set_attribute("alt", "")?;
+            el.set_attribute("role", "presentation")?;
+            return Ok(true);
+        }
+        let mut st = self.state.borrow_mut();
+        // comrak writes an image of the Markdown as `<img … />` inside an
+        // element that has its source position (raw HTML there, written the
+        // same way, counts as Markdown).
+        let from_markdown = st.depth.markdown > 0 && {
+            let raw = self
+                .src
+                .get(el.source_location().bytes())
+                .unwrap_or_default();
+            raw.starts_with(b"<img ") && raw.ends_with(b" />")
+        };
+        if from_markdown && alt == Some(&b""[..]) && !na.global_aria && na.role.is_none() {
+            let line = st.line();
+            st.note(audit::image_alt_empty(line));
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// A table: checked for header cells and a caption at its end, and put in
+    /// a scrolling region unless it is in one or says it needs none (the class
+    /// `stack-table` of a table the theme stacks on narrow screens, or the
+    /// attribute `data-no-scroll`).
+    fn table(&self, el: &mut Element, no_scroll: bool) -> HandlerResult {
+        let mut st = self.state.borrow_mut();
+        let line = st.line();
+        st.tables.push(TableFacts {
+            has_th: false,
+            has_caption: false,
+            line,
+        });
+        st.table_count += 1;
+        if st.depth.table_wrap == 0 && !no_scroll {
+            el.before(&repair::table_region(st.table_count), ContentType::Html);
+            el.after(crate::markdown::TABLE_REGION_CLOSE, ContentType::Html);
+        }
+        drop(st);
+        let state = self.state.clone();
+        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+            let mut st = state.borrow_mut();
+            if let Some(t) = st.tables.pop() {
+                for f in audit::table(&t) {
+                    st.note(f);
+                }
+            }
+            Ok(())
+        }))?;
+        Ok(())
+    }
+
+    /// A chunk of text: the content of an open heading's section, part of the
+    /// names being collected, and in `main` the text whose glossary terms are
+    /// explained and whose unknown abbreviations are noted.
+    fn text(&self, chunk: &mut TextChunk<'_>) -> HandlerResult {
+        let mut st = self.state.borrow_mut();
+        let st = &mut *st;
+        let piece = chunk.as_str();
+        // Visible text after a heading is its section's content.
+        if st.open_heading.is_some()
+            && st.depth.heading == 0
+            && st.depth.hidden == 0
+            && piece.bytes().any(|b| !b.is_ascii_whitespace())
+        {
+            st.open_heading = None;
+        }
+        if st.depth.main == 0 && st.frames.is_empty() {
+            return Ok(());
+        }
+        if let Some(f) = st.frames.last_mut() {
+            names::push_text(&mut f.content, piece);
+        }
+        if st.depth.main == 0 || self.glossary_page {
+            return Ok(());
+        }
+        if st.depth.no_abbr > 0 {
+            if self.stage.keep_recent {
+                st.remember(piece);
+            }
+            return Ok(());
+        }
+        if st.finished_terms < self.stage.terms.len() {
+            self.explain_terms(chunk, st);
+        } else if st.depth.markdown > 0 {
+            // Nothing to explain: leave the text alone and only look for
+            // abbreviations in the author's text.
+            st.text.push_str(piece);
+            if chunk.last_in_text_node() {
+                let text = std::mem::take(&mut st.text);
+                self.scan_abbreviations(&text, st);
+            }
+        }
+        Ok(())
+    }
+
+    /// Explains the glossary terms of a text node once its last chunk is in
+    /// (text arrives in chunks, not whole nodes: lol_html issue 255), and
+    /// notes its unknown abbreviations.
+    fn explain_terms(&self, chunk: &mut TextChunk<'_>, st: &mut State) {
+        let piece = chunk.as_str();
+        if !chunk.last_in_text_node() {
+            st.text.push_str(piece);
+            chunk.remove();
+            return;
+        }
+        if st.text.is_empty() {
+            // A text node in one chunk (the usual case) is looked at where it
+            // stands, and left alone when no term is expanded.
+            let replaced = self.stage.expand_terms(piece, st);
+            self.after_text(piece, st);
+            if let Some(html) = replaced {
+                chunk.replace(&html, ContentType::Html);
+            }
+            return;
+        }
+        st.text.push_str(piece);
+        let text = std::mem::take(&mut st.text);
+        let replaced = self.stage.expand_terms(&text, st);
+        self.after_text(&text, st);
+        chunk.replace(replaced.as_deref().unwrap_or(&text), ContentType::Html);
+    }
+
+    /// After a text node of `main` is explained: its unknown abbreviations
+    /// noted, and its text kept to see whether the author spells out what
+    /// comes next.
+    fn after_text(&self, text: &str, st: &mut State) {
+        if st.depth.markdown > 0 {
+            self.scan_abbreviations(text, st);
+        }
+        if self.stage.keep_recent {
+            st.remember(text);
+        }
+    }
+
+    /// Notes the words of the author's text that look like abbreviations but
+    /// are not in the glossary, with the line of their first use.
+    fn scan_abbreviations(&self, text: &str, st: &mut State) {
+        let terms = &self.stage.terms;
+        for word in audit::abbreviations(text, |w| terms.iter().any(|t| t.needle == w)) {
+            let line = st.line();
+            st.unknown_abbr.entry(word.to_string()).or_insert(line);
+        }
+    }
+}

@@ -1,0 +1,561 @@
+//! The stage's tests: pages in, rewritten pages and findings out.
+
+use super::audit::{VAGUE_LINK_TEXT, VAGUE_MAX};
+use super::urls::internal_target;
+use super::*;
+use crate::frontmatter::GlossaryEntry;
+
+fn entry(term: &str, expansion: Option<&str>, definition: Option<&str>) -> GlossaryEntry {
+    GlossaryEntry {
+        term: term.into(),
+        expansion: expansion.map(Into::into),
+        definition: definition.map(Into::into),
+        line: 1,
+    }
+}
+
+/// The stage as most tests use it: abbreviations only, not spelt out.
+fn stage() -> A11y {
+    stage_with(
+        vec![
+            entry("SSCB", Some("Somerset Safeguarding Children Board"), None),
+            entry("SCB", Some("Short"), None),
+            entry("CSE", Some("Child Sexual Exploitation"), None),
+        ],
+        |_| {},
+    )
+}
+
+fn stage_with(glossary: Vec<GlossaryEntry>, set: impl FnOnce(&mut SiteInfo)) -> A11y {
+    let mut info = SiteInfo {
+        glossary,
+        lang: "en-GB".into(),
+        origin: "https://example.org".into(),
+        base_path: "/".into(),
+        file_sizes: [("/files/report.pdf".to_string(), 2_400_000u64)]
+            .into_iter()
+            .collect(),
+        ..SiteInfo::default()
+    };
+    set(&mut info);
+    A11y::new(info)
+}
+
+const TEXT: &str = "---\ntitle: t\n---\nline four\nline five\nline six\n";
+
+fn run(body: &str) -> StageOutput {
+    run_with(&stage(), body)
+}
+
+fn run_with(stage: &A11y, body: &str) -> StageOutput {
+    let html = format!(
+        "<!doctype html><html><head><title>t</title></head><body><a href=\"#main\">Skip</a><nav aria-label=\"Contents\"><a href=\"/a/\">A</a></nav><main id=\"main\"><h1>Title</h1>{body}</main></body></html>"
+    );
+    let page = PageContext {
+        output_path: "a/index.html",
+        source_file: Some("content/a.md"),
+        url_path: "/a/",
+        line_offset: Some(3),
+        source_text: Some(TEXT),
+        version: "test",
+    };
+    stage.run(html, &page)
+}
+
+fn rules(out: &StageOutput) -> Vec<&str> {
+    out.findings.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn clean_page_has_no_findings() {
+    let out = run("<h2 id=\"x\">X</h2><p>Text</p>");
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+}
+
+#[test]
+fn adds_lang_when_missing() {
+    let out = run("");
+    assert!(out.html.contains("<html lang=\"en-GB\">"), "{}", out.html);
+}
+
+#[test]
+fn adds_a_skip_link_and_its_target_when_the_template_has_none() {
+    let page = PageContext::new("x/index.html", None);
+    let out = stage().run(
+        "<html lang=\"en\"><body><main><h1>T</h1></main></body></html>".into(),
+        &page,
+    );
+    assert!(
+        out.html.contains(
+            "<body><a class=\"skip-link\" href=\"#main\">Skip to main content</a><main id=\"main\">"
+        ),
+        "{}",
+        out.html
+    );
+    let out = run("");
+    assert_eq!(
+        out.html.matches("href=\"#main\"").count(),
+        1,
+        "no second skip link"
+    );
+}
+
+#[test]
+fn marks_the_current_nav_link() {
+    let out = run("");
+    assert!(
+        out.html
+            .contains("<a href=\"/a/\" aria-current=\"page\">A</a>"),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn expands_each_term_once_longest_first_not_in_links_or_headings() {
+    let out =
+        run("<h2 id=\"h\">SSCB</h2><p><a href=\"/a/\">SSCB</a> The SSCB and CSE. SSCB again.</p>");
+    assert!(out.html.contains("The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> and <abbr title=\"Child Sexual Exploitation\">CSE</abbr>. SSCB again."), "{}", out.html);
+    assert!(
+        out.html.contains("<a href=\"/a/\">SSCB</a>"),
+        "{}",
+        out.html
+    );
+    assert!(!out.html.contains("title=\"Short\""), "{}", out.html);
+}
+
+#[test]
+fn text_split_across_chunks_is_buffered() {
+    // Feed the real stage in 3-byte pieces so text nodes arrive in many chunks.
+    let html = "<html lang=\"en\"><body><a href=\"#main\">s</a><main><h1>T</h1><p>The SSCB met the CSE team.</p></main></body></html>";
+    let page = PageContext::new("x/index.html", None);
+    let out = stage().run_in_pieces(html.to_string(), &page, 3);
+    assert!(
+        out.html.contains("The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> met the <abbr title=\"Child Sexual Exploitation\">CSE</abbr> team."),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn documents_get_format_and_size() {
+    let out = run(
+        "<p><a href=\"/files/report.pdf\">The annual report</a> <a href=\"/x.docx\">Minutes (Word)</a></p>",
+    );
+    assert!(
+        out.html
+            .contains("The annual report <span class=\"document-meta\">(PDF, 2.4 MB)</span></a>"),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("Minutes (Word)</a>"), "{}", out.html);
+}
+
+#[test]
+fn new_tab_links_are_safe_and_say_so() {
+    let out = run("<p><a href=\"https://gov.uk\" target=\"_blank\">GOV.UK</a></p>");
+    assert!(
+        out.html.contains("rel=\"noopener noreferrer\""),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("(opens in a new tab)</span></a>"),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn images_lazy_and_decorative() {
+    let out = run("<p><img src=\"a.png\" alt=\"decorative\"></p>");
+    assert!(out.html.contains("alt=\"\""), "{}", out.html);
+    assert!(out.html.contains("role=\"presentation\""), "{}", out.html);
+    assert!(
+        out.html.contains("loading=\"lazy\" decoding=\"async\""),
+        "{}",
+        out.html
+    );
+    assert!(out.findings.is_empty());
+}
+
+#[test]
+fn image_rules_with_source_lines() {
+    let out = run(
+        "<p data-sourcepos=\"2:1-2:9\"><img src=\"a.png\"></p><p data-sourcepos=\"3:1-3:9\"><img src=\"b.png\" alt=\"\" /></p><p><img src=\"c.png\" alt=\"\"></p>",
+    );
+    assert_eq!(rules(&out), ["image-alt", "image-alt-empty"]);
+    assert_eq!(
+        out.findings[0].line,
+        Some(5),
+        "Markdown line 2 is file line 5"
+    );
+    assert_eq!(out.findings[0].wcag, Some("1.1.1"));
+    assert_eq!(out.findings[0].page.as_deref(), Some("/a/"));
+    assert!(!out.html.contains("data-sourcepos"));
+}
+
+#[test]
+fn names_are_computed_across_the_page() {
+    // A name from a target later in the page, from an image's title, from
+    // `aria-label`; hidden content left out; hidden elements not judged.
+    let out = run(
+        "<p><a href=\"/b/\"><img src=\"a.png\" aria-labelledby=\"later\"></a> <a href=\"/c/\"><img src=\"a.png\" title=\"Chart\"></a> <a href=\"/d/\" aria-label=\"Minutes\"></a></p><p><a href=\"/e/\"><span aria-hidden=\"true\">Gone</span></a> <a href=\"/f/\" aria-hidden=\"true\"></a> <button></button> <span role=\"button\" aria-label=\"Go on\"></span></p><h2 id=\"h\"><img src=\"x.png\" alt=\"\"></h2><p id=\"later\" hidden>The chart</p><div role=\"img\"></div>",
+    );
+    assert_eq!(
+        rules(&out),
+        ["link-name", "button-name", "heading-name", "image-alt"],
+        "{:?}",
+        out.findings
+    );
+}
+
+#[test]
+fn inline_styles_hide_only_where_the_page_lets_them_apply() {
+    let body = "<div style=\"display: none\"><img src=\"a.png\"></div>";
+    assert!(run(body).findings.is_empty());
+    let page = PageContext::new("x/index.html", None);
+    let out = stage().run(
+        format!("<html lang=\"en\"><head><meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self'\"><title>T</title></head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1>{body}</main></body></html>"),
+        &page,
+    );
+    assert_eq!(rules(&out), ["image-alt"]);
+}
+
+#[test]
+fn page_title_and_language() {
+    let page = PageContext::new("x/index.html", None);
+    let doc = |head: &str, lang: &str| {
+        stage().run(
+            format!("<html{lang}><head>{head}</head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1></main></body></html>"),
+            &page,
+        )
+    };
+    assert_eq!(rules(&doc("", "")), ["page-title"]);
+    assert_eq!(
+        rules(&doc("<title> </title><title>T</title>", "")),
+        ["page-title"]
+    );
+    assert_eq!(
+        rules(&doc("<svg><title>T</title></svg>", "")),
+        ["page-title"]
+    );
+    let out = doc("<title>T</title>", " lang=\" \"");
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    assert!(out.html.contains("<html lang=\"en-GB\">"), "{}", out.html);
+    assert_eq!(
+        rules(&doc("<title>T</title>", " lang=\"eng\"")),
+        ["html-lang"]
+    );
+}
+
+#[test]
+fn vague_max_covers_every_vague_text() {
+    for v in VAGUE_LINK_TEXT {
+        assert!(
+            v.bytes().filter(|b| !b.is_ascii_whitespace()).count() <= VAGUE_MAX,
+            "{v}"
+        );
+    }
+    let out = run("<p><a href=\"/b/\">More   information ...</a></p>");
+    assert_eq!(rules(&out), ["link-text"]);
+}
+
+#[test]
+fn link_rules() {
+    let out = run(
+        "<p><a href=\"/b/\">click here</a> <a href=\"/c/\"></a> <a href=\"https://x.org\">https://x.org</a></p>",
+    );
+    assert_eq!(rules(&out), ["link-text", "link-name", "link-text"]);
+}
+
+#[test]
+fn heading_rules() {
+    let out = run("<h2 id=\"a\">A</h2><h4 id=\"b\">B</h4><p>b</p><h1>Again</h1>");
+    assert_eq!(rules(&out), ["heading-order", "page-h1"]);
+}
+
+/// A heading from Markdown (with its source position), an h2 of the
+/// template, and one in a `nav`.
+const HEADINGS: &str = "<h2 id=\"summary\" data-sourcepos=\"1:1\">Summary</h2><p>s</p><nav><h2 id=\"toc\" data-sourcepos=\"2:1\">On this page</h2><a href=\"#summary\">Summary</a></nav><h2 id=\"docs\">Documents</h2><p>d</p>";
+
+#[test]
+fn heading_anchors_are_off_by_default() {
+    let out = run(HEADINGS);
+    assert!(!out.html.contains("heading-anchor"), "{}", out.html);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+}
+
+#[test]
+fn heading_anchors_when_on_are_inside_markdown_headings_only() {
+    let stage = stage_with(Vec::new(), |i| i.heading_anchors = true);
+    let out = run_with(&stage, HEADINGS);
+    assert!(out.html.contains("<h2 id=\"summary\">Summary <a class=\"heading-anchor\" href=\"#summary\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section</span></a></h2>"), "{}", out.html);
+    assert_eq!(
+        out.html.matches("heading-anchor").count(),
+        1,
+        "{}",
+        out.html
+    );
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+}
+
+#[test]
+fn stack_tables_are_not_put_in_a_scroll_region() {
+    let table = |attrs: &str| {
+        format!("<table{attrs}><caption>C</caption><tr><th>Role</th><td>Chair</td></tr></table>")
+    };
+    let body = [
+        table(" class=\"sign-off stack-table\""),
+        table(" data-no-scroll"),
+        table(""),
+    ]
+    .concat();
+    let out = run(&body);
+    assert_eq!(
+        out.html.matches("class=\"table-wrap\"").count(),
+        1,
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table 3\"><table>"), "{}", out.html);
+    assert!(
+        out.html
+            .contains("<main id=\"main\"><h1>Title</h1><table class=\"sign-off stack-table\">"),
+        "{}",
+        out.html
+    );
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+}
+
+/// A stage that spells out abbreviations, with terms the glossary defines.
+fn plain_english() -> A11y {
+    stage_with(
+        vec![
+            entry("SSCB", Some("Somerset Safeguarding Children Board"), None),
+            entry("SCR", Some("Serious Case Review"), None),
+            entry("HWBB", Some("Health and Wellbeing Board"), None),
+            entry(
+                "serious case review",
+                None,
+                Some("A review of what happened."),
+            ),
+            entry("early help", None, Some("Support given early.")),
+            entry("CSE", Some("Child Sexual Exploitation"), Some("Abuse.")),
+        ],
+        |i| i.spell_out = true,
+    )
+}
+
+#[test]
+fn spells_out_an_abbreviation_at_its_first_use_then_gives_abbr() {
+    let out = run_with(
+        &plain_english(),
+        "<p>The SSCB met. The SSCB agreed.</p><p>SSCB again.</p>",
+    );
+    assert!(out.html.contains("<p>The Somerset Safeguarding Children Board (SSCB) met. The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> agreed.</p><p>SSCB again.</p>"), "{}", out.html);
+}
+
+#[test]
+fn does_not_spell_out_what_the_author_spelt_out_nearby() {
+    // Before it (across a line break and an element), or after it in the
+    // same text.
+    let out = run_with(
+        &plain_english(),
+        "<p>The <em>Somerset Safeguarding Children\nBoard</em> (SSCB) met.</p><p>The SSCB agreed.</p><p>The HWBB, that is the Health and Wellbeing Board, met.</p>",
+    );
+    assert!(out.html.contains("<em>Somerset Safeguarding Children\nBoard</em> (SSCB) met.</p><p>The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> agreed.</p><p>The HWBB, that is"), "{}", out.html);
+    // Far enough before, it is spelt out again.
+    let far = format!(
+        "<p>Somerset Safeguarding Children Board.</p><p>{}</p><p>The SSCB met.</p>",
+        "x ".repeat(150)
+    );
+    let out = run_with(&plain_english(), &far);
+    assert!(
+        out.html
+            .contains("The Somerset Safeguarding Children Board (SSCB) met."),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn spells_out_only_in_running_text_of_main() {
+    let out = run_with(
+        &plain_english(),
+        "<h2 id=\"h\">The SSCB</h2><nav><p>HWBB</p></nav><p><a href=\"/a/\">SSCB</a> <code>SSCB</code> Chair (SSCB), the HWBB's work; the HWBB met.</p>",
+    );
+    assert!(out.html.contains("<h2 id=\"h\">The SSCB</h2><nav><p><abbr title=\"Health and Wellbeing Board\">HWBB</abbr></p></nav><p><a href=\"/a/\">SSCB</a> <code>SSCB</code> Chair (<abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr>), the HWBB's work; the Health and Wellbeing Board (HWBB) met.</p>"), "{}", out.html);
+    // Outside main, nothing changes.
+    assert!(out.html.contains("<title>t</title>"), "{}", out.html);
+}
+
+#[test]
+fn spelling_out_can_be_turned_off() {
+    let glossary = vec![entry(
+        "SSCB",
+        Some("Somerset Safeguarding Children Board"),
+        None,
+    )];
+    let out = run_with(
+        &stage_with(glossary, |i| i.spell_out = false),
+        "<p>The SSCB met. The SSCB agreed.</p>",
+    );
+    assert!(out.html.contains("<p>The <abbr title=\"Somerset Safeguarding Children Board\">SSCB</abbr> met. The SSCB agreed.</p>"), "{}", out.html);
+}
+
+#[test]
+fn links_the_first_use_of_a_defined_term_to_the_glossary() {
+    let out = run_with(
+        &plain_english(),
+        "<h2 id=\"e\">Early help</h2><nav><p>early help</p></nav><p><a href=\"/b/\">early help</a> Early Help works; early help again. Two serious case reviews.</p><p>The CSE team.</p>",
+    );
+    assert!(out.html.contains("<h2 id=\"e\">Early help</h2><nav><p>early help</p></nav><p><a href=\"/b/\">early help</a> <a class=\"glossary-link\" href=\"/glossary/#term-early-help\">Early Help</a> works; early help again. Two <a class=\"glossary-link\" href=\"/glossary/#term-serious-case-review\">serious case reviews</a>.</p>"), "{}", out.html);
+    // An abbreviation with a definition: its spelt-out form is the link.
+    assert!(out.html.contains("<p>The <a class=\"glossary-link\" href=\"/glossary/#term-cse\">Child Sexual Exploitation (CSE)</a> team.</p>"), "{}", out.html);
+    // The expansion of an abbreviation the glossary defines links to it.
+    let out = run_with(
+        &plain_english(),
+        "<p>One SCR.</p><p>Serious case review.</p>",
+    );
+    assert!(out.html.contains("<p>One <a class=\"glossary-link\" href=\"/glossary/#term-serious-case-review\">Serious Case Review</a> (SCR).</p><p>Serious case review.</p>"), "{}", out.html);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+}
+
+#[test]
+fn a_term_repeated_where_nothing_is_done_keeps_the_pass_linear() {
+    // In a `nav` the HWBB gets <abbr> once and then nothing, yet stays to
+    // be spelt out in the text: each use must not make the other terms be
+    // looked for again over the rest of the text (quadratic).
+    let body = format!(
+        "<nav><p>{}</p></nav><p>The HWBB.</p>",
+        "HWBB and ".repeat(40_000)
+    );
+    let started = std::time::Instant::now();
+    let out = run_with(&plain_english(), &body);
+    assert!(started.elapsed().as_secs() < 3, "{:?}", started.elapsed());
+    assert_eq!(out.html.matches("<abbr").count(), 1);
+    assert!(out.html.contains("The Health and Wellbeing Board (HWBB)."));
+}
+
+#[test]
+fn empty_sections_are_reported_with_their_source_line() {
+    let out = run(
+        "<h2 id=\"a\" data-sourcepos=\"1:1\">Summary</h2>\n<h2 id=\"b\" data-sourcepos=\"2:1\">Duty</h2><p>Text</p><h2 id=\"c\" data-sourcepos=\"3:1\">Parts</h2><h3 id=\"d\">Part one</h3><p><img src=\"a.png\" alt=\"A chart\"></p><h3 id=\"e\">Part two</h3><h2 class=\"visually-hidden\">Hidden</h2><h2 id=\"f\">Last</h2>",
+    );
+    assert_eq!(
+        rules(&out),
+        ["empty-section", "empty-section"],
+        "{:?}",
+        out.findings
+    );
+    let first = &out.findings[0];
+    assert_eq!(first.line, Some(4), "Markdown line 1 is file line 4");
+    assert_eq!(first.wcag, Some("1.3.1"));
+    assert!(
+        first.message.contains("“Summary” has nothing"),
+        "{}",
+        first.message
+    );
+    assert_eq!(
+        out.findings[1].line, None,
+        "a template heading has no source line"
+    );
+    assert!(
+        out.findings[1].message.contains("“Part two” has nothing"),
+        "{}",
+        out.findings[1].message
+    );
+    assert_eq!(out.findings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn duplicate_ids_and_broken_anchors() {
+    let out = run("<p id=\"x\">a</p><p id=\"x\">b</p><p><a href=\"#nowhere\">Nowhere</a></p>");
+    assert_eq!(rules(&out), ["broken-anchor", "duplicate-id"]);
+}
+
+#[test]
+fn table_rules_scope_and_wrap() {
+    let out = run(
+        "<table><tr><td>1</td></tr></table><table><thead><tr><th>A</th></tr></thead><tbody><tr><th>r</th></tr></tbody></table>",
+    );
+    assert_eq!(
+        rules(&out),
+        ["table-headers", "table-caption", "table-caption"]
+    );
+    assert!(out.html.contains("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1\"><table>"), "{}", out.html);
+    assert!(
+        out.html.contains("<th scope=\"col\">A</th>"),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("<th scope=\"row\">r</th>"),
+        "{}",
+        out.html
+    );
+}
+
+#[test]
+fn iframe_and_third_party() {
+    let out = run(
+        "<iframe src=\"https://www.youtube.com/embed/x\"></iframe><img src=\"https://example.org/a.png\" alt=\"A\">",
+    );
+    assert_eq!(rules(&out), ["frame-title", "third-party"]);
+}
+
+#[test]
+fn unknown_abbreviations_are_collected() {
+    let out = run(
+        "<p data-sourcepos=\"1:1-1:9\">The LADO and the SSCB met the UK panel.</p><p>Template text: PDF.</p>",
+    );
+    let terms: Vec<&str> = out
+        .facts
+        .abbreviations
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert_eq!(terms, ["LADO", "UK"]);
+}
+
+#[test]
+fn footnotes_get_names_that_make_sense() {
+    let out = run(
+        "<p>x<sup><a href=\"#fn-1\" id=\"fnref-1\" data-footnote-ref>1</a></sup></p><section class=\"footnotes\"><ol><li id=\"fn-1\"><p>n <a href=\"#fnref-1\" data-footnote-backref aria-label=\"Back to reference 1\">↩</a></p></li></ol></section>",
+    );
+    assert!(
+        out.html
+            .contains("<span class=\"visually-hidden\">Footnote </span>1</a>"),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">Back to reference 1</span>"), "{}", out.html);
+    assert!(
+        out.html
+            .contains("<h2 class=\"visually-hidden\">Footnotes</h2>"),
+        "{}",
+        out.html
+    );
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+}
+
+#[test]
+fn internal_targets_resolve() {
+    assert_eq!(
+        internal_target("../b/#x", "/a/c/", "/", ""),
+        Some(("a/b/".into(), "x".into()))
+    );
+    assert_eq!(
+        internal_target("/sub/a/", "/sub/", "/sub/", ""),
+        Some(("a/".into(), String::new()))
+    );
+    assert_eq!(
+        internal_target("https://example.org/a/", "/", "/", "https://example.org"),
+        Some(("a/".into(), String::new()))
+    );
+    assert_eq!(
+        internal_target("https://gov.uk/", "/", "/", "https://example.org"),
+        None
+    );
+}

@@ -1,0 +1,104 @@
+//! What a URL points at: a document format, another site, a page of this
+//! site.
+//!
+//! In: a link's `href` or a `src`. Out: the format, the host, or the site path
+//! and fragment.
+
+/// Document formats a link may point at, by file extension.
+pub(super) const DOCUMENT_FORMATS: &[(&str, &str)] = &[
+    ("pdf", "PDF"),
+    ("doc", "Word"),
+    ("docx", "Word"),
+    ("xls", "Excel"),
+    ("xlsx", "Excel"),
+    ("ppt", "PowerPoint"),
+    ("pptx", "PowerPoint"),
+    ("odt", "ODT"),
+    ("ods", "ODS"),
+    ("odp", "ODP"),
+    ("csv", "CSV"),
+    ("rtf", "RTF"),
+];
+
+/// The document format of a link target, by extension.
+pub(super) fn document_format(href: &str) -> Option<&'static str> {
+    let path = href.split(['?', '#']).next()?;
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    if ext.contains('/') {
+        return None;
+    }
+    DOCUMENT_FORMATS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, f)| *f)
+}
+
+/// The host of `url` when it is on another site than `origin`.
+pub(super) fn third_party(url: &str, origin: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| url.strip_prefix("//"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let own = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or(origin);
+    (!host.is_empty() && !host.eq_ignore_ascii_case(own)).then(|| host.to_string())
+}
+
+/// The site path (below the base path) and fragment an internal link points at,
+/// or None for external links and links outside the base path.
+pub(super) fn internal_target(
+    href: &str,
+    page_url: &str,
+    base: &str,
+    origin: &str,
+) -> Option<(String, String)> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with("mailto:") || href.starts_with("tel:") {
+        return None;
+    }
+    let href = if !origin.is_empty() && href.starts_with(origin) {
+        &href[origin.len()..]
+    } else {
+        href
+    };
+    if href.contains("://")
+        || href.starts_with("//")
+        || href.starts_with("data:")
+        || href.starts_with("javascript:")
+    {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, f.to_string()),
+        None => (href, String::new()),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let absolute = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        let dir = &page_url[..page_url.rfind('/').map(|i| i + 1).unwrap_or(0)];
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut joined = format!("/{}", parts.join("/"));
+        if (path.ends_with('/') || path.is_empty()) && !joined.ends_with('/') {
+            joined.push('/');
+        }
+        joined
+    };
+    let below = absolute
+        .strip_prefix(base)
+        .or_else(|| (absolute.clone() + "/").strip_prefix(base).map(|_| ""))?;
+    Some((below.to_string(), fragment))
+}
