@@ -3,7 +3,7 @@
 //! In: the inputs of a Markdown render or a page render (texts, numbers, and any
 //! serializable view, fed in a fixed order). Out: a `u128` (xxh3-128). Two builds
 //! that compute the same fingerprint for a page produce the same bytes for it, so
-//! [`crate::site::BuildCache`] can reuse the earlier result. Every string is
+//! [`crate::build::BuildCache`] can reuse the earlier result. Every string is
 //! prefixed with its length, so `("ab", "c")` and `("a", "bc")` differ; a
 //! serializable value goes in through a small serde serializer that writes a type
 //! tag before each value and an end mark after each list, map and struct, so

@@ -34,6 +34,7 @@ pub mod data;
 pub mod error;
 pub mod fingerprint;
 pub mod frontmatter;
+pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -49,5 +50,6 @@ pub mod template_functions;
 pub mod theme;
 pub mod yaml;
 
+pub use build::{BuildCache, Built, Timings};
 pub use error::{Diagnostic, Error, Result};
-pub use site::{Built, LoadOptions, Site};
+pub use site::{LoadOptions, Site};

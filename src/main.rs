@@ -377,7 +377,7 @@ fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-fn print_timings(t: &reportsite::site::Timings, swap: Duration, total: Duration) {
+fn print_timings(t: &reportsite::Timings, swap: Duration, total: Duration) {
     let ms = |d: Duration| format!("{:>8.1} ms", d.as_secs_f64() * 1000.0);
     eprintln!("timings (wall):");
     eprintln!("  load (read, front matter, model) {}", ms(t.load));

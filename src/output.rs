@@ -34,14 +34,8 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Path relative to the output folder, with `/` separators (`background/index.html`).
-    pub path: String,
-    /// The bytes (shared: cloning a file does not copy them).
-    pub bytes: bytes::Bytes,
-}
+pub use crate::html::escape;
+pub use crate::plugins::OutputFile;
 
 /// Where a build hands each file as soon as it is made. Called from the build's
 /// parallel workers; the first error stops the build.
@@ -590,22 +584,6 @@ pub fn redirect_page(to: &str, lang: &str) -> String {
 <meta http-equiv=\"refresh\" content=\"0; url={to}\"><link rel=\"canonical\" href=\"{to}\"></head>\
 <body><main><h1>This page has moved</h1><p><a href=\"{to}\">Go to the new page</a></p></main></body></html>\n"
     )
-}
-
-/// Escapes text for HTML and XML attribute values and content.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

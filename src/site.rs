@@ -16,8 +16,6 @@ use crate::model::Report;
 use crate::plugins::{Generator, PageStage};
 use crate::theme::{self, Theme, ThemeFile};
 
-pub use crate::build::{BuildCache, Built, Timings};
-
 /// Above this many chapters and pages, `/full-report/` is built only when
 /// `build_full_report = true`.
 pub const FULL_REPORT_AUTO_LIMIT: usize = 100;

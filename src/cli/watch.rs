@@ -12,11 +12,11 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use reportsite::Built;
 use reportsite::error::{Diagnostic, Error};
 use reportsite::serve::state::{LiveEvent, Published};
 use reportsite::serve::watch::Change;
 use reportsite::serve::{BuildReport, Event, Events, Outcome, Stop};
-use reportsite::site::Built;
 
 /// Runs the preview until Ctrl-C (or SIGTERM), then says `stopped`.
 pub(crate) fn run(options: &reportsite::serve::WatchOptions, open: bool) -> Result<u8, Error> {

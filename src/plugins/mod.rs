@@ -16,6 +16,15 @@ pub mod sitemap;
 
 use crate::error::Diagnostic;
 
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, with `/` separators (`background/index.html`).
+    pub path: String,
+    /// The bytes (shared: cloning a file does not copy them).
+    pub bytes: bytes::Bytes,
+}
+
 /// What a stage knows about the page it is processing.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -195,8 +204,5 @@ pub trait Generator: Send + Sync {
     /// A short, stable name (`sitemap`).
     fn name(&self) -> &'static str;
     /// The files to add. A file whose path is already built is an error.
-    fn generate(
-        &self,
-        site: &SiteContext<'_>,
-    ) -> Result<Vec<crate::output::OutputFile>, Diagnostic>;
+    fn generate(&self, site: &SiteContext<'_>) -> Result<Vec<OutputFile>, Diagnostic>;
 }

@@ -5,9 +5,10 @@
 //! `robots.txt` that points to it. Without an absolute `base_url` the sitemap
 //! lists root-relative paths and robots.txt names no sitemap.
 
+use super::OutputFile;
 use super::{Generator, SiteContext};
 use crate::error::Diagnostic;
-use crate::output::{OutputFile, escape};
+use crate::html::escape;
 
 /// Writes `sitemap.xml` and `robots.txt`.
 pub struct Sitemap;

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
+use crate::build::Built;
 use crate::error::{Diagnostic, Error};
 use crate::output;
-use crate::site::Built;
 
 use super::builder::{Builder, Rebuilt};
 use super::events::{BuildReport, Event, Events, Outcome};

@@ -14,10 +14,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::build::{BuildCache, Built};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::SourceCache;
-use crate::site::{BuildCache, Built, LoadOptions, Site};
+use crate::site::{LoadOptions, Site};
 
 use super::watch::{Change, ChangeKind};
 

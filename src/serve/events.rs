@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::build::Built;
 use crate::error::Diagnostic;
-use crate::site::Built;
 
 use super::state::Published;
 use super::watch::Change;

@@ -22,7 +22,7 @@
 //! the theme's (`all: revert`), so any theme shows it the same way.
 
 use crate::error::Diagnostic;
-use crate::output::escape;
+use crate::html::escape;
 
 /// The URL prefix of the server's own resources (outside any site path).
 pub(crate) const PREFIX: &str = "/__reportsite/";

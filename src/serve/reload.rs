@@ -16,7 +16,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{OwnedSemaphorePermit, broadcast, watch};
 
-use crate::output::escape;
+use crate::html::escape;
 
 use super::overlay::PREFIX;
 use super::state::{LiveEvent, Shared};

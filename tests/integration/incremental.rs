@@ -10,8 +10,9 @@ use std::time::{Duration, SystemTime};
 
 use proptest::prelude::*;
 use reportsite::Error;
+use reportsite::build::{BuildCache, Built};
 use reportsite::load::SourceCache;
-use reportsite::site::{BuildCache, Built, LoadOptions, Site};
+use reportsite::site::{LoadOptions, Site};
 
 use crate::common;
 

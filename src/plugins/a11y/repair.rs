@@ -42,7 +42,7 @@ pub(super) const FOOTNOTE_REF_PREFIX: &str = "<span class=\"visually-hidden\">Fo
 pub(super) fn footnote_backref(label: Option<&str>) -> String {
     format!(
         "<span aria-hidden=\"true\">↩</span><span class=\"visually-hidden\">{}</span>",
-        crate::output::escape(label.unwrap_or("Back to the text"))
+        crate::html::escape(label.unwrap_or("Back to the text"))
     )
 }
 
@@ -51,7 +51,7 @@ pub(super) fn footnote_backref(label: Option<&str>) -> String {
 pub(super) fn heading_anchor(id: &str) -> String {
     format!(
         " <a class=\"heading-anchor\" href=\"#{}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section</span></a>",
-        crate::output::escape(id),
+        crate::html::escape(id),
     )
 }
 

@@ -212,7 +212,7 @@ impl A11y {
                 add |= SPELLED;
             } else if spell && !bracketed && !possessive {
                 add |= SPELLED;
-                let mut spelt = crate::output::escape(expansion);
+                let mut spelt = crate::html::escape(expansion);
                 if let Some(j) = t.expansion_term
                     && t.href.is_none()
                     && !chrome
@@ -227,7 +227,7 @@ impl A11y {
                 add |= ABBR;
                 html = Some(format!(
                     "<abbr title=\"{}\">{used}</abbr>",
-                    crate::output::escape(expansion)
+                    crate::html::escape(expansion)
                 ));
             }
         }
@@ -310,6 +310,6 @@ pub(super) fn expansion_nearby(recent: &str, before: &str, after: &str, expansio
 pub(super) fn glossary_link(href: &str, html: &str) -> String {
     format!(
         "<a class=\"glossary-link\" href=\"{}\">{html}</a>",
-        crate::output::escape(href)
+        crate::html::escape(href)
     )
 }
