@@ -11,7 +11,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::suggest::did_you_mean;
 
 /// The name of the configuration file in a site folder.
-pub const CONFIG_FILE: &str = "config.toml";
+pub(crate) const CONFIG_FILE: &str = "config.toml";
 
 /// Settings of one site.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -163,7 +163,7 @@ pub struct Statement {
 /// `[accessibility]`, leaving out addresses at the example domains (RFC 2606),
 /// which are placeholders and must never reach readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Contact {
+pub(crate) struct Contact {
     /// An email address.
     pub email: Option<String>,
     /// A contact page.
@@ -174,7 +174,7 @@ pub struct Contact {
 
 impl Contact {
     /// The contact details of `config` that are real.
-    pub fn of(config: &Config) -> Contact {
+    pub(crate) fn of(config: &Config) -> Contact {
         let s = &config.accessibility;
         let real = |v: &Option<String>| {
             v.as_ref()
@@ -193,13 +193,13 @@ impl Contact {
     }
 
     /// Whether there is any way to get in touch.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.email.is_none() && self.url.is_none() && self.phone.is_none()
     }
 
     /// A link to ask for another format of `subject` (a page or a document):
     /// an email with that subject, or the contact page. None without either.
-    pub fn request_href(&self, subject: &str) -> Option<String> {
+    pub(crate) fn request_href(&self, subject: &str) -> Option<String> {
         if let Some(email) = &self.email {
             let subject = format!("Request for an accessible format: {subject}");
             let encoded =
@@ -212,7 +212,7 @@ impl Contact {
 
 /// An address at one of the domains reserved for examples (example.org, .com,
 /// .net, and their subdomains).
-pub fn is_placeholder(value: &str) -> bool {
+pub(crate) fn is_placeholder(value: &str) -> bool {
     let host = match value.rsplit_once('@') {
         Some((_, domain)) => domain,
         None => value
@@ -269,12 +269,12 @@ const KNOWN_KEYS: &[&str] = &[
 ];
 
 /// Zola 0.23's name for the settings file, read when there is no `config.toml`.
-pub const ZOLA_CONFIG_FILE: &str = "zola.toml";
+pub(crate) const ZOLA_CONFIG_FILE: &str = "zola.toml";
 
 /// Keys of Zola 0.23's `config.toml` (and older names of them) that reportsite
 /// has no feature for: accepted, so a Zola site's settings move over, and named
 /// in one warning.
-pub const ZOLA_ONLY_KEYS: &[&str] = &[
+pub(crate) const ZOLA_ONLY_KEYS: &[&str] = &[
     "author",
     "build_search_index",
     "compile_sass",
@@ -388,7 +388,7 @@ impl Config {
 
     /// One warning naming the Zola keys this site sets that reportsite does
     /// not use, at the first of them; none when there are none.
-    pub fn ignored_keys_warning(&self) -> Option<Diagnostic> {
+    pub(crate) fn ignored_keys_warning(&self) -> Option<Diagnostic> {
         let (first, line) = self.ignored_keys.first()?;
         let names: Vec<String> = self
             .ignored_keys
@@ -411,7 +411,7 @@ impl Config {
     }
 
     /// Replaces the base URL (the `--base-url` flag).
-    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+    pub(crate) fn set_base_url(&mut self, url: &str) -> Result<()> {
         let url = url.trim().trim_end_matches('/');
         if !(url.is_empty()
             || url.starts_with("http://")

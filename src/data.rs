@@ -35,7 +35,7 @@ impl Format {
     /// The format named by a template's `format="…"` argument. Zola also
     /// knows `bibtex` and `xml`; they are named in the error so an author
     /// knows it is a missing feature, not a typo.
-    pub fn from_name(name: &str) -> Result<Format, String> {
+    pub(crate) fn from_name(name: &str) -> Result<Format, String> {
         match name.to_ascii_lowercase().as_str() {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
@@ -52,7 +52,7 @@ impl Format {
     }
 
     /// The format a file's extension implies; `plain` for any other file.
-    pub fn from_path(path: &str) -> Format {
+    pub(crate) fn from_path(path: &str) -> Format {
         let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("csv") => Format::Csv,
@@ -347,7 +347,7 @@ fn cell_columns(rest: &str, n: usize) -> Vec<usize> {
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

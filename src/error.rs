@@ -97,7 +97,7 @@ impl Diagnostic {
     }
 
     /// Sets the 1-based line and column and copies the line's text out of `source`.
-    pub fn at_in(self, source: &str, line: usize, column: usize) -> Self {
+    pub(crate) fn at_in(self, source: &str, line: usize, column: usize) -> Self {
         let text = source
             .lines()
             .nth(line.saturating_sub(1))

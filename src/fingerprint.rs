@@ -13,7 +13,7 @@ use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 /// A fingerprint being computed.
-pub struct Fingerprint(Xxh3);
+pub(crate) struct Fingerprint(Xxh3);
 
 impl Default for Fingerprint {
     fn default() -> Self {
@@ -23,24 +23,24 @@ impl Default for Fingerprint {
 
 impl Fingerprint {
     /// An empty fingerprint.
-    pub fn new() -> Fingerprint {
+    pub(crate) fn new() -> Fingerprint {
         Fingerprint::default()
     }
 
     /// Adds a string.
-    pub fn str(&mut self, s: &str) -> &mut Self {
+    pub(crate) fn str(&mut self, s: &str) -> &mut Self {
         self.bytes(s.as_bytes())
     }
 
     /// Adds bytes.
-    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.0.update(&(b.len() as u64).to_le_bytes());
         self.0.update(b);
         self
     }
 
     /// Adds a number.
-    pub fn num(&mut self, n: u128) -> &mut Self {
+    pub(crate) fn num(&mut self, n: u128) -> &mut Self {
         self.0.update(&n.to_le_bytes());
         self
     }
@@ -48,7 +48,7 @@ impl Fingerprint {
     /// Adds a value as serde sees it (what a template sees of it): every field
     /// name, string, number and the shape of each list and map, in a compact,
     /// unambiguous binary form, hashed in one pass.
-    pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
         let mut sink = Sink {
             buf: Vec::with_capacity(4096),
             hasher: &mut self.0,
@@ -63,7 +63,7 @@ impl Fingerprint {
     }
 
     /// The fingerprint.
-    pub fn finish(&self) -> u128 {
+    pub(crate) fn finish(&self) -> u128 {
         self.0.digest128()
     }
 }
@@ -78,22 +78,22 @@ struct Sink<'a> {
 /// The type tags: one byte before each value, so no two different values write
 /// the same bytes.
 mod tag {
-    pub const NONE: u8 = 0;
-    pub const SOME: u8 = 1;
-    pub const UNIT: u8 = 2;
-    pub const FALSE: u8 = 3;
-    pub const TRUE: u8 = 4;
-    pub const INT: u8 = 5;
-    pub const UINT: u8 = 6;
-    pub const FLOAT: u8 = 7;
-    pub const STR: u8 = 8;
-    pub const BYTES: u8 = 9;
-    pub const SEQ: u8 = 10;
-    pub const MAP: u8 = 11;
-    pub const STRUCT: u8 = 12;
-    pub const VARIANT: u8 = 13;
-    pub const END: u8 = 14;
-    pub const CHAR: u8 = 15;
+    pub(crate) const NONE: u8 = 0;
+    pub(crate) const SOME: u8 = 1;
+    pub(crate) const UNIT: u8 = 2;
+    pub(crate) const FALSE: u8 = 3;
+    pub(crate) const TRUE: u8 = 4;
+    pub(super) const INT: u8 = 5;
+    pub(crate) const UINT: u8 = 6;
+    pub(crate) const FLOAT: u8 = 7;
+    pub(crate) const STR: u8 = 8;
+    pub(crate) const BYTES: u8 = 9;
+    pub(crate) const SEQ: u8 = 10;
+    pub(crate) const MAP: u8 = 11;
+    pub(crate) const STRUCT: u8 = 12;
+    pub(crate) const VARIANT: u8 = 13;
+    pub(super) const END: u8 = 14;
+    pub(crate) const CHAR: u8 = 15;
 }
 
 impl Sink<'_> {

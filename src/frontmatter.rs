@@ -154,7 +154,7 @@ impl IsoDate {
     }
 
     /// `2017-11-15`.
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         self.0.to_string()
     }
 
@@ -298,7 +298,7 @@ pub enum Area {
 
 impl Area {
     /// The heading used when no `label` is given.
-    pub fn default_label(self) -> Option<&'static str> {
+    pub(crate) fn default_label(self) -> Option<&'static str> {
         match self {
             Area::FinancialLegalHr => Some("Financial, legal and HR implications"),
             Area::Equalities => Some("Equalities implications"),
@@ -467,7 +467,7 @@ pub fn known_keys() -> Vec<&'static str> {
 }
 
 /// Keys allowed only with one kind.
-pub const KIND_KEYS: &[(Kind, &[&str])] = &[
+pub(crate) const KIND_KEYS: &[(Kind, &[&str])] = &[
     (
         Kind::Report,
         &[
@@ -500,7 +500,7 @@ pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatt
 
 /// [`parse`], also returning the YAML's tree of located keys and values (see
 /// [`Located`]).
-pub fn parse_located(
+pub(crate) fn parse_located(
     split: &Split<'_>,
     full_text: &str,
     file: &str,
@@ -816,7 +816,7 @@ fn readable_path(path: &[yaml::Step]) -> String {
 }
 
 /// The character column of a 1-based byte column on a 1-based line.
-pub fn char_column(text: &str, line: usize, byte_col: usize) -> usize {
+pub(crate) fn char_column(text: &str, line: usize, byte_col: usize) -> usize {
     let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
     let mut b = byte_col.saturating_sub(1).min(l.len());
     while !l.is_char_boundary(b) {
@@ -870,7 +870,7 @@ impl<'a> Located<'a> {
 
     /// The place of the first scalar under top-level `key` whose text, trimmed,
     /// is `text` (an alias, a document's `href`).
-    pub fn scalar_under(&self, key: &str, text: &str) -> Option<(usize, usize)> {
+    pub(crate) fn scalar_under(&self, key: &str, text: &str) -> Option<(usize, usize)> {
         fn find<'n>(node: &'n yaml::Node, text: &str) -> Option<&'n yaml::Node> {
             match &node.value {
                 yaml::Value::Scalar { text: t, .. } => (t.trim() == text).then_some(node),
@@ -884,7 +884,7 @@ impl<'a> Located<'a> {
 }
 
 /// Converts the free-form `extra` map to JSON for templates.
-pub fn extra_to_json(extra: &Option<serde_json::Value>) -> serde_json::Value {
+pub(crate) fn extra_to_json(extra: &Option<serde_json::Value>) -> serde_json::Value {
     match extra {
         None => serde_json::Value::Object(Default::default()),
         Some(v) => v.clone(),
@@ -1129,10 +1129,10 @@ mod glossary_map {
     use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
     /// The terms and their entries, in the file's order.
-    pub struct Map(pub Vec<(String, Value)>);
+    pub(super) struct Map(pub Vec<(String, Value)>);
 
     /// What follows a term's colon.
-    pub enum Value {
+    pub(super) enum Value {
         /// The expansion (empty when nothing follows the colon).
         Text(String),
         /// A map of `expansion` and `definition`.

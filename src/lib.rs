@@ -23,7 +23,7 @@
 //! the stages in order, handing every file to one [`output::Sink`]. With the default
 //! `serve` feature, `serve` is the live-reloading preview behind `reportsite watch`.
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 // Diagnostics travel by value on the (cold) error path; boxing them would only
 // add noise to every signature.
 #![allow(clippy::result_large_err)]

@@ -18,12 +18,12 @@ use crate::source::LineIndex;
 pub use crate::source::{Asset, Loaded, Source};
 
 /// The content folder's name inside a site.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 /// The glossary file's name inside `content/`.
-pub const GLOSSARY_FILE: &str = "glossary.yaml";
+pub(crate) const GLOSSARY_FILE: &str = "glossary.yaml";
 
 /// Whether a file name is an editor's temporary or backup file, or hidden.
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -93,14 +93,14 @@ pub const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl SourceCache {
     /// Reads `rel` (relative to `content/`) again at the next load, whatever its stamp.
-    pub fn forget(&mut self, rel: &str) {
+    pub(crate) fn forget(&mut self, rel: &str) {
         self.entries.remove(rel);
     }
 
     /// Forgets which files the last load read, so that [`listing_changed`] says
     /// nothing about a build that stops before it reads `content/` (a broken
     /// `config.toml`).
-    pub fn forget_listing(&mut self) {
+    pub(crate) fn forget_listing(&mut self) {
         self.listing = None;
     }
 
@@ -241,7 +241,7 @@ fn listing_key(markdown: &[(String, PathBuf)], assets: &[Asset], glossary: bool)
 /// read (the same names, whatever their bytes). The preview asks after a build:
 /// a file created and removed again within the watcher's debounce time gives no
 /// event at all, yet a build in between may have read it.
-pub fn listing_changed(root: &Path, cache: &SourceCache) -> bool {
+pub(crate) fn listing_changed(root: &Path, cache: &SourceCache) -> bool {
     let Some(listed) = cache.listing else {
         return false;
     };
@@ -251,7 +251,7 @@ pub fn listing_changed(root: &Path, cache: &SourceCache) -> bool {
 
 /// [`load_lenient`], reusing the sources of unchanged files from `cache` and
 /// leaving this load's sources in it.
-pub fn load_lenient_cached(
+pub(crate) fn load_lenient_cached(
     root: &Path,
     mut cache: Option<&mut SourceCache>,
 ) -> Result<(Loaded, Vec<Diagnostic>)> {
@@ -421,7 +421,7 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
 /// files, the files that failed to load, and `drafts`. Two loads with the same
 /// fingerprint give the same model but for the sources' bodies (see
 /// [`crate::model::Report::with_sources`]).
-pub fn fingerprint_of_model(loaded: &Loaded, drafts: bool) -> u128 {
+pub(crate) fn fingerprint_of_model(loaded: &Loaded, drafts: bool) -> u128 {
     let mut fp = crate::fingerprint::Fingerprint::new();
     fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
     for s in &loaded.sources {
@@ -446,7 +446,7 @@ pub fn fingerprint_of_model(loaded: &Loaded, drafts: bool) -> u128 {
 }
 
 /// `path` relative to `base`, with `/` separators (or the whole path if not under it).
-pub fn rel_to(base: &Path, path: &Path) -> String {
+pub(crate) fn rel_to(base: &Path, path: &Path) -> String {
     // The common case, a UTF-8 path that starts with `base` and a `/`, without
     // taking either apart.
     if cfg!(unix)

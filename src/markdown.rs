@@ -289,7 +289,7 @@ fn format<'a>(
 
 /// How deep Markdown may nest (quotes in lists in quotes, emphasis in emphasis…):
 /// far beyond any real document, well within what the HTML stages can walk.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// A located error when the document nests deeper than [`MAX_NESTING`]; walks the
 /// tree with its own stack, so depth costs no recursion here.
@@ -549,7 +549,7 @@ fn broken(message: String, help: impl Into<String>) -> LinkError {
 
 /// The schemes a link may use; any other (`javascript:`, `vbscript:`, `file:`…)
 /// is an error. `data:` is allowed for images only.
-pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+pub(crate) const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 /// Resolves a URL the site writes, the one resolver for Markdown links and
 /// images and the URLs of front-matter fields (a document's `href`).

@@ -44,7 +44,7 @@ impl Entry {
     }
 
     /// Whether it is a chapter (`_index.md`).
-    pub fn is_section(&self) -> bool {
+    pub(crate) fn is_section(&self) -> bool {
         self.source.is_section()
     }
 }
@@ -134,7 +134,7 @@ impl Report {
     /// The model of `loaded` made from an earlier one whose load had the same
     /// fingerprint (`load::fingerprint_of_model`): the same entries, each with its
     /// new source.
-    pub fn with_sources(&self, loaded: Loaded) -> Report {
+    pub(crate) fn with_sources(&self, loaded: Loaded) -> Report {
         let mut report = self.clone();
         for s in loaded.sources {
             if let Some(&i) = report.by_rel.get(&s.rel) {

@@ -46,13 +46,13 @@ pub trait Sink: Sync {
 
 /// A sink that keeps the files in memory.
 #[derive(Debug, Default)]
-pub struct Memory {
+pub(crate) struct Memory {
     files: std::sync::Mutex<Vec<OutputFile>>,
 }
 
 impl Memory {
     /// The files handed over, sorted by path.
-    pub fn into_files(self) -> Vec<OutputFile> {
+    pub(crate) fn into_files(self) -> Vec<OutputFile> {
         let mut files = self
             .files
             .into_inner()
@@ -119,7 +119,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
 
 /// Checks that `out` may be replaced by a build: it does not exist, is an empty
 /// folder, or is a previous build holding only the files its marker lists.
-pub fn check_replaceable(out: &Path) -> Result<()> {
+pub(crate) fn check_replaceable(out: &Path) -> Result<()> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
@@ -575,7 +575,7 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 
 /// A redirect page for an alias. It carries the same Content-Security-Policy
 /// as the theme's pages (`themes/civic/templates/base.html`).
-pub fn redirect_page(to: &str, lang: &str) -> String {
+pub(crate) fn redirect_page(to: &str, lang: &str) -> String {
     let to = escape(to);
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\

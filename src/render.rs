@@ -28,7 +28,7 @@ use crate::theme::{Theme, ThemeFile};
 const THEME_PREFIX: &str = "__theme__/";
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: &[&str] = &[
+pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
     "section.html",
     "page.html",
@@ -102,7 +102,7 @@ fn template_texts(
 }
 
 /// A Tera instance with the site's and the theme's templates.
-pub struct Renderer {
+pub(crate) struct Renderer {
     tera: Tera,
     /// Template name → file shown in messages.
     origins: HashMap<String, String>,
@@ -112,7 +112,7 @@ pub struct Renderer {
 
 impl Renderer {
     /// Parses every template. All syntax errors are reported together.
-    pub fn new(
+    pub(crate) fn new(
         theme: &Theme,
         site_templates: &[ThemeFile],
         base_path: &str,
@@ -183,12 +183,12 @@ impl Renderer {
     }
 
     /// Whether a template of that name exists (site or theme).
-    pub fn has_template(&self, name: &str) -> bool {
+    pub(crate) fn has_template(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
     /// Names of all templates, without the theme prefix, sorted.
-    pub fn template_names(&self) -> Vec<String> {
+    pub(crate) fn template_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self
             .tera
             .get_template_names()
@@ -200,7 +200,7 @@ impl Renderer {
     }
 
     /// Sets what every page shares.
-    pub fn set_globals(&mut self, config: &Config, report: &ReportView<'_>) {
+    pub(crate) fn set_globals(&mut self, config: &Config, report: &ReportView<'_>) {
         let g = self.tera.global_context();
         g.insert("config", config);
         g.insert("report", report);
@@ -210,7 +210,7 @@ impl Renderer {
 
     /// Renders `template` with `context`. `for_file` is the content file being
     /// rendered, named in error messages.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         template: &str,
         context: &Context,
@@ -391,7 +391,7 @@ fn date(d: &Option<IsoDate>) -> Option<DateView> {
 
 /// One change note (`changes:` in front matter).
 #[derive(Debug, Clone, Serialize)]
-pub struct ChangeView {
+pub(crate) struct ChangeView {
     /// When.
     pub date: DateView,
     /// What changed.
@@ -490,7 +490,7 @@ impl<'a> Links<'a> {
 
 /// Priority lists.
 #[derive(Debug, Clone, Serialize)]
-pub struct PriorityView {
+pub(crate) struct PriorityView {
     /// What was done (HTML items).
     pub what_was_done: Vec<String>,
     /// What the impact was.
@@ -501,7 +501,7 @@ pub struct PriorityView {
 
 /// Case review details.
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseReviewView {
+pub(crate) struct CaseReviewView {
     /// Who it is about.
     pub subject: Option<String>,
     /// Type of review.
@@ -518,7 +518,7 @@ pub struct CaseReviewView {
 
 /// HTML rendered from an entry's Markdown fields.
 #[derive(Debug, Clone, Default)]
-pub struct EntryHtml {
+pub(crate) struct EntryHtml {
     /// The body.
     pub content: String,
     /// Headings of the body.
@@ -533,7 +533,7 @@ pub struct EntryHtml {
 
 /// A page or chapter as templates see it (`page` or `section`).
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     /// Title.
     pub title: &'a str,
     /// Description.
@@ -582,7 +582,7 @@ pub struct PageView<'a> {
 
 impl<'a> PageView<'a> {
     /// The view of entry `i`.
-    pub fn new(links: &'a Links<'a>, i: usize, html: &'a EntryHtml) -> PageView<'a> {
+    pub(crate) fn new(links: &'a Links<'a>, i: usize, html: &'a EntryHtml) -> PageView<'a> {
         let report = links.report;
         let e: &'a Entry = &report.entries[i];
         let f = &e.source.front;
@@ -628,7 +628,7 @@ impl<'a> PageView<'a> {
 /// but byte by byte: ASCII bytes are classed by a table, and only the lead bytes
 /// of the few non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
 /// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) are decoded.
-pub fn count_words(text: &str) -> usize {
+pub(crate) fn count_words(text: &str) -> usize {
     /// 0: part of a word; 1: ASCII whitespace; 2: may start a non-ASCII space.
     const CLASS: [u8; 256] = {
         let mut t = [0u8; 256];
@@ -693,7 +693,7 @@ pub fn count_words(text: &str) -> usize {
 impl<'a> PageView<'a> {
     /// The view of a generated page (glossary, full report, 404, accessibility):
     /// no body, breadcrumbs back to the home page.
-    pub fn special(links: &'a Links<'_>, title: &'static str, path: &str) -> PageView<'a> {
+    pub(crate) fn special(links: &'a Links<'_>, title: &'static str, path: &str) -> PageView<'a> {
         let url = format!("{}{}", links.base_path, path);
         PageView {
             title,
@@ -727,7 +727,7 @@ impl<'a> PageView<'a> {
 /// `aria-labelledby` and `aria-describedby` pointing at one — gets `prefix`, so
 /// ids stay unique when all pages share one document. Labelled regions (table
 /// wrappers) also name the entry, so no two landmarks share a name.
-pub fn reframe(html: &str, shift: u8, prefix: &str, entry_title: &str) -> String {
+pub(crate) fn reframe(html: &str, shift: u8, prefix: &str, entry_title: &str) -> String {
     use lol_html::{RewriteStrSettings, element, rewrite_str};
     let pre = |v: &str| format!("{prefix}--{v}");
     let settings = RewriteStrSettings::new()
@@ -776,7 +776,7 @@ pub fn reframe(html: &str, shift: u8, prefix: &str, entry_title: &str) -> String
 }
 
 /// The template an entry renders with, and its context key.
-pub fn template_for(e: &Entry, is_root: bool) -> (String, &'static str) {
+pub(crate) fn template_for(e: &Entry, is_root: bool) -> (String, &'static str) {
     let key = if e.is_section() { "section" } else { "page" };
     if let Some(t) = &e.source.front.template {
         return (t.clone(), key);
@@ -796,7 +796,7 @@ pub fn template_for(e: &Entry, is_root: bool) -> (String, &'static str) {
 
 /// A strategy item.
 #[derive(Debug, Clone, Serialize)]
-pub struct StrategyView {
+pub(crate) struct StrategyView {
     /// Id.
     pub id: String,
     /// Label shown for the id.
@@ -807,7 +807,7 @@ pub struct StrategyView {
 
 /// A recommendation.
 #[derive(Debug, Clone, Serialize)]
-pub struct RecommendationView {
+pub(crate) struct RecommendationView {
     /// Its HTML.
     pub html: String,
     /// The strategy items it refers to.
@@ -816,7 +816,7 @@ pub struct RecommendationView {
 
 /// An implication.
 #[derive(Debug, Clone, Serialize)]
-pub struct ImplicationView {
+pub(crate) struct ImplicationView {
     /// The area name.
     pub area: crate::frontmatter::Area,
     /// The heading.
@@ -827,7 +827,7 @@ pub struct ImplicationView {
 
 /// A document.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocumentView {
+pub(crate) struct DocumentView {
     /// Label.
     pub label: Option<String>,
     /// Title.
@@ -844,7 +844,7 @@ pub struct DocumentView {
 
 /// A person.
 #[derive(Debug, Clone, Serialize)]
-pub struct PersonView {
+pub(crate) struct PersonView {
     /// Name.
     pub name: String,
     /// Role.
@@ -853,7 +853,7 @@ pub struct PersonView {
 
 /// A sign-off row.
 #[derive(Debug, Clone, Serialize)]
-pub struct SignOffView {
+pub(crate) struct SignOffView {
     /// Role.
     pub role: String,
     /// Name.
@@ -864,7 +864,7 @@ pub struct SignOffView {
 
 /// The period.
 #[derive(Debug, Clone, Serialize)]
-pub struct PeriodView {
+pub(crate) struct PeriodView {
     /// Start.
     pub start: DateView,
     /// End.
@@ -873,7 +873,7 @@ pub struct PeriodView {
 
 /// A glossary entry.
 #[derive(Debug, Clone, Serialize)]
-pub struct GlossaryView {
+pub(crate) struct GlossaryView {
     /// The abbreviation, word or phrase.
     pub term: String,
     /// Its id on the glossary page (`term-sscb`, `term-early-help`): the
@@ -887,7 +887,7 @@ pub struct GlossaryView {
 
 /// The whole report as templates see it (`report`).
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportView<'a> {
+pub(crate) struct ReportView<'a> {
     /// Title.
     pub title: &'a str,
     /// Short title.
@@ -938,7 +938,7 @@ pub struct ReportView<'a> {
 }
 
 /// "2.4 MB", "820 KB", "512 bytes" (decimal units, as GOV.UK writes them).
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const KB: f64 = 1000.0;
     let b = bytes as f64;
     if b >= KB * KB * KB {
@@ -954,7 +954,7 @@ pub fn human_size(bytes: u64) -> String {
 
 /// Report-level Markdown fields rendered to HTML.
 #[derive(Debug, Clone, Default)]
-pub struct ReportHtml {
+pub(crate) struct ReportHtml {
     /// One per recommendation.
     pub recommendations: Vec<String>,
     /// Reasons.
@@ -969,7 +969,7 @@ pub struct ReportHtml {
 /// (under the base path for a file of the site), and its size (given, or read
 /// from the file).
 #[derive(Debug, Clone, Default)]
-pub struct DocumentLink {
+pub(crate) struct DocumentLink {
     /// The address, or none when there is no link (or it is not allowed).
     pub href: Option<String>,
     /// Bytes.
@@ -978,7 +978,7 @@ pub struct DocumentLink {
 
 impl<'a> ReportView<'a> {
     /// Builds the view of the whole report.
-    pub fn new(links: &Links<'a>, html: ReportHtml) -> ReportView<'a> {
+    pub(crate) fn new(links: &Links<'a>, html: ReportHtml) -> ReportView<'a> {
         let report = links.report;
         let root = report.root();
         let f = &root.source.front;
@@ -1130,7 +1130,7 @@ fn glossary_views(glossary: &[crate::frontmatter::GlossaryEntry]) -> Vec<Glossar
 
 /// One chapter or page on the full-report page.
 #[derive(Debug, Serialize)]
-pub struct FullEntryView<'a> {
+pub(crate) struct FullEntryView<'a> {
     /// Title.
     pub title: &'a str,
     /// Number.

@@ -18,7 +18,7 @@ use crate::theme::{self, Theme, ThemeFile};
 
 /// Above this many chapters and pages, `/full-report/` is built only when
 /// `build_full_report = true`.
-pub const FULL_REPORT_AUTO_LIMIT: usize = 100;
+pub(crate) const FULL_REPORT_AUTO_LIMIT: usize = 100;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -135,7 +135,7 @@ impl Site {
 
     /// Whether the build writes `/full-report/` (`build_full_report`, or for up to
     /// [`FULL_REPORT_AUTO_LIMIT`] chapters and pages when it is unset).
-    pub fn has_full_report(&self) -> bool {
+    pub(crate) fn has_full_report(&self) -> bool {
         self.config
             .build_full_report
             .unwrap_or(self.report.entries.len() <= FULL_REPORT_AUTO_LIMIT)

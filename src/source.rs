@@ -61,7 +61,7 @@ impl Source {
     /// The fingerprint of the whole text (xxh3-128), computed once per source
     /// (the preview keeps sources between rebuilds, so an unchanged file is not
     /// hashed again).
-    pub fn text_fingerprint(&self) -> u128 {
+    pub(crate) fn text_fingerprint(&self) -> u128 {
         *self
             .text_hash
             .get_or_init(|| xxhash_rust::xxh3::xxh3_128(self.text.as_bytes()))
@@ -83,22 +83,22 @@ impl Source {
     }
 
     /// The 1-based line and column of a top-level front-matter key.
-    pub fn key_position(&self, key: &str) -> Option<(usize, usize)> {
+    pub(crate) fn key_position(&self, key: &str) -> Option<(usize, usize)> {
         self.located().key(key)
     }
 
     /// The place of the first value under top-level `key` that is `text`.
-    pub fn value_position(&self, key: &str, text: &str) -> Option<(usize, usize)> {
+    pub(crate) fn value_position(&self, key: &str, text: &str) -> Option<(usize, usize)> {
         self.located().scalar_under(key, text)
     }
 
     /// Whether this is a chapter (`_index.md`).
-    pub fn is_section(&self) -> bool {
+    pub(crate) fn is_section(&self) -> bool {
         self.rel == "_index.md" || self.rel.ends_with("/_index.md")
     }
 
     /// A diagnostic at a top-level front-matter key of this file (or line 1).
-    pub fn at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
+    pub(crate) fn at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
         let (line, col) = self.key_position(key).unwrap_or((1, 1));
         d.at_in(&self.text, line, col)
     }
@@ -129,14 +129,14 @@ pub struct Loaded {
 /// Byte offsets of a text's line starts (lines end at `\n`, as [`str::lines`]
 /// counts them), to turn a byte offset into a line and column.
 #[derive(Debug, Clone)]
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     /// The index of `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -145,7 +145,7 @@ impl<'a> LineIndex<'a> {
 
     /// The 1-based line and column (in characters) of byte `offset` (clamped to
     /// the text, and back to the start of a character).
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;

@@ -4,7 +4,7 @@
 //! closest valid name, when it is close enough to be a likely typo.
 
 /// The candidate closest to `word`, if it is a plausible misspelling of it.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_lowercase();
     // A key cut short (`minify` for `minify_html`) is a likely slip too.
     if word.chars().count() >= 4 {
@@ -25,7 +25,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 
 /// The closest candidate path, comparing the file names and the folders apart so
 /// that a shared folder does not make unrelated files look alike.
-pub fn did_you_mean_path<'a>(path: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn did_you_mean_path<'a>(path: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let names: Vec<&str> = candidates
         .iter()

@@ -15,7 +15,7 @@ use crate::load::{is_ignored_name, rel_to};
 static BUILT_IN_CIVIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/civic");
 
 /// Names of the themes built into reportsite.
-pub const BUILT_IN: &[&str] = &["civic"];
+pub(crate) const BUILT_IN: &[&str] = &["civic"];
 
 /// One file of a theme or site folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ fn collect_embedded(d: &Dir<'static>, sub: &str, theme: &str, out: &mut Vec<Them
 /// Reads every file under `dir` (absent folder: nothing). `display` prefixes names
 /// in messages. A file or folder that cannot be read is a located error (every
 /// one is reported), not a failure of the whole program.
-pub fn read_tree(dir: &Path, display: &str) -> Result<Vec<ThemeFile>> {
+pub(crate) fn read_tree(dir: &Path, display: &str) -> Result<Vec<ThemeFile>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -179,19 +179,19 @@ pub fn write_built_in(name: &str, dest: &Path) -> Result<()> {
 /// How deep templates may nest through `{% include %}` and `{% extends %}`.
 /// Rendering each level takes stack; Tera 2 bounds components (20 levels) but not
 /// include chains, and a few dozen levels overflow a default thread stack.
-pub const MAX_TEMPLATE_NESTING: usize = 16;
+pub(crate) const MAX_TEMPLATE_NESTING: usize = 16;
 
 /// The stack of each thread that renders pages ([`with_render_stack`]). The
 /// deepest nesting that [`check_nesting`] and Tera allow (20 component levels,
 /// each with a chain of [`MAX_TEMPLATE_NESTING`] templates) needed under 4 MiB in
 /// a debug build, where a chain of 28 includes overflowed the default 2 MiB; this
 /// leaves ample room. Only the pages of it that are used take memory.
-pub const RENDER_STACK_BYTES: usize = 64 << 20;
+pub(crate) const RENDER_STACK_BYTES: usize = 64 << 20;
 
 /// Runs `f` on a thread pool whose threads have [`RENDER_STACK_BYTES`] of stack;
 /// the parallel work inside it runs there too. Without such a pool (threads
 /// cannot be started), runs `f` here.
-pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()

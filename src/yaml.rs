@@ -18,10 +18,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 
 /// The deepest nesting of lists and maps a document may have.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// The most nodes a document may have once its aliases are expanded (an alias of
 /// an alias of … must not grow without bound).
-pub const MAX_NODES: usize = 100_000;
+pub(crate) const MAX_NODES: usize = 100_000;
 
 /// A place in the YAML text: 1-based line (lines end at `\n` only, as
 /// [`str::lines`] counts them) and 1-based column in characters.
@@ -81,7 +81,7 @@ impl Node {
     }
 
     /// The items of a list node (none for anything else).
-    pub fn items(&self) -> &[Node] {
+    pub(crate) fn items(&self) -> &[Node] {
         match &self.value {
             Value::Seq(items) => items,
             _ => &[],
@@ -575,13 +575,13 @@ fn unexpected(node: &Node) -> Unexpected<'_> {
 // ------------------------------------------------------------ deserializing
 
 /// Reads a `T` from a tree.
-pub fn from_node<'de, T: de::Deserialize<'de>>(node: &'de Node) -> Result<T, Error> {
+pub(crate) fn from_node<'de, T: de::Deserialize<'de>>(node: &'de Node) -> Result<T, Error> {
     T::deserialize(Deserializer { node })
 }
 
 /// A serde deserializer over one node.
 #[derive(Clone, Copy)]
-pub struct Deserializer<'de> {
+pub(crate) struct Deserializer<'de> {
     node: &'de Node,
 }
 

@@ -96,7 +96,10 @@ impl Site {
     }
 
     /// Builds in memory, calling `progress(done, total)` as entries' pages are made.
-    pub fn build_with_progress(&self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Built> {
+    pub(crate) fn build_with_progress(
+        &self,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<Built> {
         in_memory(|sink| self.build_into(sink, progress))
     }
 

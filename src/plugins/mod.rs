@@ -104,7 +104,7 @@ pub trait PageStage: Send + Sync {
 }
 
 /// A stage the pipeline owns (built-ins) or borrows (added by the user).
-pub enum StageRef<'a> {
+pub(crate) enum StageRef<'a> {
     /// A built-in stage made for this build.
     Owned(Box<dyn PageStage>),
     /// A stage the site holds.
@@ -122,7 +122,7 @@ impl StageRef<'_> {
 
 /// The ordered list of stages a build runs.
 #[derive(Default)]
-pub struct Pipeline<'a> {
+pub(crate) struct Pipeline<'a> {
     /// The stages, in order (add with [`Pipeline::push`]).
     stages: Vec<StageRef<'a>>,
     /// Nanoseconds spent in each stage, summed over threads.
@@ -131,7 +131,7 @@ pub struct Pipeline<'a> {
 
 impl<'a> Pipeline<'a> {
     /// Runs every stage over one page.
-    pub fn run(
+    pub(crate) fn run(
         &self,
         mut html: String,
         page: &PageContext<'_>,
@@ -161,13 +161,13 @@ impl<'a> Pipeline<'a> {
     }
 
     /// Adds a stage at the end.
-    pub fn push(&mut self, stage: StageRef<'a>) {
+    pub(crate) fn push(&mut self, stage: StageRef<'a>) {
         self.stages.push(stage);
         self.spent.push(std::sync::atomic::AtomicU64::new(0));
     }
 
     /// Time spent in each stage so far, summed over threads.
-    pub fn timings(&self) -> Vec<(&'static str, std::time::Duration)> {
+    pub(crate) fn timings(&self) -> Vec<(&'static str, std::time::Duration)> {
         self.stages
             .iter()
             .zip(&self.spent)
@@ -181,7 +181,7 @@ impl<'a> Pipeline<'a> {
     }
 
     /// Names of the stages, in order.
-    pub fn names(&self) -> Vec<&'static str> {
+    pub(crate) fn names(&self) -> Vec<&'static str> {
         self.stages.iter().map(|s| s.get().name()).collect()
     }
 }

@@ -11,7 +11,7 @@ use crate::error::Diagnostic;
 use crate::html::escape;
 
 /// Writes `sitemap.xml` and `robots.txt`.
-pub struct Sitemap;
+pub(crate) struct Sitemap;
 
 impl Generator for Sitemap {
     fn name(&self) -> &'static str {

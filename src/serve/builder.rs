@@ -85,7 +85,7 @@ impl Builder {
 
     /// Whether the files of `content/` are no longer those the last build read,
     /// though no event said so (see [`crate::load::listing_changed`]).
-    pub fn listing_changed(&self) -> bool {
+    pub(crate) fn listing_changed(&self) -> bool {
         crate::load::listing_changed(&self.root, &self.sources)
     }
 

@@ -274,7 +274,11 @@ pub async fn serve(listener: TcpListener, app: App) -> std::io::Result<()> {
 
 /// Serves `app` on `listener` within `limits` until `app.shutdown` turns
 /// `true`, then lets open connections finish (event streams end at once).
-pub async fn serve_with(listener: TcpListener, app: App, limits: Limits) -> std::io::Result<()> {
+pub(crate) async fn serve_with(
+    listener: TcpListener,
+    app: App,
+    limits: Limits,
+) -> std::io::Result<()> {
     let slots_total = limits.connections.clamp(1, MAX_CONNECTIONS);
     let header_bytes = limits.header_bytes.max(1024);
     let mut http = hyper::server::conn::http1::Builder::new();

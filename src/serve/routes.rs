@@ -53,7 +53,7 @@ pub struct App {
 
 /// What a request asks for, once it is accepted.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// A path of the site, percent-decoded and checked (`/reports/x/a/`).
     Site(String),
     /// `live.js`: the live-reload script.
@@ -82,7 +82,7 @@ pub enum Refused {
 impl Route {
     /// The route of a request: its method, its `Host` (empty when it has none)
     /// and its path (without the query), checked in that order.
-    pub fn of(
+    pub(crate) fn of(
         method: &Method,
         host: &str,
         raw_path: &str,

@@ -153,7 +153,7 @@ impl Shared {
     }
 
     /// A receiver of every event published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.events.subscribe()
     }
 
@@ -226,7 +226,7 @@ impl Shared {
 
     /// Publishes a failed build: the last good files stay, every page gets the
     /// overlay, and open pages are told to show it.
-    pub fn publish_failed(&self, diagnostics: Vec<Diagnostic>) -> Published {
+    pub(crate) fn publish_failed(&self, diagnostics: Vec<Diagnostic>) -> Published {
         let previous = self.current();
         let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
             .into_iter()

@@ -37,20 +37,20 @@ use crate::config::CONFIG_FILE;
 use crate::load::is_ignored_name;
 
 /// The folders of a site that are watched recursively.
-pub const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
+pub(crate) const WATCHED_DIRS: &[&str] = &["content", "templates", "static", "themes"];
 
 /// How long the debouncer waits before passing an event on. Editors' atomic saves
 /// (write a temporary file, rename it over the original) take well under a
 /// millisecond; this is short enough to keep save → reload under 100 ms on a small
 /// site. Events that arrive while a build runs are merged by the build loop anyway.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// How often the debouncer checks for events old enough to pass on.
 const TICK: Duration = Duration::from_millis(10);
 
 /// How often `--poll` looks at the files (it reads every watched file each
 /// time, so this is a trade between latency and work on big sites).
-pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// What happened to a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ impl Change {
 
 /// What the watcher sends to the build loop.
 #[derive(Debug)]
-pub enum Message {
+pub(crate) enum Message {
     /// Changes that matter to the site.
     Changes(Vec<Change>),
     /// The watcher itself had trouble (an event queue overflow, a folder that
@@ -120,7 +120,7 @@ pub enum Message {
 /// The path of `path` relative to the site folder `root`, when it is a file the
 /// build reads: `config.toml`, or anything under the watched folders whose name is
 /// not an editor's temporary or swap file. `None` for everything else.
-pub fn site_path(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn site_path(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let mut parts = Vec::new();
     for c in rel.components() {
@@ -147,7 +147,7 @@ pub fn site_path(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Maps one notify event to the changes that matter to the site (often none).
-pub fn map_event(root: &Path, event: &Event) -> Vec<Change> {
+pub(crate) fn map_event(root: &Path, event: &Event) -> Vec<Change> {
     if event.need_rescan() {
         return vec![Change::new(String::new(), ChangeKind::Rescan)];
     }
@@ -212,7 +212,7 @@ pub fn map_event(root: &Path, event: &Event) -> Vec<Change> {
 
 /// Keeps the last change per path, in order of first appearance, so a burst of
 /// saves to one file is one change.
-pub fn merge(changes: Vec<Change>) -> Vec<Change> {
+pub(crate) fn merge(changes: Vec<Change>) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::new();
     for c in changes {
         if c.kind == ChangeKind::Rescan {
@@ -236,7 +236,7 @@ pub fn merge(changes: Vec<Change>) -> Vec<Change> {
 
 /// The two kinds of watcher behind one interface, so the build loop can add a
 /// watch when a watched folder is created after start.
-pub trait Watching: Send {
+pub(crate) trait Watching: Send {
     /// Starts watching `path`.
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()>;
     /// Stops watching `path`.
@@ -255,7 +255,7 @@ impl<T: notify::Watcher + Send, C: notify_debouncer_full::FileIdCache + Send> Wa
 }
 
 /// A running watcher over the site folder `root` (absolute, canonical).
-pub struct SiteWatcher {
+pub(crate) struct SiteWatcher {
     root: PathBuf,
     inner: Box<dyn Watching>,
 }
@@ -265,7 +265,7 @@ impl SiteWatcher {
     /// watcher that compares the files every [`POLL_INTERVAL`] instead of the
     /// system's notifications (for network drives, WSL, containers). Returns the
     /// watcher and any folders that could not be watched.
-    pub fn start(
+    pub(crate) fn start(
         root: &Path,
         poll: bool,
         tx: Sender<Message>,
@@ -332,7 +332,7 @@ impl SiteWatcher {
 
     /// Watches `root/dir` recursively when it is a folder (again, if it was
     /// deleted and created anew).
-    pub fn watch_dir(&mut self, dir: &str) -> notify::Result<()> {
+    pub(crate) fn watch_dir(&mut self, dir: &str) -> notify::Result<()> {
         let path = self.root.join(dir);
         if !path.is_dir() {
             return Ok(());
@@ -344,7 +344,7 @@ impl SiteWatcher {
 
     /// Follows changes to the watched folders themselves: a `static/` created
     /// after start gets watched. Returns any trouble.
-    pub fn follow(&mut self, changes: &[Change]) -> Vec<String> {
+    pub(crate) fn follow(&mut self, changes: &[Change]) -> Vec<String> {
         let mut trouble = Vec::new();
         for c in changes {
             for p in c.paths() {

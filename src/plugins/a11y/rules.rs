@@ -70,7 +70,7 @@ struct Meta {
 
 impl Rule {
     /// Every rule, in the order the statement lists them.
-    pub const ALL: [Rule; 19] = [
+    pub(crate) const ALL: [Rule; 19] = [
         Rule::PageTitle,
         Rule::HtmlLang,
         Rule::ImageAlt,
