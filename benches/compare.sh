@@ -36,7 +36,8 @@ for n in "${SIZES[@]}"; do
     # Alternate which goes first, so drift on the machine falls on both.
     for which in old new; do
       bin=$OLD; [ $which = new ] && bin=$NEW
-      t=$( { /usr/bin/time -f "%e" "$bin" build --root "$site" --output "$WORK/out-$which" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+      /usr/bin/time -o "$WORK/time" -f "%e" "$bin" build --root "$site" --output "$WORK/out-$which" >/dev/null 2>&1
+      t=$(tail -1 "$WORK/time")
       if [ $which = old ]; then times_old+=("$t"); else times_new+=("$t"); fi
     done
   done
