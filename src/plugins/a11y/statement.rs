@@ -118,13 +118,8 @@ impl Statement {
             problems: Vec::new(),
         };
         let contact = Contact::of(config);
-        check.placeholders();
-        if contact.is_empty()
-            && !check
-                .problems
-                .iter()
-                .any(|d| d.message.contains("placeholder"))
-        {
+        let placeholders = check.placeholders();
+        if contact.is_empty() && !placeholders {
             check.missing("contact_email", "a way to contact the publisher");
         }
         let prepared = check.date("prepared", &s.prepared, "the date it was prepared");
@@ -252,7 +247,9 @@ impl Settings<'_> {
     }
 
     /// A contact at an example domain: a warning, and it is not shown.
-    fn placeholders(&mut self) {
+    /// Whether there was one.
+    fn placeholders(&mut self) -> bool {
+        let mut found = false;
         let s = &self.config.accessibility;
         for (key, value, what) in [
             ("contact_email", &s.contact_email, "address"),
@@ -261,6 +258,7 @@ impl Settings<'_> {
             let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) else {
                 continue;
             };
+            found = true;
             let mut d = Diagnostic::warning(
                 "statement",
                 CONFIG_FILE,
@@ -277,6 +275,7 @@ impl Settings<'_> {
             d.page = Some(self.page.clone());
             self.problems.push(d);
         }
+        found
     }
 
     /// A date of the statement: missing (a warning) or not a date (an error).
