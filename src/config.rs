@@ -65,6 +65,9 @@ pub struct Config {
     /// named in one warning ([`Config::ignored_keys_warning`]).
     #[serde(skip)]
     pub ignored_keys: Vec<(String, usize)>,
+    /// Where each setting is written, for later messages about it.
+    #[serde(skip)]
+    pub(crate) spans: Spans,
 }
 
 /// `[plugins]`: which HTML stages run, in which order.
@@ -307,58 +310,37 @@ impl Config {
     /// Parses `config.toml` (or Zola's `zola.toml`) text. `file` is the name
     /// used in messages. Zola's keys that reportsite has no feature for are
     /// set aside ([`Config::ignored_keys`]); any other unknown key is an error.
+    ///
+    /// Every problem's kind and place come from the parsed table: its keys are
+    /// checked against the keys each table accepts before serde reads it, so
+    /// a serde error left is a value of the wrong type, at the value's span.
     pub fn parse(text: &str, file: &str) -> Result<Config> {
+        let mut doc = toml::de::DeTable::parse(text)
+            .map_err(|e| Error::content(vec![syntax_error(&e, text, file)]))?;
         let mut ignored = Vec::new();
-        let mut base_url_line = 1;
-        let parsed = toml::de::DeTable::parse(text).map(|mut doc| {
-            let all = std::mem::take(doc.get_mut());
-            for (k, v) in all {
-                let name: &str = k.get_ref();
-                if name == "base_url" {
-                    base_url_line = line_col(text, k.span().start).0;
-                }
-                if ZOLA_ONLY_KEYS.contains(&name) {
-                    ignored.push((name.to_string(), line_col(text, k.span().start).0));
-                } else {
-                    doc.get_mut().insert(k, v);
-                }
+        for (k, v) in std::mem::take(doc.get_mut()) {
+            let name: &str = k.get_ref();
+            if ZOLA_ONLY_KEYS.contains(&name) {
+                ignored.push((name.to_string(), line_col(text, k.span().start).0));
+            } else {
+                doc.get_mut().insert(k, v);
             }
-            doc
-        });
-        let result = match parsed {
-            Ok(doc) => Config::deserialize(toml::de::Deserializer::from(doc)),
-            Err(e) => Err(e),
-        };
-        let mut config: Config = result.map_err(|e| {
-            let mut d = Diagnostic::error("config", file, toml_message(&e));
+        }
+        let spans = Spans::of(doc.get_ref(), text, file)?;
+        let mut config = Config::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
+            let mut d = Diagnostic::error("config", file, e.message().trim().to_string());
             if let Some(span) = e.span() {
                 let (line, col) = line_col(text, span.start);
                 d = d.at_in(text, line, col);
             }
-            if let Some(key) = unknown_field(e.message()) {
-                d.code = "unknown-key";
-                d = d.help(match did_you_mean(&key, KNOWN_KEYS) {
-                    Some(s) => format!("did you mean `{s}`? Free-form values go under `[extra]`."),
-                    None => format!(
-                        "remove it, or move it under `[extra]`; known keys: {}",
-                        KNOWN_KEYS.join(", ")
-                    ),
-                });
-            } else if e.message().contains("missing field `base_url`") {
-                d.code = "missing-key";
-                d = d.help("add a line such as `base_url = \"https://example.org\"`");
-            } else if e.message().contains("string values must be quoted") {
-                d = d.help("put text in double quotes, e.g. `title = \"SSCB Annual Report 2016-17\"`");
-            } else {
-                d = d.help("check the line against the config.toml example in README.md (TOML: `key = value`, text in double quotes)");
-            }
-            Error::content(vec![d])
+            Error::content(vec![d.help(CHECK_THE_LINE)])
         })?;
         config.base_url = config.base_url.trim().trim_end_matches('/').to_string();
         config.source = text.to_string();
         config.file = file.to_string();
         config.ignored_keys = ignored;
-        config.check(text, file, base_url_line)?;
+        config.check(text, file, spans.line("base_url").unwrap_or(1))?;
+        config.spans = spans;
         Ok(config)
     }
 
@@ -458,19 +440,216 @@ impl Config {
     }
 }
 
-fn toml_message(e: &toml::de::Error) -> String {
-    let m = e.message().trim();
-    if let Some(key) = unknown_field(m) {
-        format!("unknown key `{key}` in config.toml")
+const CHECK_THE_LINE: &str = "check the line against the config.toml example in README.md (TOML: `key = value`, text in double quotes)";
+
+/// A TOML syntax error, at its span. Text where a value belongs that starts
+/// with a letter (`title = SSCB Annual Report`) is text without quotes.
+fn syntax_error(e: &toml::de::Error, text: &str, file: &str) -> Diagnostic {
+    let mut d = Diagnostic::error("config", file, e.message().trim().to_string());
+    let Some(span) = e.span() else {
+        return d.help(CHECK_THE_LINE);
+    };
+    let (line, col) = line_col(text, span.start);
+    d = d.at_in(text, line, col);
+    if bare_word_value(text, span.start) {
+        d.help("put text in double quotes, e.g. `title = \"SSCB Annual Report 2016-17\"`")
     } else {
-        m.to_string()
+        d.help(CHECK_THE_LINE)
     }
 }
 
-/// Extracts `x` from serde's "unknown field `x`, expected ..." messages.
-pub(crate) fn unknown_field(message: &str) -> Option<String> {
-    let rest = message.split("unknown field `").nth(1)?;
-    Some(rest.split('`').next()?.to_string())
+/// Whether `offset` starts a word right after `key =` on its line.
+fn bare_word_value(text: &str, offset: usize) -> bool {
+    let (Some(before), Some(after)) = (text.get(..offset), text.get(offset..)) else {
+        return false;
+    };
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    line.trim_end().ends_with('=') && after.starts_with(|c: char| c.is_alphabetic())
+}
+
+/// The keys each table of `config.toml` accepts (by dotted path; `""` is the
+/// top level). `[extra]` takes any key.
+const TABLES: &[(&str, &[&str])] = &[
+    ("", KNOWN_KEYS),
+    ("plugins", &["page_stages"]),
+    (
+        "a11y",
+        &[
+            "ignore",
+            "warn",
+            "allow",
+            "spell_out_abbreviations",
+            "heading_anchors",
+        ],
+    ),
+    (
+        "accessibility",
+        &[
+            "organisation",
+            "contact_email",
+            "contact_url",
+            "contact_phone",
+            "manual_test",
+            "response_time",
+            "prepared",
+            "reviewed",
+            "tested",
+        ],
+    ),
+    ("accessibility.manual_test", &["date", "by", "outcome"]),
+];
+
+/// Where the settings are written in `config.toml`: the 1-based line of each
+/// key read (by dotted path: `base_url`, `accessibility.contact_email`), and
+/// of each key commented out in `[accessibility]` (`# contact_email = …`), so
+/// later checks point at the line to fill in.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spans {
+    keys: std::collections::BTreeMap<String, usize>,
+    commented: std::collections::BTreeMap<String, usize>,
+}
+
+impl Spans {
+    /// The spans of the keys of `doc` (`text` parsed), or an error for each
+    /// key no table accepts, and for a missing `base_url`.
+    fn of(doc: &toml::de::DeTable<'_>, text: &str, file: &str) -> Result<Spans> {
+        let mut spans = Spans::default();
+        let mut unknown = Vec::new();
+        spans.walk(doc, "", text, &mut unknown);
+        if !unknown.is_empty() {
+            unknown.sort_by_key(|(offset, _, _)| *offset);
+            let problems = unknown
+                .into_iter()
+                .map(|(offset, key, known)| unknown_key(text, file, offset, &key, known))
+                .collect();
+            return Err(Error::content(problems));
+        }
+        if !spans.keys.contains_key("base_url") {
+            return Err(Error::content(vec![
+                Diagnostic::error("missing-key", file, "missing field `base_url`")
+                    .at_in(text, 1, 1)
+                    .help("add a line such as `base_url = \"https://example.org\"`"),
+            ]));
+        }
+        spans.commented = commented_keys(doc, text);
+        Ok(spans)
+    }
+
+    /// Records the keys of `table` (at `path`), and collects those it does
+    /// not accept as (offset, key, the keys it accepts).
+    fn walk(
+        &mut self,
+        table: &toml::de::DeTable<'_>,
+        path: &str,
+        text: &str,
+        unknown: &mut Vec<(usize, String, &'static [&'static str])>,
+    ) {
+        let Some((_, known)) = TABLES.iter().find(|(p, _)| *p == path) else {
+            return;
+        };
+        for (k, v) in table {
+            let name: &str = k.get_ref();
+            if !known.contains(&name) {
+                unknown.push((k.span().start, name.to_string(), known));
+                continue;
+            }
+            let full = if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            };
+            self.keys
+                .insert(full.clone(), line_col(text, k.span().start).0);
+            if let toml::de::DeValue::Table(t) = v.get_ref() {
+                self.walk(t, &full, text, unknown);
+            }
+        }
+    }
+
+    /// The line of the key at dotted `path`, when it is set.
+    pub(crate) fn line(&self, path: &str) -> Option<usize> {
+        self.keys.get(path).copied()
+    }
+
+    /// The line of `# key = …` in `[accessibility]`, when it is commented out there.
+    pub(crate) fn commented_line(&self, key: &str) -> Option<usize> {
+        self.commented.get(key).copied()
+    }
+}
+
+fn unknown_key(text: &str, file: &str, offset: usize, key: &str, known: &[&str]) -> Diagnostic {
+    let (line, col) = line_col(text, offset);
+    let mut d = Diagnostic::error(
+        "unknown-key",
+        file,
+        format!("unknown key `{key}` in config.toml"),
+    )
+    .at_in(text, line, col);
+    d = d.help(match did_you_mean(key, known) {
+        Some(s) => format!("did you mean `{s}`? Free-form values go under `[extra]`."),
+        None => format!(
+            "remove it, or move it under `[extra]`; known keys: {}",
+            known.join(", ")
+        ),
+    });
+    d
+}
+
+/// Keys commented out in the `[accessibility]` table (`# contact_email = "…"`),
+/// with their lines. Comments are not in the parsed table, so each comment
+/// line between the table's header and the next table header (both from
+/// spans) is parsed as TOML itself: a comment that is a `key = value` line
+/// names the key.
+fn commented_keys(
+    doc: &toml::de::DeTable<'_>,
+    text: &str,
+) -> std::collections::BTreeMap<String, usize> {
+    let mut found = std::collections::BTreeMap::new();
+    let Some(table) = doc
+        .iter()
+        .find(|(k, _)| k.get_ref() == "accessibility")
+        .map(|(_, v)| v)
+    else {
+        return found;
+    };
+    let start = table.span().start;
+    if !text[start..].starts_with('[') {
+        return found;
+    }
+    let mut headers = Vec::new();
+    header_starts(doc, text, &mut headers);
+    let end = headers
+        .into_iter()
+        .filter(|&h| h > start)
+        .min()
+        .unwrap_or(text.len());
+    let first_line = line_col(text, start).0;
+    for (i, line) in text[start..end].lines().enumerate().skip(1) {
+        let Some(body) = line.trim_start().strip_prefix('#') else {
+            continue;
+        };
+        if let Ok(t) = toml::de::DeTable::parse(body.trim())
+            && let [(k, v)] = t.get_ref().iter().collect::<Vec<_>>()[..]
+            && !matches!(v.get_ref(), toml::de::DeValue::Table(_))
+        {
+            found
+                .entry(k.get_ref().to_string())
+                .or_insert(first_line + i);
+        }
+    }
+    found
+}
+
+/// The byte offsets of every `[table]` header in `table` and the tables within.
+fn header_starts(table: &toml::de::DeTable<'_>, text: &str, out: &mut Vec<usize>) {
+    for v in table.values() {
+        if let toml::de::DeValue::Table(t) = v.get_ref() {
+            if text[v.span().start..].starts_with('[') {
+                out.push(v.span().start);
+            }
+            header_starts(t, text, out);
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -518,6 +697,51 @@ mod tests {
         assert_eq!(
             d[0].help.as_deref(),
             Some("did you mean `minify_html`? Free-form values go under `[extra]`.")
+        );
+    }
+
+    #[test]
+    fn spans_name_set_and_commented_out_lines() {
+        let text = "base_url = \"/\"\ntitle = \"x\"\n[accessibility]\n# contact_email = \"a@b\"\ntested = \"2025-01-01\"\n# not = a key\n[extra]\n# prepared = 1\n";
+        let c = Config::parse(text, "config.toml").unwrap();
+        assert_eq!(c.spans.line("base_url"), Some(1));
+        assert_eq!(c.spans.line("accessibility"), Some(3));
+        assert_eq!(c.spans.line("accessibility.tested"), Some(5));
+        assert_eq!(c.spans.commented_line("contact_email"), Some(4));
+        // Not in the [accessibility] table.
+        assert_eq!(c.spans.commented_line("prepared"), None);
+        assert_eq!(c.spans.line("accessibility.contact_email"), None);
+    }
+
+    #[test]
+    fn unknown_nested_key_and_missing_base_url_come_from_the_table() {
+        let text = "base_url = \"/\"\n[a11y]\nignor = []\n";
+        let Err(Error::Content(d)) = Config::parse(text, "config.toml") else {
+            panic!("expected an error")
+        };
+        assert_eq!((d[0].code, d[0].line), ("unknown-key", Some(3)));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("did you mean `ignore`? Free-form values go under `[extra]`.")
+        );
+        let Err(Error::Content(d)) = Config::parse("title = \"T\"\n", "config.toml") else {
+            panic!("expected an error")
+        };
+        assert_eq!(
+            (d[0].code, d[0].message.as_str()),
+            ("missing-key", "missing field `base_url`")
+        );
+        let Err(Error::Content(d)) =
+            Config::parse("base_url = \"/\"\ntitle = SSCB 2017\n", "config.toml")
+        else {
+            panic!("expected an error")
+        };
+        assert_eq!((d[0].line, d[0].column), (Some(2), Some(9)));
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("put text in double quotes")
         );
     }
 

@@ -113,8 +113,19 @@ pub struct Rendered {
     pub html: String,
     /// Headings of level 2 and 3.
     pub toc: Vec<TocItem>,
-    /// Broken links.
-    pub problems: Vec<Diagnostic>,
+    /// Broken links, and a text refused whole.
+    pub problems: Vec<Problem>,
+}
+
+/// A problem of one Markdown text.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// What is wrong, located in the file.
+    pub diagnostic: Diagnostic,
+    /// The link's or image's URL as written, when it leads nowhere or is not
+    /// allowed: a caller whose text is not the file's own lines (a folded
+    /// YAML item) finds the link in the file by it.
+    pub url: Option<String>,
 }
 
 fn options(raw_html: bool) -> Options<'static> {
@@ -208,7 +219,10 @@ impl Rendered {
         Rendered {
             html: String::new(),
             toc: Vec::new(),
-            problems: vec![problem],
+            problems: vec![Problem {
+                diagnostic: problem,
+                url: None,
+            }],
         }
     }
 }
@@ -220,7 +234,7 @@ fn shift_and_resolve<'a>(
     md: &str,
     place: &Place<'_>,
     links: &Links<'_>,
-) -> Vec<Diagnostic> {
+) -> Vec<Problem> {
     let min_level = root
         .descendants()
         .filter_map(|n| match &n.data().value {
@@ -246,11 +260,12 @@ fn shift_and_resolve<'a>(
                     Err(e) => {
                         let (md_line, md_col) = file_position(md, pos.start.line, pos.start.column);
                         let (line, column) = place.file_position(md_line, md_col);
-                        problems.push(
-                            Diagnostic::error(e.code, place.file, e.message)
+                        problems.push(Problem {
+                            diagnostic: Diagnostic::error(e.code, place.file, e.message)
                                 .at_in(place.text, line, column)
                                 .help(e.help),
-                        );
+                            url: Some(link.url.clone()),
+                        });
                     }
                 }
             }
@@ -916,11 +931,12 @@ mod tests {
     fn broken_links_are_located() {
         let r = run("text\n\nsee [it](@/a/c.md)\n");
         assert_eq!(r.problems.len(), 1);
-        let d = &r.problems[0];
+        let d = &r.problems[0].diagnostic;
         assert_eq!((d.line, d.column), (Some(6), Some(5)));
+        assert_eq!(r.problems[0].url.as_deref(), Some("@/a/c.md"));
         assert_eq!(d.help.as_deref(), Some("did you mean `@/a/b.md`?"));
         let r = run("[gone](../missing/)\n");
-        assert_eq!(r.problems[0].code, "broken-link");
+        assert_eq!(r.problems[0].diagnostic.code, "broken-link");
     }
 
     #[test]

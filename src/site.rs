@@ -76,9 +76,9 @@ impl Site {
         models: Option<&mut crate::model::ModelCache>,
     ) -> Result<Site> {
         let started = Instant::now();
-        let (config, config_text) = read_config(root, options)?;
+        let config = read_config(root, options)?;
         let mut problems: Vec<Diagnostic> = config.ignored_keys_warning().into_iter().collect();
-        let theme = match Theme::resolve(root, &config.theme, &config_text) {
+        let theme = match Theme::resolve(root, &config) {
             Ok(t) => Some(t),
             Err(Error::Content(d)) => {
                 problems.extend(d);
@@ -161,8 +161,8 @@ impl Site {
 }
 
 /// `config.toml` (or Zola's newer name for it, `zola.toml`), read and parsed,
-/// with `--base-url` applied; and its text, which the theme's errors quote.
-fn read_config(root: &Path, options: &LoadOptions) -> Result<(Config, String)> {
+/// with `--base-url` applied.
+fn read_config(root: &Path, options: &LoadOptions) -> Result<Config> {
     let config_name = if !root.join(CONFIG_FILE).exists() && root.join(ZOLA_CONFIG_FILE).exists() {
         ZOLA_CONFIG_FILE
     } else {
@@ -187,7 +187,7 @@ fn read_config(root: &Path, options: &LoadOptions) -> Result<(Config, String)> {
     if let Some(url) = &options.base_url {
         config.set_base_url(url)?;
     }
-    Ok((config, config_text))
+    Ok(config)
 }
 
 /// The report model of the loaded sources (`None` when it cannot be made; its

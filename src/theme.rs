@@ -9,6 +9,7 @@ use std::path::Path;
 
 use include_dir::{Dir, include_dir};
 
+use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{is_ignored_name, rel_to};
 
@@ -40,8 +41,10 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Finds theme `name` for the site at `root`.
-    pub fn resolve(root: &Path, name: &str, config_text: &str) -> Result<Theme> {
+    /// Finds the theme `config` names for the site at `root`; an unknown
+    /// theme is an error at the `theme` key.
+    pub fn resolve(root: &Path, config: &Config) -> Result<Theme> {
+        let name = config.theme.as_str();
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
             return Ok(Theme {
@@ -57,18 +60,14 @@ impl Theme {
                 statics: embedded(&BUILT_IN_CIVIC, "static", name),
             });
         }
-        let line = config_text
-            .lines()
-            .position(|l| l.trim_start().starts_with("theme"))
-            .map(|i| i + 1)
-            .unwrap_or(1);
+        let line = config.spans.line("theme").unwrap_or(1);
         Err(Error::content(vec![
             Diagnostic::error(
                 "unknown-theme",
                 crate::config::CONFIG_FILE,
                 format!("there is no theme `{name}`: no folder `themes/{name}/` and no built-in theme of that name"),
             )
-            .at_in(config_text, line, 1)
+            .at_in(&config.source, line, 1)
             .help(format!("use one of the built-in themes ({}) or create `themes/{name}/templates/`", BUILT_IN.join(", "))),
         ]))
     }

@@ -282,7 +282,8 @@ pub fn markdown(data: &[u8]) {
     let place = place(&text);
     for raw in [false, true] {
         let r = markdown::render(md, &place, &links, raw);
-        for d in &r.problems {
+        for p in &r.problems {
+            let d = &p.diagnostic;
             assert_eq!(d.code, "broken-link");
             assert_located(d, &text);
         }

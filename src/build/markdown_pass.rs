@@ -181,19 +181,21 @@ fn items(
                 source_rel: &source.rel,
             };
             let r = markdown::render_inline(md, &place, links, raw);
-            for mut d in r.problems {
+            for p in r.problems {
                 // The Markdown of a list item is folded by YAML, so its lines are
-                // not the file's: find the link's target in the file instead.
-                let target = d.message.split('`').nth(1).unwrap_or("");
-                let found = source
-                    .text
-                    .lines()
-                    .enumerate()
-                    .skip(line.saturating_sub(1))
-                    .find_map(|(i, l)| {
-                        l.find(&format!("]({target}"))
-                            .map(|c| (i + 1, l[..c].chars().count() + 3))
-                    });
+                // not the file's: find the link, by its URL, in the file instead.
+                let mut d = p.diagnostic;
+                let found = p.url.and_then(|url| {
+                    source
+                        .text
+                        .lines()
+                        .enumerate()
+                        .skip(line.saturating_sub(1))
+                        .find_map(|(i, l)| {
+                            l.find(&format!("]({url}"))
+                                .map(|c| (i + 1, l[..c].chars().count() + 3))
+                        })
+                });
                 if let Some((l, c)) = found {
                     d = d.at_in(&source.text, l, c);
                 }
@@ -222,7 +224,7 @@ pub(crate) fn entry_html(
         source_rel: &source.rel,
     };
     let body = markdown::render(source.body(), &place, links, raw);
-    let mut problems = body.problems;
+    let mut problems: Vec<Diagnostic> = body.problems.into_iter().map(|p| p.diagnostic).collect();
     let f = &source.front;
     let mut it = |list: &Option<Vec<String>>, key: &str| {
         items(list, key, source, page_path, links, raw, &mut problems)

@@ -104,7 +104,7 @@ fn a_broken_link_after_a_lone_carriage_return_is_on_its_line() {
     let md = input("markdown", "lone-cr-before-link-nul-target.md");
     let r = checks::render_page(&md, false);
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
-    let d = &r.problems[0];
+    let d = &r.problems[0].diagnostic;
     assert_eq!(d.code, "broken-link");
     assert_eq!((d.line, d.column), (Some(4), Some(2)), "{}", d.render());
 }
@@ -116,7 +116,7 @@ fn lone_carriage_returns_keep_link_errors_in_the_file() {
     let md = input("markdown", "lone-cr-line-breaks.md");
     let r = checks::render_page(&md, false);
     assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
-    let d = &r.problems[0];
+    let d = &r.problems[0].diagnostic;
     assert!(d.message.contains("@/nope.md"), "{}", d.message);
     let column = md[..md.find("[a missing").expect("the link")]
         .chars()

@@ -118,13 +118,8 @@ impl Statement {
             problems: Vec::new(),
         };
         let contact = Contact::of(config);
-        check.placeholders();
-        if contact.is_empty()
-            && !check
-                .problems
-                .iter()
-                .any(|d| d.message.contains("placeholder"))
-        {
+        let placeholders = check.placeholders();
+        if contact.is_empty() && !placeholders {
             check.missing("contact_email", "a way to contact the publisher");
         }
         let prepared = check.date("prepared", &s.prepared, "the date it was prepared");
@@ -229,14 +224,16 @@ impl Settings<'_> {
             ),
         );
         let source = &self.config.source;
-        let mut d = match setting_line(source, key) {
-            Some((line, true)) => d.at_in(source, line, 1).help(format!(
-                "uncomment this line (remove the `#`) and fill in `{key}` before you publish: {why}"
-            )),
-            Some((line, false)) => d
+        let spans = &self.config.spans;
+        let set = spans.line(&format!("accessibility.{key}"));
+        let mut d = match (set, spans.commented_line(key)) {
+            (Some(line), _) => d
                 .at_in(source, line, 1)
                 .help(format!("give `{key}` a value before you publish")),
-            None => match section_line(source, "accessibility") {
+            (None, Some(line)) => d.at_in(source, line, 1).help(format!(
+                "uncomment this line (remove the `#`) and fill in `{key}` before you publish: {why}"
+            )),
+            (None, None) => match spans.line("accessibility") {
                 Some(line) => d.at_in(source, line, 1).help(format!(
                     "add a line `{key} = \"...\"` under `[accessibility]` before you publish: {why}"
                 )),
@@ -250,7 +247,9 @@ impl Settings<'_> {
     }
 
     /// A contact at an example domain: a warning, and it is not shown.
-    fn placeholders(&mut self) {
+    /// Whether there was one.
+    fn placeholders(&mut self) -> bool {
+        let mut found = false;
         let s = &self.config.accessibility;
         for (key, value, what) in [
             ("contact_email", &s.contact_email, "address"),
@@ -259,6 +258,7 @@ impl Settings<'_> {
             let Some(v) = value.as_deref().filter(|v| is_placeholder(v)) else {
                 continue;
             };
+            found = true;
             let mut d = Diagnostic::warning(
                 "statement",
                 CONFIG_FILE,
@@ -269,12 +269,13 @@ impl Settings<'_> {
             .help(format!(
                 "give the real {what} before you publish, or remove the line"
             ));
-            if let Some((line, _)) = setting_line(&self.config.source, key) {
+            if let Some(line) = self.setting_line(key) {
                 d = d.at_in(&self.config.source, line, 1);
             }
             d.page = Some(self.page.clone());
             self.problems.push(d);
         }
+        found
     }
 
     /// A date of the statement: missing (a warning) or not a date (an error).
@@ -286,7 +287,7 @@ impl Settings<'_> {
         match IsoDate::parse(v) {
             Ok(d) => Some((&d).into()),
             Err(e) => {
-                let line = setting_line(&self.config.source, key).map(|(l, _)| l);
+                let line = self.setting_line(key);
                 self.bad_date(format!("`[accessibility] {key}`: {e}"), line);
                 None
             }
@@ -299,7 +300,7 @@ impl Settings<'_> {
         let date = match IsoDate::parse(&m.date) {
             Ok(d) => Some((&d).into()),
             Err(e) => {
-                let line = section_line(&self.config.source, "accessibility.manual_test");
+                let line = self.setting_line("manual_test");
                 self.bad_date(format!("`[accessibility.manual_test] date`: {e}"), line);
                 None
             }
@@ -311,6 +312,11 @@ impl Settings<'_> {
         })
     }
 
+    /// The line of `key = …` in `[accessibility]`, when it is set.
+    fn setting_line(&self, key: &str) -> Option<usize> {
+        self.config.spans.line(&format!("accessibility.{key}"))
+    }
+
     fn bad_date(&mut self, message: String, line: Option<usize>) {
         let mut d = Diagnostic::error("statement-date", CONFIG_FILE, message)
             .help("write the date as YYYY-MM-DD in quotes, e.g. \"2017-11-15\"");
@@ -318,55 +324,5 @@ impl Settings<'_> {
             d = d.at_in(&self.config.source, line, 1);
         }
         self.problems.push(d);
-    }
-}
-
-/// The 1-based line of `key = …` in the `[accessibility]` table of `config`,
-/// and whether it is commented out (`# key = …`).
-fn setting_line(config: &str, key: &str) -> Option<(usize, bool)> {
-    let start = section_line(config, "accessibility")?;
-    for (i, line) in config.lines().enumerate().skip(start) {
-        let t = line.trim_start();
-        if t.starts_with('[') {
-            break;
-        }
-        let (commented, rest) = match t.strip_prefix('#') {
-            Some(r) => (true, r.trim_start()),
-            None => (false, t),
-        };
-        if let Some(after) = rest.strip_prefix(key)
-            && after.trim_start().starts_with('=')
-        {
-            return Some((i + 1, commented));
-        }
-    }
-    None
-}
-
-/// The 1-based line of the `[name]` table header in `config`.
-fn section_line(config: &str, name: &str) -> Option<usize> {
-    config
-        .lines()
-        .position(|l| {
-            l.trim()
-                .strip_prefix('[')
-                .and_then(|r| r.split(']').next())
-                .is_some_and(|n| n.trim() == name)
-        })
-        .map(|i| i + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_line_to_uncomment() {
-        let config = "title = \"x\"\n[accessibility]\n# contact_email = \"a@b\"\ntested = \"2025-01-01\"\n[extra]\nprepared = 1\n";
-        assert_eq!(setting_line(config, "contact_email"), Some((3, true)));
-        assert_eq!(setting_line(config, "tested"), Some((4, false)));
-        // Not in the [accessibility] table.
-        assert_eq!(setting_line(config, "prepared"), None);
-        assert_eq!(section_line(config, "accessibility"), Some(2));
     }
 }
