@@ -136,7 +136,7 @@ pub(crate) fn redirects<'s>(
                 continue;
             }
             planned.insert(path.clone());
-            let target = format!("{base_path}{}", e.path);
+            let target = e.path.url_under(base_path);
             jobs.push(Job::Redirect { path, target });
         }
     }
