@@ -108,6 +108,21 @@ impl Source {
 /// The output file of a page, in the folder of its URL path.
 const INDEX_HTML: &str = "index.html";
 
+/// The output file of the page at a folder URL path (`a/b/` or `""`, below
+/// the base path): `a/b/index.html`. The one rule for every page, content or not.
+pub(crate) fn output_of_url(url: &str) -> String {
+    let mut output = String::with_capacity(url.len() + INDEX_HTML.len());
+    output.push_str(url);
+    output.push_str(INDEX_HTML);
+    output
+}
+
+/// The URL path (below the base path) that opens the output file `output`:
+/// `a/b/index.html` → `a/b/`; any other file is its own URL path.
+pub(crate) fn url_of_output(output: &str) -> &str {
+    output.trim_end_matches(INDEX_HTML)
+}
+
 /// Where one content file is, under every name a stage uses, computed once
 /// when the model places it: `content/a/b.md` ([`file`](Self::file)), `a/b.md`
 /// ([`rel`](Self::rel)), `a/b/` ([`url`](Self::url)), `a/b/index.html`
@@ -128,13 +143,10 @@ impl ContentPath {
     /// the home page, else ending in `/`).
     pub fn new(source: &Source, url: &str) -> ContentPath {
         debug_assert!(url.is_empty() || url.ends_with('/'), "URL path `{url}`");
-        let mut output = String::with_capacity(url.len() + INDEX_HTML.len());
-        output.push_str(url);
-        output.push_str(INDEX_HTML);
         ContentPath {
             file: source.file.clone(),
             rel: source.rel.clone(),
-            output,
+            output: output_of_url(url),
         }
     }
 
@@ -244,5 +256,7 @@ mod tests {
         assert_eq!(place.url_under("/base/"), "/base/a/b/");
         let home = ContentPath::new(&source, "");
         assert_eq!((home.url(), home.output()), ("", "index.html"));
+        assert_eq!(url_of_output("a/b/index.html"), "a/b/");
+        assert_eq!(url_of_output("404.html"), "404.html");
     }
 }

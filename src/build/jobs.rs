@@ -28,6 +28,7 @@ use crate::output::{self, OutputFile, Sink};
 use crate::plugins::{PageContext, Pipeline};
 use crate::render::{self, EntryHtml, FullEntryView, Links, PageView, Renderer, ReportView};
 use crate::site::Site;
+use crate::source;
 
 /// What a job made.
 pub(crate) enum Done<'s> {
@@ -97,7 +98,7 @@ impl<'a> Jobs<'a> {
             }
             Job::Redirect { path, target } => {
                 let html = output::redirect_page(target, &self.site.config.default_language);
-                let url = format!("{}{}", self.base_path, path.trim_end_matches("index.html"));
+                let url = format!("{}{}", self.base_path, source::url_of_output(path));
                 let page = PageContext::new(path, None).at_url(&url);
                 let (file, findings, _) = finish_page(self.pipeline, html, &page);
                 let path = file.path.clone();

@@ -15,6 +15,7 @@ use crate::error::Diagnostic;
 use crate::load;
 use crate::model::Report;
 use crate::site::Site;
+use crate::source;
 use crate::theme::ThemeFile;
 
 /// One output file to make.
@@ -70,7 +71,7 @@ impl SitePage {
     pub(crate) fn output_path(self) -> String {
         let (_, _, path) = self.template_title_path();
         if path.ends_with('/') {
-            format!("{path}index.html")
+            source::output_of_url(path)
         } else {
             path.to_string()
         }
