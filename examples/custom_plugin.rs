@@ -56,7 +56,7 @@ impl Generator for PagesJson {
             .report
             .entries
             .iter()
-            .map(|e| serde_json::json!({ "title": e.title(), "url": format!("{base}{}", e.path) }))
+            .map(|e| serde_json::json!({ "title": e.title(), "url": e.path.url_under(&base) }))
             .collect();
         let bytes = serde_json::to_vec_pretty(&pages)
             .map_err(|e| Diagnostic::error("pages-json", "pages.json", e.to_string()))?;

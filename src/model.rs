@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::frontmatter::{self, GlossaryEntry, KIND_KEYS, Kind};
-use crate::source::{Asset, Loaded, Source};
+use crate::source::{Asset, ContentPath, Loaded, Source};
 use crate::yaml::Step::{Index, Key};
 use std::sync::Arc;
 
@@ -25,8 +25,9 @@ pub struct Entry {
     pub source: Arc<Source>,
     /// What it is.
     pub kind: Kind,
-    /// URL path below the base path: `""` for the home page, `background/` for a chapter.
-    pub path: String,
+    /// Where it is: its source file, its URL path below the base path (`""` for
+    /// the home page, `background/` for a chapter) and its output file.
+    pub path: ContentPath,
     /// The chapter number (`1.2`) or none for the home page.
     pub number: Option<String>,
     /// Index of the parent chapter in [`Report::entries`].
@@ -162,7 +163,7 @@ impl Report {
             return Err(no_home_page(&failed));
         };
         let tree = Tree::of(&sources, root_idx);
-        let (mut paths, mut numbers) = tree.paths_and_numbers(&sources);
+        let (paths, mut numbers) = tree.paths_and_numbers(&sources);
 
         check_kinds(&sources, root_idx, &mut problems);
         check_report_fields(&sources[root_idx], &mut problems);
@@ -190,8 +191,8 @@ impl Report {
             };
             entries.push(Entry {
                 kind: kind_of(&source),
+                path: ContentPath::new(&source, &paths[i]),
                 source,
-                path: std::mem::take(&mut paths[i]),
                 number: numbers[i].take(),
                 parent: tree.parent[i].map(|p| new_index[p]),
                 children: tree.children[i].iter().map(|&c| new_index[c]).collect(),
@@ -218,7 +219,7 @@ impl Report {
         let by_path = entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.path.clone(), i))
+            .map(|(i, e)| (e.path.url().to_string(), i))
             .collect();
         Report {
             entries,

@@ -469,7 +469,7 @@ impl<'a> Links<'a> {
     /// The link to entry `i`, with children to `depth` levels.
     pub fn link(&self, i: usize, depth: usize) -> LinkView {
         let e = &self.report.entries[i];
-        let url = format!("{}{}", self.base_path, e.path);
+        let url = e.path.url_under(self.base_path);
         LinkView {
             title: e.title().to_string(),
             number: e.number.clone(),
@@ -587,7 +587,7 @@ impl<'a> PageView<'a> {
         let e: &'a Entry = &report.entries[i];
         let f = &e.source.front;
         let words = html.words;
-        let url = format!("{}{}", links.base_path, e.path);
+        let url = e.path.url_under(links.base_path);
         PageView {
             title: e.title(),
             description: f.description.as_deref(),
@@ -603,6 +603,7 @@ impl<'a> PageView<'a> {
             draft: f.draft.unwrap_or(false),
             slug: e
                 .path
+                .url()
                 .trim_end_matches('/')
                 .rsplit('/')
                 .next()

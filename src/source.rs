@@ -3,8 +3,9 @@
 //! In: what [`crate::load`] reads and parses. Out: the types every later stage
 //! takes a content file as — [`Source`] (a Markdown file: its paths, text, front
 //! matter and the located YAML tree), [`Asset`] (any other file of `content/`),
-//! [`Loaded`] (all of them) — and [`LineIndex`], the one conversion of a byte
-//! offset to a line and column.
+//! [`Loaded`] (all of them), [`ContentPath`] (every name of one content file's
+//! place, from its source to its output file) — and [`LineIndex`], the one
+//! conversion of a byte offset to a line and column.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -104,6 +105,81 @@ impl Source {
     }
 }
 
+/// The output file of a page, in the folder of its URL path.
+const INDEX_HTML: &str = "index.html";
+
+/// The output file of the page at a folder URL path (`a/b/` or `""`, below
+/// the base path): `a/b/index.html`. The one rule for every page, content or not.
+pub(crate) fn output_of_url(url: &str) -> String {
+    let mut output = String::with_capacity(url.len() + INDEX_HTML.len());
+    output.push_str(url);
+    output.push_str(INDEX_HTML);
+    output
+}
+
+/// The URL path (below the base path) that opens the output file `output`:
+/// `a/b/index.html` → `a/b/`; any other file is its own URL path.
+pub(crate) fn url_of_output(output: &str) -> &str {
+    output.trim_end_matches(INDEX_HTML)
+}
+
+/// Where one content file is, under every name a stage uses, computed once
+/// when the model places it: `content/a/b.md` ([`file`](Self::file)), `a/b.md`
+/// ([`rel`](Self::rel)), `a/b/` ([`url`](Self::url)), `a/b/index.html`
+/// ([`output`](Self::output)) and `/base/a/b/` ([`url_under`](Self::url_under)).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContentPath {
+    /// The source's path relative to the site folder (`content/a/b.md`).
+    file: String,
+    /// The source's path relative to `content/` (`a/b.md`).
+    rel: String,
+    /// The output file (`a/b/index.html`); the URL path is all of it but the
+    /// trailing `index.html`.
+    output: String,
+}
+
+impl ContentPath {
+    /// The place of `source` at URL path `url` (below the base path: `""` for
+    /// the home page, else ending in `/`).
+    pub fn new(source: &Source, url: &str) -> ContentPath {
+        debug_assert!(url.is_empty() || url.ends_with('/'), "URL path `{url}`");
+        ContentPath {
+            file: source.file.clone(),
+            rel: source.rel.clone(),
+            output: output_of_url(url),
+        }
+    }
+
+    /// The source file relative to the site folder (`content/a/b.md`), for messages.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The source file relative to `content/` (`a/b.md`).
+    pub fn rel(&self) -> &str {
+        &self.rel
+    }
+
+    /// The URL path below the base path (`a/b/`; `""` for the home page).
+    pub fn url(&self) -> &str {
+        &self.output[..self.output.len() - INDEX_HTML.len()]
+    }
+
+    /// The output file relative to the output folder (`a/b/index.html`).
+    pub fn output(&self) -> &str {
+        &self.output
+    }
+
+    /// The URL path with the site's base path (`/` or `/base/`) before it.
+    pub fn url_under(&self, base_path: &str) -> String {
+        let url = self.url();
+        let mut out = String::with_capacity(base_path.len() + url.len());
+        out.push_str(base_path);
+        out.push_str(url);
+        out
+    }
+}
+
 /// A file of `content/` that is not Markdown (an image, a PDF): copied as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
@@ -166,5 +242,21 @@ mod tests {
         assert_eq!(index.line_col(7), (2, 4));
         assert_eq!(index.line_col(0), (1, 1));
         assert_eq!(LineIndex::new("x").line_col(99), (1, 2));
+    }
+
+    #[test]
+    fn content_path_names_one_place() {
+        let text = "---\ntitle: B\n---\nBody\n".to_string();
+        let source = Source::parse("a/b.md", "content/a/b.md".into(), text).expect("parses");
+        let place = ContentPath::new(&source, "a/b/");
+        assert_eq!(place.file(), "content/a/b.md");
+        assert_eq!(place.rel(), "a/b.md");
+        assert_eq!(place.url(), "a/b/");
+        assert_eq!(place.output(), "a/b/index.html");
+        assert_eq!(place.url_under("/base/"), "/base/a/b/");
+        let home = ContentPath::new(&source, "");
+        assert_eq!((home.url(), home.output()), ("", "index.html"));
+        assert_eq!(url_of_output("a/b/index.html"), "a/b/");
+        assert_eq!(url_of_output("404.html"), "404.html");
     }
 }

@@ -151,24 +151,32 @@ fn check_split(text: &str, split: &frontmatter::Split<'_>) {
 
 fn check_report(report: &Report) {
     assert!(!report.entries.is_empty(), "a report without a home page");
-    assert_eq!(report.root().path, "", "the home page is not at the root");
+    assert_eq!(
+        report.root().path.url(),
+        "",
+        "the home page is not at the root"
+    );
     let mut seen = HashSet::new();
     for e in &report.entries {
-        assert!(seen.insert(e.path.as_str()), "two entries at `{}`", e.path);
-        if e.path.is_empty() {
+        let path = e.path.url();
+        assert!(seen.insert(path), "two entries at `{path}`");
+        assert_eq!(
+            e.path.output(),
+            format!("{path}index.html"),
+            "the output of `{path}`"
+        );
+        if path.is_empty() {
             continue;
         }
-        let segments = e.path.strip_suffix('/').expect("entry paths end with /");
+        let segments = path.strip_suffix('/').expect("entry paths end with /");
         for seg in segments.split('/') {
             assert!(
                 !seg.is_empty() && seg != "." && seg != ".." && !seg.contains('\\'),
-                "unsafe path segment `{seg}` in `{}`",
-                e.path
+                "unsafe path segment `{seg}` in `{path}`"
             );
             assert!(
                 !seg.chars().any(char::is_control),
-                "control character in path `{}`",
-                e.path
+                "control character in path `{path}`"
             );
         }
     }

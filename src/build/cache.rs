@@ -85,7 +85,7 @@ pub(super) fn markdown_keys(links: &markdown::Links<'_>, report: &Report, raw: b
                 .num(env)
                 .num(e.source.text_fingerprint())
                 .str(&e.source.file)
-                .str(&e.path)
+                .str(e.path.url())
                 .str(e.kind.as_str())
                 .finish()
         })
@@ -127,7 +127,7 @@ fn links_fingerprint(links: &markdown::Links<'_>, report: &Report, raw: bool) ->
     let mut fp = Fingerprint::new();
     fp.num(report.entries.len() as u128);
     for e in &report.entries {
-        fp.str(&e.source.rel).str(&e.path);
+        fp.str(&e.source.rel).str(e.path.url());
     }
     debug_assert_eq!(links.by_rel.len(), report.entries.len());
     debug_assert_eq!(links.pages.len(), report.entries.len());

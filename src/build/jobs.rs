@@ -28,6 +28,7 @@ use crate::output::{self, OutputFile, Sink};
 use crate::plugins::{PageContext, Pipeline};
 use crate::render::{self, EntryHtml, FullEntryView, Links, PageView, Renderer, ReportView};
 use crate::site::Site;
+use crate::source;
 
 /// What a job made.
 pub(crate) enum Done<'s> {
@@ -97,7 +98,7 @@ impl<'a> Jobs<'a> {
             }
             Job::Redirect { path, target } => {
                 let html = output::redirect_page(target, &self.site.config.default_language);
-                let url = format!("{}{}", self.base_path, path.trim_end_matches("index.html"));
+                let url = format!("{}{}", self.base_path, source::url_of_output(path));
                 let page = PageContext::new(path, None).at_url(&url);
                 let (file, findings, _) = finish_page(self.pipeline, html, &page);
                 let path = file.path.clone();
@@ -142,7 +143,7 @@ impl<'a> Jobs<'a> {
     fn entry(&self, i: usize) -> Result<Done<'a>> {
         let e = &self.site.report.entries[i];
         let not_made = |problems| Done::NotMade {
-            path: Some(format!("{}index.html", e.path)),
+            path: Some(e.path.output().to_string()),
             problems,
         };
         let mut problems = Vec::new();
@@ -150,7 +151,7 @@ impl<'a> Jobs<'a> {
         if self.fused {
             let t_md = Instant::now();
             let raw = self.site.config.allow_raw_html;
-            let (made, p) = entry_html(&e.source, e.kind, &e.path, self.links_md, raw);
+            let (made, p) = entry_html(&e.source, e.kind, e.path.url(), self.links_md, raw);
             Counters::add(&self.counters.markdown_nanos, t_md);
             // A page whose Markdown has errors is not made; the other pages
             // are, so their template and audit errors show too.
@@ -188,7 +189,7 @@ impl<'a> Jobs<'a> {
         if !self.renderer.has_template(&template) {
             return Ok(Err(unknown_template(self.renderer, e, &template)));
         }
-        let out_path = format!("{}index.html", e.path);
+        let out_path = e.path.output();
         let page_key = self.keys.as_ref().map(|k| {
             // The page's fingerprint: the build's, its Markdown's, and what its
             // view takes from other entries (see `page_view_key`).
@@ -198,7 +199,7 @@ impl<'a> Jobs<'a> {
             fp.finish()
         });
         if let (Some(k), Some(keys)) = (page_key, &self.keys)
-            && let Some(c) = keys.previous.get(&out_path)
+            && let Some(c) = keys.previous.get(out_path)
             && c.key == k
         {
             self.sink.put(c.rendered.0.clone())?;
@@ -217,7 +218,7 @@ impl<'a> Jobs<'a> {
             Err(d) => return Ok(Err(d)),
         };
         Counters::add(&self.counters.template_nanos, t_tpl);
-        let page = PageContext::new(&out_path, Some(&e.source.file))
+        let page = PageContext::new(out_path, Some(&e.source.file))
             .at_url(&view.path)
             .with_source(e.source.body_line - 1, &e.source.text);
         let rendered = self.deliver(finish_page(self.pipeline, html, &page))?;
@@ -278,14 +279,14 @@ impl<'a> Jobs<'a> {
             .enumerate()
             .filter(|(_, e)| !self.broken_files.contains(&e.source.file))
             .map(|(i, e)| {
-                let anchor = match e.path.trim_end_matches('/') {
+                let anchor = match e.path.url().trim_end_matches('/') {
                     "" => "s-home".to_string(),
                     p => format!("s-{}", p.replace('/', "--")),
                 };
                 FullEntryView {
                     title: e.title(),
                     number: e.number.as_deref(),
-                    url: format!("{}{}", self.base_path, e.path),
+                    url: e.path.url_under(&self.base_path),
                     kind: e.kind.as_str(),
                     description: e.source.front.description.as_deref(),
                     depth: e.depth,

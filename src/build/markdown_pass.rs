@@ -37,7 +37,12 @@ impl MarkdownEnv {
         files.extend(SitePage::ALL.iter().map(|p| p.output_path()));
         MarkdownEnv {
             files,
-            entry_paths: site.report.entries.iter().map(|e| e.path.clone()).collect(),
+            entry_paths: site
+                .report
+                .entries
+                .iter()
+                .map(|e| e.path.url().to_string())
+                .collect(),
             base_path: site.config.base_path(),
         }
     }
@@ -133,12 +138,12 @@ fn entries_html(
         .par_iter()
         .enumerate()
         .map(|(i, e)| {
-            if let Some(c) = previous.and_then(|p| p.get(&e.path))
+            if let Some(c) = previous.and_then(|p| p.get(e.path.url()))
                 && keys.get(i) == Some(&c.key)
             {
                 return (c.html.clone(), c.problems.clone());
             }
-            let (html, problems) = entry_html(&e.source, e.kind, &e.path, links, raw);
+            let (html, problems) = entry_html(&e.source, e.kind, e.path.url(), links, raw);
             (Arc::new(html), problems)
         })
         .collect();
@@ -146,7 +151,7 @@ fn entries_html(
         c.clear();
         for ((e, (html, problems)), key) in report.entries.iter().zip(&results).zip(keys) {
             c.insert(
-                e.path.clone(),
+                e.path.url().to_string(),
                 CachedMarkdown {
                     key: *key,
                     html: html.clone(),

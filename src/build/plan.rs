@@ -15,6 +15,7 @@ use crate::error::Diagnostic;
 use crate::load;
 use crate::model::Report;
 use crate::site::Site;
+use crate::source;
 use crate::theme::ThemeFile;
 
 /// One output file to make.
@@ -70,7 +71,7 @@ impl SitePage {
     pub(crate) fn output_path(self) -> String {
         let (_, _, path) = self.template_title_path();
         if path.ends_with('/') {
-            format!("{path}index.html")
+            source::output_of_url(path)
         } else {
             path.to_string()
         }
@@ -136,7 +137,7 @@ pub(crate) fn redirects<'s>(
                 continue;
             }
             planned.insert(path.clone());
-            let target = format!("{base_path}{}", e.path);
+            let target = e.path.url_under(base_path);
             jobs.push(Job::Redirect { path, target });
         }
     }

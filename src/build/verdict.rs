@@ -59,7 +59,7 @@ impl<'s> Verdict<'s> {
             .entries
             .iter()
             .filter(|e| broken_files.contains(&e.source.file))
-            .map(|e| format!("{}index.html", e.path))
+            .map(|e| e.path.output().to_string())
             .collect();
         // The full report holds the home page's parts: not made when its file
         // has an error.

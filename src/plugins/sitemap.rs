@@ -9,6 +9,7 @@ use super::OutputFile;
 use super::{Generator, SiteContext};
 use crate::error::Diagnostic;
 use crate::html::escape;
+use crate::source::url_of_output;
 
 /// Writes `sitemap.xml` and `robots.txt`.
 pub(crate) struct Sitemap;
@@ -45,7 +46,7 @@ impl Generator for Sitemap {
             if !path.ends_with(".html") || *path == "404.html" || redirects.contains(*path) {
                 continue;
             }
-            let url = format!("{origin}{base}{}", path.trim_end_matches("index.html"));
+            let url = format!("{origin}{base}{}", url_of_output(path));
             xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&url)));
         }
         xml.push_str("</urlset>\n");

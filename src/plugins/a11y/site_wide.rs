@@ -16,6 +16,7 @@ use super::Rule;
 use crate::config::A11yConfig;
 use crate::error::{Diagnostic, sort_diagnostics};
 use crate::plugins::PageFacts;
+use crate::source::{output_of_url, url_of_output};
 
 /// A built page as the site-wide checks see it.
 pub(crate) struct PageRef<'a> {
@@ -118,7 +119,7 @@ impl LinkCheck<'_> {
         let base_path = self.base_path;
         // The file a link to `target` opens: `target` itself, or its `index.html`.
         let html_target = if target.is_empty() || target.ends_with('/') {
-            format!("{target}index.html")
+            output_of_url(target)
         } else if self.exists(target) {
             target.to_string()
         } else {
@@ -157,11 +158,7 @@ impl LinkCheck<'_> {
         if let Some(l) = line {
             d = d.at(l, 1);
         }
-        d.page = Some(format!(
-            "{}{}",
-            self.base_path,
-            page.path.trim_end_matches("index.html")
-        ));
+        d.page = Some(format!("{}{}", self.base_path, url_of_output(page.path)));
         d.wcag = BROKEN_LINK.criterion();
         d.help("correct the link, or link to a content file with `@/chapter/page.md`")
     }
@@ -212,7 +209,7 @@ pub(crate) fn abbreviation_warnings<'a>(
                     None => d.at(line, 1),
                 };
             }
-            d.page = Some(format!("{base_path}{}", page.trim_end_matches("index.html")));
+            d.page = Some(format!("{base_path}{}", url_of_output(page)));
             d.wcag = Rule::Abbreviation.criterion();
             d
         })
