@@ -934,6 +934,11 @@ pub(crate) struct ReportView<'a> {
     pub has_glossary: bool,
     /// Whether there is a full-report page (`/full-report/`).
     pub has_full_report: bool,
+    /// Whether the contents beside every page list every page (a report of
+    /// at most [`crate::site::FULL_REPORT_AUTO_LIMIT`] chapters and pages);
+    /// else they list the chapters and open only the current page's branch,
+    /// so a page's size does not grow with the whole report's.
+    pub contents_all: bool,
     /// Free-form values.
     pub extra: serde_json::Value,
 }
@@ -1022,6 +1027,7 @@ impl<'a> ReportView<'a> {
             glossary: glossary_views(&report.glossary),
             has_glossary: !report.glossary.is_empty(),
             has_full_report: true,
+            contents_all: true,
             extra: crate::frontmatter::extra_to_json(&f.extra),
         }
     }

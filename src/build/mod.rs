@@ -183,6 +183,7 @@ fn run(
     };
     let mut report_view = ReportView::new(&links, md.report);
     report_view.has_full_report = site.has_full_report();
+    report_view.contents_all = site.report.entries.len() <= crate::site::FULL_REPORT_AUTO_LIMIT;
     let origin = site.config.origin().to_string();
     let ((), build_key) = rayon::join(
         || renderer.set_globals(&site.config, &report_view),

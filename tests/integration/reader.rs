@@ -313,3 +313,44 @@ fn strategy_references_link_to_their_items() {
         assert!(item.contains(&format!("HWBB {id}")), "{item}");
     }
 }
+
+/// The number of links to pages of chapter `c` on a built page.
+fn links_into_chapter(html: &str, c: usize) -> usize {
+    html.matches(&format!("href=/chapter-{c:03}/page-")).count()
+        + html
+            .matches(&format!("href=\"/chapter-{c:03}/page-"))
+            .count()
+}
+
+#[test]
+fn a_long_reports_pages_list_only_their_own_chapters_pages() {
+    // 120 pages (more than 100 chapters and pages): every page's contents list
+    // the chapters and open only the current page's chapter, so a page does not
+    // grow with the whole report; the home page still lists everything.
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::generate_report(dir.path(), 120, 0, 1);
+    let files = build(dir.path()).expect("the generated report builds");
+    let p = page(&files, "chapter-003/page-035/index.html");
+    assert!(
+        links_into_chapter(p, 3) >= 9,
+        "its own chapter's pages are listed"
+    );
+    assert_eq!(
+        links_into_chapter(p, 7),
+        0,
+        "another chapter's pages are not"
+    );
+    assert!(p.contains("/chapter-007/"), "every chapter is still listed");
+    let home = page(&files, "index.html");
+    assert!(
+        links_into_chapter(home, 7) >= 10,
+        "the home page lists every page"
+    );
+
+    // A short report keeps the whole tree beside every page.
+    let small = tempfile::tempdir().unwrap();
+    crate::common::generate_report(small.path(), 40, 0, 1);
+    let files = build(small.path()).expect("the generated report builds");
+    let p = page(&files, "chapter-001/page-015/index.html");
+    assert!(links_into_chapter(p, 3) >= 10, "every page is listed");
+}
