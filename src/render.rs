@@ -936,8 +936,8 @@ pub(crate) struct ReportView<'a> {
     pub has_full_report: bool,
     /// Whether the contents beside every page list every page (a report of
     /// at most [`crate::site::FULL_REPORT_AUTO_LIMIT`] chapters and pages);
-    /// else they list the chapters and open only the current page's branch,
-    /// so a page's size does not grow with the whole report's.
+    /// else they list the chapters and the way down to the current page, so a
+    /// page's size does not grow with the report's (nor with a long chapter's).
     pub contents_all: bool,
     /// Free-form values.
     pub extra: serde_json::Value,
