@@ -93,6 +93,8 @@ pub const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl SourceCache {
     /// Reads `rel` (relative to `content/`) again at the next load, whatever its stamp.
+    // Only the preview (feature `serve`) forgets files and checks listings.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))]
     pub(crate) fn forget(&mut self, rel: &str) {
         self.entries.remove(rel);
     }
@@ -100,6 +102,7 @@ impl SourceCache {
     /// Forgets which files the last load read, so that [`listing_changed`] says
     /// nothing about a build that stops before it reads `content/` (a broken
     /// `config.toml`).
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))]
     pub(crate) fn forget_listing(&mut self) {
         self.listing = None;
     }
@@ -241,6 +244,8 @@ fn listing_key(markdown: &[(String, PathBuf)], assets: &[Asset], glossary: bool)
 /// read (the same names, whatever their bytes). The preview asks after a build:
 /// a file created and removed again within the watcher's debounce time gives no
 /// event at all, yet a build in between may have read it.
+// Only the preview (feature `serve`) forgets files and checks listings.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
 pub(crate) fn listing_changed(root: &Path, cache: &SourceCache) -> bool {
     let Some(listed) = cache.listing else {
         return false;
