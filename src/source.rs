@@ -117,6 +117,24 @@ pub(crate) fn output_of_url(url: &str) -> String {
     output
 }
 
+/// The output file of an alias (`aliases:` in front matter): the alias without
+/// its leading `/` and the site's base path (given once), as a file when it
+/// ends in `.html`, else as a folder's `index.html`. Empty for an alias that
+/// names the site's root. The build and the sitemap both use it, so a
+/// redirect page and the sitemap's list of them agree.
+pub(crate) fn alias_output(alias: &str, base_path: &str) -> (String, String) {
+    let a = alias.trim().trim_start_matches('/');
+    let a = a
+        .strip_prefix(base_path.trim_start_matches('/'))
+        .unwrap_or(a);
+    let output = if a.ends_with(".html") {
+        a.to_string()
+    } else {
+        output_of_url(&format!("{}/", a.trim_end_matches('/')))
+    };
+    (a.to_string(), output)
+}
+
 /// The URL path (below the base path) that opens the output file `output`:
 /// `a/b/index.html` → `a/b/`; any other file is its own URL path.
 pub(crate) fn url_of_output(output: &str) -> &str {
@@ -235,6 +253,27 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alias_names_one_output_file_under_the_base_path() {
+        assert_eq!(
+            alias_output(" /old-name/ ", "/"),
+            ("old-name/".into(), "old-name/index.html".into())
+        );
+        assert_eq!(
+            alias_output("/sub/old", "/sub/"),
+            ("old".into(), "old/index.html".into())
+        );
+        assert_eq!(
+            alias_output("/sub/sub/old", "/sub/"),
+            ("sub/old".into(), "sub/old/index.html".into())
+        );
+        assert_eq!(
+            alias_output("old.html", "/"),
+            ("old.html".into(), "old.html".into())
+        );
+        assert_eq!(alias_output("/", "/").0, "");
+    }
 
     #[test]
     fn line_index_counts_characters() {

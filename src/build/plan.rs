@@ -110,15 +110,7 @@ pub(crate) fn redirects<'s>(
     let mut jobs = Vec::new();
     for e in &report.entries {
         for alias in e.source.front.aliases.iter().flatten() {
-            let a = alias.trim().trim_start_matches('/');
-            let a = a
-                .strip_prefix(base_path.trim_start_matches('/'))
-                .unwrap_or(a);
-            let path = if a.ends_with(".html") {
-                a.to_string()
-            } else {
-                format!("{}/index.html", a.trim_end_matches('/'))
-            };
+            let (a, path) = crate::source::alias_output(alias, base_path);
             let taken = made.contains(&path) || planned.contains(&path);
             if a.is_empty() || a.split('/').any(|s| s == "..") || taken {
                 let (line, col) = e

@@ -27,17 +27,7 @@ impl Generator for Sitemap {
             .entries
             .iter()
             .flat_map(|e| e.source.front.aliases.iter().flatten())
-            .map(|a| {
-                let a = a
-                    .trim()
-                    .trim_start_matches('/')
-                    .trim_start_matches(base.trim_start_matches('/'));
-                if a.ends_with(".html") {
-                    a.to_string()
-                } else {
-                    format!("{}/index.html", a.trim_end_matches('/'))
-                }
-            })
+            .map(|a| crate::source::alias_output(a, &base).1)
             .collect();
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
