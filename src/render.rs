@@ -572,6 +572,10 @@ pub(crate) struct PageView<'a> {
     pub next: Option<&'a LinkView>,
     /// Children of a chapter.
     pub pages: Vec<&'a LinkView>,
+    /// The way down from the top-level chapter to this page (at most the
+    /// chapter and its child on the way): what the contents beside a page of a
+    /// long report show below the chapters, without walking any chapter's pages.
+    pub way: Vec<&'a LinkView>,
     /// Headings of the body.
     pub toc: &'a [TocItem],
     /// Priority lists.
@@ -618,6 +622,14 @@ impl<'a> PageView<'a> {
             previous: i.checked_sub(1).map(|p| links.get(p)),
             next: (i + 1 < report.entries.len()).then(|| links.get(i + 1)),
             pages: e.children.iter().map(|&c| links.get(c)).collect(),
+            way: report
+                .ancestors(i)
+                .into_iter()
+                .chain(std::iter::once(i))
+                .skip(1)
+                .take(2)
+                .map(|w| links.get(w))
+                .collect(),
             toc: &html.toc,
             priority: html.priority.as_ref(),
             case_review: html.case_review.as_ref(),
@@ -716,6 +728,7 @@ impl<'a> PageView<'a> {
             previous: None,
             next: None,
             pages: Vec::new(),
+            way: Vec::new(),
             toc: &[],
             priority: None,
             case_review: None,
