@@ -1,8 +1,9 @@
 # Shared by the benchmark scripts (sourced, not run).
 
-# The config.toml of a benchmark corpus on stdout: minification on, the
-# accessibility statement's details set; page stages as given (default: the
-# built-in default, a11y then minify), e.g. `corpus_config '"minify"'`.
+# The config.toml of a benchmark corpus on stdout: minification on (templates
+# compacted), the accessibility statement's details set; page stages as given
+# (none given: the built-in default, a11y), e.g. `corpus_config '"a11y", "minify"'`
+# or `corpus_config ''` for none.
 corpus_config() {
   cat <<TOML
 base_url = "https://example.org"

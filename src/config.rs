@@ -32,7 +32,9 @@ pub struct Config {
     /// The theme: a folder in `themes/` of the site or a theme built into reportsite.
     #[serde(default = "default_theme")]
     pub theme: String,
-    /// Minify each HTML page (conservatively).
+    /// Compact the HTML templates when they load (whitespace a browser does
+    /// not render, and comments, taken out), so pages come out small without
+    /// a pass over each. The `minify` page stage minifies each whole page too.
     #[serde(default = "yes")]
     pub minify_html: bool,
     /// Build a one-page version of the whole report at `/full-report/`, for
@@ -74,8 +76,9 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plugins {
-    /// Stage names in order. Built in: `a11y`, `minify` (minify also needs
-    /// `minify_html = true`, and always runs last).
+    /// Stage names in order. Built in: `a11y`, and `minify` (minify-html over
+    /// each whole page; not in the default list: it needs `minify_html = true`,
+    /// and always runs last).
     #[serde(default = "default_stages")]
     pub page_stages: Vec<String>,
 }
@@ -89,7 +92,7 @@ impl Default for Plugins {
 }
 
 fn default_stages() -> Vec<String> {
-    vec!["a11y".into(), "minify".into()]
+    vec!["a11y".into()]
 }
 
 /// `[a11y]`: the accessibility rewrite and audit.

@@ -46,6 +46,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod suggest;
+pub mod template_compact;
 pub mod template_functions;
 pub mod theme;
 pub mod yaml;

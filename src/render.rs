@@ -117,6 +117,7 @@ impl Renderer {
         site_templates: &[ThemeFile],
         base_path: &str,
         contact: &crate::config::Contact,
+        compact: bool,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         // Templates that include or extend themselves, or nest too deep (a stack
         // overflow when rendering), are located errors before Tera sees them.
@@ -133,7 +134,21 @@ impl Renderer {
             )]);
         }
         let (origins, all, mut problems) = template_texts(theme, site_templates);
-        if let Err(e) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        // With `minify_html`, HTML templates are compacted once here instead of
+        // every page minified; lines are kept, so `all` (as written) still gives
+        // the source line under a message.
+        let parsed: Vec<(&str, std::borrow::Cow<'_, str>)> = all
+            .iter()
+            .map(|(n, t)| {
+                let text = if compact && n.ends_with(".html") {
+                    std::borrow::Cow::Owned(crate::template_compact::compact(t))
+                } else {
+                    std::borrow::Cow::Borrowed(t.as_str())
+                };
+                (n.as_str(), text)
+            })
+            .collect();
+        if let Err(e) = tera.add_raw_templates(parsed.iter().map(|(n, t)| (*n, t.as_ref()))) {
             // Tera checks every template at once and gives the reports it found
             // as one text: each becomes a located diagnostic of its own.
             let split = match e.kind() {

@@ -173,6 +173,7 @@ fn run(
                 &site.site_templates,
                 &base_path,
                 &crate::config::Contact::of(&site.config),
+                site.config.minify_html,
             )
         },
         || Links::new(&site.report, &base_path),
