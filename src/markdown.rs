@@ -202,6 +202,9 @@ fn render_with(
         return Rendered::refused(d);
     }
     let problems = shift_and_resolve(root, md, place, links);
+    if sourcepos && raw_html {
+        mark_raw_blocks(root);
+    }
     let (mut html, toc) = format(root, &opts, md.len());
     if html.contains("<table") {
         html = frame_tables(&html);
@@ -223,6 +226,30 @@ impl Rendered {
                 diagnostic: problem,
                 url: None,
             }],
+        }
+    }
+}
+
+/// The comment that opens a block of raw HTML when source positions are on:
+/// `<!--reportsite:line N-->`, N its line in the Markdown (comrak gives raw
+/// HTML no `data-sourcepos`). The accessibility stage reads and removes it,
+/// so what it finds in the block has a line.
+pub(crate) const RAW_LINE_MARK: &str = "reportsite:line ";
+
+/// The comment that closes a block of raw HTML opened by [`RAW_LINE_MARK`].
+pub(crate) const RAW_END_MARK: &str = "reportsite:end";
+
+/// Puts each block of raw HTML between the [`RAW_LINE_MARK`] and
+/// [`RAW_END_MARK`] comments.
+fn mark_raw_blocks<'a>(root: &'a comrak::nodes::AstNode<'a>) {
+    for node in root.descendants() {
+        let mut data = node.data_mut();
+        let line = data.sourcepos.start.line;
+        if let NodeValue::HtmlBlock(block) = &mut data.value {
+            block.literal = format!(
+                "<!--{RAW_LINE_MARK}{line}-->{}<!--{RAW_END_MARK}-->",
+                block.literal
+            );
         }
     }
 }

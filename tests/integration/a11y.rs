@@ -245,3 +245,55 @@ fn check_prints_json_findings_and_exits_1() {
             .any(|d| d["code"] == "image-alt-empty" && d["line"] == 7 && d["wcag"] == "1.1.1")
     );
 }
+
+/// What the audit sees does not depend on where the HTML came from: a defect
+/// in a site's own template (compacted when it loads) and one in raw HTML of a
+/// Markdown page are both found, with their page, and the Markdown one with
+/// its line.
+#[test]
+fn defects_in_a_custom_template_and_in_raw_html_are_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    crate::common::copy_tree(&fixture("a11y/defects"), tmp.path());
+    let config = tmp.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace(
+            "build_full_report = false",
+            "build_full_report = false\nallow_raw_html = true",
+        ),
+    )
+    .expect("write");
+    // The site's own page template: a whole document with an image without
+    // alt text after the body.
+    crate::common::write_file(
+        tmp.path(),
+        "templates/page.html",
+        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n  <meta charset=\"utf-8\">\n  <title>{{ page.title }}</title>\n</head>\n<body>\n  <main>\n    <h1>{{ page.title }}</h1>\n    {{ page.content | safe }}\n    <p>\n      <img src=\"/chart.png\">\n    </p>\n  </main>\n</body>\n</html>\n",
+    );
+    crate::common::write_file(
+        tmp.path(),
+        "content/pages/raw-html.md",
+        "---\ntitle: Raw HTML\n---\n\nSome text.\n\n<p><a href=\"/\"></a></p>\n",
+    );
+    let (found, _) = findings(tmp.path());
+    let of = |code: &str, page: &str| {
+        found
+            .iter()
+            .filter(|d| d.code == code && d.page.as_deref() == Some(page))
+            .map(summary)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        of("image-alt", "/pages/vague-link/"),
+        ["error image-alt content/pages/vague-link.md:- /pages/vague-link/"],
+        "\n{}",
+        found.iter().map(|d| d.render()).collect::<String>()
+    );
+    assert_eq!(
+        of("link-name", "/pages/raw-html/"),
+        ["error link-name content/pages/raw-html.md:7 /pages/raw-html/"],
+        "\n{}",
+        found.iter().map(|d| d.render()).collect::<String>()
+    );
+}

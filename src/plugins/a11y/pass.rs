@@ -6,8 +6,8 @@
 //! In: the page's HTML. Out: the rewritten HTML; findings and facts in the
 //! state.
 
-use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
-use lol_html::{HtmlRewriter, Settings, doc_text, element};
+use lol_html::html_content::{Comment, ContentType, Element, EndTag, TextChunk};
+use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element};
 
 use super::audit::{self, OpenSection, TableFacts};
 use super::names::{self, collapse, decode_basic};
@@ -73,9 +73,12 @@ impl A11y {
             // rest: a selector scope (`main, a, …`) made lol_html match every tag
             // against it, which cost more than the little text it spared.
             let text_handler = doc_text!(|chunk: &mut TextChunk<'_>| pass.text(chunk));
+            // Comments are few: the Markdown's marks around raw HTML are read here.
+            let comment_handler = doc_comments!(|c: &mut Comment<'_>| pass.comment(c));
             let settings = Settings::new()
                 .append_element_content_handler(handler)
-                .append_document_content_handler(text_handler);
+                .append_document_content_handler(text_handler)
+                .append_document_content_handler(comment_handler);
             let mut rewriter = HtmlRewriter::new(settings, |c: &[u8]| output.extend_from_slice(c));
             for part in html.as_bytes().chunks(piece.max(1)) {
                 rewriter.write(part)?;
@@ -134,6 +137,36 @@ impl Pass<'_> {
             }
             Ok(())
         }))?;
+        Ok(())
+    }
+
+    /// A comment: the Markdown's marks around a block of raw HTML give what
+    /// is inside the block its line, and count it as the author's text; the
+    /// marks are removed.
+    fn comment(&self, c: &mut Comment<'_>) -> HandlerResult {
+        let text = c.text();
+        let mut st = self.state.borrow_mut();
+        if let Some(n) = text.strip_prefix(crate::markdown::RAW_LINE_MARK) {
+            let line = n
+                .parse::<usize>()
+                .ok()
+                .zip(self.page.line_offset)
+                .and_then(|(l, off)| l.checked_add(off));
+            if let Some(l) = line {
+                st.lines.push(l);
+            }
+            st.raw_blocks.push(line.is_some());
+            st.depth.markdown += 1;
+            c.remove();
+        } else if text == crate::markdown::RAW_END_MARK {
+            if let Some(pushed) = st.raw_blocks.pop() {
+                if pushed {
+                    st.lines.pop();
+                }
+                st.depth.markdown = st.depth.markdown.saturating_sub(1);
+            }
+            c.remove();
+        }
         Ok(())
     }
 

@@ -61,6 +61,9 @@ pub(super) struct State {
     pub(super) facts: PageFacts,
     /// Markdown lines of the open elements that carried `data-sourcepos`.
     pub(super) lines: Vec<usize>,
+    /// For each open block of raw HTML (between the Markdown's line comments),
+    /// whether it put a line on `lines`.
+    pub(super) raw_blocks: Vec<bool>,
     /// The last visible heading, while nothing visible has followed it.
     pub(super) open_heading: Option<OpenSection>,
     /// Per glossary term (as [`A11y::terms`]): what the page has done with it.
