@@ -141,6 +141,7 @@ enum Piece<'a> {
     Html(&'a str),
 }
 
+#[cfg(test)]
 impl Piece<'_> {
     fn text(&self) -> &str {
         match self {
