@@ -48,7 +48,7 @@ pub fn load(root: &Path) -> Result<Loaded> {
 /// Reads `root/content`, returning what could be read beside every problem found,
 /// so later checks can still run. Fails only when there is no `content/` folder.
 pub fn load_lenient(root: &Path) -> Result<(Loaded, Vec<Diagnostic>)> {
-    load_lenient_cached(root, None)
+    load_lenient_cached(root, None, false)
 }
 
 /// What identifies a file's contents without reading it: its length, modification
@@ -256,9 +256,13 @@ pub(crate) fn listing_changed(root: &Path, cache: &SourceCache) -> bool {
 
 /// [`load_lenient`], reusing the sources of unchanged files from `cache` and
 /// leaving this load's sources in it.
+///
+/// With `stream`, each source keeps only its front matter in memory
+/// ([`Source::release_body`]).
 pub(crate) fn load_lenient_cached(
     root: &Path,
     mut cache: Option<&mut SourceCache>,
+    stream: bool,
 ) -> Result<(Loaded, Vec<Diagnostic>)> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
@@ -276,7 +280,7 @@ pub(crate) fn load_lenient_cached(
     if let Some(c) = cache.as_deref_mut() {
         c.listing = Some(listing_key(&markdown, &assets, glossary_path.is_some()));
     }
-    let (sources, failed) = read_markdown(root, &markdown, cache, &mut problems);
+    let (sources, failed) = read_markdown(root, &markdown, cache, stream, &mut problems);
     // Assets are copied at the end of a build: find the unreadable ones now, so
     // they are reported with everything else, by their name in the site.
     problems.extend(unreadable_assets(root, &assets));
@@ -305,12 +309,13 @@ fn read_markdown(
     root: &Path,
     markdown: &[(String, PathBuf)],
     cache: Option<&mut SourceCache>,
+    stream: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<std::sync::Arc<Source>>, Vec<String>) {
     let previous = cache.as_deref();
     let results: Vec<(Option<FileStamp>, Read)> = markdown
         .par_iter()
-        .map(|(rel, path)| read_one(root, rel, path, previous))
+        .map(|(rel, path)| read_one(root, rel, path, previous, stream))
         .collect();
     if let Some(c) = cache {
         c.entries.clear();
@@ -344,9 +349,16 @@ fn read_one(
     rel: &str,
     path: &Path,
     previous: Option<&SourceCache>,
+    stream: bool,
 ) -> (Option<FileStamp>, Read) {
     let Some(previous) = previous else {
-        return (None, read_source(root, rel, path).map(std::sync::Arc::new));
+        let read = read_source(root, rel, path).map(|mut s| {
+            if stream {
+                s.release_body();
+            }
+            std::sync::Arc::new(s)
+        });
+        return (None, read);
     };
     // The stamp is taken before reading: a file changed meanwhile has a
     // newer stamp next time and is read again.
@@ -488,7 +500,7 @@ mod tests {
         std::fs::write(content.join("a/b.md"), page("B")).expect("write");
         let mut cache = SourceCache::default();
         assert!(!listing_changed(root, &cache), "nothing loaded yet");
-        load_lenient_cached(root, Some(&mut cache)).expect("load");
+        load_lenient_cached(root, Some(&mut cache), false).expect("load");
         assert!(!listing_changed(root, &cache));
 
         std::fs::write(content.join("a/b.md"), page("Bee")).expect("edit");
@@ -496,16 +508,16 @@ mod tests {
 
         std::fs::write(content.join("a/new.md"), page("New")).expect("add");
         assert!(listing_changed(root, &cache), "a new page");
-        load_lenient_cached(root, Some(&mut cache)).expect("load");
+        load_lenient_cached(root, Some(&mut cache), false).expect("load");
         assert!(!listing_changed(root, &cache));
 
         std::fs::remove_file(content.join("a/new.md")).expect("remove");
         assert!(listing_changed(root, &cache), "a page gone");
-        load_lenient_cached(root, Some(&mut cache)).expect("load");
+        load_lenient_cached(root, Some(&mut cache), false).expect("load");
 
         std::fs::write(content.join("a/report.pdf"), b"%PDF").expect("asset");
         assert!(listing_changed(root, &cache), "a new asset");
-        load_lenient_cached(root, Some(&mut cache)).expect("load");
+        load_lenient_cached(root, Some(&mut cache), false).expect("load");
 
         std::fs::write(content.join(".b.md.swp"), b"x").expect("swap file");
         assert!(!listing_changed(root, &cache), "editor files do not count");

@@ -319,7 +319,12 @@ fn build(
     // all of it) and open the staging folder. A content error is reported first.
     let (site, staging) = std::thread::scope(|scope| {
         let staging = scope.spawn(|| output::Staging::new(&out));
-        let site = Site::load(root, &LoadOptions { drafts, base_url });
+        let options = LoadOptions {
+            drafts,
+            base_url,
+            stream_bodies: true,
+        };
+        let site = Site::load(root, &options);
         let staging = staging
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -411,6 +416,7 @@ fn check(
         &LoadOptions {
             drafts,
             base_url: None,
+            stream_bodies: true,
         },
     );
     let config_allow = site

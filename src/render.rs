@@ -544,6 +544,9 @@ pub(crate) struct EntryHtml {
     pub case_review: Option<CaseReviewView>,
     /// Words in the Markdown body.
     pub words: usize,
+    /// The source file's whole text when its body was read again for this
+    /// (released after the load), for the lines under the stage's findings.
+    pub text: Option<std::sync::Arc<str>>,
 }
 
 /// A page or chapter as templates see it (`page` or `section`).

@@ -27,6 +27,10 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// Replace `base_url` from `config.toml`.
     pub base_url: Option<String>,
+    /// Keep only each Markdown file's front matter in memory after the load,
+    /// and read its body again when its page is made: memory stays flat as a
+    /// site grows (a one-shot build; the preview keeps every body).
+    pub stream_bodies: bool,
 }
 
 /// A loaded, checked site, ready to build.
@@ -86,7 +90,8 @@ impl Site {
             }
             Err(e) => return Err(e),
         };
-        let (loaded, load_problems) = load::load_lenient_cached(root, cache)?;
+        let stream = options.stream_bodies && cache.is_none();
+        let (loaded, load_problems) = load::load_lenient_cached(root, cache, stream)?;
         problems.extend(load_problems);
         let report = report_of(loaded, options, models, &mut problems)?;
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;

@@ -21,8 +21,12 @@ pub struct Source {
     pub rel: String,
     /// Path relative to the site folder, for messages (`content/background/_index.md`).
     pub file: String,
-    /// The whole text of the file (shared: cloning a source does not copy it).
+    /// The whole text of the file (shared: cloning a source does not copy it);
+    /// only the part before the body once the body is released
+    /// ([`Source::release_body`], a one-shot build's load).
     pub text: Arc<str>,
+    /// The length of the whole file in bytes.
+    pub len: usize,
     /// Byte offset of the Markdown body in `text`.
     pub body_start: usize,
     /// 1-based line of the file on which the body starts.
@@ -49,6 +53,7 @@ impl Source {
         Ok(Source {
             rel: rel.to_string(),
             file,
+            len: text.len(),
             text: text.into(),
             body_start,
             body_line,
@@ -68,7 +73,64 @@ impl Source {
             .get_or_init(|| xxhash_rust::xxh3::xxh3_128(self.text.as_bytes()))
     }
 
-    /// The Markdown body.
+    /// Drops the Markdown body from memory and keeps what comes before it
+    /// (all the model and its checks read): a one-shot build of a large site
+    /// reads each body again just before its page is made
+    /// ([`Source::whole_text`]), so no more than a few bodies are held at once.
+    pub(crate) fn release_body(&mut self) {
+        if self.is_whole() && self.body_start < self.len {
+            self.text = Arc::from(&self.text[..self.body_start]);
+        }
+    }
+
+    /// Whether `text` holds the whole file (its body was not released).
+    pub(crate) fn is_whole(&self) -> bool {
+        self.text.len() == self.len
+    }
+
+    /// The whole text of the file: the one in memory, or, once the body was
+    /// released, the file read again from `root` (the site folder) and
+    /// checked to be the one loaded (the same length and front matter).
+    pub(crate) fn whole_text(&self, root: &std::path::Path) -> Result<Arc<str>, Diagnostic> {
+        if self.is_whole() {
+            return Ok(self.text.clone());
+        }
+        let changed = || {
+            Diagnostic::error(
+                "io",
+                &self.file,
+                "the file changed while the site was being built",
+            )
+            .help("build again once it is saved")
+        };
+        let bytes = std::fs::read(root.join(&self.file)).map_err(|e| {
+            Diagnostic::error("io", &self.file, format!("cannot read the file again: {e}"))
+                .help("check that nothing moves or removes content files during a build")
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| changed())?;
+        if text.len() != self.len || !text.starts_with(&*self.text) {
+            return Err(changed());
+        }
+        Ok(Arc::from(text))
+    }
+
+    /// This source with its whole text (itself when it holds it), for the
+    /// Markdown of its page (see [`Source::whole_text`]).
+    pub(crate) fn with_whole_text(
+        &self,
+        root: &std::path::Path,
+    ) -> Result<std::borrow::Cow<'_, Source>, Diagnostic> {
+        if self.is_whole() {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let text = self.whole_text(root)?;
+        Ok(std::borrow::Cow::Owned(Source {
+            text,
+            ..self.clone()
+        }))
+    }
+
+    /// The Markdown body (empty once released: see [`Source::with_whole_text`]).
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
@@ -253,6 +315,43 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_body_is_read_again_and_a_changed_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = "---\ntitle: A\n---\n\nThe body.\n";
+        std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+        std::fs::write(dir.path().join("content/a.md"), text).expect("write");
+        let mut s = Source::parse("a.md", "content/a.md".into(), text.into()).expect("parses");
+        s.release_body();
+        assert!(!s.is_whole());
+        assert_eq!(s.body(), "");
+        assert_eq!(&*s.text, "---\ntitle: A\n---\n");
+        let whole = s.with_whole_text(dir.path()).expect("read again");
+        assert_eq!(whole.body(), "\nThe body.\n");
+        // The same length, another front matter: not the file that was loaded
+        // (the model was made from the old one).
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            text.replace("title: A", "title: B"),
+        )
+        .expect("write");
+        let e = s.whole_text(dir.path()).expect_err("changed");
+        assert_eq!(
+            (e.file.as_str(), e.message.as_str()),
+            (
+                "content/a.md",
+                "the file changed while the site was being built"
+            )
+        );
+        std::fs::remove_file(dir.path().join("content/a.md")).expect("rm");
+        let e = s.whole_text(dir.path()).expect_err("gone");
+        assert!(
+            e.message.starts_with("cannot read the file again"),
+            "{}",
+            e.message
+        );
+    }
 
     #[test]
     fn an_alias_names_one_output_file_under_the_base_path() {

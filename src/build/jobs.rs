@@ -151,7 +151,14 @@ impl<'a> Jobs<'a> {
         if self.fused {
             let t_md = Instant::now();
             let raw = self.site.config.allow_raw_html;
-            let (made, p) = entry_html(&e.source, e.kind, e.path.url(), self.links_md, raw);
+            let (made, p) = entry_html(
+                &e.source,
+                &self.site.root,
+                e.kind,
+                e.path.url(),
+                self.links_md,
+                raw,
+            );
             Counters::add(&self.counters.markdown_nanos, t_md);
             // A page whose Markdown has errors is not made; the other pages
             // are, so their template and audit errors show too.
@@ -220,7 +227,10 @@ impl<'a> Jobs<'a> {
         Counters::add(&self.counters.template_nanos, t_tpl);
         let page = PageContext::new(out_path, Some(&e.source.file))
             .at_url(&view.path)
-            .with_source(e.source.body_line - 1, &e.source.text);
+            .with_source(
+                e.source.body_line - 1,
+                entry_html.text.as_deref().unwrap_or(&e.source.text),
+            );
         let rendered = self.deliver(finish_page(self.pipeline, html, &page))?;
         self.one_done();
         Ok(Ok((rendered, page_key)))

@@ -143,7 +143,8 @@ fn entries_html(
             {
                 return (c.html.clone(), c.problems.clone());
             }
-            let (html, problems) = entry_html(&e.source, e.kind, e.path.url(), links, raw);
+            let (html, problems) =
+                entry_html(&e.source, &site.root, e.kind, e.path.url(), links, raw);
             (Arc::new(html), problems)
         })
         .collect();
@@ -215,11 +216,19 @@ fn items(
 /// (a priority's or a case review's), with the problems found.
 pub(crate) fn entry_html(
     source: &Source,
+    root: &std::path::Path,
     kind: Kind,
     page_path: &str,
     links: &markdown::Links<'_>,
     raw: bool,
 ) -> (EntryHtml, Vec<Diagnostic>) {
+    // A body released after the load is read again here, just before its page.
+    let source = match source.with_whole_text(root) {
+        Ok(s) => s,
+        Err(d) => return (EntryHtml::default(), vec![d]),
+    };
+    let released = matches!(source, std::borrow::Cow::Owned(_));
+    let source = &*source;
     let place = Place {
         file: &source.file,
         text: &source.text,
@@ -260,6 +269,7 @@ pub(crate) fn entry_html(
             priority,
             case_review,
             words: render::count_words(source.body()),
+            text: released.then(|| source.text.clone()),
         },
         problems,
     )

@@ -157,18 +157,21 @@ impl<'s> Verdict<'s> {
         };
         let mut found =
             site_wide::check_links_between_pages(&pages, &targets, &base_path, &config.a11y);
-        let by_file: HashMap<&str, &str> = self
+        let by_file: HashMap<&str, &crate::source::Source> = self
             .site
             .report
             .entries
             .iter()
-            .map(|e| (e.source.file.as_str(), &*e.source.text))
+            .map(|e| (e.source.file.as_str(), &*e.source))
             .collect();
+        // The whole text (read again when the body was released) of the few
+        // files with a first use.
+        let root = &self.site.root;
         found.extend(site_wide::abbreviation_warnings(
             &pages,
             &base_path,
             &config.a11y,
-            &|f| by_file.get(f).copied(),
+            &|f| by_file.get(f).and_then(|s| s.whole_text(root).ok()),
         ));
         self.findings.extend(found);
     }

@@ -99,6 +99,7 @@ impl Builder {
         let options = LoadOptions {
             drafts: self.drafts,
             base_url: Some(base_url.clone()),
+            stream_bodies: false,
         };
         let root = self.root.clone();
         let sources = &mut self.sources;

@@ -166,11 +166,11 @@ impl LinkCheck<'_> {
 
 /// One warning per abbreviation used without a glossary entry, at its first
 /// use (the file and line of the first page, in reading order, that has it).
-pub(crate) fn abbreviation_warnings<'a>(
+pub(crate) fn abbreviation_warnings(
     pages: &[PageRef<'_>],
     base_path: &str,
     cfg: &A11yConfig,
-    source_text: &dyn for<'f> Fn(&'f str) -> Option<&'a str>,
+    source_text: &dyn Fn(&str) -> Option<std::sync::Arc<str>>,
 ) -> Vec<Diagnostic> {
     if cfg.ignore.iter().any(|r| r == Rule::Abbreviation.id()) {
         return Vec::new();
@@ -204,7 +204,7 @@ pub(crate) fn abbreviation_warnings<'a>(
                             .nth(line.saturating_sub(1))
                             .and_then(|l| word_column(l, term))
                             .unwrap_or(1);
-                        d.at_in(text, line, column)
+                        d.at_in(&text, line, column)
                     }
                     None => d.at(line, 1),
                 };
