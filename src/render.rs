@@ -108,6 +108,27 @@ pub(crate) struct Renderer {
     origins: HashMap<String, String>,
     /// Template name → its text, for the source line under a message.
     sources: Vec<(String, String)>,
+    /// The compacted templates (with `minify_html`), for the columns of messages.
+    compacted: Compactions,
+}
+
+/// Template name → the template as compacted when it loaded.
+type Compactions = HashMap<String, crate::template_compact::Compacted>;
+
+/// The position in template `name` as written of `line`:`column` as Tera
+/// reports it (in the compacted text, when it was compacted).
+fn written_position(
+    name: &str,
+    line: usize,
+    column: usize,
+    sources: &[(String, String)],
+    compacted: &Compactions,
+) -> (usize, usize) {
+    let original = sources.iter().find(|(n, _)| n == name).map(|(_, t)| t);
+    match (compacted.get(name), original) {
+        (Some(c), Some(text)) => c.original_position(text, line, column),
+        _ => (line, column),
+    }
 }
 
 impl Renderer {
@@ -136,27 +157,25 @@ impl Renderer {
         let (origins, all, mut problems) = template_texts(theme, site_templates);
         // With `minify_html`, HTML templates are compacted once here instead of
         // every page minified; lines are kept, so `all` (as written) still gives
-        // the source line under a message.
-        let parsed: Vec<(&str, std::borrow::Cow<'_, str>)> = all
+        // the source line under a message, and `compacted` its column.
+        let compacted: Compactions = all
             .iter()
-            .map(|(n, t)| {
-                let text = if compact && n.ends_with(".html") {
-                    std::borrow::Cow::Owned(crate::template_compact::compact(t))
-                } else {
-                    std::borrow::Cow::Borrowed(t.as_str())
-                };
-                (n.as_str(), text)
-            })
+            .filter(|(n, _)| compact && n.ends_with(".html"))
+            .map(|(n, t)| (n.clone(), crate::template_compact::compact(t)))
             .collect();
-        if let Err(e) = tera.add_raw_templates(parsed.iter().map(|(n, t)| (*n, t.as_ref()))) {
+        let texts = all.iter().map(|(n, t)| {
+            let text = compacted.get(n).map_or(t.as_str(), |c| c.text.as_str());
+            (n.as_str(), text)
+        });
+        if let Err(e) = tera.add_raw_templates(texts) {
             // Tera checks every template at once and gives the reports it found
             // as one text: each becomes a located diagnostic of its own.
             let split = match e.kind() {
-                tera::ErrorKind::Msg(text) => split_tera_reports(text, &origins, &all),
+                tera::ErrorKind::Msg(text) => split_tera_reports(text, &origins, &all, &compacted),
                 _ => Vec::new(),
             };
             if split.is_empty() {
-                problems.push(tera_diagnostic(&e, &origins, None, &all));
+                problems.push(tera_diagnostic(&e, &origins, None, &all, &compacted));
             } else {
                 problems.extend(split);
             }
@@ -168,6 +187,7 @@ impl Renderer {
             tera,
             origins,
             sources: all,
+            compacted,
         };
         renderer.check_required(&theme.name)?;
         Ok(renderer)
@@ -234,7 +254,13 @@ impl Renderer {
         self.tera
             .render(template, context)
             .map_err(|e| {
-                let mut d = tera_diagnostic(&e, &self.origins, Some(for_file), &self.sources);
+                let mut d = tera_diagnostic(
+                    &e,
+                    &self.origins,
+                    Some(for_file),
+                    &self.sources,
+                    &self.compacted,
+                );
                 // Errors Tera does not locate (a component that calls itself for
                 // ever) belong to the template being rendered.
                 if d.file == "templates" {
@@ -260,6 +286,7 @@ fn split_tera_reports(
     text: &str,
     origins: &HashMap<String, String>,
     sources: &[(String, String)],
+    compacted: &Compactions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut lines = text.lines().peekable();
@@ -287,6 +314,7 @@ fn split_tera_reports(
             .get(name)
             .cloned()
             .unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "));
+        let (line_no, col) = written_position(name, line_no, col, sources, compacted);
         let mut d = Diagnostic::error("template", file, message.to_string()).at(line_no, col);
         if let Some(src) = sources
             .iter()
@@ -309,6 +337,7 @@ fn tera_diagnostic(
     origins: &HashMap<String, String>,
     for_file: Option<&str>,
     sources: &[(String, String)],
+    compacted: &Compactions,
 ) -> Diagnostic {
     let display = |name: &str| {
         origins
@@ -320,8 +349,15 @@ fn tera_diagnostic(
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let file = display(r.filename());
             let span = r.span();
-            let mut d = Diagnostic::error("template", file, r.message().to_string())
-                .at(span.start_line, span.start_col + 1);
+            let (line, column) = written_position(
+                r.filename(),
+                span.start_line,
+                span.start_col + 1,
+                sources,
+                compacted,
+            );
+            let mut d =
+                Diagnostic::error("template", file, r.message().to_string()).at(line, column);
             let text = sources
                 .iter()
                 .find(|(n, _)| n == r.filename())

@@ -5,8 +5,9 @@
 //! whitespace that holds a line break and that a browser would not render
 //! taken out (or, where it might render, cut to one space), and each HTML
 //! comment taken out. What is taken out is replaced by a Tera comment holding
-//! its line breaks (`{#⏎  #}`), so every line of the template keeps its number
-//! and the positions in Tera's messages stay true.
+//! its line breaks (`{#⏎  #}`), so every line of the template keeps its number;
+//! [`Compacted::original_position`] gives the column in the template as written
+//! of a position Tera reports in the compacted one.
 //!
 //! Which whitespace may go follows the element around it and beside it, as
 //! minify-html decides it for whole pages: none inside `pre`, `code`,
@@ -250,10 +251,61 @@ enum Mode {
     RawText(String),
 }
 
+/// A compacted template, and where its text differs from the one written.
+#[derive(Debug, Clone)]
+pub struct Compacted {
+    /// The compacted text.
+    pub text: String,
+    /// For each replacement, in order: where it ends in `text` and where what
+    /// it replaced ends in the template as written (bytes).
+    edits: Vec<(usize, usize)>,
+}
+
+impl Compacted {
+    /// The 1-based line and column (in characters) in `original`, the template
+    /// as written, of the position `line`:`column` in the compacted text. Lines
+    /// are the same; columns differ after a replacement on the line.
+    pub fn original_position(&self, original: &str, line: usize, column: usize) -> (usize, usize) {
+        let Some(offset) = offset_of(&self.text, line, column) else {
+            return (line, column);
+        };
+        let at = self
+            .edits
+            .partition_point(|&(new_end, _)| new_end <= offset);
+        let orig = match at.checked_sub(1).map(|i| self.edits[i]) {
+            Some((new_end, orig_end)) => orig_end + (offset - new_end),
+            None => offset,
+        };
+        let orig = orig.min(original.len());
+        let line_start = original[..orig].rfind('\n').map_or(0, |n| n + 1);
+        let Some(before) = original.get(line_start..orig) else {
+            return (line, column);
+        };
+        (line, before.chars().count() + 1)
+    }
+}
+
+/// The byte offset in `text` of the 1-based `line` and character `column`.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start = match line {
+        0 | 1 => 0,
+        _ => text.match_indices('\n').nth(line - 2)?.0 + 1,
+    };
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
 /// The compactor's state across pieces.
 struct Compactor<'a> {
+    src: &'a str,
     pieces: Vec<Piece<'a>>,
     out: String,
+    /// See [`Compacted`].
+    edits: Vec<(usize, usize)>,
     mode: Mode,
     /// Open elements (lower-case names).
     open: Vec<String>,
@@ -264,10 +316,12 @@ struct Compactor<'a> {
 }
 
 /// Compacts the template text `src` (see the module's documentation).
-pub fn compact(src: &str) -> String {
+pub fn compact(src: &str) -> Compacted {
     let mut c = Compactor {
+        src,
         pieces: pieces(src),
         out: String::with_capacity(src.len()),
+        edits: Vec::new(),
         mode: Mode::Content,
         open: Vec::new(),
         last: Side::Edge,
@@ -276,10 +330,20 @@ pub fn compact(src: &str) -> String {
     for k in 0..c.pieces.len() {
         c.piece(k);
     }
-    c.out
+    Compacted {
+        text: c.out,
+        edits: c.edits,
+    }
 }
 
 impl Compactor<'_> {
+    /// Notes that what was written so far replaced the template up to byte
+    /// `end` of `text` (a slice of the template).
+    fn replaced(&mut self, text: &str, end: usize) {
+        let base = text.as_ptr() as usize - self.src.as_ptr() as usize;
+        self.edits.push((self.out.len(), base + end));
+    }
+
     fn piece(&mut self, k: usize) {
         match self.pieces[k] {
             Piece::Html(text) => self.html(k, text),
@@ -343,6 +407,7 @@ impl Compactor<'_> {
             if run.contains('\n') {
                 self.out.push(' ');
                 push_breaks(&mut self.out, run);
+                self.replaced(text, end);
             } else {
                 self.out.push_str(run);
             }
@@ -400,6 +465,7 @@ impl Compactor<'_> {
                     self.out.push_str("{#");
                     self.out.extend(comment.chars().filter(|&c| c == '\n'));
                     self.out.push_str("#}");
+                    self.replaced(text, end);
                 }
                 self.mode = Mode::Content;
                 self.last = Side::Comment;
@@ -448,6 +514,7 @@ impl Compactor<'_> {
             self.out.push(' ');
         }
         push_breaks(&mut self.out, run);
+        self.replaced(text, end);
         end
     }
 
@@ -557,7 +624,7 @@ mod tests {
     #[test]
     fn whitespace_between_blocks_goes_and_lines_are_kept() {
         let src = "<ul>\n  <li>\n    <a href=\"/\">Home</a>\n  </li>\n</ul>\n";
-        let out = compact(src);
+        let out = compact(src).text;
         assert_eq!(shown(&out), "<ul><li><a href=\"/\">Home</a></li></ul>");
         assert_eq!(out.matches('\n').count(), src.matches('\n').count());
         // The `<a` keeps its column (5) on its line.
@@ -566,7 +633,7 @@ mod tests {
 
     #[test]
     fn whitespace_between_inline_elements_and_text_becomes_one_space() {
-        let out = compact("<p>\n  <a href=x>a</a>\n  <a href=y>b</a>\n  and\n  {{ c }}\n</p>");
+        let out = compact("<p>\n  <a href=x>a</a>\n  <a href=y>b</a>\n  and\n  {{ c }}\n</p>").text;
         assert_eq!(
             shown(&out),
             "<p><a href=x>a</a> <a href=y>b</a> and {{ c }}</p>"
@@ -576,7 +643,7 @@ mod tests {
     #[test]
     fn verbatim_raw_and_same_line_whitespace_are_kept() {
         let src = "<pre>\n  a\n</pre>\n<script>\n if (a < b) {}\n</script>\n{% raw %}\n<b>\n  {{ x }}\n{% endraw %}<span>1</span> <em>x</em>";
-        let out = shown(&compact(src));
+        let out = shown(&compact(src).text);
         assert!(out.starts_with("<pre>\n  a\n</pre>"), "{out}");
         assert!(out.contains("<script>\n if (a < b) {}\n</script>"), "{out}");
         assert!(
@@ -589,7 +656,7 @@ mod tests {
     #[test]
     fn tera_control_tags_are_looked_through_and_trimming_tags_left_to_tera() {
         let src = "<ul>\n{% for l in links %}\n  <li>{{ l }}</li>\n{% endfor %}\n</ul>\n<p>\n  {{- x }}\n</p>";
-        let out = shown(&compact(src));
+        let out = shown(&compact(src).text);
         assert_eq!(
             out,
             "<ul>{% for l in links %}<li>{{ l }}</li>{% endfor %}</ul><p>\n  {{- x }}</p>"
@@ -599,16 +666,43 @@ mod tests {
     #[test]
     fn comments_go_and_breaks_inside_tags_become_a_space() {
         let src = "<div>\n<!-- a\n note -->\n<a\n   href=\"/\"\n   class=\"x\">y</a>\n</div>";
-        let out = compact(src);
+        let out = compact(src).text;
         assert_eq!(shown(&out), "<div><a href=\"/\" class=\"x\">y</a></div>");
         assert_eq!(out.matches('\n').count(), src.matches('\n').count());
+    }
+
+    #[test]
+    fn positions_in_the_compacted_text_map_back_to_the_template() {
+        let src = "{% extends \"base.html\" %}\n<div>\n<h1>{{ page.title </h1>\n    <!-- a -->  <p>\n</div>";
+        let c = compact(src);
+        assert_eq!(c.text.matches('\n').count(), src.matches('\n').count());
+        // `</` on line 3: column 19 as written.
+        let col = c
+            .text
+            .lines()
+            .nth(2)
+            .and_then(|l| l.find("</"))
+            .expect("on line 3")
+            + 1;
+        assert_eq!(c.original_position(src, 3, col), (3, 19));
+        // `<p>` on line 4, after a comment taken out.
+        let col = c
+            .text
+            .lines()
+            .nth(3)
+            .and_then(|l| l.find("<p>"))
+            .expect("on line 4")
+            + 1;
+        assert_eq!(c.original_position(src, 4, col), (4, 17));
+        // Before any replacement, nothing moves.
+        assert_eq!(c.original_position(src, 1, 4), (1, 4));
     }
 
     #[test]
     fn strings_in_tera_tags_do_not_end_them() {
         let src = "<p>\n  {{ \"}}—\" ~ a }}\n</p><a title=é—\n>x</a>";
         assert_eq!(
-            shown(&compact(src)),
+            shown(&compact(src).text),
             "<p>{{ \"}}—\" ~ a }}</p><a title=é— >x</a>"
         );
     }
@@ -618,7 +712,7 @@ mod tests {
         // A child template's block: the parent element is not known here.
         let src = "{% block x %}\n<span>a</span>\n<span>b</span>\n<div>c</div>\n{% endblock %}";
         assert_eq!(
-            shown(&compact(src)),
+            shown(&compact(src).text),
             "{% block x %} <span>a</span> <span>b</span><div>c</div>{% endblock %}"
         );
     }

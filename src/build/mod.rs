@@ -40,13 +40,13 @@ use verdict::Verdict;
 
 use crate::error::{Diagnostic, Result};
 use crate::output::{Memory, OutputFile, Sink};
-use crate::plugins::PageFacts;
+use crate::plugins::packed_facts::PackedFacts;
 use crate::render::{Links, Renderer, ReportView};
 use crate::site::Site;
 
 /// A page after its stages: the file, its accessibility findings, and the facts
 /// the site-wide checks need.
-pub(crate) type Rendered = (OutputFile, Vec<Diagnostic>, PageFacts);
+pub(crate) type Rendered = (OutputFile, Vec<Diagnostic>, PackedFacts);
 
 /// Time spent in each stage of a build.
 #[derive(Debug, Clone, Default)]

@@ -13,6 +13,7 @@ use super::plan::StaticSource;
 use crate::config::CONFIG_FILE;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
+use crate::plugins::packed_facts::PackedFacts;
 use crate::plugins::{PageContext, PageFacts, Pipeline, StageRef, a11y, minify::Minify};
 use crate::render;
 use crate::site::Site;
@@ -108,6 +109,6 @@ pub(crate) fn finish_page(
             bytes: html.into(),
         },
         findings,
-        facts,
+        PackedFacts::pack(facts),
     )
 }

@@ -12,6 +12,7 @@
 
 pub mod a11y;
 pub mod minify;
+pub(crate) mod packed_facts;
 pub mod sitemap;
 
 use crate::error::Diagnostic;

@@ -27,7 +27,7 @@ fn html_pages(files: &[OutputFile]) -> impl Iterator<Item = (&str, &str)> {
 fn glossary_links(files: &[OutputFile]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (path, html) in html_pages(files) {
-        for rest in html.split("class=glossary-link href=").skip(1) {
+        for rest in html.split("class=\"glossary-link\" href=").skip(1) {
             let href = rest.trim_start_matches('"');
             let href = &href[..href.find(['"', '>', ' ']).unwrap_or(href.len())];
             let id = href
@@ -93,7 +93,7 @@ fn the_sample_spells_out_abbreviations_and_links_defined_words() {
         ("term-escalation", "takes the concern to a manager"),
     ] {
         assert!(
-            glossary.contains(&format!("<dt id={id}>")),
+            glossary.contains(&format!("<dt id=\"{id}\">")),
             "{id}: {glossary}"
         );
         assert!(text_of(glossary).contains(words), "{id}");
@@ -111,7 +111,7 @@ fn the_sample_spells_out_abbreviations_and_links_defined_words() {
         assert!(links.iter().any(|(_, l)| l == id), "{id} is never linked");
     }
     for (path, id) in &links {
-        assert!(glossary.contains(&format!("id={id}>")), "{path}: #{id}");
+        assert!(glossary.contains(&format!("id=\"{id}\">")), "{path}: #{id}");
         let on_page = links.iter().filter(|(p, l)| p == path && l == id).count();
         assert_eq!(on_page, 1, "{path}: #{id} linked {on_page} times");
     }
@@ -164,9 +164,9 @@ fn a11y_switches_turn_spelling_out_off_and_heading_anchors_on() {
             anchors += 1;
             // Inside the heading, after its text, last.
             assert!(
-                h.ends_with("<span class=visually-hidden>Link to this section</span></a></h2>")
+                h.ends_with("<span class=\"visually-hidden\">Link to this section</span></a></h2>")
                     || h.ends_with(
-                        "<span class=visually-hidden>Link to this section</span></a></h3>"
+                        "<span class=\"visually-hidden\">Link to this section</span></a></h3>"
                     ),
                 "{path}: {h}"
             );
@@ -189,7 +189,7 @@ fn a11y_switches_turn_spelling_out_off_and_heading_anchors_on() {
     let home = page(&files, "index.html");
     assert!(
         home.contains(
-            "<h2 id=statutory-duty>Statutory duty <a class=heading-anchor href=#statutory-duty>"
+            "<h2 id=\"statutory-duty\">Statutory duty <a class=\"heading-anchor\" href=\"#statutory-duty\">"
         ),
         "{home}"
     );

@@ -44,7 +44,7 @@ fn build_drafts(root: &Path) -> Result<Vec<reportsite::output::OutputFile>, Erro
         root,
         &LoadOptions {
             drafts: true,
-            base_url: None,
+            ..LoadOptions::default()
         },
     )?
     .build()

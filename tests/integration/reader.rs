@@ -342,7 +342,7 @@ fn a_long_reports_pages_list_only_their_own_chapters_pages() {
         links_into_chapter(p, 3)
     );
     assert!(
-        p.contains("aria-current=page"),
+        p.contains("aria-current=\"page\""),
         "the current page is marked"
     );
     assert_eq!(

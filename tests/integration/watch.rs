@@ -384,8 +384,8 @@ fn build_with(site: &Path, base_url: &str) -> Vec<reportsite::output::OutputFile
     Site::load(
         site,
         &LoadOptions {
-            drafts: false,
             base_url: Some(base_url.to_string()),
+            ..LoadOptions::default()
         },
     )
     .and_then(|s| s.build())

@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::Rule;
 use crate::config::A11yConfig;
 use crate::error::{Diagnostic, sort_diagnostics};
-use crate::plugins::PageFacts;
+use crate::plugins::packed_facts::PackedFacts;
 use crate::source::{output_of_url, url_of_output};
 
 /// A built page as the site-wide checks see it.
@@ -25,7 +25,7 @@ pub(crate) struct PageRef<'a> {
     /// The content file it was made from, if any.
     pub(crate) file: Option<&'a str>,
     /// What its stages found out.
-    pub(crate) facts: &'a PageFacts,
+    pub(crate) facts: &'a PackedFacts,
 }
 
 /// The rule of links between pages.
@@ -57,10 +57,7 @@ pub(crate) fn check_links_between_pages(
         targets,
         // Each page's ids are sorted (the a11y stage sorts them): looked up by
         // binary search, without building a set per page.
-        ids: pages
-            .iter()
-            .map(|p| (p.path, p.facts.ids.as_slice()))
-            .collect(),
+        ids: pages.iter().map(|p| (p.path, p.facts)).collect(),
         base_path,
         warn: cfg.warn.iter().any(|r| r == BROKEN_LINK.id()),
     };
@@ -76,7 +73,7 @@ pub(crate) fn check_links_between_pages(
 /// The links check, shared by the workers.
 struct LinkCheck<'a> {
     targets: &'a Targets<'a>,
-    ids: HashMap<&'a str, &'a [String]>,
+    ids: HashMap<&'a str, &'a PackedFacts>,
     base_path: &'a str,
     /// Broken links are warnings (`[a11y] warn`), not errors.
     warn: bool,
@@ -97,17 +94,17 @@ impl LinkCheck<'_> {
         let mut verdicts: HashMap<(&str, &str), Option<String>> = HashMap::default();
         let mut found = Vec::new();
         for page in pages {
-            for ((target, fragment), line) in &page.facts.links {
+            for (target, fragment, line) in page.facts.links() {
                 // A content link (`@/…`) left as written: its file could not
                 // be read, which is reported already.
                 if target.contains("@/") {
                     continue;
                 }
                 let problem = verdicts
-                    .entry((target.as_str(), fragment.as_str()))
+                    .entry((target, fragment))
                     .or_insert_with(|| self.verdict(target, fragment));
                 if let Some(message) = problem {
-                    found.push(self.finding(page, message.clone(), *line));
+                    found.push(self.finding(page, message.clone(), line));
                 }
             }
         }
@@ -134,15 +131,9 @@ impl LinkCheck<'_> {
             return None;
         }
         match self.ids.get(html_target.as_str()) {
-            Some(set)
-                if set
-                    .binary_search_by(|id| id.as_str().cmp(fragment))
-                    .is_err() =>
-            {
-                Some(format!(
-                    "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
-                ))
-            }
+            Some(facts) if !facts.has_id(fragment) => Some(format!(
+                "link to `{base_path}{target}#{fragment}`, but that page has no element with id `{fragment}`"
+            )),
             _ => None,
         }
     }
@@ -178,10 +169,8 @@ pub(crate) fn abbreviation_warnings(
     type FirstUse<'p> = (usize, &'p str, Option<&'p str>, Option<usize>);
     let mut seen: BTreeMap<&str, FirstUse<'_>> = BTreeMap::new();
     for page in pages {
-        for (a, line) in &page.facts.abbreviations {
-            let e = seen
-                .entry(a.as_str())
-                .or_insert((0, page.path, page.file, *line));
+        for (a, line) in page.facts.abbreviations() {
+            let e = seen.entry(a).or_insert((0, page.path, page.file, line));
             e.0 += 1;
         }
     }
