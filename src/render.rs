@@ -1240,7 +1240,7 @@ mod tests {
             "page.html".to_string(),
             "line one\n{{ x | push(value=1) }}\n".to_string(),
         )];
-        let ds = split_tera_reports(text, &origins, &sources);
+        let ds = split_tera_reports(text, &origins, &sources, &Compactions::new());
         assert_eq!(ds.len(), 2);
         assert_eq!(ds[0].file, "templates/page.html");
         assert_eq!((ds[0].line, ds[0].column), (Some(2), Some(9)));
