@@ -1250,7 +1250,9 @@ mod tests {
             Some("{{ x | push(value=1) }}")
         );
         assert!(!ds[1].message.contains("error:"));
-        assert!(split_tera_reports("not a report", &origins, &sources).is_empty());
+        assert!(
+            split_tera_reports("not a report", &origins, &sources, &Compactions::new()).is_empty()
+        );
     }
 
     #[test]
