@@ -151,7 +151,15 @@ impl<'a> Jobs<'a> {
         if self.fused {
             let t_md = Instant::now();
             let raw = self.site.config.allow_raw_html;
-            let (made, p) = entry_html(&e.source, e.kind, e.path.url(), self.links_md, raw);
+            let calls: &dyn crate::content_components::CallRenderer = self.renderer;
+            let (made, p) = entry_html(
+                &e.source,
+                e.kind,
+                e.path.url(),
+                self.links_md,
+                raw,
+                Some(calls),
+            );
             Counters::add(&self.counters.markdown_nanos, t_md);
             // A page whose Markdown has errors is not made; the other pages
             // are, so their template and audit errors show too.
