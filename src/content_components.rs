@@ -64,17 +64,24 @@ impl Expanded {
     /// Puts each call's HTML in place of its placeholder in `html` (the
     /// Markdown's rendering).
     pub(crate) fn fill(&self, html: String) -> String {
-        if self.outputs.is_empty() {
-            return html;
-        }
         let mut html = html;
         for (i, out) in self.outputs.iter().enumerate() {
             let ph = placeholder(i);
-            let alone = format!("<p>{ph}</p>");
-            if out.trim_start().starts_with('<') && html.contains(&alone) {
-                html = html.replacen(&alone, out.trim(), 1);
-            } else {
-                html = html.replacen(&ph, out, 1);
+            let Some(at) = html.find(&ph) else { continue };
+            // Alone in a paragraph (`<p>` or `<p data-sourcepos="…">`): the
+            // paragraph goes when the HTML starts with a tag, as a block.
+            let open = html[..at].rfind('<').filter(|&lt| {
+                let tag = &html[lt..at];
+                (tag == "<p>" || tag.starts_with("<p ")) && tag.ends_with('>')
+            });
+            let close = at + ph.len();
+            match open {
+                Some(lt)
+                    if html[close..].starts_with("</p>") && out.trim_start().starts_with('<') =>
+                {
+                    html.replace_range(lt..close + 4, out.trim());
+                }
+                _ => html.replace_range(at..close, out),
             }
         }
         html
@@ -95,11 +102,15 @@ pub(crate) fn expand_source(
     expand(source.body(), &origin, renderer)
 }
 
-/// A call found in the text: its byte range and the component's name.
+/// Stands for a call's body while its component is rendered.
+const BODY: &str = "\u{E002}body\u{E002}";
+
+/// A call found in the text: its byte range, and its body's when it has one.
 #[derive(Debug, PartialEq, Eq)]
 struct Call {
     start: usize,
     end: usize,
+    body: Option<(usize, usize)>,
 }
 
 /// Expands every component call of `md`; none when it has no call (the
@@ -120,19 +131,53 @@ pub(crate) fn expand(
     let mut last = 0;
     for call in calls {
         let text = &md[call.start..call.end];
-        match renderer.render_call(text, origin.rel) {
-            Ok(html) => {
-                out.text.push_str(&md[last..call.start]);
-                out.text.push_str(&placeholder(out.outputs.len()));
-                // Keep the lines of the file where they are for later messages.
-                for _ in 0..text.matches('\n').count() {
-                    out.text.push('\n');
+        out.text.push_str(&md[last..call.start]);
+        last = call.end;
+        let Some((body_start, body_end)) = call.body else {
+            match renderer.render_call(text, origin.rel) {
+                Ok(html) => {
+                    out.text.push_str(&placeholder(out.outputs.len()));
+                    // Keep the lines of the file where they are for later messages.
+                    for _ in 0..text.matches('\n').count() {
+                        out.text.push('\n');
+                    }
+                    out.outputs.push(html);
                 }
-                out.outputs.push(html);
+                Err(reason) => {
+                    problems.push(call_error(md, origin, &call, text, &reason, renderer))
+                }
+            }
+            continue;
+        };
+        // A body is Markdown, as in Zola (where the component's HTML goes into
+        // the Markdown): the component is rendered around a marker, and the
+        // body stays in the Markdown between the HTML before and after it.
+        let marked = format!(
+            "{}{BODY}{}",
+            &md[call.start..body_start],
+            &md[body_end..call.end]
+        );
+        match renderer.render_call(&marked, origin.rel) {
+            Ok(html) => {
+                let (before, after) = html.split_once(BODY).unwrap_or((html.as_str(), ""));
+                let head_lines = md[call.start..body_start].matches('\n').count();
+                let tail_lines = md[body_end..call.end].matches('\n').count();
+                let body = &md[body_start..body_end];
+                let inner = body.trim_matches('\n');
+                let lead = body.len() - body.trim_start_matches('\n').len();
+                let trail = body.len() - body.trim_end_matches('\n').len();
+                // A blank line each side, so the body is Markdown blocks of its
+                // own; the file's line count is kept when the body has them.
+                out.text.push_str(&placeholder(out.outputs.len()));
+                out.outputs.push(before.to_string());
+                out.text.push_str(&"\n".repeat((head_lines + lead).max(2)));
+                out.text.push_str(inner);
+                out.text.push_str(&"\n".repeat((trail + tail_lines).max(2)));
+                out.text.push_str(&placeholder(out.outputs.len()));
+                out.outputs.push(after.to_string());
             }
             Err(reason) => problems.push(call_error(md, origin, &call, text, &reason, renderer)),
         }
-        last = call.end;
     }
     out.text.push_str(&md[last..]);
     if problems.is_empty() {
@@ -236,13 +281,17 @@ fn find_calls(md: &str, origin: &Origin<'_>) -> (Vec<Call>, Vec<Diagnostic>) {
             continue;
         }
         let end = if bytes[i + 1] == b'{' {
-            self_closing_end(md, i)
+            self_closing_end(md, i).map(|e| (e, None))
         } else {
-            body_end(md, i)
+            body_end(md, i).map(|(body, e)| (e, Some(body)))
         };
         match end {
-            Some(end) => {
-                calls.push(Call { start: i, end });
+            Some((end, body)) => {
+                calls.push(Call {
+                    start: i,
+                    end,
+                    body,
+                });
                 i = end;
             }
             None => {
@@ -302,9 +351,9 @@ fn tag_end(md: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// The end (after the closing tag's `%}`) of the call with a body starting
-/// at `start` (`{%`).
-fn body_end(md: &str, start: usize) -> Option<usize> {
+/// The body's range and the end (after the closing tag's `%}`) of the call
+/// with a body starting at `start` (`{%`).
+fn body_end(md: &str, start: usize) -> Option<((usize, usize), usize)> {
     let name = call_name(&md[start..])?;
     let open_end = tag_end(md, start + 2)?;
     let rest = md[open_end..].trim_start_matches([' ', '-']);
@@ -320,7 +369,7 @@ fn body_end(md: &str, start: usize) -> Option<usize> {
         {
             let after = after.trim_start_matches([' ', '-']);
             if let Some(done) = after.strip_prefix("%}") {
-                return Some(md.len() - done.len());
+                return Some(((body_start, at), md.len() - done.len()));
             }
         }
         search = at + 2;
@@ -453,6 +502,8 @@ mod tests {
         let (calls, _) = find_calls(md, &origin(md));
         assert_eq!(calls.len(), 1);
         assert_eq!(&md[calls[0].end..], "\nafter");
+        let (s, e) = calls[0].body.unwrap();
+        assert_eq!(&md[s..e], "\nSome *text*.\n");
     }
 
     #[test]

@@ -170,7 +170,8 @@ impl Renderer {
                 _ => Vec::new(),
             };
             if split.is_empty() {
-                problems.push(tera_diagnostic(&e, &origins, None, &all, &prefix));
+                let d = tera_diagnostic(&e, &origins, None, &all, &prefix);
+                problems.push(locate_reference(d, &origins, &all, &prefix));
             } else {
                 problems.extend(split);
             }
@@ -464,6 +465,43 @@ fn split_tera_reports(
         out.push(d.help(report_help(message, prefix)));
     }
     out
+}
+
+/// Tera's "Template 'a.html' is inheriting from 'b.html', which doesn't
+/// exist" (and the like for includes) names no line: the diagnostic is put in
+/// the file of the first template named, at the line that names the second.
+fn locate_reference(
+    mut d: Diagnostic,
+    origins: &Origins,
+    sources: &[(String, String)],
+    prefix: &str,
+) -> Diagnostic {
+    if d.line.is_some() {
+        return d;
+    }
+    let names: Vec<&str> = d.message.split('\'').skip(1).step_by(2).collect();
+    let [from, missing, ..] = names[..] else {
+        return d;
+    };
+    let stored = [from.to_string(), format!("{prefix}{from}")];
+    let Some((name, text)) = stored
+        .iter()
+        .find_map(|n| sources.iter().find(|(s, _)| s == n))
+    else {
+        return d;
+    };
+    let Some((line_no, line)) = text.lines().enumerate().find(|(_, l)| l.contains(missing)) else {
+        return d;
+    };
+    let col = line[..line.find(missing).unwrap_or(0)].chars().count() + 1;
+    d.file = origins.get(name).cloned().unwrap_or_else(|| name.clone());
+    d.line = Some(line_no + 1);
+    d.column = Some(col);
+    d.source_line = Some(line.to_string());
+    d.help = Some(format!(
+        "there is no template `{missing}`: name a template of the site's templates/ folder (`page.html`), or a theme template by its Zola path (`{prefix}page.html`)"
+    ));
+    d
 }
 
 /// What to do about one of Tera's reports on a template set.
