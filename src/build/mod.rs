@@ -38,6 +38,7 @@ use markdown_pass::MarkdownEnv;
 use plan::{Job, StaticSource};
 use verdict::Verdict;
 
+use crate::content_components::CallRenderer;
 use crate::error::{Diagnostic, Result};
 use crate::output::{Memory, OutputFile, Sink};
 use crate::plugins::PageFacts;
@@ -157,44 +158,10 @@ fn run(
     let base_path = site.config.base_path();
     let origin = site.config.origin().to_string();
     let functions = function_context(site, &origin, &base_path);
-    // Independent set-up work side by side: it is most of a preview rebuild.
-    // The templates come first: content components in Markdown use them.
-    let (renderer, links) = rayon::join(
-        || {
-            let functions = functions.as_ref().map_err(|d| vec![d.clone()])?;
-            let mut r = Renderer::new(
-                &site.theme,
-                &site.site_templates,
-                &base_path,
-                &crate::config::Contact::of(&site.config),
-                functions,
-            )?;
-            r.set_call_context(&site.config);
-            Ok::<_, Vec<Diagnostic>>(r)
-        },
-        || {
-            Links::at(
-                &site.report,
-                &base_path,
-                &origin,
-                &site.config.default_language,
-            )
-        },
-    );
-    if let Ok(r) = &renderer {
-        r.fill_index(&links, None);
-    }
-    // Without a cache or the full report (which needs every body at once), each
-    // entry's Markdown is made in the same job as its page, just before it: no
-    // body of the site waits in memory for the others. Templates that look
-    // pages up (`get_page`) need every body first too.
-    let lookups = crate::render::uses_lookups(&site.theme, &site.site_templates);
-    let fused = cache.is_none() && !site.has_full_report() && !lookups;
+    let (renderer, links) = templates(site, &functions, &base_path, &origin);
+    let (lookups, fused) = markdown_with_pages(site, cache.is_some());
     let md_cache = cache.as_deref_mut().map(|c| &mut c.markdown);
-    let calls = renderer
-        .as_ref()
-        .ok()
-        .map(|r| r as &dyn crate::content_components::CallRenderer);
+    let calls = renderer.as_ref().ok().map(|r| r as &dyn CallRenderer);
     let md = markdown_pass::pass(site, &links_md, &statics, md_cache, !fused, calls);
     let (verdict, broken_files) = Verdict::new(site, md.problems);
     timings.markdown = t.elapsed();
@@ -213,15 +180,14 @@ fn run(
     let ((), build_key) = rayon::join(
         || renderer.set_globals(&site.config, &report_view),
         || {
-            cache.is_some().then(|| {
-                let key = cache::build_fingerprint(site, &report_view, &statics, &origin);
-                // Pages may show any other page (`get_page`): every page then
-                // depends on every entry's Markdown and link.
-                match lookups {
-                    true => cache::with_index(key, &md.keys, &links, site.report.entries.len()),
-                    false => key,
-                }
-            })
+            let key = || cache::build_fingerprint(site, &report_view, &statics, &origin);
+            // Pages may show any other page (`get_page`): every page then
+            // depends on every entry's Markdown and link.
+            let key = || match lookups {
+                true => cache::with_index(key(), &md.keys, &links, site.report.entries.len()),
+                false => key(),
+            };
+            cache.is_some().then(key)
         },
     );
     let previous = cache.as_deref_mut().map(|c| std::mem::take(&mut c.pages));
@@ -249,15 +215,73 @@ fn run(
         progress,
         counters: Default::default(),
     };
-    let reused_any = cache.is_some();
     let mut built = make(&jobs, verdict, &statics, cache, (timings, t))?;
-    if let Ok(f) = &functions
-        && (f.clock.was_read() || (reused_any && f.clock.is_system()))
-        && let Some(w) = crate::render::clock_warning(&site.theme, &site.site_templates)
-    {
-        built.warnings.push(w);
-    }
+    built
+        .warnings
+        .extend(clock_warning(site, &functions, build_key.is_some()));
     Ok(built)
+}
+
+/// The templates (with Zola's functions) and the entries' links, made side
+/// by side: independent set-up work, most of a preview rebuild. They come
+/// before the Markdown: content components in Markdown use the templates.
+fn templates<'a>(
+    site: &'a Site,
+    functions: &std::result::Result<crate::template_functions::FunctionContext, Diagnostic>,
+    base_path: &'a str,
+    origin: &'a str,
+) -> (std::result::Result<Renderer, Vec<Diagnostic>>, Links<'a>) {
+    let (renderer, links) = rayon::join(
+        || {
+            let functions = functions.as_ref().map_err(|d| vec![d.clone()])?;
+            let mut r = Renderer::new(
+                &site.theme,
+                &site.site_templates,
+                base_path,
+                &crate::config::Contact::of(&site.config),
+                functions,
+            )?;
+            r.set_call_context(&site.config);
+            Ok::<_, Vec<Diagnostic>>(r)
+        },
+        || {
+            Links::at(
+                &site.report,
+                base_path,
+                origin,
+                &site.config.default_language,
+            )
+        },
+    );
+    if let Ok(r) = &renderer {
+        r.fill_index(&links, None);
+    }
+    (renderer, links)
+}
+
+/// The warning that the output depends on the build time: when a template read
+/// the clock (or, in the preview, may have in a page taken from the cache)
+/// without `SOURCE_DATE_EPOCH`.
+fn clock_warning(
+    site: &Site,
+    functions: &std::result::Result<crate::template_functions::FunctionContext, Diagnostic>,
+    cached: bool,
+) -> Option<Diagnostic> {
+    let f = functions.as_ref().ok()?;
+    if !(f.clock.was_read() || (cached && f.clock.is_system())) {
+        return None;
+    }
+    crate::render::clock_warning(&site.theme, &site.site_templates)
+}
+
+/// Whether templates look pages up, and whether each entry's Markdown is made
+/// in its page's job. Without a cache or the full report (which needs every
+/// body at once) it is, just before its page: no body of the site waits in
+/// memory for the others. Templates that look pages up (`get_page`) need
+/// every body first too.
+fn markdown_with_pages(site: &Site, cached: bool) -> (bool, bool) {
+    let lookups = crate::render::uses_lookups(&site.theme, &site.site_templates);
+    (lookups, !cached && !site.has_full_report() && !lookups)
 }
 
 /// What Zola's template functions need: the site's address, where data files
