@@ -30,6 +30,7 @@
 
 pub mod build;
 pub mod config;
+pub(crate) mod content_components;
 pub mod data;
 pub mod error;
 pub mod fingerprint;

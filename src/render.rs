@@ -22,10 +22,20 @@ use crate::error::Diagnostic;
 use crate::frontmatter::{IsoDate, Kind};
 use crate::markdown::TocItem;
 use crate::model::{Entry, Report};
+use std::sync::Arc;
+
+use tera::Value;
+
+use crate::content_components::CallRenderer;
+use crate::template_functions::{FunctionContext, SiteIndex, SiteIndexHandle};
 use crate::theme::{Theme, ThemeFile};
 
-/// Prefix under which theme templates are stored, so site templates win.
-const THEME_PREFIX: &str = "__theme__/";
+/// What a theme template's name starts with, as Zola 0.23 stores them
+/// (`civic/templates/page.html`): a site template can extend the theme's
+/// template of the same name by that path.
+fn theme_prefix(theme: &Theme) -> String {
+    crate::theme::template_prefix(&theme.name)
+}
 
 /// The templates every theme must provide.
 pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
@@ -44,9 +54,16 @@ pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
 /// base path) and `request_format(subject=…)` (where a reader asks for
 /// `subject` in another format: a mailto link with that subject, or the
 /// contact page, or "" when `[accessibility]` gives neither).
-fn tera_with_functions(base_path: &str, contact: &crate::config::Contact) -> Tera {
+/// Zola's functions, filters and tests come from
+/// [`crate::template_functions::register`].
+fn tera_with_functions(
+    base_path: &str,
+    contact: &crate::config::Contact,
+    functions: &FunctionContext,
+) -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    crate::template_functions::register(&mut tera, functions);
     let base = base_path.to_string();
     tera.register_function(
         "url",
@@ -70,7 +87,7 @@ fn tera_with_functions(base_path: &str, contact: &crate::config::Contact) -> Ter
 type Origins = HashMap<String, String>;
 
 /// The text of every template under the name the renderer stores it by (theme
-/// templates under [`THEME_PREFIX`]), with where each comes from, and the
+/// templates under `{theme}/templates/`), with where each comes from, and the
 /// templates that are not UTF-8.
 fn template_texts(
     theme: &Theme,
@@ -79,7 +96,11 @@ fn template_texts(
     let mut origins = HashMap::new();
     let mut all = Vec::new();
     let mut problems = Vec::new();
-    for (prefix, files) in [(THEME_PREFIX, &theme.templates[..]), ("", site_templates)] {
+    let theme_prefix = theme_prefix(theme);
+    for (prefix, files) in [
+        (theme_prefix.as_str(), &theme.templates[..]),
+        ("", site_templates),
+    ] {
         for f in files {
             let name = format!("{prefix}{}", f.name);
             match std::str::from_utf8(&f.bytes) {
@@ -108,6 +129,12 @@ pub(crate) struct Renderer {
     origins: HashMap<String, String>,
     /// Template name → its text, for the source line under a message.
     sources: Vec<(String, String)>,
+    /// What theme templates' names start with.
+    prefix: String,
+    /// What `get_page`, `get_section` and `get_url(path="@/…")` read.
+    index: SiteIndexHandle,
+    /// What a content component call sees besides its arguments' values.
+    call_context: Context,
     /// The compacted templates (with `minify_html`), for the columns of messages.
     compacted: Compactions,
 }
@@ -139,6 +166,7 @@ impl Renderer {
         base_path: &str,
         contact: &crate::config::Contact,
         compact: bool,
+        functions: &FunctionContext,
     ) -> Result<Renderer, Vec<Diagnostic>> {
         // Templates that include or extend themselves, or nest too deep (a stack
         // overflow when rendering), are located errors before Tera sees them.
@@ -146,8 +174,9 @@ impl Renderer {
         if !nesting.is_empty() {
             return Err(nesting);
         }
-        let mut tera = tera_with_functions(base_path, contact);
-        if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX]) {
+        let mut tera = tera_with_functions(base_path, contact, functions);
+        let prefix = theme_prefix(theme);
+        if let Err(e) = tera.set_fallback_prefixes([prefix.clone()]) {
             return Err(vec![Diagnostic::error(
                 "template",
                 "templates",
@@ -171,11 +200,14 @@ impl Renderer {
             // Tera checks every template at once and gives the reports it found
             // as one text: each becomes a located diagnostic of its own.
             let split = match e.kind() {
-                tera::ErrorKind::Msg(text) => split_tera_reports(text, &origins, &all, &compacted),
+                tera::ErrorKind::Msg(text) => {
+                    split_tera_reports(text, &origins, &all, &prefix, &compacted)
+                }
                 _ => Vec::new(),
             };
             if split.is_empty() {
-                problems.push(tera_diagnostic(&e, &origins, None, &all, &compacted));
+                let d = tera_diagnostic(&e, &origins, None, &all, &prefix, &compacted);
+                problems.push(locate_reference(d, &origins, &all, &prefix));
             } else {
                 problems.extend(split);
             }
@@ -187,6 +219,9 @@ impl Renderer {
             tera,
             origins,
             sources: all,
+            prefix,
+            index: functions.index.clone(),
+            call_context: Context::new(),
             compacted,
         };
         renderer.check_required(&theme.name)?;
@@ -227,11 +262,53 @@ impl Renderer {
         let mut v: Vec<String> = self
             .tera
             .get_template_names()
-            .map(|n| n.strip_prefix(THEME_PREFIX).unwrap_or(n).to_string())
+            .map(|n| n.strip_prefix(&self.prefix).unwrap_or(n).to_string())
             .collect();
         v.sort();
         v.dedup();
         v
+    }
+
+    /// Fills what `get_url(path="@/…")` reads (every entry's URL), and, when
+    /// `htmls` holds every entry's Markdown, what `get_page` and `get_section`
+    /// give (each entry's view, as a page or section template sees it).
+    pub(crate) fn fill_index(&self, links: &Links<'_>, htmls: Option<&[Arc<EntryHtml>]>) {
+        let report = links.report;
+        let mut index = SiteIndex::default();
+        for e in &report.entries {
+            index
+                .urls
+                .insert(e.source.rel.clone(), e.path.url().to_string());
+        }
+        if let Some(htmls) = htmls.filter(|h| h.len() == report.entries.len()) {
+            let views: Vec<(bool, String, Value)> = (0..report.entries.len())
+                .into_par_iter()
+                .map(|i| {
+                    let e = &report.entries[i];
+                    let view = PageView::new(links, i, &htmls[i]);
+                    (
+                        e.is_section(),
+                        e.source.rel.clone(),
+                        Value::from_serializable(&view),
+                    )
+                })
+                .collect();
+            for (section, rel, value) in views {
+                if section {
+                    index.sections.insert(rel, value);
+                } else {
+                    index.pages.insert(rel, value);
+                }
+            }
+        }
+        *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
+    }
+
+    /// Sets what a content component call sees (`config`, `lang`), before the
+    /// Markdown is rendered.
+    pub(crate) fn set_call_context(&mut self, config: &Config) {
+        self.call_context.insert("config", config);
+        self.call_context.insert("lang", &config.default_language);
     }
 
     /// Sets what every page shares.
@@ -259,12 +336,13 @@ impl Renderer {
                     &self.origins,
                     Some(for_file),
                     &self.sources,
+                    &self.prefix,
                     &self.compacted,
                 );
                 // Errors Tera does not locate (a component that calls itself for
                 // ever) belong to the template being rendered.
                 if d.file == "templates" {
-                    let stored = [template.to_string(), format!("{THEME_PREFIX}{template}")];
+                    let stored = [template.to_string(), format!("{}{template}", self.prefix)];
                     if let Some(file) = stored.iter().find_map(|n| self.origins.get(n)) {
                         d.file = file.clone();
                     }
@@ -279,6 +357,106 @@ impl Renderer {
     }
 }
 
+impl CallRenderer for Renderer {
+    fn render_call(&self, call: &str, rel: &str) -> Result<String, String> {
+        let mut ctx = self.call_context.clone();
+        let index = self.index.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let page = index
+            .pages
+            .get(rel)
+            .or_else(|| index.sections.get(rel))
+            .cloned()
+            .unwrap_or_else(|| {
+                let mut m = tera::Map::new();
+                m.insert("relative_path".into(), Value::from(rel));
+                Value::from(m)
+            });
+        ctx.insert("page", &page);
+        ctx.insert("section", &page);
+        self.tera.render_str(call, &ctx, false).map_err(|e| {
+            let mut parts: Vec<String> = Vec::new();
+            let mut cause: Option<&dyn std::error::Error> = Some(&e);
+            while let Some(c) = cause {
+                let text = c.to_string();
+                if !text.trim().is_empty() && !parts.iter().any(|p| p.contains(text.trim())) {
+                    parts.push(text.trim().to_string());
+                }
+                cause = c.source();
+            }
+            parts.join("\n")
+        })
+    }
+
+    fn component_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .tera
+            .get_component_names()
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Whether any template looks pages up (`get_page`, `get_section`): the build
+/// then renders every page's Markdown before the templates, to fill the index.
+pub(crate) fn uses_lookups(theme: &Theme, site_templates: &[ThemeFile]) -> bool {
+    let finder = |f: &ThemeFile| {
+        let text = String::from_utf8_lossy(&f.bytes);
+        text.contains("get_page") || text.contains("get_section")
+    };
+    theme.templates.iter().any(finder) || site_templates.iter().any(finder)
+}
+
+/// The warning of a build whose templates read the clock (`now()` without
+/// `SOURCE_DATE_EPOCH`): one, at the first call in the first template that
+/// has one (a site template before the theme's), naming the others.
+pub(crate) fn clock_warning(theme: &Theme, site_templates: &[ThemeFile]) -> Option<Diagnostic> {
+    let mut found: Vec<(&ThemeFile, usize, usize)> = Vec::new();
+    for f in site_templates.iter().chain(&theme.templates) {
+        let text = String::from_utf8_lossy(&f.bytes);
+        if let Some((line, col)) = first_now_call(&text) {
+            found.push((f, line, col));
+        }
+    }
+    let (first, line, col) = *found.first()?;
+    let others: Vec<&str> = found[1..]
+        .iter()
+        .map(|(f, _, _)| f.display.as_str())
+        .collect();
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" (also in {})", others.join(", "))
+    };
+    let text = String::from_utf8_lossy(&first.bytes);
+    let mut d = Diagnostic::warning(
+        "build-time",
+        &first.display,
+        format!("`now()` read the time of the build{also}, so the site changes each time it is built"),
+    )
+    .at(line, col)
+    .help("set SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`) so every build gives the same output, or use a date from front matter");
+    d.source_line = text.lines().nth(line - 1).map(str::to_string);
+    Some(d)
+}
+
+/// Line and column (1-based) of the first `now(` call in a template's text.
+fn first_now_call(text: &str) -> Option<(usize, usize)> {
+    for (n, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(off) = line[from..].find("now(") {
+            let at = from + off;
+            let before = line[..at].chars().next_back();
+            if !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                return Some((n + 1, line[..at].chars().count() + 1));
+            }
+            from = at + 4;
+        }
+    }
+    None
+}
+
 /// Splits Tera's pre-rendered reports (`error: MESSAGE` / `--> NAME:LINE:COL`,
 /// one after another in one message) into one diagnostic each, located in the
 /// template's file. Empty when the text is not in that form.
@@ -286,6 +464,7 @@ fn split_tera_reports(
     text: &str,
     origins: &HashMap<String, String>,
     sources: &[(String, String)],
+    prefix: &str,
     compacted: &Compactions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -313,7 +492,7 @@ fn split_tera_reports(
         let file = origins
             .get(name)
             .cloned()
-            .unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "));
+            .unwrap_or_else(|| name.replace(prefix, "theme: "));
         let (line_no, col) = written_position(name, line_no, col, sources, compacted);
         let mut d = Diagnostic::error("template", file, message.to_string()).at(line_no, col);
         if let Some(src) = sources
@@ -323,13 +502,59 @@ fn split_tera_reports(
         {
             d.source_line = Some(src.to_string());
         }
-        let help = match message.strip_prefix("Unknown filter `") {
-            Some(_) => "use a filter Tera 2 has (see the Tera 2 documentation), or remove it",
-            None => "fix the template syntax (Tera 2: components, not macros)",
-        };
-        out.push(d.help(help));
+        out.push(d.help(report_help(message, prefix)));
     }
     out
+}
+
+/// Tera's "Template 'a.html' is inheriting from 'b.html', which doesn't
+/// exist" (and the like for includes) names no line: the diagnostic is put in
+/// the file of the first template named, at the line that names the second.
+fn locate_reference(
+    mut d: Diagnostic,
+    origins: &Origins,
+    sources: &[(String, String)],
+    prefix: &str,
+) -> Diagnostic {
+    if d.line.is_some() {
+        return d;
+    }
+    let names: Vec<&str> = d.message.split('\'').skip(1).step_by(2).collect();
+    let [from, missing, ..] = names[..] else {
+        return d;
+    };
+    let stored = [from.to_string(), format!("{prefix}{from}")];
+    let Some((name, text)) = stored
+        .iter()
+        .find_map(|n| sources.iter().find(|(s, _)| s == n))
+    else {
+        return d;
+    };
+    let Some((line_no, line)) = text.lines().enumerate().find(|(_, l)| l.contains(missing)) else {
+        return d;
+    };
+    let col = line[..line.find(missing).unwrap_or(0)].chars().count() + 1;
+    d.file = origins.get(name).cloned().unwrap_or_else(|| name.clone());
+    d.line = Some(line_no + 1);
+    d.column = Some(col);
+    d.source_line = Some(line.to_string());
+    d.help = Some(format!(
+        "there is no template `{missing}`: name a template of the site's templates/ folder (`page.html`), or a theme template by its Zola path (`{prefix}page.html`)"
+    ));
+    d
+}
+
+/// What to do about one of Tera's reports on a template set.
+fn report_help(message: &str, prefix: &str) -> String {
+    if message.starts_with("Unknown filter `") {
+        return "use a filter Tera 2 has (see the Tera 2 documentation), or remove it".into();
+    }
+    if message.contains("not found") && message.contains("emplate") {
+        return format!(
+            "name a template of the site's templates/ folder (`page.html`), or a theme template by its Zola path (`{prefix}page.html`)"
+        );
+    }
+    "fix the template syntax (Tera 2: components, not macros)".into()
 }
 
 fn tera_diagnostic(
@@ -337,13 +562,14 @@ fn tera_diagnostic(
     origins: &HashMap<String, String>,
     for_file: Option<&str>,
     sources: &[(String, String)],
+    prefix: &str,
     compacted: &Compactions,
 ) -> Diagnostic {
     let display = |name: &str| {
         origins
             .get(name)
             .cloned()
-            .unwrap_or_else(|| name.replace(THEME_PREFIX, "theme: "))
+            .unwrap_or_else(|| name.replace(prefix, "theme: "))
     };
     let mut d = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
@@ -384,7 +610,7 @@ fn tera_diagnostic(
             Diagnostic::error(
                 "template",
                 "templates",
-                parts.join(": ").replace(THEME_PREFIX, ""),
+                parts.join(": ").replace(prefix, ""),
             )
         }
     };
@@ -480,6 +706,11 @@ pub struct LinkView {
     pub url: String,
     /// Same as `url`; compared with `current_path`.
     pub path: String,
+    /// The full address (origin and `url`), as Zola's `permalink`.
+    pub permalink: String,
+    /// The content file (`blog/post.md`), as Zola's `relative_path`:
+    /// `get_section(path=…)` and `get_page(path=…)` take a link as its path.
+    pub relative_path: String,
     /// Kind.
     pub kind: &'static str,
     /// Children (only filled where the docs say so).
@@ -492,6 +723,10 @@ pub struct Links<'a> {
     pub report: &'a Report,
     /// The base path.
     pub base_path: &'a str,
+    /// The site's origin (`https://example.org`), for permalinks.
+    origin: &'a str,
+    /// The site's language, as Zola's `page.lang`.
+    lang: &'a str,
     /// The link to each entry, without children, made once per build: pages
     /// share them (a chapter lists all its pages; every page links its neighbours).
     flat: Vec<LinkView>,
@@ -500,9 +735,16 @@ pub struct Links<'a> {
 impl<'a> Links<'a> {
     /// Link views of `report`'s entries, with URLs under `base_path`.
     pub fn new(report: &'a Report, base_path: &'a str) -> Links<'a> {
+        Links::at(report, base_path, "", "en")
+    }
+
+    /// Link views with permalinks at `origin`, for a site in language `lang`.
+    pub fn at(report: &'a Report, base_path: &'a str, origin: &'a str, lang: &'a str) -> Links<'a> {
         let mut links = Links {
             report,
             base_path,
+            origin,
+            lang,
             flat: Vec::new(),
         };
         links.flat = (0..report.entries.len())
@@ -525,6 +767,8 @@ impl<'a> Links<'a> {
             title: e.title().to_string(),
             number: e.number.clone(),
             path: url.clone(),
+            permalink: format!("{}{url}", self.origin),
+            relative_path: e.source.rel.clone(),
             url,
             kind: e.kind.as_str(),
             children: if depth == 0 {
@@ -583,6 +827,42 @@ pub(crate) struct EntryHtml {
     /// The source file's whole text when its body was read again for this
     /// (released after the load), for the lines under the stage's findings.
     pub text: Option<std::sync::Arc<str>>,
+    /// The HTML of the body before `<!-- more -->`, when it has that mark.
+    pub summary: Option<String>,
+}
+
+/// The Markdown before a `<!-- more -->` mark (any case, any spaces inside),
+/// as Zola cuts a page's summary; none without the mark.
+pub(crate) fn summary_source(md: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(off) = md[from..].find("<!--") {
+        let at = from + off;
+        let rest = &md[at + 4..];
+        if let Some(end) = rest.find("-->")
+            && rest[..end].trim().eq_ignore_ascii_case("more")
+        {
+            return Some(&md[..at]);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// One heading of a page's table of contents: reportsite's `id`, `title`,
+/// `level`, and Zola's `permalink` and `children`. The list stays flat (every
+/// heading in order, `children` empty), as reportsite's themes read it.
+#[derive(Debug, Serialize)]
+pub(crate) struct TocView<'a> {
+    /// The heading's id.
+    pub id: &'a str,
+    /// Its text.
+    pub title: &'a str,
+    /// Its level.
+    pub level: u8,
+    /// The page's permalink with `#id`.
+    pub permalink: String,
+    /// Always empty: the list is flat.
+    pub children: [(); 0],
 }
 
 /// A page or chapter as templates see it (`page` or `section`).
@@ -631,11 +911,106 @@ pub(crate) struct PageView<'a> {
     /// long report show below the chapters, without walking any chapter's pages.
     pub way: Vec<&'a LinkView>,
     /// Headings of the body.
-    pub toc: &'a [TocItem],
+    pub toc: Vec<TocView<'a>>,
     /// Priority lists.
     pub priority: Option<&'a PriorityView>,
     /// Case review details.
     pub case_review: Option<&'a CaseReviewView>,
+    /// Zola's fields, beside reportsite's own.
+    #[serde(flatten)]
+    pub zola: ZolaFields<'a>,
+}
+
+/// The fields of Zola 0.23's page and section context that reportsite's own
+/// view does not already have under the same name.
+#[derive(Debug, Serialize, Default)]
+pub(crate) struct ZolaFields<'a> {
+    /// Origin and URL (`https://example.org/report/blog/post/`).
+    pub permalink: String,
+    /// The content file (`blog/post.md`).
+    pub relative_path: &'a str,
+    /// The site's language.
+    pub lang: &'a str,
+    /// The body's HTML before `<!-- more -->`, or none.
+    pub summary: Option<&'a str>,
+    /// The page before this one among its section's pages, or none.
+    pub lower: Option<&'a LinkView>,
+    /// The page after this one among its section's pages, or none.
+    pub higher: Option<&'a LinkView>,
+    /// The URL's segments (`["blog", "post"]`).
+    pub components: Vec<&'a str>,
+    /// The files beside a page bundle (`dir/index.md`) or a section's
+    /// `_index.md`, as `/dir/file.png`, sorted.
+    pub assets: Vec<String>,
+    /// A section's subsections, by content path (`blog/_index.md`).
+    pub subsections: Vec<&'a str>,
+}
+
+/// The table of contents of `toc` at `permalink`.
+fn toc_views<'a>(toc: &'a [TocItem], permalink: &str) -> Vec<TocView<'a>> {
+    toc.iter()
+        .map(|t| TocView {
+            id: &t.id,
+            title: &t.title,
+            level: t.level,
+            permalink: format!("{permalink}#{}", t.id),
+            children: [],
+        })
+        .collect()
+}
+
+/// The files beside entry `e` when it is a bundle (`dir/index.md`) or a
+/// section (`dir/_index.md`): `/dir/name` for each file directly in `dir`.
+fn bundle_assets(report: &Report, e: &Entry) -> Vec<String> {
+    let rel = &e.source.rel;
+    let dir = match rel.rsplit_once('/') {
+        Some((dir, "index.md" | "_index.md")) => format!("{dir}/"),
+        None if rel == "_index.md" || rel == "index.md" => String::new(),
+        _ => return Vec::new(),
+    };
+    let mut out: Vec<String> = report
+        .assets
+        .iter()
+        .filter_map(|a| a.rel.strip_prefix(&dir))
+        .filter(|name| !name.contains('/') && !name.ends_with(".md"))
+        .map(|name| format!("/{dir}{name}"))
+        .collect();
+    out.sort();
+    out
+}
+
+impl<'a> ZolaFields<'a> {
+    /// Zola's fields of entry `i`.
+    fn of(links: &'a Links<'a>, i: usize, html: &'a EntryHtml, url: &str) -> ZolaFields<'a> {
+        let report = links.report;
+        let e = &report.entries[i];
+        // The sibling pages before and after, in reading order, as Zola's
+        // lower/higher (sections have none).
+        let siblings: &[usize] = match e.parent {
+            Some(p) if !e.is_section() => &report.entries[p].children,
+            _ => &[],
+        };
+        let is_page = |c: &&usize| !report.entries[**c].is_section();
+        let at = siblings.iter().position(|&c| c == i);
+        let lower = at.and_then(|k| siblings[..k].iter().rev().find(is_page));
+        let higher = at.and_then(|k| siblings[k + 1..].iter().find(is_page));
+        ZolaFields {
+            permalink: format!("{}{url}", links.origin),
+            relative_path: &e.source.rel,
+            lang: links.lang,
+            summary: html.summary.as_deref(),
+            lower: lower.map(|&k| links.get(k)),
+            higher: higher.map(|&k| links.get(k)),
+            components: e.path.url().split('/').filter(|s| !s.is_empty()).collect(),
+            assets: bundle_assets(report, e),
+            subsections: e
+                .children
+                .iter()
+                .filter(|&&c| report.entries[c].is_section())
+                .map(|&c| report.entries[c].source.rel.as_str())
+                .collect(),
+        }
+    }
 }
 
 impl<'a> PageView<'a> {
@@ -646,6 +1021,8 @@ impl<'a> PageView<'a> {
         let f = &e.source.front;
         let words = html.words;
         let url = e.path.url_under(links.base_path);
+        let zola = ZolaFields::of(links, i, html, &url);
+        let toc = toc_views(&html.toc, &zola.permalink);
         PageView {
             title: e.title(),
             description: f.description.as_deref(),
@@ -684,9 +1061,10 @@ impl<'a> PageView<'a> {
                 .take(2)
                 .map(|w| links.get(w))
                 .collect(),
-            toc: &html.toc,
+            toc,
             priority: html.priority.as_ref(),
             case_review: html.case_review.as_ref(),
+            zola,
         }
     }
 }
@@ -783,9 +1161,14 @@ impl<'a> PageView<'a> {
             next: None,
             pages: Vec::new(),
             way: Vec::new(),
-            toc: &[],
+            toc: Vec::new(),
             priority: None,
             case_review: None,
+            zola: ZolaFields {
+                permalink: format!("{}{}{path}", links.origin, links.base_path),
+                lang: links.lang,
+                ..ZolaFields::default()
+            },
         }
     }
 }
@@ -1233,14 +1616,20 @@ mod tests {
 
     #[test]
     fn tera_reports_become_one_diagnostic_each() {
-        let text = "error: Unknown filter `push`\n  --> page.html:2:9\n   |\n 2 | {{ x | push(value=1) }}\n   |         ^^^^\n\nerror: Unknown filter `pop`\n  --> __theme__/base.html:1:4\n   |\n";
+        let text = "error: Unknown filter `push`\n  --> page.html:2:9\n   |\n 2 | {{ x | push(value=1) }}\n   |         ^^^^\n\nerror: Unknown filter `pop`\n  --> civic/templates/base.html:1:4\n   |\n";
         let mut origins = HashMap::new();
         origins.insert("page.html".to_string(), "templates/page.html".to_string());
         let sources = vec![(
             "page.html".to_string(),
             "line one\n{{ x | push(value=1) }}\n".to_string(),
         )];
-        let ds = split_tera_reports(text, &origins, &sources, &Compactions::new());
+        let ds = split_tera_reports(
+            text,
+            &origins,
+            &sources,
+            "civic/templates/",
+            &Compactions::new(),
+        );
         assert_eq!(ds.len(), 2);
         assert_eq!(ds[0].file, "templates/page.html");
         assert_eq!((ds[0].line, ds[0].column), (Some(2), Some(9)));
@@ -1251,7 +1640,14 @@ mod tests {
         );
         assert!(!ds[1].message.contains("error:"));
         assert!(
-            split_tera_reports("not a report", &origins, &sources, &Compactions::new()).is_empty()
+            split_tera_reports(
+                "not a report",
+                &origins,
+                &sources,
+                "x/",
+                &Compactions::new()
+            )
+            .is_empty()
         );
     }
 

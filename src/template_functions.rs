@@ -62,6 +62,11 @@ impl Clock {
         self.read.load(Ordering::Relaxed)
     }
 
+    /// Whether `now()` reads the system clock (no `SOURCE_DATE_EPOCH`).
+    pub fn is_system(&self) -> bool {
+        self.fixed.is_none()
+    }
+
     fn now(&self) -> jiff::Timestamp {
         match self.fixed {
             Some(t) => t,
@@ -124,10 +129,36 @@ fn register_contrib(tera: &mut Tera) {
     tera.register_filter("filesizeformat", c::filesize_format::filesize_format);
     tera.register_filter("format", c::format::format);
     tera.register_filter("slugify", c::slug::slug);
-    tera.register_filter("date", c::dates::date);
+    // reportsite's dates are `{iso, display}` maps (the civic theme reads
+    // both): the date filter and tests take such a map as its `iso` date.
+    tera.register_filter(
+        "date",
+        |v: &Value, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            c::dates::date(&iso_date(v), kwargs, state)
+        },
+    );
     tera.register_test("matching", c::regex::Matching::default());
-    tera.register_test("before", c::dates::is_before);
-    tera.register_test("after", c::dates::is_after);
+    tera.register_test(
+        "before",
+        |v: &Value, kwargs: Kwargs, state: &State| -> TeraResult<bool> {
+            c::dates::is_before(&iso_date(v), kwargs, state)
+        },
+    );
+    tera.register_test(
+        "after",
+        |v: &Value, kwargs: Kwargs, state: &State| -> TeraResult<bool> {
+            c::dates::is_after(&iso_date(v), kwargs, state)
+        },
+    );
+}
+
+/// A date value as tera-contrib reads it: a `{iso, display}` map (how
+/// reportsite's views give dates) becomes its `iso` text; anything else is kept.
+fn iso_date(v: &Value) -> Value {
+    match v.get_from_path("iso") {
+        Some(iso) if v.is_map() => iso.clone(),
+        _ => v.clone(),
+    }
 }
 
 fn register_clock(tera: &mut Tera, clock: Clock) {
@@ -326,7 +357,20 @@ fn lookup(
     kwargs: &Kwargs,
     example: &str,
 ) -> TeraResult<Value> {
-    let path: &str = kwargs.must_get("path")?;
+    // A path, or a value with a `relative_path` (an entry of `page.ancestors`,
+    // which in reportsite are links rather than Zola's bare paths).
+    let given: Value = kwargs.must_get("path")?;
+    let path: &str = match given.as_str() {
+        Some(p) => p,
+        None => given
+            .get_from_path("relative_path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                tera::Error::message(format!(
+                    "{name}: `path` must be a content path such as {example}"
+                ))
+            })?,
+    };
     let allow_missing: bool = kwargs.get("allow_missing")?.unwrap_or(false);
     let key = path.trim_start_matches("@/").trim_start_matches('/');
     match map.get(key) {

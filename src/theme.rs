@@ -222,21 +222,30 @@ pub fn check_nesting(theme: &Theme, site_templates: &[ThemeFile]) -> Vec<Diagnos
     graph.too_deep(&depth)
 }
 
-/// Stored names as the renderer has them: site templates by name, theme ones
-/// under this prefix.
-const THEME_PREFIX: &str = "__theme__/";
+/// What the renderer stores a theme's templates under, as Zola 0.23 does:
+/// `civic/templates/page.html`. Site templates are stored by their own name
+/// and win; a site template extends the theme's by this path.
+pub(crate) fn template_prefix(theme: &str) -> String {
+    format!("{theme}/templates/")
+}
 
 /// The templates and the references of each to others.
 struct Graph<'a> {
     /// Stored name, file, references.
     nodes: Vec<(String, &'a ThemeFile, Vec<Reference>)>,
     index: std::collections::HashMap<String, usize>,
+    /// What theme templates' stored names start with.
+    prefix: String,
 }
 
 impl<'a> Graph<'a> {
     fn of(theme: &'a Theme, site_templates: &'a [ThemeFile]) -> Graph<'a> {
         let mut nodes: Vec<(String, &ThemeFile, Vec<Reference>)> = Vec::new();
-        for (prefix, files) in [(THEME_PREFIX, &theme.templates[..]), ("", site_templates)] {
+        let theme_prefix = template_prefix(&theme.name);
+        for (prefix, files) in [
+            (theme_prefix.as_str(), &theme.templates[..]),
+            ("", site_templates),
+        ] {
             for f in files {
                 let text = String::from_utf8_lossy(&f.bytes);
                 nodes.push((format!("{prefix}{}", f.name), f, references(&text)));
@@ -247,14 +256,18 @@ impl<'a> Graph<'a> {
             .enumerate()
             .map(|(i, (n, _, _))| (n.clone(), i))
             .collect();
-        Graph { nodes, index }
+        Graph {
+            nodes,
+            index,
+            prefix: theme_prefix,
+        }
     }
 
     /// The template a reference names, a site template before the theme's.
     fn resolve(&self, name: &str) -> Option<usize> {
         self.index
             .get(name)
-            .or_else(|| self.index.get(format!("{THEME_PREFIX}{name}").as_str()))
+            .or_else(|| self.index.get(format!("{}{name}", self.prefix).as_str()))
             .copied()
     }
 

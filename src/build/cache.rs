@@ -117,6 +117,57 @@ pub(super) fn page_view_key(fp: &mut Fingerprint, report: &Report, link_keys: &[
     for &c in &e.children {
         fp.num(link_keys[c]);
     }
+    // Zola's `lower`/`higher`: the nearest sibling pages.
+    if let Some(p) = e.parent {
+        let siblings = &report.entries[p].children;
+        let is_page = |c: &&usize| !report.entries[**c].is_section();
+        if let Some(k) = siblings.iter().position(|&c| c == i) {
+            let lower = siblings[..k].iter().rev().find(is_page);
+            let higher = siblings[k + 1..].iter().find(is_page);
+            fp.num(lower.map_or(0, |&c| link_keys[c]));
+            fp.num(higher.map_or(0, |&c| link_keys[c]));
+        }
+    }
+}
+
+/// Each entry's Markdown key, with the templates' fingerprint for an entry
+/// that may call content components (its text has `{{` or `{%`): their
+/// output comes from the templates.
+pub(super) fn with_templates(keys: Vec<u128>, site: &Site) -> Vec<u128> {
+    let mut t = Fingerprint::new();
+    for f in site.theme.templates.iter().chain(&site.site_templates) {
+        t.str(&f.name).bytes(&f.bytes);
+    }
+    let templates = t.finish();
+    keys.into_iter()
+        .zip(&site.report.entries)
+        .map(|(k, e)| {
+            let text = e.source.body();
+            match text.contains("{{") || text.contains("{%") {
+                true => Fingerprint::new().num(k).num(templates).finish(),
+                false => k,
+            }
+        })
+        .collect()
+}
+
+/// The build's fingerprint `key` with every entry's Markdown and link: for
+/// templates that look other pages up (`get_page`, `get_section`).
+pub(super) fn with_index(
+    key: u128,
+    markdown: &[u128],
+    links: &crate::render::Links<'_>,
+    entries: usize,
+) -> u128 {
+    let mut fp = Fingerprint::new();
+    fp.num(key);
+    for &k in markdown {
+        fp.num(k);
+    }
+    for i in 0..entries {
+        fp.value(links.get(i));
+    }
+    fp.finish()
 }
 
 /// The fingerprint of everything Markdown link resolution reads besides the text.

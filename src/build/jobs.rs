@@ -151,6 +151,7 @@ impl<'a> Jobs<'a> {
         if self.fused {
             let t_md = Instant::now();
             let raw = self.site.config.allow_raw_html;
+            let calls: &dyn crate::content_components::CallRenderer = self.renderer;
             let (made, p) = entry_html(
                 &e.source,
                 &self.site.root,
@@ -158,6 +159,7 @@ impl<'a> Jobs<'a> {
                 e.path.url(),
                 self.links_md,
                 raw,
+                Some(calls),
             );
             Counters::add(&self.counters.markdown_nanos, t_md);
             // A page whose Markdown has errors is not made; the other pages

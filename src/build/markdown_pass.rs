@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::cache::{self, CachedMarkdown};
 use super::plan::{SitePage, StaticSource};
+use crate::content_components::{self, CallRenderer};
 use crate::error::Diagnostic;
 use crate::frontmatter::{self, Kind};
 use crate::load::Source;
@@ -90,11 +91,12 @@ pub(crate) fn pass(
     statics: &BTreeMap<String, StaticSource<'_>>,
     cache: Option<&mut HashMap<String, CachedMarkdown>>,
     entries: bool,
+    calls: Option<&dyn CallRenderer>,
 ) -> Markdown {
     let report = &site.report;
     let raw = site.config.allow_raw_html;
     let keys = match &cache {
-        Some(_) => cache::markdown_keys(links, report, raw),
+        Some(_) => cache::with_templates(cache::markdown_keys(links, report, raw), site),
         None => Vec::new(),
     };
     let size_of = |path: &str| statics.get(path).and_then(StaticSource::size);
@@ -108,7 +110,7 @@ pub(crate) fn pass(
             keys,
         };
     }
-    let results = entries_html(site, links, cache, &keys);
+    let results = entries_html(site, links, cache, &keys, calls);
     let mut htmls = Vec::with_capacity(results.len());
     for (h, p) in results {
         problems.extend(p);
@@ -129,6 +131,7 @@ fn entries_html(
     links: &markdown::Links<'_>,
     cache: Option<&mut HashMap<String, CachedMarkdown>>,
     keys: &[u128],
+    calls: Option<&dyn CallRenderer>,
 ) -> Vec<(Arc<EntryHtml>, Vec<Diagnostic>)> {
     let report = &site.report;
     let raw = site.config.allow_raw_html;
@@ -143,8 +146,15 @@ fn entries_html(
             {
                 return (c.html.clone(), c.problems.clone());
             }
-            let (html, problems) =
-                entry_html(&e.source, &site.root, e.kind, e.path.url(), links, raw);
+            let (html, problems) = entry_html(
+                &e.source,
+                &site.root,
+                e.kind,
+                e.path.url(),
+                links,
+                raw,
+                calls,
+            );
             (Arc::new(html), problems)
         })
         .collect();
@@ -221,6 +231,7 @@ pub(crate) fn entry_html(
     page_path: &str,
     links: &markdown::Links<'_>,
     raw: bool,
+    calls: Option<&dyn CallRenderer>,
 ) -> (EntryHtml, Vec<Diagnostic>) {
     // A body released after the load is read again here, just before its page.
     let source = match source.with_whole_text(root) {
@@ -237,7 +248,22 @@ pub(crate) fn entry_html(
         page_path,
         source_rel: &source.rel,
     };
-    let body = markdown::render(source.body(), &place, links, raw);
+    // Content components (`{{ <name … /> }}`) first, as Zola 0.23 does.
+    let components = match calls.map(|c| content_components::expand_source(source, c)) {
+        Some(Err(problems)) => return (EntryHtml::default(), problems),
+        Some(Ok(e)) => e,
+        None => None,
+    };
+    let md = components
+        .as_ref()
+        .map_or(source.body(), |c| c.text.as_str());
+    let mut body = markdown::render(md, &place, links, raw);
+    let summary = render::summary_source(md)
+        .map(|s| markdown::render(s, &place, links, raw).html)
+        .map(|s| components.as_ref().map_or(s.clone(), |c| c.fill(s)));
+    if let Some(c) = &components {
+        body.html = c.fill(std::mem::take(&mut body.html));
+    }
     let mut problems: Vec<Diagnostic> = body.problems.into_iter().map(|p| p.diagnostic).collect();
     let f = &source.front;
     let mut it = |list: &Option<Vec<String>>, key: &str| {
@@ -270,6 +296,7 @@ pub(crate) fn entry_html(
             case_review,
             words: render::count_words(source.body()),
             text: released.then(|| source.text.clone()),
+            summary,
         },
         problems,
     )

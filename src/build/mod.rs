@@ -38,6 +38,7 @@ use markdown_pass::MarkdownEnv;
 use plan::{Job, StaticSource};
 use verdict::Verdict;
 
+use crate::content_components::CallRenderer;
 use crate::error::{Diagnostic, Result};
 use crate::output::{Memory, OutputFile, Sink};
 use crate::plugins::packed_facts::PackedFacts;
@@ -154,44 +155,39 @@ fn run(
     let statics = plan::static_files(site);
     let env = MarkdownEnv::new(site, &statics);
     let links_md = env.links(site);
-    // Without a cache or the full report (which needs every body at once), each
-    // entry's Markdown is made in the same job as its page, just before it: no
-    // body of the site waits in memory for the others.
-    let fused = cache.is_none() && !site.has_full_report();
+    let base_path = site.config.base_path();
+    let origin = site.config.origin().to_string();
+    let functions = function_context(site, &origin, &base_path);
+    let (renderer, links) = templates(site, &functions, &base_path, &origin);
+    let (lookups, fused) = markdown_with_pages(site, cache.is_some());
     let md_cache = cache.as_deref_mut().map(|c| &mut c.markdown);
-    let md = markdown_pass::pass(site, &links_md, &statics, md_cache, !fused);
+    let calls = renderer.as_ref().ok().map(|r| r as &dyn CallRenderer);
+    let md = markdown_pass::pass(site, &links_md, &statics, md_cache, !fused, calls);
     let (verdict, broken_files) = Verdict::new(site, md.problems);
     timings.markdown = t.elapsed();
 
     let t = Instant::now();
-    let base_path = site.config.base_path();
-    // Independent set-up work side by side: it is most of a preview rebuild.
-    let (renderer, links) = rayon::join(
-        || {
-            Renderer::new(
-                &site.theme,
-                &site.site_templates,
-                &base_path,
-                &crate::config::Contact::of(&site.config),
-                site.config.minify_html,
-            )
-        },
-        || Links::new(&site.report, &base_path),
-    );
     let mut renderer = match renderer {
         Ok(r) => r,
         Err(template_problems) => return Err(verdict.without_templates(template_problems)),
     };
+    if lookups {
+        renderer.fill_index(&links, Some(&md.entries));
+    }
     let mut report_view = ReportView::new(&links, md.report);
     report_view.has_full_report = site.has_full_report();
     report_view.contents_all = site.report.entries.len() <= crate::site::FULL_REPORT_AUTO_LIMIT;
-    let origin = site.config.origin().to_string();
     let ((), build_key) = rayon::join(
         || renderer.set_globals(&site.config, &report_view),
         || {
-            cache
-                .is_some()
-                .then(|| cache::build_fingerprint(site, &report_view, &statics, &origin))
+            let key = || cache::build_fingerprint(site, &report_view, &statics, &origin);
+            // Pages may show any other page (`get_page`): every page then
+            // depends on every entry's Markdown and link.
+            let key = || match lookups {
+                true => cache::with_index(key(), &md.keys, &links, site.report.entries.len()),
+                false => key(),
+            };
+            cache.is_some().then(key)
         },
     );
     let previous = cache.as_deref_mut().map(|c| std::mem::take(&mut c.pages));
@@ -205,7 +201,7 @@ fn run(
         htmls: &md.entries,
         fused,
         broken_files: &broken_files,
-        origin,
+        origin: origin.clone(),
         base_path: base_path.clone(),
         keys: build_key
             .zip(previous.as_ref())
@@ -219,7 +215,103 @@ fn run(
         progress,
         counters: Default::default(),
     };
-    make(&jobs, verdict, &statics, cache, (timings, t))
+    let mut built = make(&jobs, verdict, &statics, cache, (timings, t))?;
+    built
+        .warnings
+        .extend(clock_warning(site, &functions, build_key.is_some()));
+    Ok(built)
+}
+
+/// The templates (with Zola's functions) and the entries' links, made side
+/// by side: independent set-up work, most of a preview rebuild. They come
+/// before the Markdown: content components in Markdown use the templates.
+fn templates<'a>(
+    site: &'a Site,
+    functions: &std::result::Result<crate::template_functions::FunctionContext, Diagnostic>,
+    base_path: &'a str,
+    origin: &'a str,
+) -> (std::result::Result<Renderer, Vec<Diagnostic>>, Links<'a>) {
+    let (renderer, links) = rayon::join(
+        || {
+            let functions = functions.as_ref().map_err(|d| vec![d.clone()])?;
+            let mut r = Renderer::new(
+                &site.theme,
+                &site.site_templates,
+                base_path,
+                &crate::config::Contact::of(&site.config),
+                site.config.minify_html,
+                functions,
+            )?;
+            r.set_call_context(&site.config);
+            Ok::<_, Vec<Diagnostic>>(r)
+        },
+        || {
+            Links::at(
+                &site.report,
+                base_path,
+                origin,
+                &site.config.default_language,
+            )
+        },
+    );
+    if let Ok(r) = &renderer {
+        r.fill_index(&links, None);
+    }
+    (renderer, links)
+}
+
+/// The warning that the output depends on the build time: when a template read
+/// the clock (or, in the preview, may have in a page taken from the cache)
+/// without `SOURCE_DATE_EPOCH`.
+fn clock_warning(
+    site: &Site,
+    functions: &std::result::Result<crate::template_functions::FunctionContext, Diagnostic>,
+    cached: bool,
+) -> Option<Diagnostic> {
+    let f = functions.as_ref().ok()?;
+    if !(f.clock.was_read() || (cached && f.clock.is_system())) {
+        return None;
+    }
+    crate::render::clock_warning(&site.theme, &site.site_templates)
+}
+
+/// Whether templates look pages up, and whether each entry's Markdown is made
+/// in its page's job. Without a cache or the full report (which needs every
+/// body at once) it is, just before its page: no body of the site waits in
+/// memory for the others. Templates that look pages up (`get_page`) need
+/// every body first too.
+fn markdown_with_pages(site: &Site, cached: bool) -> (bool, bool) {
+    let lookups = crate::render::uses_lookups(&site.theme, &site.site_templates);
+    (lookups, !cached && !site.has_full_report() && !lookups)
+}
+
+/// What Zola's template functions need: the site's address, where data files
+/// are, the clock (`SOURCE_DATE_EPOCH` when set) and an empty page index.
+fn function_context(
+    site: &Site,
+    origin: &str,
+    base_path: &str,
+) -> std::result::Result<crate::template_functions::FunctionContext, Diagnostic> {
+    use crate::template_functions::{Clock, FunctionContext};
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let clock = Clock::from_source_date_epoch(epoch.as_deref()).map_err(|m| {
+        Diagnostic::error("source-date-epoch", "SOURCE_DATE_EPOCH", m)
+            .help("set it to a whole number of seconds (`date +%s`), or unset it")
+    })?;
+    let theme_static = site
+        .root
+        .join("themes")
+        .join(&site.theme.name)
+        .join("static");
+    Ok(FunctionContext {
+        base_url: format!("{origin}{base_path}"),
+        roots: crate::data::DataRoots {
+            site: site.root.clone(),
+            theme_static: theme_static.is_dir().then_some(theme_static),
+        },
+        clock,
+        index: Default::default(),
+    })
 }
 
 /// Steps 3 to 6: the pages in parallel, the site-wide checks and the
