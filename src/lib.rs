@@ -48,6 +48,7 @@ pub mod source;
 pub mod suggest;
 pub mod template_functions;
 pub mod theme;
+pub(crate) mod toml_tree;
 pub mod yaml;
 
 pub use build::{BuildCache, Built, Timings};

@@ -200,6 +200,7 @@ fn walk_content(root: &Path, content: &Path) -> Walk {
             markdown.push((rel, entry.path().to_path_buf()));
         } else {
             assets.push(Asset {
+                output: rel.clone(),
                 rel,
                 path: entry.path().to_path_buf(),
             });
@@ -325,7 +326,10 @@ fn read_markdown(
     let mut failed = Vec::new();
     for ((_, r), (rel, _)) in results.into_iter().zip(markdown) {
         match r {
-            Ok(s) => sources.push(s),
+            Ok(s) => {
+                problems.extend(s.warnings.iter().cloned());
+                sources.push(s);
+            }
             Err(d) => {
                 problems.push(d);
                 failed.push(rel.clone());

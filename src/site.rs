@@ -88,7 +88,10 @@ impl Site {
         };
         let (loaded, load_problems) = load::load_lenient_cached(root, cache)?;
         problems.extend(load_problems);
-        let report = report_of(loaded, options, models, &mut problems)?;
+        let mut report = report_of(loaded, options, models, &mut problems)?;
+        if let Some(r) = &mut report {
+            r.name_plain_home(config.title.as_deref());
+        }
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
         let site_static = theme::read_tree(&root.join("static"), "static")?;
         // Without a model, or without templates, no page can be made: the build
