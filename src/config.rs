@@ -61,10 +61,11 @@ pub struct Config {
     /// The settings file's name (`config.toml` or `zola.toml`).
     #[serde(skip)]
     pub file: String,
-    /// Zola keys reportsite has no feature for, with their lines: accepted and
-    /// named in one warning ([`Config::ignored_keys_warning`]).
+    /// Zola keys reportsite has no feature for, with their lines and columns,
+    /// in the file's order: accepted and named in one warning
+    /// ([`Config::ignored_keys_warning`]).
     #[serde(skip)]
-    pub ignored_keys: Vec<(String, usize)>,
+    pub ignored_keys: Vec<(String, (usize, usize))>,
     /// Where each setting is written, for later messages about it.
     #[serde(skip)]
     pub(crate) spans: Spans,
@@ -301,10 +302,106 @@ pub(crate) const ZOLA_ONLY_KEYS: &[&str] = &[
     "output_dir",
     "preserve_dotfiles_in_output",
     "search",
+    "skip_content_templating",
     "slugify",
     "taxonomies",
+    "taxonomy_root",
     "translations",
 ];
+
+/// The keys of Zola's settings tables that reportsite ignores as a whole, so
+/// that a misspelt key in one is still an error with "did you mean" (older
+/// Zola names included: a site written for Zola 0.19 moves over too).
+/// `[languages]`, `[translations]` and `[extra]` take any key.
+const ZOLA_TABLES: &[(&str, &[&str])] = &[
+    (
+        "markdown",
+        &[
+            "highlighting",
+            "highlight_code",
+            "highlight_theme",
+            "highlight_themes_css",
+            "extra_syntaxes_and_themes",
+            "render_emoji",
+            "external_links_class",
+            "external_links_target_blank",
+            "external_links_no_follow",
+            "external_links_no_referrer",
+            "external_links_external",
+            "smart_punctuation",
+            "definition_list",
+            "bottom_footnotes",
+            "lazy_async_image",
+            "insert_anchor_links",
+            "github_alerts",
+        ],
+    ),
+    (
+        "markdown.highlighting",
+        &[
+            "error_on_missing_language",
+            "style",
+            "theme",
+            "light_theme",
+            "dark_theme",
+            "extra_grammars",
+            "extra_themes",
+            "data_attr_position",
+        ],
+    ),
+    (
+        "link_checker",
+        &[
+            "skip_prefixes",
+            "skip_anchor_prefixes",
+            "internal_level",
+            "external_level",
+            "ignored_files",
+        ],
+    ),
+    (
+        "slugify",
+        &["paths", "paths_keep_dates", "taxonomies", "anchors"],
+    ),
+    (
+        "search",
+        &[
+            "include_title",
+            "include_content",
+            "truncate_content_length",
+            "include_description",
+            "include_date",
+            "include_path",
+            "index_format",
+        ],
+    ),
+];
+
+/// Which settings file a site folder has: `config.toml` or Zola 0.23's
+/// `zola.toml`. Both at once is an error (Zola 0.23 would read `zola.toml`,
+/// older Zola and reportsite's own sites `config.toml`: which one the author
+/// edits cannot be guessed); neither is `config.toml`, which the caller then
+/// reports missing.
+pub(crate) fn settings_file(root: &std::path::Path) -> Result<&'static str> {
+    let (config, zola) = (
+        root.join(CONFIG_FILE).exists(),
+        root.join(ZOLA_CONFIG_FILE).exists(),
+    );
+    match (config, zola) {
+        (true, true) => Err(Error::content(vec![
+            Diagnostic::error(
+                "two-configs",
+                ZOLA_CONFIG_FILE,
+                format!("the site has both `{CONFIG_FILE}` and `{ZOLA_CONFIG_FILE}`; reportsite reads one settings file"),
+            )
+            .help(format!(
+                "keep the one you edit and remove or rename the other (Zola 0.23 reads `{ZOLA_CONFIG_FILE}` first, older Zola `{CONFIG_FILE}`)"
+            )),
+        ])),
+        (false, true) => Ok(ZOLA_CONFIG_FILE),
+        _ => Ok(CONFIG_FILE),
+    }
+}
 
 impl Config {
     /// Parses `config.toml` (or Zola's `zola.toml`) text. `file` is the name
@@ -318,14 +415,29 @@ impl Config {
         let mut doc = toml::de::DeTable::parse(text)
             .map_err(|e| Error::content(vec![syntax_error(&e, text, file)]))?;
         let mut ignored = Vec::new();
+        let mut misspelt = Vec::new();
         for (k, v) in std::mem::take(doc.get_mut()) {
             let name: &str = k.get_ref();
             if ZOLA_ONLY_KEYS.contains(&name) {
-                ignored.push((name.to_string(), line_col(text, k.span().start).0));
+                check_zola_table(name, v.get_ref(), &mut misspelt);
+                ignored.push((k.span().start, name.to_string()));
             } else {
                 doc.get_mut().insert(k, v);
             }
         }
+        if !misspelt.is_empty() {
+            misspelt.sort_by_key(|(offset, _, _)| *offset);
+            let problems = misspelt
+                .into_iter()
+                .map(|(offset, key, known)| unknown_key(text, file, offset, &key, known))
+                .collect();
+            return Err(Error::content(problems));
+        }
+        ignored.sort();
+        let ignored = ignored
+            .into_iter()
+            .map(|(offset, name)| (name, line_col(text, offset)))
+            .collect();
         let spans = Spans::of(doc.get_ref(), text, file)?;
         let mut config = Config::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
             let mut d = Diagnostic::error("config", file, e.message().trim().to_string());
@@ -371,13 +483,12 @@ impl Config {
     /// One warning naming the Zola keys this site sets that reportsite does
     /// not use, at the first of them; none when there are none.
     pub(crate) fn ignored_keys_warning(&self) -> Option<Diagnostic> {
-        let (first, line) = self.ignored_keys.first()?;
+        let (_, (line, col)) = self.ignored_keys.first()?;
         let names: Vec<String> = self
             .ignored_keys
             .iter()
             .map(|(k, _)| format!("`{k}`"))
             .collect();
-        let _ = first;
         Some(
             Diagnostic::warning(
                 "ignored-key",
@@ -387,8 +498,8 @@ impl Config {
                     names.join(", ")
                 ),
             )
-            .at_in(&self.source, *line, 1)
-            .help("they are accepted so a Zola site's settings move over unchanged; remove them to silence this warning"),
+            .at_in(&self.source, *line, *col)
+            .help("they are accepted so a Zola site's settings move over unchanged; remove them to silence this warning (docs/from-zola.md says what each would do)"),
         )
     }
 
@@ -577,12 +688,35 @@ impl Spans {
     }
 }
 
+/// Collects the keys of Zola's table `path` (and the tables within) that
+/// Zola does not have ([`ZOLA_TABLES`]), as (offset, key, the keys it has).
+fn check_zola_table(
+    path: &str,
+    value: &toml::de::DeValue<'_>,
+    out: &mut Vec<(usize, String, &'static [&'static str])>,
+) {
+    let toml::de::DeValue::Table(table) = value else {
+        return;
+    };
+    let Some((_, known)) = ZOLA_TABLES.iter().find(|(p, _)| *p == path) else {
+        return;
+    };
+    for (k, v) in table {
+        let name: &str = k.get_ref();
+        if known.contains(&name) {
+            check_zola_table(&format!("{path}.{name}"), v.get_ref(), out);
+        } else {
+            out.push((k.span().start, name.to_string(), known));
+        }
+    }
+}
+
 fn unknown_key(text: &str, file: &str, offset: usize, key: &str, known: &[&str]) -> Diagnostic {
     let (line, col) = line_col(text, offset);
     let mut d = Diagnostic::error(
         "unknown-key",
         file,
-        format!("unknown key `{key}` in config.toml"),
+        format!("unknown key `{key}` in {file}"),
     )
     .at_in(text, line, col);
     d = d.help(match did_you_mean(key, known) {

@@ -1439,10 +1439,54 @@ mod tests {
     }
 
     #[test]
-    fn missing_title() {
-        let d = parse_text("---\ndescription: x\n---\n").unwrap_err();
-        assert_eq!(d.code, "missing-key");
-        assert!(d.message.contains("`title`"));
+    fn title_is_not_required_when_parsing() {
+        let f = parse_text("---\ndescription: x\n---\n").expect("parses");
+        assert_eq!(f.title, None);
+        let f = parse_text("+++\n+++\nBody\n").expect("an empty TOML front matter parses");
+        assert_eq!(f, FrontMatter::default());
+    }
+
+    #[test]
+    fn toml_front_matter_reads_as_yaml_does() {
+        let toml = "+++\ntitle = \"A\"\ndate = 2017-11-15\nweight = 2\naliases = [\"/old/\"]\n[extra]\nk = 1\n+++\nBody\n";
+        let yaml = "---\ntitle: A\ndate: 2017-11-15\nweight: 2\naliases: [/old/]\nextra:\n  k: 1\n---\nBody\n";
+        let s = split(toml, "a.md").unwrap();
+        assert_eq!((s.format, s.body, s.body_line), (Format::Toml, "Body\n", 9));
+        assert_eq!(parse_text(toml).unwrap(), parse_text(yaml).unwrap());
+    }
+
+    #[test]
+    fn toml_errors_are_located_in_the_file() {
+        let d = parse_text("+++\ntitle = \"A\"\nweight = \"two\"\n+++\n").unwrap_err();
+        assert_eq!((d.code, d.line, d.column), ("wrong-type", Some(3), Some(10)));
+        let d = parse_text("+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n").unwrap_err();
+        assert_eq!((d.code, d.line, d.column), ("unknown-key", Some(3), Some(1)));
+        assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
+        let d = parse_text("+++\ntitle = A page\n+++\n").unwrap_err();
+        assert_eq!((d.code, d.line, d.column), ("toml", Some(2), Some(9)));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("put text in double quotes, e.g. `title = \"A page\"`")
+        );
+        let d = split("+++\ntitle = \"A\"\n---\n", "a.md").unwrap_err();
+        assert!(d.message.contains("no line `+++`"), "{}", d.message);
+    }
+
+    #[test]
+    fn zola_keys_are_set_aside_and_a_misspelt_one_is_suggested() {
+        let text = "+++\ntitle = \"A\"\nsort_by = \"date\"\n  paginate_by = 5\n+++\n";
+        let s = split(text, "a.md").unwrap();
+        let p = parse_located(&s, text, "a.md").unwrap();
+        assert_eq!(
+            p.ignored,
+            [("sort_by".to_string(), (3, 1)), ("paginate_by".to_string(), (4, 3))]
+        );
+        assert!(p.tree.entry("sort_by").is_none());
+        let w = ignored_keys_warning(&p.ignored, text, "a.md").expect("a warning");
+        assert_eq!((w.code, w.line, w.column), ("ignored-key", Some(3), Some(1)));
+        assert!(w.message.ends_with("`sort_by`, `paginate_by`"), "{}", w.message);
+        let d = parse_text("---\ntitle: A\nsort_bi: date\n---\n").unwrap_err();
+        assert_eq!(d.help.as_deref(), Some("did you mean `sort_by`?"));
     }
 
     #[test]
@@ -1559,7 +1603,7 @@ mod tests {
     fn finds_values_under_a_key() {
         let text = "---\ntitle: A\nrecommendations:\n  - text: x\n    refs: [P1, P9]\n---\n";
         let s = split(text, "a").unwrap();
-        let (_, tree) = parse_located(&s, text, "a").unwrap();
+        let tree = parse_located(&s, text, "a").unwrap().tree;
         let at = Located::new(&tree, s.yaml_line);
         assert_eq!(at.scalar_under("recommendations", "P9"), Some((5, 16)));
         assert_eq!(at.scalar_under("recommendations", "P"), None);
