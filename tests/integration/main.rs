@@ -25,3 +25,4 @@ mod severity;
 #[cfg(feature = "serve")]
 mod watch;
 mod zola;
+mod zola_content;
