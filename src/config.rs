@@ -1,6 +1,8 @@
-//! Site settings from `config.toml`.
+//! Site settings from `config.toml` (or Zola 0.23's `zola.toml`).
 //!
-//! In: the text of `config.toml` (Zola-style keys). Out: a checked [`Config`], or
+//! In: which settings file the site has ([`settings_file`]) and its text
+//! (Zola-style keys; Zola's keys reportsite has no feature for are set aside
+//! for one warning). Out: a checked [`Config`], or
 //! located diagnostics (unknown key with a suggestion, wrong type, bad URL), and
 //! what the settings imply for every page ([`Contact`]: where a reader asks for
 //! another format).

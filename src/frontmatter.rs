@@ -112,7 +112,9 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
         format!("front matter is never closed: no line `{fence}` after the opening one"),
     )
     .at_in(text, 1, 1)
-    .help(format!("add a line `{fence}` after the last front-matter field, before the Markdown")))
+    .help(format!(
+        "add a line `{fence}` after the last front-matter field, before the Markdown"
+    )))
 }
 
 fn newline_len(s: &str) -> usize {
@@ -604,8 +606,9 @@ pub(crate) fn parse_located(
     } else {
         check_nesting(split, full_text, file)?;
         match split.format {
-            Format::Yaml => yaml::parse(split.yaml)
-                .map_err(|e| yaml_error(e, split, full_text, file))?,
+            Format::Yaml => {
+                yaml::parse(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?
+            }
             Format::Toml => crate::toml_tree::parse(split.yaml)
                 .map_err(|e| toml_syntax_error(e, split, full_text, file))?,
         }
@@ -1458,9 +1461,15 @@ mod tests {
     #[test]
     fn toml_errors_are_located_in_the_file() {
         let d = parse_text("+++\ntitle = \"A\"\nweight = \"two\"\n+++\n").unwrap_err();
-        assert_eq!((d.code, d.line, d.column), ("wrong-type", Some(3), Some(10)));
+        assert_eq!(
+            (d.code, d.line, d.column),
+            ("wrong-type", Some(3), Some(10))
+        );
         let d = parse_text("+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n").unwrap_err();
-        assert_eq!((d.code, d.line, d.column), ("unknown-key", Some(3), Some(1)));
+        assert_eq!(
+            (d.code, d.line, d.column),
+            ("unknown-key", Some(3), Some(1))
+        );
         assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
         let d = parse_text("+++\ntitle = A page\n+++\n").unwrap_err();
         assert_eq!((d.code, d.line, d.column), ("toml", Some(2), Some(9)));
@@ -1479,12 +1488,22 @@ mod tests {
         let p = parse_located(&s, text, "a.md").unwrap();
         assert_eq!(
             p.ignored,
-            [("sort_by".to_string(), (3, 1)), ("paginate_by".to_string(), (4, 3))]
+            [
+                ("sort_by".to_string(), (3, 1)),
+                ("paginate_by".to_string(), (4, 3))
+            ]
         );
         assert!(p.tree.entry("sort_by").is_none());
         let w = ignored_keys_warning(&p.ignored, text, "a.md").expect("a warning");
-        assert_eq!((w.code, w.line, w.column), ("ignored-key", Some(3), Some(1)));
-        assert!(w.message.ends_with("`sort_by`, `paginate_by`"), "{}", w.message);
+        assert_eq!(
+            (w.code, w.line, w.column),
+            ("ignored-key", Some(3), Some(1))
+        );
+        assert!(
+            w.message.ends_with("`sort_by`, `paginate_by`"),
+            "{}",
+            w.message
+        );
         let d = parse_text("---\ntitle: A\nsort_bi: date\n---\n").unwrap_err();
         assert_eq!(d.help.as_deref(), Some("did you mean `sort_by`?"));
     }

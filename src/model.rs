@@ -2,7 +2,8 @@
 //!
 //! In: the [`Loaded`] sources. Out: a [`Report`] whose entries are in reading order
 //! (home, chapter 1, its pages, chapter 2, …), each with its URL path, number,
-//! parent and children — or every cross-check that failed: a kind used in the wrong
+//! parent and children (a site without `content/_index.md` gets a plain home
+//! page, as a Zola site does; a page bundle's files follow its page) — or every cross-check that failed: a kind used in the wrong
 //! file, keys that do not belong to the kind, required fields missing, duplicate
 //! output paths, duplicate strategy ids, recommendations that refer to undeclared
 //! strategy items, periods that end before they start. [`ModelCache`] keeps the
@@ -155,8 +156,8 @@ impl Report {
 
     /// Builds the model as far as possible, returning the problems found beside it
     /// (errors too), so that later stages can still run and every error is
-    /// reported at once. Fails only when there is no home page or two pages
-    /// would be written to one path.
+    /// reported at once. Fails only when the home page's file failed to load or
+    /// two pages would be written to one path.
     pub fn build_lenient(loaded: Loaded, drafts: bool) -> Result<(Report, Vec<Diagnostic>)> {
         let mut problems = Vec::new();
         let Loaded {
@@ -482,7 +483,11 @@ fn check_duplicate_paths(
             continue;
         };
         let (a, b) = (&sources[first], &sources[i]);
-        let key = if b.front.path.is_some() { "path" } else { "slug" };
+        let key = if b.front.path.is_some() {
+            "path"
+        } else {
+            "slug"
+        };
         let d = b.at_key(
             Diagnostic::error(
                 "duplicate-path",

@@ -576,32 +576,60 @@ mod tests {
     #[test]
     fn an_untitled_page_takes_its_first_heading_or_its_name() {
         // A heading that opens the body leaves it.
-        let s = Source::parse("a/b.md", "content/a/b.md".into(), "---\nweight: 1\n---\n\n# The *big* idea {#big}\n\nText.\n".into())
-            .expect("parses");
+        let s = Source::parse(
+            "a/b.md",
+            "content/a/b.md".into(),
+            "---\nweight: 1\n---\n\n# The *big* idea {#big}\n\nText.\n".into(),
+        )
+        .expect("parses");
         assert_eq!(s.front.title.as_deref(), Some("The big idea"));
         assert_eq!((s.body(), s.body_line), ("\nText.\n", 6));
         let w = &s.warnings[0];
         assert_eq!((w.code, w.line, w.column), ("no-title", Some(5), Some(1)));
-        assert_eq!(w.message, "no `title` in the front matter: the title is \"The big idea\", from its first heading");
+        assert_eq!(
+            w.message,
+            "no `title` in the front matter: the title is \"The big idea\", from its first heading"
+        );
         // A setext heading after a paragraph stays; fenced code is not read.
-        let s = Source::parse("a/c.md", "content/a/c.md".into(), "+++\n+++\nIntro.\n\n```\n# not a heading\n```\nLater\n=====\n".into())
-            .expect("parses");
+        let s = Source::parse(
+            "a/c.md",
+            "content/a/c.md".into(),
+            "+++\n+++\nIntro.\n\n```\n# not a heading\n```\nLater\n=====\n".into(),
+        )
+        .expect("parses");
         assert_eq!(s.front.title.as_deref(), Some("Later"));
         assert_eq!(s.body_line, 3);
         assert_eq!(s.warnings[0].line, Some(8));
         // No heading: the name; a bundle's is its folder's.
-        let s = Source::parse("trips/sea-walk_2/index.md", "content/trips/sea-walk_2/index.md".into(), "---\n---\nText.\n".into())
-            .expect("parses");
+        let s = Source::parse(
+            "trips/sea-walk_2/index.md",
+            "content/trips/sea-walk_2/index.md".into(),
+            "---\n---\nText.\n".into(),
+        )
+        .expect("parses");
         assert_eq!(s.front.title.as_deref(), Some("Sea walk 2"));
-        assert_eq!((s.warnings[0].line, s.warnings[0].column), (Some(1), Some(1)));
+        assert_eq!(
+            (s.warnings[0].line, s.warnings[0].column),
+            (Some(1), Some(1))
+        );
         assert_eq!(
             s.warnings[0].help.as_deref(),
-            Some("add `title: Sea walk 2` to the front matter to choose the title (page lists and the browser tab show it)")
+            Some(
+                "add `title: Sea walk 2` to the front matter to choose the title (page lists and the browser tab show it)"
+            )
         );
         // A priority needs a title.
-        let d = Source::parse("p.md", "content/p.md".into(), "+++\nkind = \"priority\"\n+++\n# P\n".into()).unwrap_err();
+        let d = Source::parse(
+            "p.md",
+            "content/p.md".into(),
+            "+++\nkind = \"priority\"\n+++\n# P\n".into(),
+        )
+        .unwrap_err();
         assert_eq!((d.code, d.line), ("missing-key", Some(1)));
-        assert_eq!(d.help.as_deref(), Some("add a line such as `title = \"Background\"` to the front matter"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("add a line such as `title = \"Background\"` to the front matter")
+        );
     }
 
     #[test]

@@ -115,8 +115,21 @@ mod tests {
     fn keys_and_values_keep_their_places_and_order() {
         let text = "title = \"A\"\nweight = 0x10\ndraft = true\ndate = 2024-01-31\n[extra]\nb = [1, \"x\"]\n";
         let tree = parse(text).expect("parses");
-        let keys: Vec<_> = tree.entries().iter().map(|(k, _)| (k.as_str().unwrap(), k.pos.line)).collect();
-        assert_eq!(keys, [("title", 1), ("weight", 2), ("draft", 3), ("date", 4), ("extra", 5)]);
+        let keys: Vec<_> = tree
+            .entries()
+            .iter()
+            .map(|(k, _)| (k.as_str().unwrap(), k.pos.line))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("title", 1),
+                ("weight", 2),
+                ("draft", 3),
+                ("date", 4),
+                ("extra", 5)
+            ]
+        );
         assert_eq!(tree.entry("weight").unwrap().1.as_str(), Some("16"));
         assert_eq!(tree.entry("date").unwrap().1.as_str(), Some("2024-01-31"));
         let (_, extra) = tree.entry("extra").unwrap();

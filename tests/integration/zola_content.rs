@@ -68,24 +68,52 @@ fn the_pages_hold_what_the_content_says() {
     .iter()
     .map(|l| home.find(l).unwrap_or_else(|| panic!("{l} in {home}")))
     .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "weight order: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "weight order: {order:?}"
+    );
     // TOML front matter: title and a TOML date.
     let low_tide = page(&files, "journal/low-tide/index.html");
-    assert!(low_tide.contains("Low tide at the north wall</h1>"), "{low_tide}");
-    assert!(low_tide.contains("<time datetime=2026-03-14>14 March 2026</time>"), "{low_tide}");
-    assert!(low_tide.contains("href=/harbour/harbour-walk/>route of the harbour walk</a>"), "{low_tide}");
+    assert!(
+        low_tide.contains("Low tide at the north wall</h1>"),
+        "{low_tide}"
+    );
+    assert!(
+        low_tide.contains("<time datetime=2026-03-14>14 March 2026</time>"),
+        "{low_tide}"
+    );
+    assert!(
+        low_tide.contains("href=/harbour/harbour-walk/>route of the harbour walk</a>"),
+        "{low_tide}"
+    );
     // No title: the first heading is the page's h1 and title, once.
     let notes = page(&files, "journal/untitled-notes/index.html");
-    assert!(notes.contains("<title>Notes from the slipway – Harbour Walks</title>"), "{notes}");
+    assert!(
+        notes.contains("<title>Notes from the slipway – Harbour Walks</title>"),
+        "{notes}"
+    );
     assert!(notes.contains("Notes from the slipway</h1>"), "{notes}");
-    assert_eq!(notes.matches("Notes from the slipway</h").count(), 1, "{notes}");
+    assert_eq!(
+        notes.matches("Notes from the slipway</h").count(),
+        1,
+        "{notes}"
+    );
     // No title and no heading: the file name.
     let about = page(&files, "about-us/index.html");
-    assert!(about.contains("<span class=number>3</span> About</h1>"), "{about}");
+    assert!(
+        about.contains("<span class=number>3</span> About</h1>"),
+        "{about}"
+    );
     // The bundle's relative image and link resolve to the files beside it.
     let walk = page(&files, "harbour-walk/index.html");
-    assert!(walk.contains("src=/harbour/harbour-walk/photo.png"), "{walk}");
-    assert!(walk.contains("href=/harbour/harbour-walk/route.txt>"), "{walk}");
+    assert!(
+        walk.contains("src=/harbour/harbour-walk/photo.png"),
+        "{walk}"
+    );
+    assert!(
+        walk.contains("href=/harbour/harbour-walk/route.txt>"),
+        "{walk}"
+    );
     // The alias redirects to the page.
     let alias = page(&files, "journal/old-low-tide/index.html");
     assert!(alias.contains("/harbour/journal/low-tide/"), "{alias}");
@@ -127,7 +155,9 @@ fn each_ignored_key_and_made_title_is_a_warning_at_its_place() {
         .expect("about.md's warning");
     assert_eq!(
         about.help.as_deref(),
-        Some("add `title = \"About\"` to the front matter to choose the title (page lists and the browser tab show it)")
+        Some(
+            "add `title = \"About\"` to the front matter to choose the title (page lists and the browser tab show it)"
+        )
     );
 }
 
@@ -149,13 +179,22 @@ fn what_the_invalid_fixtures_refused_now_builds() {
     let dir = site(
         "base_url = \"/\"\n",
         &[
-            ("content/background/_index.md", b"---\ntitle: Background\n---\nBackground.\n"),
-            ("content/background/board.md", b"---\n---\n# The Board\n\nMembers.\n"),
+            (
+                "content/background/_index.md",
+                b"---\ntitle: Background\n---\nBackground.\n",
+            ),
+            (
+                "content/background/board.md",
+                b"---\n---\n# The Board\n\nMembers.\n",
+            ),
         ],
     );
     let files = build(dir.path()).expect("builds");
     let home = page(&files, "index.html");
-    assert!(home.contains("<h1>Home</h1>"), "no site title: `Home`: {home}");
+    assert!(
+        home.contains("<h1>Home</h1>"),
+        "no site title: `Home`: {home}"
+    );
     assert!(home.contains("href=/background/>"), "{home}");
     let board = page(&files, "background/board/index.html");
     assert!(board.contains("The Board</h1>"), "{board}");
@@ -167,7 +206,10 @@ fn a_bundle_with_its_own_slug_takes_its_files_along() {
         CONFIG,
         &[
             ("content/_index.md", b"---\ntitle: Home\n---\n"),
-            ("content/trip/index.md", b"+++\ntitle = \"Trip\"\nslug = \"voyage\"\n+++\n[The map](map.txt)\n"),
+            (
+                "content/trip/index.md",
+                b"+++\ntitle = \"Trip\"\nslug = \"voyage\"\n+++\n[The map](map.txt)\n",
+            ),
             ("content/trip/map.txt", b"north"),
         ],
     );
@@ -185,7 +227,10 @@ fn zolas_path_places_a_page_and_a_clash_is_located_at_it() {
             ("content/_index.md", b"---\ntitle: Home\n---\n"),
             ("content/a/_index.md", b"---\ntitle: A\n---\n"),
             ("content/a/b.md", b"---\ntitle: B\n---\n"),
-            ("content/c.md", b"+++\ntitle = \"C\"\n\npath = \"/a/b/\"\n+++\n"),
+            (
+                "content/c.md",
+                b"+++\ntitle = \"C\"\n\npath = \"/a/b/\"\n+++\n",
+            ),
         ],
     );
     let errors = build_errors(dir.path());
@@ -208,7 +253,11 @@ fn both_settings_files_is_an_error() {
     write_file(dir.path(), "zola.toml", CONFIG);
     let errors = build_errors(dir.path());
     assert_eq!(
-        (errors[0].code, errors[0].file.as_str(), errors[0].message.as_str()),
+        (
+            errors[0].code,
+            errors[0].file.as_str(),
+            errors[0].message.as_str()
+        ),
         (
             "two-configs",
             "zola.toml",
@@ -229,7 +278,15 @@ fn a_misspelt_key_in_a_zola_table_is_an_error_with_a_suggestion() {
     let errors = build_errors(dir.path());
     let found: Vec<_> = errors
         .iter()
-        .map(|d| (d.file.as_str(), d.line, d.column, d.message.as_str(), d.help.as_deref()))
+        .map(|d| {
+            (
+                d.file.as_str(),
+                d.line,
+                d.column,
+                d.message.as_str(),
+                d.help.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         found,
