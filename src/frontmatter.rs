@@ -64,30 +64,45 @@ pub struct Split<'a> {
 /// line ends are accepted.
 pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or("");
-    let format = match first.trim_end() {
+    // Blank lines before the opening line are allowed, as in Zola.
+    let (mut start, mut first_line) = (0, 1);
+    while let Some(end) = text[start..].find('\n') {
+        if !text[start..start + end].trim().is_empty() {
+            break;
+        }
+        start += end + 1;
+        first_line += 1;
+    }
+    let first = text[start..].lines().next().unwrap_or("");
+    let format = match first.trim() {
         "---" => Format::Yaml,
         "+++" => Format::Toml,
         _ => {
-            let hint = if text.trim().is_empty() {
-                "the file is empty: add front matter: a line `---`, a line `title: My page`, and a closing line `---`"
+            let (hint, line) = if text.trim().is_empty() {
+                (
+                    "the file is empty: add front matter: a line `---`, a line `title: My page`, and a closing line `---`",
+                    1,
+                )
             } else {
-                "start the file with a line `---`, then `title: ...`, then a closing line `---` (or `+++` lines around TOML, as in Zola)"
+                (
+                    "start the file with a line `---`, then `title: ...`, then a closing line `---` (or `+++` lines around TOML, as in Zola)",
+                    first_line,
+                )
             };
             return Err(Diagnostic::error(
                 "front-matter",
                 file,
                 "missing front matter: the first line of a content file must be `---` (YAML) or `+++` (TOML)",
             )
-            .at_in(text, 1, 1)
+            .at_in(text, line, 1)
             .help(hint));
         }
     };
     let fence = format.fence();
-    let mut offset = first.len();
+    let mut offset = start + first.len();
     offset += newline_len(&text[offset..]);
     let yaml_start = offset;
-    let mut line_no = 2;
+    let mut line_no = first_line + 1;
     while offset < text.len() {
         let rest = &text[offset..];
         let line_end = rest.find('\n').unwrap_or(rest.len());
@@ -97,7 +112,7 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
             let after = offset + line_end + usize::from(line_end < rest.len());
             return Ok(Split {
                 yaml,
-                yaml_line: 2,
+                yaml_line: first_line + 1,
                 body: &text[after.min(text.len())..],
                 body_line: line_no + 1,
                 format,
@@ -1416,6 +1431,17 @@ mod tests {
         assert_eq!(s.yaml, "title: A\r\n");
         assert_eq!(s.body, "Body\r\n");
         assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn blank_lines_may_come_before_the_front_matter() {
+        let text = "\n  \n+++\ntitle = \"A\"\nweight = x\n+++\nBody\n";
+        let s = split(text, "a.md").unwrap();
+        assert_eq!((s.yaml_line, s.body_line, s.body), (4, 7, "Body\n"));
+        let d = parse_text(text).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(5), Some(10)));
+        let d = split("\n\n# Title\n", "a.md").unwrap_err();
+        assert_eq!(d.line, Some(3));
     }
 
     #[test]

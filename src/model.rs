@@ -451,8 +451,19 @@ impl Tree {
                 (Some(path), _) => path_of_key(path),
                 (None, slug) => {
                     let segment = slug.as_deref().map_or_else(|| default_segment(s), slugify);
-                    let mut path = String::with_capacity(paths[p].len() + segment.len() + 1);
-                    path.push_str(&paths[p]);
+                    let mut path = paths[p].clone();
+                    // Folders without an `_index.md` between the chapter and
+                    // the file stay in the URL, as in Zola.
+                    let (dir, _) = place_of(&s.rel);
+                    let chapter_dir = parent_dir(&sources[p].rel);
+                    let between = match dir.strip_prefix(chapter_dir) {
+                        Some(rest) if !chapter_dir.is_empty() => rest,
+                        _ => dir,
+                    };
+                    for folder in between.split('/').filter(|f| !f.is_empty()) {
+                        path.push_str(&slugify(folder));
+                        path.push('/');
+                    }
                     path.push_str(&segment);
                     path.push('/');
                     path

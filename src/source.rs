@@ -231,6 +231,8 @@ struct Untitled {
     /// When that heading opens the body, the bytes and lines it takes there
     /// (blank lines before it included): the body starts after them.
     moved: Option<(usize, usize)>,
+    /// Without a heading: whether the name is a folder's (a chapter, a bundle).
+    folder: bool,
 }
 
 impl Untitled {
@@ -243,6 +245,7 @@ impl Untitled {
                 title: h.text,
                 heading: Some((h.line, h.col)),
                 moved: h.opens_body.then_some((h.end, h.lines)),
+                folder: false,
             };
         }
         let (_, name) = place_of(rel);
@@ -257,14 +260,16 @@ impl Untitled {
             title,
             heading: None,
             moved: None,
+            folder: is_section_rel(rel) || bundle_dir(rel).is_some(),
         }
     }
 
     /// The located warning that says where the title came from.
     fn warning(&self, format: Format, body_line: usize, text: &str, file: &str) -> Diagnostic {
-        let (what, (line, col)) = match self.heading {
-            Some((l, c)) => ("its first heading", (body_line + l - 1, c)),
-            None => ("its file name (it has no heading)", (1, 1)),
+        let (what, (line, col)) = match (self.heading, self.folder) {
+            (Some((l, c)), _) => ("its first heading", (body_line + l - 1, c)),
+            (None, true) => ("its folder's name (it has no heading)", (1, 1)),
+            (None, false) => ("its file name (it has no heading)", (1, 1)),
         };
         Diagnostic::warning(
             "no-title",

@@ -152,7 +152,12 @@ fn check_split(text: &str, split: &frontmatter::Split<'_>) {
     let base = t.as_ptr() as usize;
     let body_start = split.body.as_ptr() as usize - base;
     assert!(body_start <= t.len() && body_start + split.body.len() == t.len());
-    assert_eq!(split.yaml_line, 2);
+    let yaml_start = split.yaml.as_ptr() as usize - base;
+    assert_eq!(
+        split.yaml_line,
+        t[..yaml_start].matches('\n').count() + 1,
+        "yaml_line does not count the lines before the front matter"
+    );
     let lines_before = t[..body_start].matches('\n').count();
     assert_eq!(
         split.body_line,

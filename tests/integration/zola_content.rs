@@ -201,6 +201,36 @@ fn what_the_invalid_fixtures_refused_now_builds() {
 }
 
 #[test]
+fn a_folder_without_an_index_stays_in_the_url() {
+    // As in Zola: `posts/no-section/simple.md` is `/posts/no-section/simple/`
+    // (a page of the chapter `posts`), not `/posts/simple/`.
+    let dir = site(
+        CONFIG,
+        &[
+            ("content/_index.md", b"---\ntitle: Home\n---\n"),
+            (
+                "content/posts/_index.md",
+                b"---\ntitle: Posts\nslug: news\n---\n",
+            ),
+            ("content/posts/simple.md", b"---\ntitle: Simple\n---\n"),
+            (
+                "content/posts/No Section/simple.md",
+                b"---\ntitle: Simple too\n---\n",
+            ),
+            ("content/loose/deeper/page.md", b"---\ntitle: Loose\n---\n"),
+        ],
+    );
+    let files = build(dir.path()).expect("builds");
+    for p in [
+        "news/simple/index.html",
+        "news/no-section/simple/index.html",
+        "loose/deeper/page/index.html",
+    ] {
+        assert!(files.iter().any(|f| f.path == p), "no {p}");
+    }
+}
+
+#[test]
 fn a_bundle_with_its_own_slug_takes_its_files_along() {
     let dir = site(
         CONFIG,
