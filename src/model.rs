@@ -322,7 +322,7 @@ fn place_bundle_files(sources: &[Arc<Source>], paths: &[String], assets: &mut [A
 
 /// The sources and assets of this build, and the drafts left out (none when
 /// `drafts` is true). A draft chapter hides everything below it, files beside
-/// the Markdown included.
+/// the Markdown included, and so does a draft page bundle.
 fn leave_out_drafts(
     sources: Vec<Arc<Source>>,
     assets: Vec<Asset>,
@@ -332,10 +332,18 @@ fn leave_out_drafts(
         return (sources, assets, Vec::new());
     }
     // The folders of draft chapters, each with its `_index.md`.
+    // A draft page bundle's folder is hidden with it, its files included.
     let draft_dirs: Vec<(String, String)> = sources
         .iter()
-        .filter(|s| s.is_section() && s.front.draft == Some(true))
-        .map(|s| (format!("{}/", parent_dir(&s.rel)), s.rel.clone()))
+        .filter(|s| s.front.draft == Some(true))
+        .filter_map(|s| {
+            let dir = match s.bundle_dir() {
+                Some(dir) => dir,
+                None if s.is_section() => parent_dir(&s.rel),
+                None => return None,
+            };
+            Some((format!("{dir}/"), s.rel.clone()))
+        })
         .collect();
     let hidden_by = |s: &Source| -> Option<String> {
         if s.front.draft == Some(true) {

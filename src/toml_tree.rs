@@ -140,6 +140,21 @@ mod tests {
     }
 
     #[test]
+    fn nesting_deeper_than_yaml_allows_is_a_located_error() {
+        let keys: Vec<String> = (0..=yaml::MAX_DEPTH + 1).map(|i| format!("k{i}")).collect();
+        let text = format!("title = \"A\"\n{} = 1\n", keys.join("."));
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.pos.line, 2, "{e:?}");
+        assert_eq!(
+            e.message,
+            format!(
+                "the front matter nests tables or arrays more than {} levels deep",
+                yaml::MAX_DEPTH
+            )
+        );
+    }
+
+    #[test]
     fn a_syntax_error_is_located() {
         let e = parse("title = \"A\"\nweight = one\n").unwrap_err();
         assert_eq!(e.pos, Pos { line: 2, col: 10 });

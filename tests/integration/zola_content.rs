@@ -250,6 +250,26 @@ fn a_bundle_with_its_own_slug_takes_its_files_along() {
 }
 
 #[test]
+fn a_draft_bundle_hides_its_files_too() {
+    let dir = site(
+        CONFIG,
+        &[
+            ("content/_index.md", b"---\ntitle: Home\n---\n"),
+            (
+                "content/trip/index.md",
+                b"+++\ntitle = \"Trip\"\ndraft = true\n+++\n![A map](map.png)\n",
+            ),
+            ("content/trip/map.png", b"not really a picture"),
+        ],
+    );
+    let files = build(dir.path()).expect("builds");
+    assert!(
+        !files.iter().any(|f| f.path.starts_with("trip/")),
+        "nothing of the draft bundle"
+    );
+}
+
+#[test]
 fn zolas_path_places_a_page_and_a_clash_is_located_at_it() {
     let dir = site(
         CONFIG,
