@@ -416,30 +416,7 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let mut doc = toml::de::DeTable::parse(text)
             .map_err(|e| Error::content(vec![syntax_error(&e, text, file)]))?;
-        let mut ignored = Vec::new();
-        let mut misspelt = Vec::new();
-        for (k, v) in std::mem::take(doc.get_mut()) {
-            let name: &str = k.get_ref();
-            if ZOLA_ONLY_KEYS.contains(&name) {
-                check_zola_table(name, v.get_ref(), &mut misspelt);
-                ignored.push((k.span().start, name.to_string()));
-            } else {
-                doc.get_mut().insert(k, v);
-            }
-        }
-        if !misspelt.is_empty() {
-            misspelt.sort_by_key(|(offset, _, _)| *offset);
-            let problems = misspelt
-                .into_iter()
-                .map(|(offset, key, known)| unknown_key(text, file, offset, &key, known))
-                .collect();
-            return Err(Error::content(problems));
-        }
-        ignored.sort();
-        let ignored = ignored
-            .into_iter()
-            .map(|(offset, name)| (name, line_col(text, offset)))
-            .collect();
+        let zola = ZolaKeys::set_aside(&mut doc, text, file)?;
         let spans = Spans::of(doc.get_ref(), text, file)?;
         let mut config = Config::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
             let mut d = Diagnostic::error("config", file, e.message().trim().to_string());
@@ -452,7 +429,13 @@ impl Config {
         config.base_url = config.base_url.trim().trim_end_matches('/').to_string();
         config.source = text.to_string();
         config.file = file.to_string();
-        config.ignored_keys = ignored;
+        config.ignored_keys = zola.ignored;
+        // Zola's `[markdown] insert_anchor_links`, unless `[a11y]` says otherwise.
+        if let Some(on) = zola.anchor_links
+            && spans.line("a11y.heading_anchors").is_none()
+        {
+            config.a11y.heading_anchors = on;
+        }
         config.check(text, file, spans.line("base_url").unwrap_or(1))?;
         config.spans = spans;
         Ok(config)
@@ -690,6 +673,94 @@ impl Spans {
     }
 }
 
+/// What Zola's settings in a settings file come to.
+struct ZolaKeys {
+    /// The keys reportsite ignores, with their places, in the file's order.
+    ignored: Vec<(String, (usize, usize))>,
+    /// `[markdown] insert_anchor_links`: whether headings get an anchor link
+    /// (reportsite's `[a11y] heading_anchors`).
+    anchor_links: Option<bool>,
+}
+
+impl ZolaKeys {
+    /// Takes Zola's keys out of `doc`; an error for each key of Zola's tables
+    /// that Zola does not have, and for an `insert_anchor_links` that is not
+    /// one of Zola's values. `[markdown]` is not named as ignored when
+    /// `insert_anchor_links` is all it holds (that one is used).
+    fn set_aside(
+        doc: &mut toml::Spanned<toml::de::DeTable<'_>>,
+        text: &str,
+        file: &str,
+    ) -> Result<ZolaKeys> {
+        let (mut ignored, mut misspelt, mut anchor_links) = (Vec::new(), Vec::new(), None);
+        for (k, v) in std::mem::take(doc.get_mut()) {
+            let name: &str = k.get_ref();
+            if !ZOLA_ONLY_KEYS.contains(&name) {
+                doc.get_mut().insert(k, v);
+                continue;
+            }
+            check_zola_table(name, v.get_ref(), &mut misspelt);
+            let mut used_only = false;
+            if let (true, toml::de::DeValue::Table(t)) = (name == "markdown", v.get_ref())
+                && let Some((_, value)) =
+                    t.iter().find(|(k, _)| k.get_ref() == "insert_anchor_links")
+            {
+                anchor_links = Some(anchor_links_value(value, text, file)?);
+                used_only = t.len() == 1;
+            }
+            if !used_only {
+                ignored.push((k.span().start, name.to_string()));
+            }
+        }
+        if !misspelt.is_empty() {
+            misspelt.sort_by_key(|(offset, _, _)| *offset);
+            let problems = misspelt
+                .into_iter()
+                .map(|(offset, key, known)| unknown_key(text, file, offset, &key, known))
+                .collect();
+            return Err(Error::content(problems));
+        }
+        ignored.sort();
+        let ignored = ignored
+            .into_iter()
+            .map(|(offset, name)| (name, line_col(text, offset)))
+            .collect();
+        Ok(ZolaKeys {
+            ignored,
+            anchor_links,
+        })
+    }
+}
+
+/// Zola's `insert_anchor_links` value: `none` is off; `left`, `right` and
+/// `heading` are on (reportsite puts its "#" link after the heading's text).
+fn anchor_links_value(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    text: &str,
+    file: &str,
+) -> Result<bool> {
+    match value.get_ref().as_str() {
+        Some("none") => Ok(false),
+        Some("left" | "right" | "heading") => Ok(true),
+        other => {
+            let (line, col) = line_col(text, value.span().start);
+            let found = other.map_or_else(
+                || "a value that is not text".to_string(),
+                |s| format!("`{s}`"),
+            );
+            Err(Error::content(vec![
+                Diagnostic::error(
+                    "config",
+                    file,
+                    format!("`insert_anchor_links` cannot be {found}"),
+                )
+                .at_in(text, line, col)
+                .help("write one of \"none\", \"left\", \"right\" or \"heading\" (as in Zola); reportsite puts a \"#\" link after the heading's text for any but \"none\""),
+            ]))
+        }
+    }
+}
+
 /// Collects the keys of Zola's table `path` (and the tables within) that
 /// Zola does not have ([`ZOLA_TABLES`]), as (offset, key, the keys it has).
 fn check_zola_table(
@@ -878,6 +949,37 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .starts_with("put text in double quotes")
+        );
+    }
+
+    #[test]
+    fn zolas_insert_anchor_links_sets_heading_anchors() {
+        let parse = |extra: &str| Config::parse(&format!("base_url = \"/\"\n{extra}"), "zola.toml");
+        let c = parse("[markdown]\ninsert_anchor_links = \"right\"\n").unwrap();
+        assert!(c.a11y.heading_anchors);
+        assert!(c.ignored_keys.is_empty(), "used, so not ignored");
+        let c = parse("[markdown]\nsmart_punctuation = true\ninsert_anchor_links = \"none\"\n")
+            .unwrap();
+        assert!(!c.a11y.heading_anchors);
+        assert_eq!(
+            c.ignored_keys,
+            [("markdown".to_string(), (2, 2))],
+            "at the name in `[markdown]`"
+        );
+        let c =
+            parse("[a11y]\nheading_anchors = false\n[markdown]\ninsert_anchor_links = \"left\"\n")
+                .unwrap();
+        assert!(!c.a11y.heading_anchors, "[a11y] wins");
+        let Err(Error::Content(d)) = parse("[markdown]\ninsert_anchor_links = \"middle\"\n") else {
+            panic!("expected an error")
+        };
+        assert_eq!(
+            (d[0].message.as_str(), d[0].line, d[0].column),
+            (
+                "`insert_anchor_links` cannot be `middle`",
+                Some(3),
+                Some(23)
+            )
         );
     }
 
