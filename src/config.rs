@@ -1,6 +1,8 @@
-//! Site settings from `config.toml`.
+//! Site settings from `config.toml` (or Zola 0.23's `zola.toml`).
 //!
-//! In: the text of `config.toml` (Zola-style keys). Out: a checked [`Config`], or
+//! In: which settings file the site has ([`settings_file`]) and its text
+//! (Zola-style keys; Zola's keys reportsite has no feature for are set aside
+//! for one warning). Out: a checked [`Config`], or
 //! located diagnostics (unknown key with a suggestion, wrong type, bad URL), and
 //! what the settings imply for every page ([`Contact`]: where a reader asks for
 //! another format).
@@ -63,10 +65,11 @@ pub struct Config {
     /// The settings file's name (`config.toml` or `zola.toml`).
     #[serde(skip)]
     pub file: String,
-    /// Zola keys reportsite has no feature for, with their lines: accepted and
-    /// named in one warning ([`Config::ignored_keys_warning`]).
+    /// Zola keys reportsite has no feature for, with their lines and columns,
+    /// in the file's order: accepted and named in one warning
+    /// ([`Config::ignored_keys_warning`]).
     #[serde(skip)]
-    pub ignored_keys: Vec<(String, usize)>,
+    pub ignored_keys: Vec<(String, (usize, usize))>,
     /// Where each setting is written, for later messages about it.
     #[serde(skip)]
     pub(crate) spans: Spans,
@@ -304,10 +307,106 @@ pub(crate) const ZOLA_ONLY_KEYS: &[&str] = &[
     "output_dir",
     "preserve_dotfiles_in_output",
     "search",
+    "skip_content_templating",
     "slugify",
     "taxonomies",
+    "taxonomy_root",
     "translations",
 ];
+
+/// The keys of Zola's settings tables that reportsite ignores as a whole, so
+/// that a misspelt key in one is still an error with "did you mean" (older
+/// Zola names included: a site written for Zola 0.19 moves over too).
+/// `[languages]`, `[translations]` and `[extra]` take any key.
+const ZOLA_TABLES: &[(&str, &[&str])] = &[
+    (
+        "markdown",
+        &[
+            "highlighting",
+            "highlight_code",
+            "highlight_theme",
+            "highlight_themes_css",
+            "extra_syntaxes_and_themes",
+            "render_emoji",
+            "external_links_class",
+            "external_links_target_blank",
+            "external_links_no_follow",
+            "external_links_no_referrer",
+            "external_links_external",
+            "smart_punctuation",
+            "definition_list",
+            "bottom_footnotes",
+            "lazy_async_image",
+            "insert_anchor_links",
+            "github_alerts",
+        ],
+    ),
+    (
+        "markdown.highlighting",
+        &[
+            "error_on_missing_language",
+            "style",
+            "theme",
+            "light_theme",
+            "dark_theme",
+            "extra_grammars",
+            "extra_themes",
+            "data_attr_position",
+        ],
+    ),
+    (
+        "link_checker",
+        &[
+            "skip_prefixes",
+            "skip_anchor_prefixes",
+            "internal_level",
+            "external_level",
+            "ignored_files",
+        ],
+    ),
+    (
+        "slugify",
+        &["paths", "paths_keep_dates", "taxonomies", "anchors"],
+    ),
+    (
+        "search",
+        &[
+            "include_title",
+            "include_content",
+            "truncate_content_length",
+            "include_description",
+            "include_date",
+            "include_path",
+            "index_format",
+        ],
+    ),
+];
+
+/// Which settings file a site folder has: `config.toml` or Zola 0.23's
+/// `zola.toml`. Both at once is an error (Zola 0.23 would read `zola.toml`,
+/// older Zola and reportsite's own sites `config.toml`: which one the author
+/// edits cannot be guessed); neither is `config.toml`, which the caller then
+/// reports missing.
+pub(crate) fn settings_file(root: &std::path::Path) -> Result<&'static str> {
+    let (config, zola) = (
+        root.join(CONFIG_FILE).exists(),
+        root.join(ZOLA_CONFIG_FILE).exists(),
+    );
+    match (config, zola) {
+        (true, true) => Err(Error::content(vec![
+            Diagnostic::error(
+                "two-configs",
+                ZOLA_CONFIG_FILE,
+                format!("the site has both `{CONFIG_FILE}` and `{ZOLA_CONFIG_FILE}`; reportsite reads one settings file"),
+            )
+            .help(format!(
+                "keep the one you edit and remove or rename the other (Zola 0.23 reads `{ZOLA_CONFIG_FILE}` first, older Zola `{CONFIG_FILE}`)"
+            )),
+        ])),
+        (false, true) => Ok(ZOLA_CONFIG_FILE),
+        _ => Ok(CONFIG_FILE),
+    }
+}
 
 impl Config {
     /// Parses `config.toml` (or Zola's `zola.toml`) text. `file` is the name
@@ -320,15 +419,7 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         let mut doc = toml::de::DeTable::parse(text)
             .map_err(|e| Error::content(vec![syntax_error(&e, text, file)]))?;
-        let mut ignored = Vec::new();
-        for (k, v) in std::mem::take(doc.get_mut()) {
-            let name: &str = k.get_ref();
-            if ZOLA_ONLY_KEYS.contains(&name) {
-                ignored.push((name.to_string(), line_col(text, k.span().start).0));
-            } else {
-                doc.get_mut().insert(k, v);
-            }
-        }
+        let zola = ZolaKeys::set_aside(&mut doc, text, file)?;
         let spans = Spans::of(doc.get_ref(), text, file)?;
         let mut config = Config::deserialize(toml::de::Deserializer::from(doc)).map_err(|e| {
             let mut d = Diagnostic::error("config", file, e.message().trim().to_string());
@@ -341,7 +432,13 @@ impl Config {
         config.base_url = config.base_url.trim().trim_end_matches('/').to_string();
         config.source = text.to_string();
         config.file = file.to_string();
-        config.ignored_keys = ignored;
+        config.ignored_keys = zola.ignored;
+        // Zola's `[markdown] insert_anchor_links`, unless `[a11y]` says otherwise.
+        if let Some(on) = zola.anchor_links
+            && spans.line("a11y.heading_anchors").is_none()
+        {
+            config.a11y.heading_anchors = on;
+        }
         config.check(text, file, spans.line("base_url").unwrap_or(1))?;
         config.spans = spans;
         Ok(config)
@@ -374,13 +471,12 @@ impl Config {
     /// One warning naming the Zola keys this site sets that reportsite does
     /// not use, at the first of them; none when there are none.
     pub(crate) fn ignored_keys_warning(&self) -> Option<Diagnostic> {
-        let (first, line) = self.ignored_keys.first()?;
+        let (_, (line, col)) = self.ignored_keys.first()?;
         let names: Vec<String> = self
             .ignored_keys
             .iter()
             .map(|(k, _)| format!("`{k}`"))
             .collect();
-        let _ = first;
         Some(
             Diagnostic::warning(
                 "ignored-key",
@@ -390,8 +486,8 @@ impl Config {
                     names.join(", ")
                 ),
             )
-            .at_in(&self.source, *line, 1)
-            .help("they are accepted so a Zola site's settings move over unchanged; remove them to silence this warning"),
+            .at_in(&self.source, *line, *col)
+            .help("they are accepted so a Zola site's settings move over unchanged; remove them to silence this warning (docs/from-zola.md says what each would do)"),
         )
     }
 
@@ -580,12 +676,123 @@ impl Spans {
     }
 }
 
+/// What Zola's settings in a settings file come to.
+struct ZolaKeys {
+    /// The keys reportsite ignores, with their places, in the file's order.
+    ignored: Vec<(String, (usize, usize))>,
+    /// `[markdown] insert_anchor_links`: whether headings get an anchor link
+    /// (reportsite's `[a11y] heading_anchors`).
+    anchor_links: Option<bool>,
+}
+
+impl ZolaKeys {
+    /// Takes Zola's keys out of `doc`; an error for each key of Zola's tables
+    /// that Zola does not have, and for an `insert_anchor_links` that is not
+    /// one of Zola's values. `[markdown]` is not named as ignored when
+    /// `insert_anchor_links` is all it holds (that one is used).
+    fn set_aside(
+        doc: &mut toml::Spanned<toml::de::DeTable<'_>>,
+        text: &str,
+        file: &str,
+    ) -> Result<ZolaKeys> {
+        let (mut ignored, mut misspelt, mut anchor_links) = (Vec::new(), Vec::new(), None);
+        for (k, v) in std::mem::take(doc.get_mut()) {
+            let name: &str = k.get_ref();
+            if !ZOLA_ONLY_KEYS.contains(&name) {
+                doc.get_mut().insert(k, v);
+                continue;
+            }
+            check_zola_table(name, v.get_ref(), &mut misspelt);
+            let mut used_only = false;
+            if let (true, toml::de::DeValue::Table(t)) = (name == "markdown", v.get_ref())
+                && let Some((_, value)) =
+                    t.iter().find(|(k, _)| k.get_ref() == "insert_anchor_links")
+            {
+                anchor_links = Some(anchor_links_value(value, text, file)?);
+                used_only = t.len() == 1;
+            }
+            if !used_only {
+                ignored.push((k.span().start, name.to_string()));
+            }
+        }
+        if !misspelt.is_empty() {
+            misspelt.sort_by_key(|(offset, _, _)| *offset);
+            let problems = misspelt
+                .into_iter()
+                .map(|(offset, key, known)| unknown_key(text, file, offset, &key, known))
+                .collect();
+            return Err(Error::content(problems));
+        }
+        ignored.sort();
+        let ignored = ignored
+            .into_iter()
+            .map(|(offset, name)| (name, line_col(text, offset)))
+            .collect();
+        Ok(ZolaKeys {
+            ignored,
+            anchor_links,
+        })
+    }
+}
+
+/// Zola's `insert_anchor_links` value: `none` is off; `left`, `right` and
+/// `heading` are on (reportsite puts its "#" link after the heading's text).
+fn anchor_links_value(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    text: &str,
+    file: &str,
+) -> Result<bool> {
+    match value.get_ref().as_str() {
+        Some("none") => Ok(false),
+        Some("left" | "right" | "heading") => Ok(true),
+        other => {
+            let (line, col) = line_col(text, value.span().start);
+            let found = other.map_or_else(
+                || "a value that is not text".to_string(),
+                |s| format!("`{s}`"),
+            );
+            Err(Error::content(vec![
+                Diagnostic::error(
+                    "config",
+                    file,
+                    format!("`insert_anchor_links` cannot be {found}"),
+                )
+                .at_in(text, line, col)
+                .help("write one of \"none\", \"left\", \"right\" or \"heading\" (as in Zola); reportsite puts a \"#\" link after the heading's text for any but \"none\""),
+            ]))
+        }
+    }
+}
+
+/// Collects the keys of Zola's table `path` (and the tables within) that
+/// Zola does not have ([`ZOLA_TABLES`]), as (offset, key, the keys it has).
+fn check_zola_table(
+    path: &str,
+    value: &toml::de::DeValue<'_>,
+    out: &mut Vec<(usize, String, &'static [&'static str])>,
+) {
+    let toml::de::DeValue::Table(table) = value else {
+        return;
+    };
+    let Some((_, known)) = ZOLA_TABLES.iter().find(|(p, _)| *p == path) else {
+        return;
+    };
+    for (k, v) in table {
+        let name: &str = k.get_ref();
+        if known.contains(&name) {
+            check_zola_table(&format!("{path}.{name}"), v.get_ref(), out);
+        } else {
+            out.push((k.span().start, name.to_string(), known));
+        }
+    }
+}
+
 fn unknown_key(text: &str, file: &str, offset: usize, key: &str, known: &[&str]) -> Diagnostic {
     let (line, col) = line_col(text, offset);
     let mut d = Diagnostic::error(
         "unknown-key",
         file,
-        format!("unknown key `{key}` in config.toml"),
+        format!("unknown key `{key}` in {file}"),
     )
     .at_in(text, line, col);
     d = d.help(match did_you_mean(key, known) {
@@ -745,6 +952,37 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .starts_with("put text in double quotes")
+        );
+    }
+
+    #[test]
+    fn zolas_insert_anchor_links_sets_heading_anchors() {
+        let parse = |extra: &str| Config::parse(&format!("base_url = \"/\"\n{extra}"), "zola.toml");
+        let c = parse("[markdown]\ninsert_anchor_links = \"right\"\n").unwrap();
+        assert!(c.a11y.heading_anchors);
+        assert!(c.ignored_keys.is_empty(), "used, so not ignored");
+        let c = parse("[markdown]\nsmart_punctuation = true\ninsert_anchor_links = \"none\"\n")
+            .unwrap();
+        assert!(!c.a11y.heading_anchors);
+        assert_eq!(
+            c.ignored_keys,
+            [("markdown".to_string(), (2, 2))],
+            "at the name in `[markdown]`"
+        );
+        let c =
+            parse("[a11y]\nheading_anchors = false\n[markdown]\ninsert_anchor_links = \"left\"\n")
+                .unwrap();
+        assert!(!c.a11y.heading_anchors, "[a11y] wins");
+        let Err(Error::Content(d)) = parse("[markdown]\ninsert_anchor_links = \"middle\"\n") else {
+            panic!("expected an error")
+        };
+        assert_eq!(
+            (d[0].message.as_str(), d[0].line, d[0].column),
+            (
+                "`insert_anchor_links` cannot be `middle`",
+                Some(3),
+                Some(23)
+            )
         );
     }
 

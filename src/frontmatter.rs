@@ -16,63 +16,106 @@ use crate::error::Diagnostic;
 use crate::suggest::did_you_mean;
 use crate::yaml;
 
+/// How a content file's front matter is written: YAML between `---` lines, or
+/// TOML between `+++` lines (Zola's usual form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `---` … `---`.
+    Yaml,
+    /// `+++` … `+++`.
+    Toml,
+}
+
+impl Format {
+    /// The line that opens and closes the front matter.
+    pub fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+
+    /// How a key and its value are written, for help texts (`title: My page`,
+    /// `title = "My page"`).
+    pub(crate) fn example(self, key: &str, value: &str) -> String {
+        match self {
+            Format::Yaml => format!("{key}: {value}"),
+            Format::Toml => format!("{key} = \"{value}\""),
+        }
+    }
+}
+
 /// A content file split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The YAML between the `---` lines.
+    /// The front matter between the fences (YAML or TOML, see `format`).
     pub yaml: &'a str,
-    /// The 1-based line of the file on which the YAML starts.
+    /// The 1-based line of the file on which the front matter starts.
     pub yaml_line: usize,
-    /// The Markdown after the closing `---`.
+    /// The Markdown after the closing fence.
     pub body: &'a str,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
+    /// How the front matter is written.
+    pub format: Format,
 }
 
 /// Splits `text` into front matter and body. A leading byte-order mark and CRLF
 /// line ends are accepted.
 pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or("");
-    if first.trim_end() == "+++" {
-        return Err(Diagnostic::error(
-            "front-matter",
-            file,
-            "this file starts with TOML front matter (`+++`); reportsite reads YAML front matter",
-        )
-        .at_in(text, 1, 1)
-        .help("put the fields between two lines `---`, written as YAML (`title: My page`)"));
+    // Blank lines before the opening line are allowed, as in Zola.
+    let (mut start, mut first_line) = (0, 1);
+    while let Some(end) = text[start..].find('\n') {
+        if !text[start..start + end].trim().is_empty() {
+            break;
+        }
+        start += end + 1;
+        first_line += 1;
     }
-    if first.trim_end() != "---" {
-        let hint = if text.trim().is_empty() {
-            "the file is empty: add front matter with at least a title: a line `---`, a line `title: My page`, and a closing line `---`"
-        } else {
-            "start the file with a line `---`, then `title: ...`, then a closing line `---`"
-        };
-        return Err(Diagnostic::error(
-            "front-matter",
-            file,
-            "missing front matter: the first line of a content file must be `---`",
-        )
-        .at_in(text, 1, 1)
-        .help(hint));
-    }
-    let mut offset = first.len();
+    let first = text[start..].lines().next().unwrap_or("");
+    let format = match first.trim() {
+        "---" => Format::Yaml,
+        "+++" => Format::Toml,
+        _ => {
+            let (hint, line) = if text.trim().is_empty() {
+                (
+                    "the file is empty: add front matter: a line `---`, a line `title: My page`, and a closing line `---`",
+                    1,
+                )
+            } else {
+                (
+                    "start the file with a line `---`, then `title: ...`, then a closing line `---` (or `+++` lines around TOML, as in Zola)",
+                    first_line,
+                )
+            };
+            return Err(Diagnostic::error(
+                "front-matter",
+                file,
+                "missing front matter: the first line of a content file must be `---` (YAML) or `+++` (TOML)",
+            )
+            .at_in(text, line, 1)
+            .help(hint));
+        }
+    };
+    let fence = format.fence();
+    let mut offset = start + first.len();
     offset += newline_len(&text[offset..]);
     let yaml_start = offset;
-    let mut line_no = 2;
+    let mut line_no = first_line + 1;
     while offset < text.len() {
         let rest = &text[offset..];
         let line_end = rest.find('\n').unwrap_or(rest.len());
         let line = rest[..line_end].trim_end_matches('\r');
-        if line.trim_end() == "---" {
+        if line.trim_end() == fence {
             let yaml = &text[yaml_start..offset];
             let after = offset + line_end + usize::from(line_end < rest.len());
             return Ok(Split {
                 yaml,
-                yaml_line: 2,
+                yaml_line: first_line + 1,
                 body: &text[after.min(text.len())..],
                 body_line: line_no + 1,
+                format,
             });
         }
         offset += line_end + usize::from(line_end < rest.len());
@@ -81,10 +124,12 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::error(
         "front-matter",
         file,
-        "front matter is never closed: no line `---` after the opening one",
+        format!("front matter is never closed: no line `{fence}` after the opening one"),
     )
     .at_in(text, 1, 1)
-    .help("add a line `---` after the last front-matter field, before the Markdown"))
+    .help(format!(
+        "add a line `{fence}` after the last front-matter field, before the Markdown"
+    )))
 }
 
 fn newline_len(s: &str) -> usize {
@@ -123,6 +168,25 @@ impl Kind {
             Kind::Priority => "priority",
             Kind::CaseReview => "case-review",
         }
+    }
+
+    /// The kind in words, for messages.
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Chapter => "chapter",
+            Kind::Page => "page",
+            Kind::Priority => "priority",
+            Kind::CaseReview => "case review",
+        }
+    }
+
+    /// Whether a file of this kind must have a `title`: the report and the
+    /// entries the report lists by name (priorities, case reviews). A chapter
+    /// or page without one takes it from its first heading or its file name,
+    /// as Zola allows.
+    pub(crate) fn needs_title(self) -> bool {
+        matches!(self, Kind::Report | Kind::Priority | Kind::CaseReview)
     }
 }
 
@@ -381,6 +445,9 @@ pub struct FrontMatter {
     pub draft: Option<bool>,
     /// The last part of the URL, instead of the file name.
     pub slug: Option<String>,
+    /// The whole URL path from the site's root (`about/team`), instead of the
+    /// one made from the folders and the file name or `slug` (Zola's `path`).
+    pub path: Option<String>,
     /// A template other than the kind's default.
     pub template: Option<String>,
     /// Old URLs that should redirect here.
@@ -449,6 +516,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "number",
     "draft",
     "slug",
+    "path",
     "template",
     "aliases",
     "changes",
@@ -492,43 +560,169 @@ pub(crate) const KIND_KEYS: &[(Kind, &[&str])] = &[
     ),
 ];
 
-/// Reads the YAML of a split file into [`FrontMatter`]. Positions in the returned
-/// diagnostic are lines of the whole file.
+/// Keys of Zola 0.23's page and section front matter that reportsite has no
+/// feature for: accepted, so a Zola site's content moves over, and named in
+/// one warning per file ([`ignored_keys_warning`]). Zola's other keys (`title`,
+/// `description`, `date`, `updated`, `weight`, `draft`, `slug`, `path`,
+/// `aliases`, `template`, `extra`) are reportsite's own.
+pub(crate) const ZOLA_ONLY_KEYS: &[&str] = &[
+    "authors",
+    "generate_feeds",
+    "in_search_index",
+    "insert_anchor_links",
+    "page_template",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "redirect_to",
+    "render",
+    "sort_by",
+    "taxonomies",
+    "transparent",
+];
+
+/// Reads the front matter of a split file into [`FrontMatter`]. Positions in
+/// the returned diagnostic are lines of the whole file.
 pub fn parse(split: &Split<'_>, full_text: &str, file: &str) -> Result<FrontMatter, Diagnostic> {
-    parse_located(split, full_text, file).map(|(front, _)| front)
+    parse_located(split, full_text, file).map(|p| p.front)
 }
 
-/// [`parse`], also returning the YAML's tree of located keys and values (see
-/// [`Located`]).
+/// A front matter read: the typed fields, the tree of located keys and values
+/// (see [`Located`]; YAML's, or TOML's made the same shape) without the Zola
+/// keys set aside, and those keys with their places in the file.
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed {
+    /// The fields.
+    pub front: FrontMatter,
+    /// The located tree.
+    pub tree: yaml::Node,
+    /// The Zola keys reportsite ignores ([`ZOLA_ONLY_KEYS`]), with their
+    /// lines and columns in the file, in the file's order.
+    pub ignored: Vec<(String, (usize, usize))>,
+}
+
+/// [`parse`], also returning the located tree and the Zola keys set aside.
+/// `title` is not required here: whether a file needs one depends on its kind
+/// ([`Kind::needs_title`]).
 pub(crate) fn parse_located(
     split: &Split<'_>,
     full_text: &str,
     file: &str,
-) -> Result<(FrontMatter, yaml::Node), Diagnostic> {
-    if split.yaml.trim().is_empty() {
-        return Err(Diagnostic::error(
-            "missing-key",
+) -> Result<Parsed, Diagnostic> {
+    let empty = split
+        .yaml
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    let mut tree = if empty {
+        yaml::Node {
+            pos: yaml::Pos { line: 1, col: 1 },
+            value: yaml::Value::Map(Vec::new()),
+        }
+    } else {
+        check_nesting(split, full_text, file)?;
+        match split.format {
+            Format::Yaml => {
+                yaml::parse(split.yaml).map_err(|e| yaml_error(e, split, full_text, file))?
+            }
+            Format::Toml => crate::toml_tree::parse(split.yaml)
+                .map_err(|e| toml_syntax_error(e, split, full_text, file))?,
+        }
+    };
+    let ignored = set_aside_zola_keys(&mut tree, split.yaml_line);
+    let front: FrontMatter =
+        yaml::from_node(&tree).map_err(|e| yaml_error(e, split, full_text, file))?;
+    Ok(Parsed {
+        front,
+        tree,
+        ignored,
+    })
+}
+
+/// Takes Zola's keys that reportsite does not use ([`ZOLA_ONLY_KEYS`]) out of
+/// the top level of `tree`; returns them with their places in the file.
+fn set_aside_zola_keys(tree: &mut yaml::Node, yaml_line: usize) -> Vec<(String, (usize, usize))> {
+    let mut ignored = Vec::new();
+    if let yaml::Value::Map(entries) = &mut tree.value {
+        entries.retain(|(k, _)| match k.as_str() {
+            Some(name) if ZOLA_ONLY_KEYS.contains(&name) => {
+                ignored.push((name.to_string(), (yaml_line + k.pos.line - 1, k.pos.col)));
+                false
+            }
+            _ => true,
+        });
+    }
+    ignored
+}
+
+/// The one warning naming the Zola keys a content file sets that reportsite
+/// ignores, at the first of them; none when there are none.
+pub(crate) fn ignored_keys_warning(
+    ignored: &[(String, (usize, usize))],
+    full_text: &str,
+    file: &str,
+) -> Option<Diagnostic> {
+    let (_, (line, col)) = ignored.first()?;
+    let names: Vec<String> = ignored.iter().map(|(k, _)| format!("`{k}`")).collect();
+    Some(
+        Diagnostic::warning(
+            "ignored-key",
             file,
-            "the front matter is empty: `title` is required",
+            format!(
+                "reportsite does not use these Zola front-matter keys and ignores them: {}",
+                names.join(", ")
+            ),
         )
-        .at_in(full_text, 1, 1)
-        .help("add a line such as `title: Background` between the `---` lines"));
-    }
-    check_nesting(split, full_text, file)?;
-    let located = |e: yaml::Error| yaml_error(e, split, full_text, file);
-    let tree = yaml::parse(split.yaml).map_err(located)?;
-    let fm: FrontMatter = yaml::from_node(&tree).map_err(located)?;
-    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        let (line, col) = Located::new(&tree, split.yaml_line)
-            .key("title")
-            .unwrap_or((1, 1));
-        return Err(
-            Diagnostic::error("missing-key", file, "missing required key `title`")
-                .at_in(full_text, line, col)
-                .help("add a line such as `title: Background` to the front matter"),
-        );
-    }
-    Ok((fm, tree))
+        .at_in(full_text, *line, *col)
+        .help("they are accepted so a Zola site's content moves over unchanged; remove them to silence this warning (docs/from-zola.md says what each would do)"),
+    )
+}
+
+/// The error for a file whose kind needs a title and has none (or an empty
+/// one), at its `title` key when there is one, else at the first line.
+pub(crate) fn missing_title(
+    located: Located<'_>,
+    kind: Kind,
+    format: Format,
+    full_text: &str,
+    file: &str,
+) -> Diagnostic {
+    let (line, col) = located.key("title").unwrap_or((1, 1));
+    Diagnostic::error(
+        "missing-key",
+        file,
+        format!("missing required key `title` (a {} needs one)", kind.noun()),
+    )
+    .at_in(full_text, line, col)
+    .help(format!(
+        "add a line such as `{}` to the front matter",
+        format.example("title", "Background")
+    ))
+}
+
+/// A TOML front matter that does not parse, at its place in the file.
+fn toml_syntax_error(
+    e: crate::toml_tree::SyntaxError,
+    split: &Split<'_>,
+    full_text: &str,
+    file: &str,
+) -> Diagnostic {
+    let line = split.yaml_line + e.pos.line - 1;
+    let line_text = full_text.lines().nth(line - 1).unwrap_or("");
+    let before: String = line_text.chars().take(e.pos.col - 1).collect();
+    let after: String = line_text.chars().skip(e.pos.col - 1).collect();
+    let bare_word = before.trim_end().ends_with('=') && after.starts_with(char::is_alphabetic);
+    let help = if bare_word {
+        let key = before.trim_end().trim_end_matches('=').trim();
+        format!(
+            "put text in double quotes, e.g. `{key} = \"{}\"`",
+            after.trim().replace('"', "\\\"")
+        )
+    } else {
+        "this is not valid TOML: write `key = value`, text in double quotes, lists as `[\"a\", \"b\"]`, and tables as `[extra]` lines".to_string()
+    };
+    Diagnostic::error("toml", file, e.message)
+        .at_in(full_text, line, e.pos.col)
+        .help(help)
 }
 
 /// The located diagnostic for a YAML error of a front matter: each kind of
@@ -637,7 +831,12 @@ fn unknown_key(d: Diagnostic, key: &str, expected: &[&str], path: &str) -> Diagn
     } else {
         format!("unknown key `{key}` in {path}")
     };
-    let help = match (did_you_mean(key, expected), top_level) {
+    // At the top level a misspelt Zola key is suggested too (it is accepted).
+    let mut candidates = expected.to_vec();
+    if top_level {
+        candidates.extend_from_slice(ZOLA_ONLY_KEYS);
+    }
+    let help = match (did_you_mean(key, &candidates), top_level) {
         (Some(s), _) => format!("did you mean `{s}`?"),
         (None, true) => "remove it, or put free-form values under `extra:`".to_string(),
         (None, false) if expected.is_empty() => "remove it".to_string(),
@@ -1235,6 +1434,17 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_may_come_before_the_front_matter() {
+        let text = "\n  \n+++\ntitle = \"A\"\nweight = x\n+++\nBody\n";
+        let s = split(text, "a.md").unwrap();
+        assert_eq!((s.yaml_line, s.body_line, s.body), (4, 7, "Body\n"));
+        let d = parse_text(text).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(5), Some(10)));
+        let d = split("\n\n# Title\n", "a.md").unwrap_err();
+        assert_eq!(d.line, Some(3));
+    }
+
+    #[test]
     fn unclosed_front_matter_is_an_error() {
         let d = split("---\ntitle: A\n", "a.md").unwrap_err();
         assert!(d.message.contains("never closed"), "{}", d.message);
@@ -1258,10 +1468,70 @@ mod tests {
     }
 
     #[test]
-    fn missing_title() {
-        let d = parse_text("---\ndescription: x\n---\n").unwrap_err();
-        assert_eq!(d.code, "missing-key");
-        assert!(d.message.contains("`title`"));
+    fn title_is_not_required_when_parsing() {
+        let f = parse_text("---\ndescription: x\n---\n").expect("parses");
+        assert_eq!(f.title, None);
+        let f = parse_text("+++\n+++\nBody\n").expect("an empty TOML front matter parses");
+        assert_eq!(f, FrontMatter::default());
+    }
+
+    #[test]
+    fn toml_front_matter_reads_as_yaml_does() {
+        let toml = "+++\ntitle = \"A\"\ndate = 2017-11-15\nweight = 2\naliases = [\"/old/\"]\n[extra]\nk = 1\n+++\nBody\n";
+        let yaml = "---\ntitle: A\ndate: 2017-11-15\nweight: 2\naliases: [/old/]\nextra:\n  k: 1\n---\nBody\n";
+        let s = split(toml, "a.md").unwrap();
+        assert_eq!((s.format, s.body, s.body_line), (Format::Toml, "Body\n", 9));
+        assert_eq!(parse_text(toml).unwrap(), parse_text(yaml).unwrap());
+    }
+
+    #[test]
+    fn toml_errors_are_located_in_the_file() {
+        let d = parse_text("+++\ntitle = \"A\"\nweight = \"two\"\n+++\n").unwrap_err();
+        assert_eq!(
+            (d.code, d.line, d.column),
+            ("wrong-type", Some(3), Some(10))
+        );
+        let d = parse_text("+++\ntitle = \"A\"\ndescripton = \"x\"\n+++\n").unwrap_err();
+        assert_eq!(
+            (d.code, d.line, d.column),
+            ("unknown-key", Some(3), Some(1))
+        );
+        assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
+        let d = parse_text("+++\ntitle = A page\n+++\n").unwrap_err();
+        assert_eq!((d.code, d.line, d.column), ("toml", Some(2), Some(9)));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("put text in double quotes, e.g. `title = \"A page\"`")
+        );
+        let d = split("+++\ntitle = \"A\"\n---\n", "a.md").unwrap_err();
+        assert!(d.message.contains("no line `+++`"), "{}", d.message);
+    }
+
+    #[test]
+    fn zola_keys_are_set_aside_and_a_misspelt_one_is_suggested() {
+        let text = "+++\ntitle = \"A\"\nsort_by = \"date\"\n  paginate_by = 5\n+++\n";
+        let s = split(text, "a.md").unwrap();
+        let p = parse_located(&s, text, "a.md").unwrap();
+        assert_eq!(
+            p.ignored,
+            [
+                ("sort_by".to_string(), (3, 1)),
+                ("paginate_by".to_string(), (4, 3))
+            ]
+        );
+        assert!(p.tree.entry("sort_by").is_none());
+        let w = ignored_keys_warning(&p.ignored, text, "a.md").expect("a warning");
+        assert_eq!(
+            (w.code, w.line, w.column),
+            ("ignored-key", Some(3), Some(1))
+        );
+        assert!(
+            w.message.ends_with("`sort_by`, `paginate_by`"),
+            "{}",
+            w.message
+        );
+        let d = parse_text("---\ntitle: A\nsort_bi: date\n---\n").unwrap_err();
+        assert_eq!(d.help.as_deref(), Some("did you mean `sort_by`?"));
     }
 
     #[test]
@@ -1378,7 +1648,7 @@ mod tests {
     fn finds_values_under_a_key() {
         let text = "---\ntitle: A\nrecommendations:\n  - text: x\n    refs: [P1, P9]\n---\n";
         let s = split(text, "a").unwrap();
-        let (_, tree) = parse_located(&s, text, "a").unwrap();
+        let tree = parse_located(&s, text, "a").unwrap().tree;
         let at = Located::new(&tree, s.yaml_line);
         assert_eq!(at.scalar_under("recommendations", "P9"), Some((5, 16)));
         assert_eq!(at.scalar_under("recommendations", "P"), None);

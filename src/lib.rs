@@ -50,6 +50,7 @@ pub mod suggest;
 pub mod template_compact;
 pub mod template_functions;
 pub mod theme;
+pub(crate) mod toml_tree;
 pub mod yaml;
 
 pub use build::{BuildCache, Built, Timings};

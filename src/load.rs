@@ -200,6 +200,7 @@ fn walk_content(root: &Path, content: &Path) -> Walk {
             markdown.push((rel, entry.path().to_path_buf()));
         } else {
             assets.push(Asset {
+                output: rel.clone(),
                 rel,
                 path: entry.path().to_path_buf(),
             });
@@ -330,7 +331,10 @@ fn read_markdown(
     let mut failed = Vec::new();
     for ((_, r), (rel, _)) in results.into_iter().zip(markdown) {
         match r {
-            Ok(s) => sources.push(s),
+            Ok(s) => {
+                problems.extend(s.warnings.iter().cloned());
+                sources.push(s);
+            }
             Err(d) => {
                 problems.push(d);
                 failed.push(rel.clone());
@@ -433,8 +437,9 @@ fn read_source(root: &Path, rel: &str, path: &Path) -> std::result::Result<Sourc
 }
 
 /// The fingerprint of everything [`crate::model::Report::build_lenient`] reads:
-/// each source's file name and the text before its body (the front matter, which
-/// is all of a file the model and its checks look at), the glossary, the other
+/// each source's file name, the text before its body (the front matter, which
+/// is all of a file the model and its checks look at) and its title (which an
+/// untitled page takes from a heading in its body), the glossary, the other
 /// files, the files that failed to load, and `drafts`. Two loads with the same
 /// fingerprint give the same model but for the sources' bodies (see
 /// [`crate::model::Report::with_sources`]).
@@ -442,7 +447,10 @@ pub(crate) fn fingerprint_of_model(loaded: &Loaded, drafts: bool) -> u128 {
     let mut fp = crate::fingerprint::Fingerprint::new();
     fp.num(u128::from(drafts)).num(loaded.sources.len() as u128);
     for s in &loaded.sources {
-        fp.str(&s.rel).str(&s.file).str(s.head());
+        fp.str(&s.rel)
+            .str(&s.file)
+            .str(s.head())
+            .str(s.front.title.as_deref().unwrap_or(""));
     }
     fp.num(loaded.glossary.len() as u128);
     for g in &loaded.glossary {
@@ -486,6 +494,31 @@ pub(crate) fn rel_to(base: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An untitled page's title comes from its body, so a heading's edit is
+    /// a change of the model even where the front matter is the same.
+    #[test]
+    fn a_title_from_a_heading_is_part_of_the_models_fingerprint() {
+        let loaded = |heading: &str| Loaded {
+            sources: vec![std::sync::Arc::new(
+                Source::parse(
+                    "a.md",
+                    "content/a.md".into(),
+                    format!("---\n---\nIntro.\n\n## {heading}\n"),
+                )
+                .expect("parses"),
+            )],
+            ..Loaded::default()
+        };
+        assert_eq!(
+            fingerprint_of_model(&loaded("One"), false),
+            fingerprint_of_model(&loaded("One"), false)
+        );
+        assert_ne!(
+            fingerprint_of_model(&loaded("One"), false),
+            fingerprint_of_model(&loaded("Two"), false)
+        );
+    }
 
     /// A file that appears or goes away after a load is seen by
     /// `listing_changed`; an edit of a file's bytes, or nothing, is not.

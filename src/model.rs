@@ -2,7 +2,8 @@
 //!
 //! In: the [`Loaded`] sources. Out: a [`Report`] whose entries are in reading order
 //! (home, chapter 1, its pages, chapter 2, …), each with its URL path, number,
-//! parent and children — or every cross-check that failed: a kind used in the wrong
+//! parent and children (a site without `content/_index.md` gets a plain home
+//! page, as a Zola site does; a page bundle's files follow its page) — or every cross-check that failed: a kind used in the wrong
 //! file, keys that do not belong to the kind, required fields missing, duplicate
 //! output paths, duplicate strategy ids, recommendations that refer to undeclared
 //! strategy items, periods that end before they start. [`ModelCache`] keeps the
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::frontmatter::{self, GlossaryEntry, KIND_KEYS, Kind};
-use crate::source::{Asset, ContentPath, Loaded, Source};
+use crate::source::{Asset, ContentPath, Loaded, Source, place_of};
 use crate::yaml::Step::{Index, Key};
 use std::sync::Arc;
 
@@ -69,7 +70,15 @@ pub struct Report {
     /// Paths (relative to `content/`) of files that failed to load; links to
     /// them are not reported as broken (the file's own error is).
     pub unreadable: Vec<String>,
+    /// Whether the home page is the plain one made because there is no
+    /// `content/_index.md` (as in a Zola site): a chapter titled after the
+    /// site that lists the top-level chapters and pages.
+    pub plain_home: bool,
 }
+
+/// The title of the plain home page of a site without `content/_index.md`
+/// and without a `title` in its settings.
+pub(crate) const PLAIN_HOME_TITLE: &str = "Home";
 
 /// The last model built and the fingerprint of the load it was built from
 /// (`load::fingerprint_of_model`), so that a rebuild whose file names and front
@@ -147,8 +156,8 @@ impl Report {
 
     /// Builds the model as far as possible, returning the problems found beside it
     /// (errors too), so that later stages can still run and every error is
-    /// reported at once. Fails only when there is no home page or two pages
-    /// would be written to one path.
+    /// reported at once. Fails only when the home page's file failed to load or
+    /// two pages would be written to one path.
     pub fn build_lenient(loaded: Loaded, drafts: bool) -> Result<(Report, Vec<Diagnostic>)> {
         let mut problems = Vec::new();
         let Loaded {
@@ -158,12 +167,23 @@ impl Report {
             failed,
         } = loaded;
         refuse_draft_home(&sources)?;
-        let (sources, assets, drafts_left_out) = leave_out_drafts(sources, assets, drafts);
+        let (mut sources, mut assets, drafts_left_out) = leave_out_drafts(sources, assets, drafts);
+        // Without `content/_index.md` the site has a plain home page, as a Zola
+        // site does: a chapter listing the top-level chapters and pages.
+        let plain_home = !sources.iter().any(|s| s.rel == "_index.md");
+        if plain_home {
+            if failed.iter().any(|f| f == "_index.md") {
+                // Its own error says what is wrong with it.
+                return Err(Error::content(Vec::new()));
+            }
+            sources.push(Arc::new(Source::plain_home(PLAIN_HOME_TITLE)));
+        }
         let Some(root_idx) = sources.iter().position(|s| s.rel == "_index.md") else {
-            return Err(no_home_page(&failed));
+            return Err(Error::content(Vec::new()));
         };
         let tree = Tree::of(&sources, root_idx);
         let (paths, mut numbers) = tree.paths_and_numbers(&sources);
+        place_bundle_files(&sources, &paths, &mut assets);
 
         check_kinds(&sources, root_idx, &mut problems);
         check_report_fields(&sources[root_idx], &mut problems);
@@ -190,7 +210,7 @@ impl Report {
                 continue;
             };
             entries.push(Entry {
-                kind: kind_of(&source),
+                kind: source.kind(),
                 path: ContentPath::new(&source, &paths[i]),
                 source,
                 number: numbers[i].take(),
@@ -199,7 +219,8 @@ impl Report {
                 depth: tree.depth[i],
             });
         }
-        let report = Report::of_entries(entries, glossary, assets, drafts_left_out, failed);
+        let mut report = Report::of_entries(entries, glossary, assets, drafts_left_out, failed);
+        report.plain_home = plain_home;
         Ok((report, problems))
     }
 
@@ -229,6 +250,19 @@ impl Report {
             by_path,
             drafts,
             unreadable,
+            plain_home: false,
+        }
+    }
+
+    /// Names the plain home page (made when there is no `content/_index.md`)
+    /// after the site: `config.toml`'s `title`, when it has one. A report's
+    /// own home page keeps its title.
+    pub fn name_plain_home(&mut self, site_title: Option<&str>) {
+        let Some(title) = site_title.map(str::trim).filter(|t| !t.is_empty()) else {
+            return;
+        };
+        if self.plain_home && self.root().title() != title {
+            self.entries[0].source = Arc::new(Source::plain_home(title));
         }
     }
 
@@ -243,15 +277,6 @@ impl Report {
         out.reverse();
         out
     }
-}
-
-/// What a source is: its `kind:`, else a chapter for `_index.md` and a page.
-fn kind_of(s: &Source) -> Kind {
-    s.front.kind.unwrap_or(if s.is_section() {
-        Kind::Chapter
-    } else {
-        Kind::Page
-    })
 }
 
 /// The home page cannot be a draft: there would be no report.
@@ -275,21 +300,29 @@ fn refuse_draft_home(sources: &[Arc<Source>]) -> Result<()> {
     ]))
 }
 
-/// The error for a report without `content/_index.md` (none when the file is
-/// there but failed to load: its own error says what is wrong with it).
-fn no_home_page(failed: &[String]) -> Error {
-    if failed.iter().any(|f| f == "_index.md") {
-        return Error::content(Vec::new());
+/// Places the files of each page bundle beside its page: a bundle whose URL
+/// is not its folder (a `slug` or `path`) takes them there
+/// (`a/b/index.md` with `slug: c` → `a/b/photo.png` is written as `a/c/photo.png`).
+fn place_bundle_files(sources: &[Arc<Source>], paths: &[String], assets: &mut [Asset]) {
+    for (s, url) in sources.iter().zip(paths) {
+        let Some(dir) = s.bundle_dir() else {
+            continue;
+        };
+        let folder = format!("{dir}/");
+        if *url == folder {
+            continue;
+        }
+        for a in assets.iter_mut() {
+            if let Some(rest) = a.rel.strip_prefix(&folder) {
+                a.output = format!("{url}{rest}");
+            }
+        }
     }
-    Error::content(vec![
-        Diagnostic::error("no-report", "content/_index.md", "the report has no home page: `content/_index.md` is missing")
-            .help("create content/_index.md with `title:`, `kind: report` and `organisation:` in its front matter"),
-    ])
 }
 
 /// The sources and assets of this build, and the drafts left out (none when
 /// `drafts` is true). A draft chapter hides everything below it, files beside
-/// the Markdown included.
+/// the Markdown included, and so does a draft page bundle.
 fn leave_out_drafts(
     sources: Vec<Arc<Source>>,
     assets: Vec<Asset>,
@@ -299,10 +332,18 @@ fn leave_out_drafts(
         return (sources, assets, Vec::new());
     }
     // The folders of draft chapters, each with its `_index.md`.
+    // A draft page bundle's folder is hidden with it, its files included.
     let draft_dirs: Vec<(String, String)> = sources
         .iter()
-        .filter(|s| s.is_section() && s.front.draft == Some(true))
-        .map(|s| (format!("{}/", parent_dir(&s.rel)), s.rel.clone()))
+        .filter(|s| s.front.draft == Some(true))
+        .filter_map(|s| {
+            let dir = match s.bundle_dir() {
+                Some(dir) => dir,
+                None if s.is_section() => parent_dir(&s.rel),
+                None => return None,
+            };
+            Some((format!("{dir}/"), s.rel.clone()))
+        })
         .collect();
     let hidden_by = |s: &Source| -> Option<String> {
         if s.front.draft == Some(true) {
@@ -363,10 +404,7 @@ impl Tree {
             if i == root_idx {
                 continue;
             }
-            let mut dir = parent_dir(&s.rel);
-            if s.is_section() {
-                dir = parent_dir(dir);
-            }
+            let mut dir = place_of(&s.rel).0;
             let p = loop {
                 if let Some(&p) = sections.get(dir) {
                     break p;
@@ -417,15 +455,28 @@ impl Tree {
                 numbers[i] = s.front.number.as_ref().map(|n| n.0.clone());
                 continue;
             };
-            let segment = match &s.front.slug {
-                Some(slug) => slugify(slug),
-                None => default_segment(s),
+            paths[i] = match (&s.front.path, &s.front.slug) {
+                (Some(path), _) => path_of_key(path),
+                (None, slug) => {
+                    let segment = slug.as_deref().map_or_else(|| default_segment(s), slugify);
+                    let mut path = paths[p].clone();
+                    // Folders without an `_index.md` between the chapter and
+                    // the file stay in the URL, as in Zola.
+                    let (dir, _) = place_of(&s.rel);
+                    let chapter_dir = parent_dir(&sources[p].rel);
+                    let between = match dir.strip_prefix(chapter_dir) {
+                        Some(rest) if !chapter_dir.is_empty() => rest,
+                        _ => dir,
+                    };
+                    for folder in between.split('/').filter(|f| !f.is_empty()) {
+                        path.push_str(&slugify(folder));
+                        path.push('/');
+                    }
+                    path.push_str(&segment);
+                    path.push('/');
+                    path
+                }
             };
-            let mut path = String::with_capacity(paths[p].len() + segment.len() + 1);
-            path.push_str(&paths[p]);
-            path.push_str(&segment);
-            path.push('/');
-            paths[i] = path;
             let position = self.position[i];
             numbers[i] = Some(match (&s.front.number, &numbers[p]) {
                 (Some(n), _) => n.0.clone(),
@@ -451,6 +502,11 @@ fn check_duplicate_paths(
             continue;
         };
         let (a, b) = (&sources[first], &sources[i]);
+        let key = if b.front.path.is_some() {
+            "path"
+        } else {
+            "slug"
+        };
         let d = b.at_key(
             Diagnostic::error(
                 "duplicate-path",
@@ -460,7 +516,7 @@ fn check_duplicate_paths(
                     paths[i], a.file
                 ),
             ),
-            "slug",
+            key,
         );
         problems.push(d.help("give one of the two pages a different `slug:` or file name"));
     }
@@ -479,15 +535,21 @@ fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map(|i| &rel[..i]).unwrap_or("")
 }
 
+/// The URL segment made from a file's name: its own for a page, its folder's
+/// for a chapter or a page bundle (`a/b/index.md` is the page `a/b/`).
 fn default_segment(s: &Source) -> String {
-    let name = if s.is_section() {
-        let dir = parent_dir(&s.rel);
-        dir.rsplit('/').next().unwrap_or(dir)
-    } else {
-        let name = s.rel.rsplit('/').next().unwrap_or(&s.rel);
-        name.strip_suffix(".md").unwrap_or(name)
-    };
-    slugify(name)
+    slugify(place_of(&s.rel).1)
+}
+
+/// The URL path of Zola's `path` key (`about/team`, `/about/team/`): each
+/// segment made URL-safe, ending in `/`.
+fn path_of_key(path: &str) -> String {
+    let mut out = String::new();
+    for segment in path.split('/').filter(|p| !p.trim().is_empty()) {
+        out.push_str(&slugify(segment));
+        out.push('/');
+    }
+    out
 }
 
 /// A URL-safe form of a file name or slug: lower-case letters, digits and `-`.
@@ -524,7 +586,7 @@ pub fn slugify(s: &str) -> String {
 
 fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diagnostic>) {
     for (i, s) in sources.iter().enumerate() {
-        let kind = kind_of(s);
+        let kind = s.kind();
         let wrong = match kind {
             Kind::Report if i != root_idx => Some((
                 "`kind: report` is only allowed in content/_index.md",

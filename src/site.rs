@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{CONFIG_FILE, Config, ZOLA_CONFIG_FILE};
+use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Loaded};
 use crate::model::Report;
@@ -93,7 +93,10 @@ impl Site {
         let stream = options.stream_bodies && cache.is_none();
         let (loaded, load_problems) = load::load_lenient_cached(root, cache, stream)?;
         problems.extend(load_problems);
-        let report = report_of(loaded, options, models, &mut problems)?;
+        let mut report = report_of(loaded, options, models, &mut problems)?;
+        if let Some(r) = &mut report {
+            r.name_plain_home(config.title.as_deref());
+        }
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
         let site_static = theme::read_tree(&root.join("static"), "static")?;
         // Without a model, or without templates, no page can be made: the build
@@ -168,11 +171,7 @@ impl Site {
 /// `config.toml` (or Zola's newer name for it, `zola.toml`), read and parsed,
 /// with `--base-url` applied.
 fn read_config(root: &Path, options: &LoadOptions) -> Result<Config> {
-    let config_name = if !root.join(CONFIG_FILE).exists() && root.join(ZOLA_CONFIG_FILE).exists() {
-        ZOLA_CONFIG_FILE
-    } else {
-        CONFIG_FILE
-    };
+    let config_name = crate::config::settings_file(root)?;
     let config_path = root.join(config_name);
     let config_text = match std::fs::read_to_string(&config_path) {
         Ok(t) => t,

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use crate::error::Diagnostic;
-use crate::frontmatter::{self, FrontMatter, GlossaryEntry, Located};
+use crate::frontmatter::{self, Format, FrontMatter, GlossaryEntry, Kind, Located};
 use crate::yaml;
 
 /// One Markdown file, read and parsed.
@@ -31,12 +31,19 @@ pub struct Source {
     pub body_start: usize,
     /// 1-based line of the file on which the body starts.
     pub body_line: usize,
-    /// 1-based line on which the YAML starts.
+    /// 1-based line on which the front matter starts.
     pub yaml_line: usize,
+    /// How the front matter is written (`---` YAML or `+++` TOML).
+    pub format: Format,
     /// The front matter as written (shared, like the text).
     pub front: Arc<FrontMatter>,
-    /// The front matter's YAML as a tree of located keys and values.
+    /// The front matter as a tree of located keys and values (TOML is read
+    /// into the same tree as YAML), without the Zola keys reportsite ignores.
     pub yaml: Arc<yaml::Node>,
+    /// Warnings about the file found while reading it: the Zola keys it
+    /// ignores, a title taken from a heading or the file name. Kept with the
+    /// source, so a load that reuses it reports them again.
+    pub warnings: Vec<Diagnostic>,
     /// The fingerprint of `text`, computed on first use (see
     /// [`Source::text_fingerprint`]); start with it empty.
     pub text_hash: OnceLock<u128>,
@@ -45,11 +52,41 @@ pub struct Source {
 impl Source {
     /// Splits and parses the text of the Markdown file `rel` (relative to
     /// `content/`; `file` is its path relative to the site, for messages).
+    ///
+    /// A chapter or page without a `title` takes it from its first heading
+    /// (a heading that opens the body leaves the body: it is the page's `h1`)
+    /// or else from its file name, with a warning; a kind that needs a title
+    /// ([`Kind::needs_title`]) without one is an error.
     pub fn parse(rel: &str, file: String, text: String) -> Result<Source, Diagnostic> {
         let split = frontmatter::split(&text, &file)?;
-        let (front, yaml) = frontmatter::parse_located(&split, &text, &file)?;
-        let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
-        let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+        let parsed = frontmatter::parse_located(&split, &text, &file)?;
+        let mut body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
+        let (yaml_line, mut body_line, format) = (split.yaml_line, split.body_line, split.format);
+        let mut front = parsed.front;
+        let mut warnings: Vec<Diagnostic> =
+            frontmatter::ignored_keys_warning(&parsed.ignored, &text, &file)
+                .into_iter()
+                .collect();
+        if front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            let kind = kind_of(&front, is_section_rel(rel));
+            if kind.needs_title() {
+                let located = Located::new(&parsed.tree, yaml_line);
+                return Err(frontmatter::missing_title(
+                    located,
+                    kind,
+                    split.format,
+                    &text,
+                    &file,
+                ));
+            }
+            let untitled = Untitled::of(rel, split.body);
+            warnings.push(untitled.warning(split.format, body_line, &text, &file));
+            if let Some((bytes, lines)) = untitled.moved {
+                body_start += bytes;
+                body_line += lines;
+            }
+            front.title = Some(untitled.title);
+        }
         Ok(Source {
             rel: rel.to_string(),
             file,
@@ -58,10 +95,49 @@ impl Source {
             body_start,
             body_line,
             yaml_line,
+            format,
             front: front.into(),
-            yaml: yaml.into(),
+            yaml: parsed.tree.into(),
+            warnings,
             text_hash: OnceLock::new(),
         })
+    }
+
+    /// The home page of a site without `content/_index.md`: a chapter titled
+    /// `title` with no body (it lists the top-level chapters and pages).
+    pub(crate) fn plain_home(title: &str) -> Source {
+        Source {
+            rel: "_index.md".to_string(),
+            file: "content/_index.md".to_string(),
+            text: Arc::from(""),
+            len: 0,
+            body_start: 0,
+            body_line: 1,
+            yaml_line: 1,
+            format: Format::Yaml,
+            front: Arc::new(FrontMatter {
+                title: Some(title.to_string()),
+                ..FrontMatter::default()
+            }),
+            yaml: Arc::new(yaml::Node {
+                pos: yaml::Pos { line: 1, col: 1 },
+                value: yaml::Value::Map(Vec::new()),
+            }),
+            warnings: Vec::new(),
+            text_hash: OnceLock::new(),
+        }
+    }
+
+    /// What it is: its `kind:`, else a chapter for `_index.md` and a page.
+    pub(crate) fn kind(&self) -> Kind {
+        kind_of(&self.front, self.is_section())
+    }
+
+    /// The folder of a page bundle: `a/b` for `a/b/index.md` (the page `a/b/`,
+    /// whose files beside it are its own). None for any other file, and for
+    /// `content/index.md` (a plain page).
+    pub(crate) fn bundle_dir(&self) -> Option<&str> {
+        bundle_dir(&self.rel)
     }
 
     /// The fingerprint of the whole text (xxh3-128), computed once per source
@@ -157,7 +233,7 @@ impl Source {
 
     /// Whether this is a chapter (`_index.md`).
     pub(crate) fn is_section(&self) -> bool {
-        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
+        is_section_rel(&self.rel)
     }
 
     /// A diagnostic at a top-level front-matter key of this file (or line 1).
@@ -165,6 +241,219 @@ impl Source {
         let (line, col) = self.key_position(key).unwrap_or((1, 1));
         d.at_in(&self.text, line, col)
     }
+}
+
+/// Whether `rel` (relative to `content/`) is a chapter's `_index.md`.
+fn is_section_rel(rel: &str) -> bool {
+    rel == "_index.md" || rel.ends_with("/_index.md")
+}
+
+/// The kind a front matter gives: its `kind:`, else a chapter for an
+/// `_index.md` (`section`) and a page.
+fn kind_of(front: &FrontMatter, section: bool) -> Kind {
+    front
+        .kind
+        .unwrap_or(if section { Kind::Chapter } else { Kind::Page })
+}
+
+/// The folder of a page bundle `rel` (`a/b/index.md` → `a/b`).
+pub(crate) fn bundle_dir(rel: &str) -> Option<&str> {
+    rel.strip_suffix("/index.md")
+}
+
+/// Where a content file `rel` sits in the tree: the folder in which its
+/// parent chapter is looked for, and the name its URL segment is made from.
+/// A chapter (`a/b/_index.md`) and a page bundle (`a/b/index.md`) are the
+/// folder `a/b` itself (looked for from `a`, named `b`); a page `a/c.md` is
+/// in `a`, named `c`.
+pub(crate) fn place_of(rel: &str) -> (&str, &str) {
+    fn folder(r: &str) -> &str {
+        r.rfind('/').map_or("", |i| &r[..i])
+    }
+    let own = if is_section_rel(rel) {
+        Some(folder(rel))
+    } else {
+        bundle_dir(rel)
+    };
+    match own {
+        Some(dir) => (folder(dir), dir.rsplit('/').next().unwrap_or(dir)),
+        None => {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            (folder(rel), name.strip_suffix(".md").unwrap_or(name))
+        }
+    }
+}
+
+/// The title of a chapter or page written without one, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Untitled {
+    /// The title.
+    title: String,
+    /// The heading it came from: its 1-based line and column in the body.
+    heading: Option<(usize, usize)>,
+    /// When that heading opens the body, the bytes and lines it takes there
+    /// (blank lines before it included): the body starts after them.
+    moved: Option<(usize, usize)>,
+    /// Without a heading: whether the name is a folder's (a chapter, a bundle).
+    folder: bool,
+}
+
+impl Untitled {
+    /// The title of the file `rel` with Markdown `body`: its first heading's
+    /// text, else its name (`getting-started.md` → "Getting started"; a
+    /// chapter or bundle: its folder's; the root chapter: "Home").
+    fn of(rel: &str, body: &str) -> Untitled {
+        if let Some(h) = first_heading(body) {
+            return Untitled {
+                title: h.text,
+                heading: Some((h.line, h.col)),
+                moved: h.opens_body.then_some((h.end, h.lines)),
+                folder: false,
+            };
+        }
+        let (_, name) = place_of(rel);
+        let words = name.replace(['-', '_'], " ");
+        let words = words.trim();
+        let mut chars = words.chars();
+        let title = match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => "Home".to_string(),
+        };
+        Untitled {
+            title,
+            heading: None,
+            moved: None,
+            folder: is_section_rel(rel) || bundle_dir(rel).is_some(),
+        }
+    }
+
+    /// The located warning that says where the title came from.
+    fn warning(&self, format: Format, body_line: usize, text: &str, file: &str) -> Diagnostic {
+        let (what, (line, col)) = match (self.heading, self.folder) {
+            (Some((l, c)), _) => ("its first heading", (body_line + l - 1, c)),
+            (None, true) => ("its folder's name (it has no heading)", (1, 1)),
+            (None, false) => ("its file name (it has no heading)", (1, 1)),
+        };
+        Diagnostic::warning(
+            "no-title",
+            file,
+            format!(
+                "no `title` in the front matter: the title is \"{}\", from {what}",
+                self.title
+            ),
+        )
+        .at_in(text, line, col)
+        .help(format!(
+            "add `{}` to the front matter to choose the title (page lists and the browser tab show it)",
+            format.example("title", &self.title)
+        ))
+    }
+}
+
+/// A Markdown heading found by [`first_heading`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Heading {
+    /// Its text, without `#`s, a closing `{#id}`, `*` and backticks.
+    text: String,
+    /// 1-based line and column of the heading in the body.
+    line: usize,
+    col: usize,
+    /// Whether it is the body's first block.
+    opens_body: bool,
+    /// The byte offset in the body after it, and the lines up to there.
+    end: usize,
+    lines: usize,
+}
+
+/// The first ATX (`## Text`) or setext (`Text` over `===` or `---`) heading
+/// of `body` outside fenced code, with a text that is not empty.
+fn first_heading(body: &str) -> Option<Heading> {
+    let lines: Vec<(usize, &str)> = body
+        .split_inclusive('\n')
+        .scan(0, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l))
+        })
+        .collect();
+    let mut fence: Option<(char, usize)> = None;
+    let (mut seen, mut paragraph) = (false, false);
+    for (i, &(_, raw)) in lines.iter().enumerate() {
+        let l = raw.trim_end_matches(['\n', '\r']);
+        let t = l.trim_start();
+        let indent = l.len() - t.len();
+        if let Some((c, n)) = fence {
+            if t.trim_end().len() >= n && t.trim_end().chars().all(|x| x == c) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.is_empty() {
+            paragraph = false;
+            continue;
+        }
+        let opens_body = !seen;
+        seen = true;
+        if indent >= 4 {
+            paragraph = false;
+            continue;
+        }
+        let ticks = t.chars().take_while(|&c| c == '`' || c == '~').count();
+        if ticks >= 3 && t[..ticks].chars().all(|c| c == t.as_bytes()[0] as char) {
+            fence = Some((t.as_bytes()[0] as char, ticks));
+            paragraph = false;
+            continue;
+        }
+        let found = atx_text(t).map(|text| (text, i + 1)).or_else(|| {
+            let under = lines.get(i + 1)?.1.trim();
+            let setext = !paragraph
+                && !under.is_empty()
+                && (under.chars().all(|c| c == '=') || under.chars().all(|c| c == '-'));
+            setext.then(|| (clean_heading(t), i + 2))
+        });
+        match found {
+            Some((text, next)) if !text.is_empty() => {
+                let end = lines.get(next).map_or(body.len(), |(s, _)| *s);
+                return Some(Heading {
+                    text,
+                    line: i + 1,
+                    col: indent + 1,
+                    opens_body,
+                    end,
+                    lines: next,
+                });
+            }
+            _ => paragraph = true,
+        }
+    }
+    None
+}
+
+/// The text of an ATX heading line (`## Text ##`), or None.
+fn atx_text(t: &str) -> Option<String> {
+    let hashes = t.chars().take_while(|&c| c == '#').count();
+    let rest = &t[hashes..];
+    if !(1..=6).contains(&hashes) || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let rest = rest.trim();
+    let closed = rest.trim_end_matches('#');
+    let rest = if closed.is_empty() || closed.ends_with([' ', '\t']) {
+        closed
+    } else {
+        rest
+    };
+    Some(clean_heading(rest))
+}
+
+/// A heading's text without a closing `{#id}`, emphasis stars and backticks.
+fn clean_heading(t: &str) -> String {
+    let t = t.trim();
+    let t = match t.rfind("{#") {
+        Some(i) if t.ends_with('}') => &t[..i],
+        _ => t,
+    };
+    t.replace(['*', '`'], "").trim().to_string()
 }
 
 /// The output file of a page, in the folder of its URL path.
@@ -265,6 +554,10 @@ impl ContentPath {
 pub struct Asset {
     /// Path relative to `content/`.
     pub rel: String,
+    /// Where it is written, relative to the output folder: its `rel`, except
+    /// for a file of a page bundle whose page has another URL (`slug`,
+    /// `path`), which goes beside the page.
+    pub output: String,
     /// Where it is on disk.
     pub path: PathBuf,
 }
@@ -372,6 +665,76 @@ mod tests {
             ("old.html".into(), "old.html".into())
         );
         assert_eq!(alias_output("/", "/").0, "");
+    }
+
+    #[test]
+    fn a_chapter_and_a_bundle_are_their_folder() {
+        assert_eq!(place_of("a/b/_index.md"), ("a", "b"));
+        assert_eq!(place_of("a/b/index.md"), ("a", "b"));
+        assert_eq!(place_of("a/c.md"), ("a", "c"));
+        assert_eq!(place_of("index.md"), ("", "index"));
+        assert_eq!(place_of("_index.md"), ("", ""));
+        assert_eq!(bundle_dir("a/b/index.md"), Some("a/b"));
+        assert_eq!(bundle_dir("index.md"), None);
+    }
+
+    #[test]
+    fn an_untitled_page_takes_its_first_heading_or_its_name() {
+        // A heading that opens the body leaves it.
+        let s = Source::parse(
+            "a/b.md",
+            "content/a/b.md".into(),
+            "---\nweight: 1\n---\n\n# The *big* idea {#big}\n\nText.\n".into(),
+        )
+        .expect("parses");
+        assert_eq!(s.front.title.as_deref(), Some("The big idea"));
+        assert_eq!((s.body(), s.body_line), ("\nText.\n", 6));
+        let w = &s.warnings[0];
+        assert_eq!((w.code, w.line, w.column), ("no-title", Some(5), Some(1)));
+        assert_eq!(
+            w.message,
+            "no `title` in the front matter: the title is \"The big idea\", from its first heading"
+        );
+        // A setext heading after a paragraph stays; fenced code is not read.
+        let s = Source::parse(
+            "a/c.md",
+            "content/a/c.md".into(),
+            "+++\n+++\nIntro.\n\n```\n# not a heading\n```\nLater\n=====\n".into(),
+        )
+        .expect("parses");
+        assert_eq!(s.front.title.as_deref(), Some("Later"));
+        assert_eq!(s.body_line, 3);
+        assert_eq!(s.warnings[0].line, Some(8));
+        // No heading: the name; a bundle's is its folder's.
+        let s = Source::parse(
+            "trips/sea-walk_2/index.md",
+            "content/trips/sea-walk_2/index.md".into(),
+            "---\n---\nText.\n".into(),
+        )
+        .expect("parses");
+        assert_eq!(s.front.title.as_deref(), Some("Sea walk 2"));
+        assert_eq!(
+            (s.warnings[0].line, s.warnings[0].column),
+            (Some(1), Some(1))
+        );
+        assert_eq!(
+            s.warnings[0].help.as_deref(),
+            Some(
+                "add `title: Sea walk 2` to the front matter to choose the title (page lists and the browser tab show it)"
+            )
+        );
+        // A priority needs a title.
+        let d = Source::parse(
+            "p.md",
+            "content/p.md".into(),
+            "+++\nkind = \"priority\"\n+++\n# P\n".into(),
+        )
+        .unwrap_err();
+        assert_eq!((d.code, d.line), ("missing-key", Some(1)));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("add a line such as `title = \"Background\"` to the front matter")
+        );
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub(crate) fn static_files(site: &Site) -> BTreeMap<String, StaticSource<'_>> {
     }
     for a in &site.report.assets {
         m.insert(
-            a.rel.clone(),
+            a.output.clone(),
             StaticSource::Disk {
                 path: &a.path,
                 display: format!("{}/{}", load::CONTENT_DIR, a.rel),

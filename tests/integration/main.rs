@@ -25,4 +25,5 @@ mod severity;
 #[cfg(feature = "serve")]
 mod watch;
 mod zola;
+mod zola_content;
 mod zola_templates;
