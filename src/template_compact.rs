@@ -245,6 +245,9 @@ enum Mode {
     Content,
     /// Inside a tag, which becomes `Side` when it closes.
     Tag(Side),
+    /// Inside a quoted attribute value of a tag (a `{{ value }}` in it ended
+    /// the piece before its closing quote).
+    Quoted(Side, u8),
     /// Inside `<!-- … -->`, started at this byte of the output.
     Comment(usize),
     /// Inside `script` or `style`, until its end tag.
@@ -371,6 +374,7 @@ impl Compactor<'_> {
                 Mode::Content if bytes[i].is_ascii_whitespace() => self.whitespace(k, text, i),
                 Mode::Content => self.content(text, i),
                 Mode::Tag(side) => self.in_tag(text, i, side),
+                Mode::Quoted(side, quote) => self.in_quotes(text, i, side, quote),
                 Mode::Comment(start) => self.in_comment(text, i, start),
                 Mode::RawText(name) => self.raw_text(text, i, &name),
             };
@@ -414,12 +418,8 @@ impl Compactor<'_> {
             return end;
         }
         if b == b'"' || b == b'\'' {
-            // A quoted value, to its closing quote within this piece.
-            let end = text[i + 1..]
-                .find(b as char)
-                .map_or(text.len(), |e| i + 2 + e);
-            self.out.push_str(&text[i..end]);
-            return end;
+            self.out.push(b as char);
+            return self.in_quotes(text, i + 1, side, b);
         }
         let ch = text[i..].chars().next().map_or(1, char::len_utf8);
         self.out.push_str(&text[i..i + ch]);
@@ -428,6 +428,23 @@ impl Compactor<'_> {
             self.close_tag(side, self_closing);
         }
         i + ch
+    }
+
+    /// Inside a quoted attribute value, at `i`: copied to its closing quote,
+    /// or to the end of the piece (the value goes on after a Tera tag).
+    fn in_quotes(&mut self, text: &str, i: usize, side: Side, quote: u8) -> usize {
+        match text[i..].find(quote as char) {
+            Some(at) => {
+                self.out.push_str(&text[i..=i + at]);
+                self.mode = Mode::Tag(side);
+                i + at + 1
+            }
+            None => {
+                self.out.push_str(&text[i..]);
+                self.mode = Mode::Quoted(side, quote);
+                text.len()
+            }
+        }
     }
 
     /// A tag has closed: the open elements and the scanner's mode follow it.
@@ -696,6 +713,15 @@ mod tests {
         assert_eq!(c.original_position(src, 4, col), (4, 17));
         // Before any replacement, nothing moves.
         assert_eq!(c.original_position(src, 1, 4), (1, 4));
+    }
+
+    #[test]
+    fn a_value_in_an_attribute_does_not_end_the_tag() {
+        let src = "<html lang=\"{{ lang }}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{{ t }}</title>\n</head>";
+        assert_eq!(
+            shown(&compact(src).text),
+            "<html lang=\"{{ lang }}\"><head><meta charset=\"utf-8\"><title>{{ t }}</title></head>"
+        );
     }
 
     #[test]

@@ -61,9 +61,9 @@ fn the_pages_hold_what_the_content_says() {
     assert!(home.contains("<title>Harbour Walks</title>"), "{home}");
     assert!(home.contains("<h1>Harbour Walks</h1>"), "{home}");
     let order: Vec<usize> = [
-        "href=/harbour/journal/>",
-        "href=/harbour/harbour-walk/>",
-        "href=/harbour/about-us/>",
+        "href=\"/harbour/journal/\">",
+        "href=\"/harbour/harbour-walk/\">",
+        "href=\"/harbour/about-us/\">",
     ]
     .iter()
     .map(|l| home.find(l).unwrap_or_else(|| panic!("{l} in {home}")))
@@ -79,11 +79,11 @@ fn the_pages_hold_what_the_content_says() {
         "{low_tide}"
     );
     assert!(
-        low_tide.contains("<time datetime=2026-03-14>14 March 2026</time>"),
+        low_tide.contains("<time datetime=\"2026-03-14\">14 March 2026</time>"),
         "{low_tide}"
     );
     assert!(
-        low_tide.contains("href=/harbour/harbour-walk/>route of the harbour walk</a>"),
+        low_tide.contains("href=\"/harbour/harbour-walk/\">route of the harbour walk</a>"),
         "{low_tide}"
     );
     // No title: the first heading is the page's h1 and title, once.
@@ -101,17 +101,17 @@ fn the_pages_hold_what_the_content_says() {
     // No title and no heading: the file name.
     let about = page(&files, "about-us/index.html");
     assert!(
-        about.contains("<span class=number>3</span> About</h1>"),
+        about.contains("<span class=\"number\">3</span> About</h1>"),
         "{about}"
     );
     // The bundle's relative image and link resolve to the files beside it.
     let walk = page(&files, "harbour-walk/index.html");
     assert!(
-        walk.contains("src=/harbour/harbour-walk/photo.png"),
+        walk.contains("src=\"/harbour/harbour-walk/photo.png\""),
         "{walk}"
     );
     assert!(
-        walk.contains("href=/harbour/harbour-walk/route.txt>"),
+        walk.contains("href=\"/harbour/harbour-walk/route.txt\">"),
         "{walk}"
     );
     // The alias redirects to the page.
@@ -195,7 +195,7 @@ fn what_the_invalid_fixtures_refused_now_builds() {
         home.contains("<h1>Home</h1>"),
         "no site title: `Home`: {home}"
     );
-    assert!(home.contains("href=/background/>"), "{home}");
+    assert!(home.contains("href=\"/background/\">"), "{home}");
     let board = page(&files, "background/board/index.html");
     assert!(board.contains("The Board</h1>"), "{board}");
 }
@@ -244,7 +244,7 @@ fn a_bundle_with_its_own_slug_takes_its_files_along() {
         ],
     );
     let files = build(dir.path()).expect("builds");
-    assert!(page(&files, "voyage/index.html").contains("href=/voyage/map.txt>The map</a>"));
+    assert!(page(&files, "voyage/index.html").contains("href=\"/voyage/map.txt\">The map</a>"));
     assert_eq!(page(&files, "voyage/map.txt"), "north");
     assert!(!files.iter().any(|f| f.path.starts_with("trip/")));
 }
