@@ -28,6 +28,7 @@ pub(crate) struct MarkdownEnv {
     files: HashSet<String>,
     entry_paths: Vec<String>,
     base_path: String,
+    plain_english: Option<crate::plain_english::Checker>,
 }
 
 impl MarkdownEnv {
@@ -44,6 +45,13 @@ impl MarkdownEnv {
                 .map(|e| e.path.url().to_string())
                 .collect(),
             base_path: site.config.base_path(),
+            plain_english: crate::plain_english::Checker::new(
+                &site.config.plain_english,
+                site.report
+                    .glossary
+                    .iter()
+                    .flat_map(|g| std::iter::once(g.term.as_str()).chain(g.expansion.as_deref())),
+            ),
         }
     }
 
@@ -64,6 +72,7 @@ impl MarkdownEnv {
                 .page_stages
                 .iter()
                 .any(|s| s == crate::plugins::a11y::NAME),
+            plain_english: self.plain_english.as_ref(),
         }
     }
 }
@@ -228,7 +237,12 @@ pub(crate) fn entry_html(
         page_path,
         source_rel: &source.rel,
     };
-    let body = markdown::render(source.body(), &place, links, raw);
+    // `plain_english: false` in the front matter: no advice on this page.
+    let mut body_links = *links;
+    if source.front.plain_english == Some(false) {
+        body_links.plain_english = None;
+    }
+    let body = markdown::render(source.body(), &place, &body_links, raw);
     let mut problems: Vec<Diagnostic> = body.problems.into_iter().map(|p| p.diagnostic).collect();
     let f = &source.front;
     let mut it = |list: &Option<Vec<String>>, key: &str| {
