@@ -507,7 +507,7 @@ fn phrase_advice(p: &Phrase, word: &str) -> (Rule, String, String) {
             p.rule,
             format!("`{shown}` is on the list of words to avoid: it can hide what is meant"),
             format!(
-                "write {} instead; if the site means it, add \"{}\" to `allow` in `[plain_english]`",
+                "try {}; if the site means it, add \"{}\" to `allow` in `[plain_english]`",
                 p.instead, p.text
             ),
         ),
