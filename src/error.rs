@@ -63,7 +63,7 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// The page's reading age, on a `reading-age` advice (plain English).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reading_age: Option<ReadingAge>,
+    pub reading_age: Option<Box<ReadingAge>>,
 }
 
 /// The counts a page's reading age is estimated from, and the estimate: the

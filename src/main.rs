@@ -250,7 +250,7 @@ fn reading_ages(list: &[Diagnostic]) {
     }
     eprintln!("reading age (Flesch–Kincaid grade level + 5) of each page; GOV.UK writes for 9:");
     for d in ages {
-        if let Some(r) = d.reading_age {
+        if let Some(r) = d.reading_age.as_deref() {
             eprintln!(
                 "  {:>5.1}  {}  ({} words, {} sentences)",
                 r.age(),

@@ -454,7 +454,7 @@ impl Page<'_, '_> {
                 "GOV.UK writes for a reading age of 9; shorter sentences and shorter, everyday words lower it".to_string(),
             );
             if let Some(d) = self.advice.last_mut() {
-                d.reading_age = Some(t);
+                d.reading_age = Some(Box::new(t));
             }
         }
         self.advice

@@ -81,7 +81,7 @@ fn each_rule_is_located_in_the_content_file() {
     let age = list
         .iter()
         .find(|d| d.code == "reading-age")
-        .and_then(|d| d.reading_age)
+        .and_then(|d| d.reading_age.as_deref().copied())
         .expect("the page's reading age");
     assert_eq!((age.words, age.sentences), (50, 10));
 }
