@@ -247,6 +247,8 @@ fn plain_english_advice<'a>(
         file: place.file,
         text: place.text,
         md,
+        first_line: place.first_line,
+        first_column: place.first_column,
         locate: &locate,
     };
     checker

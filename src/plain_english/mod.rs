@@ -112,8 +112,13 @@ pub struct Body<'b> {
     pub text: &'b str,
     /// The Markdown comrak parsed.
     pub md: &'b str,
+    /// The file's line of the Markdown's first line.
+    pub first_line: usize,
+    /// The file's (byte) column the Markdown's first line starts at.
+    pub first_column: usize,
     /// comrak's 1-based line and byte column in `md` → the file's line and
-    /// character column.
+    /// character column: the slow way, for Markdown that is not the file's
+    /// own lines from column 1 (it reads the file from its start each time).
     pub locate: &'b dyn Fn(usize, usize) -> (usize, usize),
 }
 
@@ -207,7 +212,9 @@ impl Checker {
             checker: self,
             body,
             lines: None,
+            own_lines: body.first_column == 1 && !has_lone_cr(body.md),
             advice: Vec::new(),
+            left_out: 0,
             totals: ReadingAge {
                 words: 0,
                 sentences: 0,
@@ -252,7 +259,12 @@ struct Page<'c, 'b> {
     body: &'c Body<'b>,
     /// Where the Markdown's lines start (made at the first advice).
     lines: Option<Vec<usize>>,
+    /// The Markdown's lines are the file's, from `first_line` on: advice is
+    /// placed from `lines`, without reading the file from its start.
+    own_lines: bool,
     advice: Vec<Diagnostic>,
+    /// Advice past [`MAX_ADVICE`], not listed.
+    left_out: usize,
     totals: ReadingAge,
 }
 
@@ -268,13 +280,37 @@ impl Page<'_, '_> {
         } else {
             self.checker.severity
         };
+        if rule != Rule::ReadingAge && self.advice.len() >= MAX_ADVICE {
+            self.left_out += 1;
+            return;
+        }
         let mut d = Diagnostic::warning(rule.id(), self.body.file, message).help(help);
         d.severity = severity;
         if let Some((l, c)) = at {
-            let (line, column) = (self.body.locate)(l, c);
-            d = d.at_in(self.body.text, line, column);
+            d = self.at(d, l, c);
         }
         self.advice.push(d);
+    }
+
+    /// `d` placed at comrak's line `l`, byte column `c` of the Markdown.
+    fn at(&mut self, d: Diagnostic, l: usize, c: usize) -> Diagnostic {
+        let md = self.body.md;
+        if !self.own_lines {
+            let (line, column) = (self.body.locate)(l, c);
+            return d.at_in(self.body.text, line, column);
+        }
+        let lines = self.lines.get_or_insert_with(|| text::line_starts(md));
+        let start = lines.get(l.saturating_sub(1)).copied().unwrap_or(md.len());
+        let end = lines.get(l).copied().unwrap_or(md.len());
+        let line_text = md[start..end].trim_end_matches(['\n', '\r']);
+        let mut b = c.saturating_sub(1).min(line_text.len());
+        while !line_text.is_char_boundary(b) {
+            b -= 1;
+        }
+        let column = line_text[..b].chars().count() + 1;
+        let mut d = d.at(self.body.first_line + l.saturating_sub(1), column);
+        d.source_line = Some(line_text.to_string());
+        d
     }
 
     /// Where the text at `at` of `flat` is in the Markdown.
@@ -438,6 +474,21 @@ impl Page<'_, '_> {
 
     /// The reading age, then the advice in order.
     fn finish(mut self) -> Vec<Diagnostic> {
+        if self.left_out > 0 {
+            let d = Diagnostic::warning(
+                "plain-english",
+                self.body.file,
+                format!(
+                    "{} more pieces of plain-English advice on this page are not listed (only the first {MAX_ADVICE} are)",
+                    self.left_out
+                ),
+            )
+            .help("work through those listed, or turn the checks off for this page with `plain_english: false`");
+            self.advice.push(Diagnostic {
+                severity: self.checker.severity,
+                ..d
+            });
+        }
         let t = self.totals;
         if t.words >= MIN_WORDS && self.on(Rule::ReadingAge) {
             let message = format!(
@@ -465,6 +516,19 @@ impl Page<'_, '_> {
 /// finding: `check` lists them apart, and the counts leave them out).
 pub fn is_reading_age(d: &Diagnostic) -> bool {
     d.code == Rule::ReadingAge.id() && d.reading_age.is_some()
+}
+
+/// The most advice listed for one page (a page with more is one to rewrite,
+/// or to turn the checks off for; listing it all costs time and hides the rest).
+const MAX_ADVICE: usize = 100;
+
+/// Whether `md` ends a line with a lone `\r` (comrak's lines are then not
+/// the file's).
+fn has_lone_cr(md: &str) -> bool {
+    let b = md.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 /// The fewest words a page needs for a reading age worth giving.

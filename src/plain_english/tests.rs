@@ -18,6 +18,8 @@ fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<
         file: "content/a.md",
         text: md,
         md,
+        first_line: 1,
+        first_column: 1,
         locate: &locate,
     };
     checker
@@ -185,6 +187,8 @@ fn the_reading_age_uses_flesch_kincaid_plus_five() {
         file: "content/a.md",
         text: &md,
         md: &md,
+        first_line: 1,
+        first_column: 1,
         locate: &|l, c| (l, c),
     };
     let all = checker.check(root, &body);
@@ -221,6 +225,8 @@ fn strict_makes_advice_warnings() {
         file: "content/a.md",
         text: md,
         md,
+        first_line: 1,
+        first_column: 1,
         locate: &|l, c| (l, c),
     };
     for (config, severity) in [
@@ -236,4 +242,15 @@ fn strict_makes_advice_warnings() {
         ..PlainEnglishConfig::default()
     };
     assert!(Checker::new(&disabled, []).is_none());
+}
+
+#[test]
+fn a_page_lists_at_most_a_hundred_pieces_of_advice() {
+    let md = "Some, e.g. this.\n".repeat(150);
+    let all = advice(&md);
+    assert_eq!(all.len(), 101);
+    // One paragraph: its length first, then a Latin abbreviation a line.
+    assert_eq!(all[0], "long-paragraph 1:1");
+    assert_eq!(all[99], "latin-abbreviation 99:7");
+    assert_eq!(all[100], "plain-english 0:0");
 }
