@@ -56,6 +56,9 @@ pub struct Config {
     /// Details for the accessibility statement page (`[accessibility]`).
     #[serde(default)]
     pub accessibility: Statement,
+    /// The plain-English checks (`[plain_english]`).
+    #[serde(default)]
+    pub plain_english: crate::plain_english::PlainEnglishConfig,
     /// Free-form values for templates (`config.extra.x`).
     #[serde(default)]
     pub extra: toml::Table,
@@ -274,6 +277,7 @@ const KNOWN_KEYS: &[&str] = &[
     "plugins",
     "a11y",
     "accessibility",
+    "plain_english",
     "extra",
 ];
 
@@ -596,6 +600,7 @@ const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("accessibility.manual_test", &["date", "by", "outcome"]),
+    ("plain_english", crate::plain_english::settings::KEYS),
 ];
 
 /// Where the settings are written in `config.toml`: the 1-based line of each

@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Worth knowing; never fails a build.
+    /// Advice on the writing (plain English): never fails a build, not even
+    /// under `--strict`.
+    Advice,
+    /// Worth knowing; fails a build only under `--strict`.
     Warning,
     /// Fails the build.
     Error,
@@ -23,6 +26,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Advice => "advice",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -57,6 +61,50 @@ pub struct Diagnostic {
     /// The text of the offending line, for the snippet under the message.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// The page's reading age, on a `reading-age` advice (plain English).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading_age: Option<Box<ReadingAge>>,
+}
+
+/// The counts a page's reading age is estimated from, and the estimate: the
+/// Flesch–Kincaid grade level (`0.39 × words per sentence + 11.8 × syllables
+/// per word − 15.59`) plus 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadingAge {
+    /// Words in the page's paragraphs.
+    pub words: u32,
+    /// Sentences in them.
+    pub sentences: u32,
+    /// Syllables in the words (estimated).
+    pub syllables: u32,
+}
+
+impl ReadingAge {
+    /// The Flesch–Kincaid grade level (a US school grade).
+    pub fn grade(&self) -> f64 {
+        let words = f64::from(self.words.max(1));
+        let sentences = f64::from(self.sentences.max(1));
+        0.39 * (words / sentences) + 11.8 * (f64::from(self.syllables) / words) - 15.59
+    }
+
+    /// The reading age in years: the grade plus 5, rounded to one decimal.
+    pub fn age(&self) -> f64 {
+        ((self.grade() + 5.0) * 10.0).round() / 10.0
+    }
+}
+
+impl serde::Serialize for ReadingAge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ReadingAge", 6)?;
+        st.serialize_field("age", &self.age())?;
+        st.serialize_field("grade", &((self.grade() * 10.0).round() / 10.0))?;
+        st.serialize_field("formula", "flesch-kincaid-grade+5")?;
+        st.serialize_field("words", &self.words)?;
+        st.serialize_field("sentences", &self.sentences)?;
+        st.serialize_field("syllables", &self.syllables)?;
+        st.end()
+    }
 }
 
 impl Diagnostic {
@@ -74,6 +122,7 @@ impl Diagnostic {
             also_on: Vec::new(),
             wcag: None,
             source_line: None,
+            reading_age: None,
         }
     }
 
@@ -137,6 +186,7 @@ impl Diagnostic {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Advice => Level::INFO.with_name("advice"),
         };
         let title = level.primary_title(self.message.as_str()).id(self.code);
         let text = self
@@ -278,6 +328,7 @@ impl Policy {
     /// Whether `d` stops the build under this policy.
     pub fn fails(&self, d: &Diagnostic) -> bool {
         match d.severity {
+            Severity::Advice => false,
             Severity::Error => true,
             Severity::Warning => self.strict && !self.allow.iter().any(|a| a == d.code),
         }

@@ -456,6 +456,8 @@ pub struct FrontMatter {
     pub changes: Option<Vec<Change>>,
     /// Free-form values for templates.
     pub extra: Option<serde_json::Value>,
+    /// `false`: no plain-English advice on this page's body.
+    pub plain_english: Option<bool>,
     /// What the file is.
     pub kind: Option<Kind>,
 
@@ -522,6 +524,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "changes",
     "extra",
     "kind",
+    "plain_english",
 ];
 
 /// Every key front matter accepts (common ones, then those of each kind), for

@@ -40,6 +40,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod plain_english;
 pub mod plugins;
 pub mod render;
 #[cfg(feature = "serve")]

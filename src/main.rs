@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand, ValueEnum};
 use reportsite::error::{Diagnostic, Error, Policy, Severity};
 use reportsite::output;
+use reportsite::plain_english::is_reading_age;
 use reportsite::site::{self, LoadOptions, Site};
 
 /// mimalloc: the build allocates many short-lived strings on every worker thread,
@@ -200,8 +201,10 @@ struct Out {
 }
 
 impl Out {
+    /// Prints each diagnostic but the pages' reading ages (`check` lists
+    /// those apart: [`reading_ages`]).
     fn diagnostics(&self, list: &[Diagnostic]) {
-        for d in list {
+        for d in list.iter().filter(|d| !is_reading_age(d)) {
             eprintln!("{}", d.render_styled(self.color));
         }
     }
@@ -211,10 +214,9 @@ impl Out {
         match e {
             Error::Content(list) => {
                 self.diagnostics(list);
-                let (errors, warnings) = count(list);
                 eprintln!(
                     "error: build failed with {}; nothing was written",
-                    counts(errors, warnings)
+                    counts(list)
                 );
             }
             other => eprintln!("error: {other}"),
@@ -222,23 +224,42 @@ impl Out {
     }
 }
 
-/// Errors and warnings in `list`.
-fn count(list: &[Diagnostic]) -> (usize, usize) {
-    let errors = list
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, list.len() - errors)
+/// "2 errors and 1 warning", and "and 3 pieces of plain-English advice"
+/// when there is any (reading ages are not counted).
+fn counts(list: &[Diagnostic]) -> String {
+    let of = |s: Severity| {
+        list.iter()
+            .filter(|d| d.severity == s && !is_reading_age(d))
+            .count()
+    };
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let errors = plural(of(Severity::Error), "error");
+    let warnings = plural(of(Severity::Warning), "warning");
+    match of(Severity::Advice) {
+        0 => format!("{errors} and {warnings}"),
+        1 => format!("{errors}, {warnings} and 1 piece of plain-English advice"),
+        n => format!("{errors}, {warnings} and {n} pieces of plain-English advice"),
+    }
 }
 
-/// "2 errors and 1 warning".
-fn counts(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{} and {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+/// The reading age of each page `check` found (plain English), one line each.
+fn reading_ages(list: &[Diagnostic]) {
+    let ages: Vec<&Diagnostic> = list.iter().filter(|d| is_reading_age(d)).collect();
+    if ages.is_empty() {
+        return;
+    }
+    eprintln!("reading age (Flesch–Kincaid grade level + 5) of each page; GOV.UK writes for 9:");
+    for d in ages {
+        if let Some(r) = d.reading_age.as_deref() {
+            eprintln!(
+                "  {:>5.1}  {}  ({} words, {} sentences)",
+                r.age(),
+                d.file,
+                r.words,
+                r.sentences
+            );
+        }
+    }
 }
 
 /// The policy of a command: its flags and `[a11y] allow`.
@@ -344,11 +365,10 @@ fn build(
     out_msg.diagnostics(&all);
     let policy = policy(strictness, &site.config.a11y.allow);
     let failing = all.iter().filter(|d| policy.fails(d)).count();
-    let (errors, warnings) = count(&all);
     if failing > 0 {
         eprintln!(
             "error: build failed with {}: --strict makes {failing} warning{} fail (let a rule pass with --allow RULE); nothing was written",
-            counts(errors, warnings),
+            counts(&all),
             if failing == 1 { "" } else { "s" }
         );
         return Ok(1);
@@ -365,7 +385,7 @@ fn build(
         built.written.len(),
         out.display(),
         start.elapsed().as_millis(),
-        counts(errors, warnings),
+        counts(&all),
         match site.stage_names() {
             names if names.is_empty() => "none".to_string(),
             names => names.join(", "),
@@ -442,8 +462,8 @@ fn check(
         }
         Format::Human => {
             out.diagnostics(&findings);
-            let (errors, warnings) = count(&findings);
-            eprintln!("{}", counts(errors, warnings));
+            reading_ages(&findings);
+            eprintln!("{}", counts(&findings));
         }
     }
     Ok(code)

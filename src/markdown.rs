@@ -52,6 +52,7 @@ pub struct TocItem {
 }
 
 /// What links in a page may point to.
+#[derive(Clone, Copy)]
 pub struct Links<'a> {
     /// Entry URL path (`background/`) by path relative to `content/`.
     pub by_rel: &'a PathIndex,
@@ -70,6 +71,8 @@ pub struct Links<'a> {
     /// Mark block elements with `data-sourcepos` (the accessibility stage reads
     /// and removes them to give findings a source line).
     pub sourcepos: bool,
+    /// The plain-English checks of page bodies, when on.
+    pub plain_english: Option<&'a crate::plain_english::Checker>,
 }
 
 /// Where a body is, for locating problems.
@@ -89,6 +92,13 @@ pub struct Place<'a> {
 }
 
 impl Place<'_> {
+    /// The file's 1-based line and character column of comrak's line
+    /// `line` and byte column `column` of the Markdown `md`.
+    pub(crate) fn locate(&self, md: &str, line: usize, column: usize) -> (usize, usize) {
+        let (md_line, md_col) = file_position(md, line, column);
+        self.file_position(md_line, md_col)
+    }
+
     /// The file's 1-based line and character column of the Markdown's line
     /// `md_line` and byte column `md_col` (comrak counts bytes; the caret
     /// counts characters).
@@ -174,9 +184,17 @@ impl HeadingAdapter for Headings {
     }
 }
 
-/// Renders a page body. `raw_html` lets raw HTML through (otherwise it is escaped).
+/// Renders a page body. `raw_html` lets raw HTML through (otherwise it is
+/// escaped). With `links.plain_english`, its advice is among the problems.
 pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    render_with(md, place, links, raw_html, links.sourcepos)
+    render_with(
+        md,
+        place,
+        links,
+        raw_html,
+        links.sourcepos,
+        links.plain_english,
+    )
 }
 
 fn render_with(
@@ -185,6 +203,7 @@ fn render_with(
     links: &Links<'_>,
     raw_html: bool,
     sourcepos: bool,
+    plain_english: Option<&crate::plain_english::Checker>,
 ) -> Rendered {
     let mut opts = options(raw_html);
     opts.render.sourcepos = sourcepos;
@@ -201,7 +220,9 @@ fn render_with(
         // nested thousands of levels deep would exhaust the stack.
         return Rendered::refused(d);
     }
-    let problems = shift_and_resolve(root, md, place, links);
+    let mut problems =
+        plain_english.map_or_else(Vec::new, |c| plain_english_advice(c, root, md, place));
+    problems.extend(shift_and_resolve(root, md, place, links));
     if sourcepos && raw_html {
         mark_raw_blocks(root);
     }
@@ -214,6 +235,33 @@ fn render_with(
         toc,
         problems,
     }
+}
+
+/// The plain-English advice on a body (read from its tree before links and
+/// headings are changed), as problems.
+fn plain_english_advice<'a>(
+    checker: &crate::plain_english::Checker,
+    root: &'a comrak::nodes::AstNode<'a>,
+    md: &str,
+    place: &Place<'_>,
+) -> Vec<Problem> {
+    let locate = |line, column| place.locate(md, line, column);
+    let body = crate::plain_english::Body {
+        file: place.file,
+        text: place.text,
+        md,
+        first_line: place.first_line,
+        first_column: place.first_column,
+        locate: &locate,
+    };
+    checker
+        .check(root, &body)
+        .into_iter()
+        .map(|diagnostic| Problem {
+            diagnostic,
+            url: None,
+        })
+        .collect()
 }
 
 impl Rendered {
@@ -430,7 +478,7 @@ fn file_position(md: &str, line: usize, column: usize) -> (usize, usize) {
 /// Renders a short Markdown text (a recommendation, a list item): a single
 /// paragraph loses its `<p>` wrapper.
 pub fn render_inline(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    let mut r = render_with(md, place, links, raw_html, false);
+    let mut r = render_with(md, place, links, raw_html, false, None);
     let trimmed = r.html.trim_end();
     if let Some(inner) = trimmed
         .strip_prefix("<p>")
@@ -889,6 +937,7 @@ mod tests {
             drafts: &[],
             unreadable: &[],
             sourcepos: false,
+            plain_english: None,
         };
         let text = format!("---\ntitle: x\n---\n{md}");
         let place = Place {

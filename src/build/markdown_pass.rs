@@ -29,6 +29,7 @@ pub(crate) struct MarkdownEnv {
     files: HashSet<String>,
     entry_paths: Vec<String>,
     base_path: String,
+    plain_english: Option<crate::plain_english::Checker>,
 }
 
 impl MarkdownEnv {
@@ -45,6 +46,13 @@ impl MarkdownEnv {
                 .map(|e| e.path.url().to_string())
                 .collect(),
             base_path: site.config.base_path(),
+            plain_english: crate::plain_english::Checker::new(
+                &site.config.plain_english,
+                site.report
+                    .glossary
+                    .iter()
+                    .flat_map(|g| std::iter::once(g.term.as_str()).chain(g.expansion.as_deref())),
+            ),
         }
     }
 
@@ -65,6 +73,7 @@ impl MarkdownEnv {
                 .page_stages
                 .iter()
                 .any(|s| s == crate::plugins::a11y::NAME),
+            plain_english: self.plain_english.as_ref(),
         }
     }
 }
@@ -248,6 +257,11 @@ pub(crate) fn entry_html(
         page_path,
         source_rel: &source.rel,
     };
+    // `plain_english: false` in the front matter: no advice on this page.
+    let mut body_links = *links;
+    if source.front.plain_english == Some(false) {
+        body_links.plain_english = None;
+    }
     // Content components (`{{ <name … /> }}`) first, as Zola 0.23 does.
     let components = match calls.map(|c| content_components::expand_source(source, c)) {
         Some(Err(problems)) => return (EntryHtml::default(), problems),
@@ -257,9 +271,12 @@ pub(crate) fn entry_html(
     let md = components
         .as_ref()
         .map_or(source.body(), |c| c.text.as_str());
-    let mut body = markdown::render(md, &place, links, raw);
+    let mut body = markdown::render(md, &place, &body_links, raw);
+    // The summary is part of the body: its advice is the body's.
+    let mut summary_links = *links;
+    summary_links.plain_english = None;
     let summary = render::summary_source(md)
-        .map(|s| markdown::render(s, &place, links, raw).html)
+        .map(|s| markdown::render(s, &place, &summary_links, raw).html)
         .map(|s| components.as_ref().map_or(s.clone(), |c| c.fill(s)));
     if let Some(c) = &components {
         body.html = c.fill(std::mem::take(&mut body.html));

@@ -256,7 +256,7 @@ impl<'s> Verdict<'s> {
         let mut findings = site_wide::merge_repeated_findings(findings);
         let (problem_warnings, problem_errors): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
             .into_iter()
-            .partition(|d| d.severity == Severity::Warning);
+            .partition(|d| d.severity != Severity::Error);
         if !problem_errors.is_empty() || findings.iter().any(|d| d.severity == Severity::Error) {
             let mut all = merge_template_errors(problem_errors);
             all.extend(problem_warnings);

@@ -174,7 +174,10 @@ impl Terminal {
             .collect();
         // A poisoned lock only means an earlier event panicked while printing.
         let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
-        for d in all.iter().filter(|d| !shown.contains(d)) {
+        let new = all
+            .iter()
+            .filter(|d| !shown.contains(d) && !reportsite::plain_english::is_reading_age(d));
+        for d in new {
             eprintln!("{}", d.render());
         }
         *shown = all;
@@ -188,8 +191,21 @@ fn notes(built: &Built) -> String {
     if !built.findings.is_empty() {
         notes.push(format!("{} accessibility finding(s)", built.findings.len()));
     }
-    if !built.warnings.is_empty() {
-        notes.push(format!("{} warning(s)", built.warnings.len()));
+    let advice = built
+        .warnings
+        .iter()
+        .filter(|d| d.severity == reportsite::error::Severity::Advice)
+        .count();
+    let reading_ages = built
+        .warnings
+        .iter()
+        .filter(|d| reportsite::plain_english::is_reading_age(d))
+        .count();
+    if built.warnings.len() > advice {
+        notes.push(format!("{} warning(s)", built.warnings.len() - advice));
+    }
+    if advice > reading_ages {
+        notes.push(format!("{} plain-English advice", advice - reading_ages));
     }
     if notes.is_empty() {
         String::new()

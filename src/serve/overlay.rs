@@ -46,6 +46,7 @@ pub(crate) const OVERLAY_CSS: &str = r#"/* reportsite watch: the error overlay a
 #reportsite-overlay pre,#reportsite-warnings pre{margin:.25rem 0;padding:.5rem;background:#f0f0f0;white-space:pre-wrap;overflow-wrap:anywhere}
 #reportsite-overlay .rs-error{color:#a3001b;font-weight:700}
 #reportsite-overlay .rs-warning,#reportsite-warnings .rs-warning{color:#6b4500;font-weight:700}
+#reportsite-overlay .rs-advice,#reportsite-warnings .rs-advice{color:#00594c;font-weight:700}
 #reportsite-overlay button,#reportsite-warnings button{font:inherit;font-size:1rem;min-height:2.75rem;min-width:2.75rem;margin:.5rem 0;padding:.5rem 1rem;background:#161616;color:#fff;border:2px solid #161616;border-radius:.25rem;cursor:pointer}
 #reportsite-overlay button:focus,#reportsite-warnings button:focus,#reportsite-warnings summary:focus{outline:4px solid #ffbf47;outline-offset:2px}
 #reportsite-warnings{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:50vh;overflow:auto;margin:0;padding:.5rem 1rem;background:#fff;color:#161616;border-top:4px solid #6b4500;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere}
@@ -68,6 +69,7 @@ fn item(d: &Diagnostic) -> String {
     let class = match d.severity {
         crate::error::Severity::Error => "rs-error",
         crate::error::Severity::Warning => "rs-warning",
+        crate::error::Severity::Advice => "rs-advice",
     };
     s.push_str(&format!(
         "<p><code>{}</code> <span class=\"{class}\">{}[{}]</span></p><p>{}</p>",
@@ -170,7 +172,13 @@ pub(crate) fn error_overlay(
 /// preview never blocks on them, though an error-level finding fails
 /// `build --strict`), collapsed; `None` when there are none.
 pub(crate) fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -> Option<String> {
-    if warnings.is_empty() && findings.is_empty() {
+    // Plain-English advice has its own list; reading ages are for `check`.
+    let (advice, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = warnings
+        .iter()
+        .filter(|d| !crate::plain_english::is_reading_age(d))
+        .cloned()
+        .partition(|d| d.severity == crate::error::Severity::Advice);
+    if warnings.is_empty() && findings.is_empty() && advice.is_empty() {
         return None;
     }
     let mut parts = Vec::new();
@@ -184,6 +192,13 @@ pub(crate) fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -
     if !warnings.is_empty() {
         parts.push(plural(warnings.len(), "warning", "warnings"));
     }
+    if !advice.is_empty() {
+        parts.push(plural(
+            advice.len(),
+            "piece of plain-English advice",
+            "pieces of plain-English advice",
+        ));
+    }
     let mut s = String::from(STYLE);
     s.push_str("<aside id=\"reportsite-warnings\" aria-label=\"Build warnings\">");
     s.push_str(&format!(
@@ -195,7 +210,11 @@ pub(crate) fn warnings_panel(warnings: &[Diagnostic], findings: &[Diagnostic]) -
         s.push_str(&list(findings));
     }
     if !warnings.is_empty() {
-        s.push_str(&list(warnings));
+        s.push_str(&list(&warnings));
+    }
+    if !advice.is_empty() {
+        s.push_str("<p>Plain-English advice: it never fails a build (see <code>[plain_english]</code> in README.md).</p>");
+        s.push_str(&list(&advice));
     }
     s.push_str(
         "</details><button type=\"button\" data-reportsite-dismiss>Dismiss</button></aside>",

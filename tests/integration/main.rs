@@ -15,6 +15,7 @@ mod incremental;
 mod invalid;
 mod output;
 mod plain_english;
+mod plain_english_advice;
 mod publishing;
 mod reader;
 mod sample;

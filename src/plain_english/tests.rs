@@ -1,0 +1,256 @@
+use comrak::{Arena, Options};
+
+use super::*;
+
+/// The advice on `md` (as a whole file), as `code line:col`, with `config`.
+fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<String> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.footnotes = true;
+    o.extension.alerts = true;
+    o.extension.autolink = true;
+    o.parse.smart = true;
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, md, &o);
+    let checker = Checker::new(config, glossary.iter().copied()).expect("on");
+    let locate = |l: usize, c: usize| (l, c);
+    let body = Body {
+        file: "content/a.md",
+        text: md,
+        md,
+        first_line: 1,
+        first_column: 1,
+        locate: &locate,
+    };
+    checker
+        .check(root, &body)
+        .iter()
+        .filter(|d| d.code != "reading-age")
+        .map(|d| {
+            format!(
+                "{} {}:{}",
+                d.code,
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0)
+            )
+        })
+        .collect()
+}
+
+fn advice(md: &str) -> Vec<String> {
+    advice_with(md, &PlainEnglishConfig::default(), &[])
+}
+
+fn off(rule: &str) -> PlainEnglishConfig {
+    PlainEnglishConfig {
+        off: vec![rule.to_string()],
+        ..PlainEnglishConfig::default()
+    }
+}
+
+/// `n` short words, the first capitalised (a new sentence).
+fn words(n: usize) -> String {
+    format!("Cat{}", " cat".repeat(n - 1))
+}
+
+#[test]
+fn a_long_sentence_is_advised_at_its_start() {
+    let md = format!("Short one. {}.\n\nA {}.\n", words(26), words(24));
+    assert_eq!(advice(&md), ["long-sentence 1:12"]);
+    assert!(advice_with(&md, &off("long-sentence"), &[]).is_empty());
+    let limit = PlainEnglishConfig {
+        sentence_words: 30,
+        ..PlainEnglishConfig::default()
+    };
+    assert!(advice_with(&md, &limit, &[]).is_empty());
+}
+
+#[test]
+fn a_sentence_across_lines_and_after_smart_quotes_is_placed_right() {
+    // The sentence starts after `"Yes" -- ` (smart punctuation changes its
+    // bytes in the tree, not in the file).
+    let md = format!("\"Yes\" -- no.\n  {}.\n", words(26));
+    assert_eq!(advice(&md), ["long-sentence 2:3"]);
+}
+
+#[test]
+fn a_long_paragraph_is_advised_at_its_start() {
+    let md = "Intro.\n\n- One. Two. Three. Four. Five. Six.\n";
+    assert_eq!(advice(md), ["long-paragraph 3:3"]);
+    assert!(advice_with(md, &off("long-paragraph"), &[]).is_empty());
+    assert!(advice("One. Two. Three. Four. Five.\n").is_empty());
+}
+
+#[test]
+fn words_to_avoid_are_advised_at_the_word() {
+    let md = "We will *facilitate* a robust plan.\n\nIn order to help, we utilised it.\n";
+    assert_eq!(
+        advice(md),
+        [
+            "word-to-avoid 1:10",
+            "word-to-avoid 1:24",
+            "word-to-avoid 3:1",
+            "word-to-avoid 3:22"
+        ]
+    );
+    assert!(advice_with(md, &off("word-to-avoid"), &[]).is_empty());
+}
+
+#[test]
+fn words_can_be_allowed_and_added() {
+    let config = PlainEnglishConfig {
+        allow: vec!["Robust".into()],
+        avoid: [("touchpoint".to_string(), "\"contact\"".to_string())].into(),
+        ..PlainEnglishConfig::default()
+    };
+    assert_eq!(
+        advice_with("A robust touchpoint.\n", &config, &[]),
+        ["word-to-avoid 1:10"]
+    ); // A phrase allowed whole: none of its words is advised on, elsewhere they are.
+    let config = PlainEnglishConfig {
+        allow: vec!["promoting the welfare of children".into()],
+        ..PlainEnglishConfig::default()
+    };
+    assert_eq!(
+        advice_with(
+            "Safeguarding and promoting the welfare of children, and promoting health.\n",
+            &config,
+            &[]
+        ),
+        ["word-to-avoid 1:57"]
+    );
+}
+
+#[test]
+fn names_and_glossary_terms_are_not_words_to_avoid() {
+    // Mid-sentence capitals: a name. A glossary term: its own words.
+    let md = "Pupils at Key Stage 2 did well. The Robust Families team met.\n";
+    assert!(advice(md).is_empty(), "{:?}", advice(md));
+    let md = "The board met the key workers.\n";
+    assert_eq!(advice(md), ["word-to-avoid 1:19"]);
+    assert!(advice_with(md, &PlainEnglishConfig::default(), &["key workers"]).is_empty());
+}
+
+#[test]
+fn latin_abbreviations_are_advised() {
+    let md = "Some, e.g. these, i.e. those, etc.\n";
+    assert_eq!(
+        advice(md),
+        [
+            "latin-abbreviation 1:7",
+            "latin-abbreviation 1:19",
+            "latin-abbreviation 1:31"
+        ]
+    );
+    assert!(advice_with(md, &off("latin-abbreviation"), &[]).is_empty());
+}
+
+#[test]
+fn text_in_capitals_is_advised_but_not_glossary_abbreviations() {
+    let md = "Read this. PLEASE NOTE the date.\n\n## THE SSCB\n";
+    // `THE SSCB`: with SSCB in the glossary, `THE` is one word in capitals.
+    assert_eq!(
+        advice_with(md, &PlainEnglishConfig::default(), &["SSCB"]),
+        ["capitals 1:12"]
+    );
+    assert_eq!(advice(md), ["capitals 1:12", "capitals 3:4"]);
+    assert!(advice_with(md, &off("capitals"), &[]).is_empty());
+}
+
+#[test]
+fn click_here_wording_is_advised_outside_links_only() {
+    let md =
+        "To read it, click [here](https://example.org).\n\n[Click here](https://example.org).\n";
+    assert_eq!(advice(md), ["click-here 1:13"]);
+    assert!(advice_with(md, &off("click-here"), &[]).is_empty());
+}
+
+#[test]
+fn code_quotes_and_html_are_not_checked() {
+    let md = format!(
+        "Use `utilise` here.\n\n> We will facilitate a ROBUST PLAN. {}.\n\n```\nutilise\n```\n",
+        words(30)
+    );
+    assert!(advice(&md).is_empty(), "{:?}", advice(&md));
+}
+
+#[test]
+fn the_reading_age_uses_flesch_kincaid_plus_five() {
+    let md = format!(
+        "{}.\n\nThe cat sat on the mat. It was a good cat.\n",
+        words(30)
+    );
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, &md, &Options::default());
+    let checker = Checker::new(&PlainEnglishConfig::default(), []).expect("on");
+    let body = Body {
+        file: "content/a.md",
+        text: &md,
+        md: &md,
+        first_line: 1,
+        first_column: 1,
+        locate: &|l, c| (l, c),
+    };
+    let all = checker.check(root, &body);
+    let age = all
+        .iter()
+        .find(|d| d.code == "reading-age")
+        .expect("a reading age");
+    let r = *age.reading_age.as_deref().expect("its counts");
+    // 41 words of one syllable in 3 sentences.
+    assert_eq!((r.words, r.sentences, r.syllables), (41, 3, 41));
+    let grade = 0.39 * (41.0 / 3.0) + 11.8 - 15.59;
+    assert!((r.grade() - grade).abs() < 1e-9);
+    assert_eq!(r.age(), ((grade + 5.0) * 10.0_f64).round() / 10.0);
+    assert_eq!(age.severity, Severity::Advice);
+    assert_eq!((age.line, age.column), (Some(1), Some(1)));
+    let none = Checker::new(&off("reading-age"), []).expect("on");
+    assert!(
+        none.check(root, &body)
+            .iter()
+            .all(|d| d.code != "reading-age")
+    );
+}
+
+#[test]
+fn strict_makes_advice_warnings() {
+    let strict = PlainEnglishConfig {
+        strict: true,
+        ..PlainEnglishConfig::default()
+    };
+    let md = "A robust plan.\n";
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, md, &Options::default());
+    let body = Body {
+        file: "content/a.md",
+        text: md,
+        md,
+        first_line: 1,
+        first_column: 1,
+        locate: &|l, c| (l, c),
+    };
+    for (config, severity) in [
+        (PlainEnglishConfig::default(), Severity::Advice),
+        (strict, Severity::Warning),
+    ] {
+        let d = Checker::new(&config, []).expect("on").check(root, &body);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, severity);
+    }
+    let disabled = PlainEnglishConfig {
+        enabled: false,
+        ..PlainEnglishConfig::default()
+    };
+    assert!(Checker::new(&disabled, []).is_none());
+}
+
+#[test]
+fn a_page_lists_at_most_a_hundred_pieces_of_advice() {
+    let md = "Some, e.g. this.\n".repeat(150);
+    let all = advice(&md);
+    assert_eq!(all.len(), 101);
+    // One paragraph: its length first, then a Latin abbreviation a line.
+    assert_eq!(all[0], "long-paragraph 1:1");
+    assert_eq!(all[99], "latin-abbreviation 99:7");
+    assert_eq!(all[100], "plain-english 0:0");
+}

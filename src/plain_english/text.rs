@@ -1,0 +1,221 @@
+//! The prose of one block of a comrak syntax tree as plain text, and the way
+//! back from a place in that text to a line and column of the Markdown.
+//!
+//! In: a paragraph, heading or table cell. Out: [`Flat`]: its text (code
+//! spans stand as one word that no rule reads; images, raw HTML and footnote
+//! marks are left out; a line break is a space), and for each piece of it
+//! the text node it came from and whether it is the text of a link.
+
+use comrak::nodes::{AstNode, NodeValue};
+
+/// A stand-in for a code span: one word, read by no rule.
+const CODE: &str = "code";
+
+/// One piece of a block's text.
+struct Piece<'a> {
+    /// Where it starts in [`Flat::text`].
+    start: usize,
+    /// The text node it came from (none for a space or a code span).
+    node: Option<&'a AstNode<'a>>,
+    /// Inside a link.
+    in_link: bool,
+    /// A code span: no rule reads it.
+    code: bool,
+}
+
+/// A block's prose as one string, with where each piece came from.
+pub(crate) struct Flat<'a> {
+    /// The text.
+    pub(crate) text: String,
+    pieces: Vec<Piece<'a>>,
+}
+
+impl<'a> Flat<'a> {
+    /// The text of `block`'s inlines, in order.
+    pub(crate) fn of(block: &'a AstNode<'a>) -> Flat<'a> {
+        let mut flat = Flat {
+            text: String::new(),
+            pieces: Vec::new(),
+        };
+        // Own stack: (node, inside a link), children pushed in reverse.
+        let mut stack: Vec<(&'a AstNode<'a>, bool)> = Vec::new();
+        push_children(&mut stack, block, false);
+        while let Some((node, in_link)) = stack.pop() {
+            let value = &node.data().value;
+            match value {
+                NodeValue::Text(t) => flat.push(t, Some(node), in_link, false),
+                NodeValue::Code(_) => flat.push(CODE, None, in_link, true),
+                NodeValue::SoftBreak | NodeValue::LineBreak => flat.push(" ", None, in_link, false),
+                NodeValue::Image(_)
+                | NodeValue::HtmlInline(_)
+                | NodeValue::FootnoteReference(_)
+                | NodeValue::Math(_)
+                | NodeValue::Raw(_) => {}
+                NodeValue::Link(_) | NodeValue::WikiLink(_) => {
+                    push_children(&mut stack, node, true)
+                }
+                _ => push_children(&mut stack, node, in_link),
+            }
+        }
+        flat
+    }
+
+    fn push(&mut self, s: &str, node: Option<&'a AstNode<'a>>, in_link: bool, code: bool) {
+        self.pieces.push(Piece {
+            start: self.text.len(),
+            node,
+            in_link,
+            code,
+        });
+        self.text.push_str(s);
+    }
+
+    fn piece(&self, at: usize) -> Option<&Piece<'a>> {
+        let i = self.pieces.partition_point(|p| p.start <= at);
+        i.checked_sub(1).map(|i| &self.pieces[i])
+    }
+
+    /// Whether the text at `at` is a link's.
+    pub(crate) fn in_link(&self, at: usize) -> bool {
+        self.piece(at).is_some_and(|p| p.in_link)
+    }
+
+    /// Whether the text at `at` stands for a code span.
+    pub(crate) fn is_code(&self, at: usize) -> bool {
+        self.piece(at).is_some_and(|p| p.code)
+    }
+
+    /// comrak's 1-based line and byte column (in `md`) of the text at `at`;
+    /// `lines` are the byte offsets at which `md`'s lines start.
+    pub(crate) fn position(&self, at: usize, md: &str, lines: &[usize]) -> Option<(usize, usize)> {
+        let i = self
+            .pieces
+            .partition_point(|p| p.start <= at)
+            .checked_sub(1)?;
+        // The nearest piece from a text node, here or after (a space or code
+        // span has no place of its own).
+        let (piece, offset) = match self.pieces[i..].iter().find(|p| p.node.is_some()) {
+            Some(p) if p.start <= at => (p, at - p.start),
+            Some(p) => (p, 0),
+            None => self.pieces[..i]
+                .iter()
+                .rev()
+                .find(|p| p.node.is_some())
+                .map(|p| (p, 0))?,
+        };
+        let node = piece.node?;
+        let pos = node.data().sourcepos;
+        let literal = match &node.data().value {
+            NodeValue::Text(t) => t.to_string(),
+            _ => String::new(),
+        };
+        let line_start = *lines.get(pos.start.line.checked_sub(1)?)?;
+        let from = (line_start + pos.start.column.saturating_sub(1)).min(md.len());
+        let src = md.get(from..).unwrap_or("");
+        let delta = source_offset(&literal, offset, src);
+        Some((pos.start.line, pos.start.column + delta))
+    }
+}
+
+fn push_children<'a>(
+    stack: &mut Vec<(&'a AstNode<'a>, bool)>,
+    node: &'a AstNode<'a>,
+    in_link: bool,
+) {
+    let at = stack.len();
+    let mut child = node.first_child();
+    while let Some(c) = child {
+        stack.push((c, in_link));
+        child = c.next_sibling();
+    }
+    stack[at..].reverse();
+}
+
+/// The byte offsets at which the lines of `md` start, counting lines as
+/// comrak does (a line ends at `\n`, `\r\n` or a lone `\r`).
+pub(crate) fn line_starts(md: &str) -> Vec<usize> {
+    let bytes = md.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// How many bytes of the source `src` the first `upto` bytes of a text node's
+/// `literal` came from. The two differ where comrak changed the text: smart
+/// punctuation (`"` → `“`, `...` → `…`, `--` → `–`), backslash escapes and
+/// character references.
+fn source_offset(literal: &str, upto: usize, src: &str) -> usize {
+    let (lit, s) = (literal.as_bytes(), src.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < upto.min(lit.len()) && j < s.len() {
+        let Some(lc) = literal[i..].chars().next() else {
+            break;
+        };
+        let Some(sc) = src.get(j..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        let rest = &s[j..];
+        if let Some(len) = entity_len(rest) {
+            i += lc.len_utf8();
+            j += len;
+            continue;
+        }
+        if lc == sc {
+            i += lc.len_utf8();
+            j += sc.len_utf8();
+            continue;
+        }
+        let step = match (lc, sc) {
+            (_, '\\') => (0, 1),
+            ('…', '.') if rest.starts_with(b"...") => (lc.len_utf8(), 3),
+            ('—', '-') if rest.starts_with(b"---") => (lc.len_utf8(), 3),
+            ('–', '-') if rest.starts_with(b"--") => (lc.len_utf8(), 2),
+            _ => (lc.len_utf8(), sc.len_utf8()),
+        };
+        i += step.0;
+        j += step.1;
+    }
+    j
+}
+
+/// The length of the character reference (`&amp;`, `&#8212;`) `s` starts
+/// with, if it does.
+fn entity_len(s: &[u8]) -> Option<usize> {
+    if s.first() != Some(&b'&') {
+        return None;
+    }
+    let end = s.iter().take(34).position(|&b| b == b';')?;
+    (end > 1
+        && s[1..end]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'#'))
+    .then_some(end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_offsets_follow_smart_punctuation_and_escapes() {
+        // `“Hi” – x` came from `"Hi" -- x`: the `x` is at byte 8 of the source.
+        let lit = "“Hi” – x";
+        assert_eq!(source_offset(lit, lit.find('x').unwrap(), "\"Hi\" -- x"), 8);
+        assert_eq!(source_offset("a*b", 2, "a\\*b"), 3);
+        assert_eq!(source_offset("a&b", 2, "a&amp;b"), 6);
+        assert_eq!(source_offset("so… b", "so… ".len(), "so... b"), 6);
+    }
+
+    #[test]
+    fn lines_end_where_comrak_ends_them() {
+        assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
+    }
+}

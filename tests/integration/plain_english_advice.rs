@@ -1,0 +1,235 @@
+//! Plain-English advice on whole sites (issue 16): located in the content
+//! file (front matter counted), listed by `check` (human and JSON, with each
+//! page's reading age), never failing a build — not even `--strict` — unless
+//! `[plain_english] strict = true`; `[plain_english]` and the per-page
+//! `plain_english: false` switch.
+
+use std::path::Path;
+
+use reportsite::error::{Diagnostic, Severity};
+use reportsite::site::{LoadOptions, Site};
+
+use crate::common::{reportsite_bin, run_within, write_file};
+
+const CONFIG: &str = "base_url = \"https://example.org\"\ntitle = \"T\"\ndefault_language = \"en-GB\"\n\n[accessibility]\ncontact_email = \"a@board.test\"\nprepared = \"2025-01-01\"\nreviewed = \"2025-01-01\"\ntested = \"2025-01-01\"\n";
+
+/// A page whose body (from line 5 of the file) triggers every rule once.
+const PAGE: &str = "---\ntitle: Plans\nweight: 1\n---\nWe will facilitate it, e.g. soon.\n\nPLEASE NOTE the date. To read more, click [the plan](@/_index.md).\n\nOne. Two. Three. Four. Five. Six.\n\nThe board and the council and the schools and the police and the health services and the charities all met in the hall in the town in May.\n";
+
+/// (code, line, column) of each piece of advice on PAGE, in the file.
+const EXPECTED: &[(&str, usize, usize)] = &[
+    ("word-to-avoid", 5, 9),
+    ("latin-abbreviation", 5, 24),
+    ("capitals", 7, 1),
+    ("click-here", 7, 37),
+    ("long-paragraph", 9, 1),
+    ("long-sentence", 11, 1),
+];
+
+fn site(config_extra: &str, page: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_file(dir.path(), "config.toml", format!("{CONFIG}{config_extra}"));
+    write_file(
+        dir.path(),
+        "content/_index.md",
+        "---\ntitle: Home\nkind: report\norganisation: Board\n---\nThe summary.\n",
+    );
+    write_file(dir.path(), "content/plans.md", page);
+    dir
+}
+
+fn advice(root: &Path) -> Vec<Diagnostic> {
+    let built = Site::load(root, &LoadOptions::default())
+        .expect("loads")
+        .build()
+        .expect("advice never fails a build");
+    built
+        .warnings
+        .into_iter()
+        .filter(|d| d.file == "content/plans.md")
+        .collect()
+}
+
+fn located(list: &[Diagnostic]) -> Vec<(&str, usize, usize)> {
+    list.iter()
+        .filter(|d| d.code != "reading-age")
+        .map(|d| (d.code, d.line.unwrap_or(0), d.column.unwrap_or(0)))
+        .collect()
+}
+
+#[test]
+fn each_rule_is_located_in_the_content_file() {
+    let dir = site("", PAGE);
+    let list = advice(dir.path());
+    assert_eq!(located(&list), EXPECTED);
+    assert!(list.iter().all(|d| d.severity == Severity::Advice));
+    // The snippet is the file's own line.
+    let d = list
+        .iter()
+        .find(|d| d.code == "word-to-avoid")
+        .expect("advice");
+    assert_eq!(
+        d.source_line.as_deref(),
+        Some("We will facilitate it, e.g. soon.")
+    );
+    assert!(
+        d.render()
+            .starts_with("advice[word-to-avoid]: `facilitate`"),
+        "{}",
+        d.render()
+    );
+    let age = list
+        .iter()
+        .find(|d| d.code == "reading-age")
+        .and_then(|d| d.reading_age.as_deref().copied())
+        .expect("the page's reading age");
+    assert_eq!((age.words, age.sentences), (50, 10));
+}
+
+#[test]
+fn rules_turn_off_and_limits_change_in_config() {
+    let dir = site(
+        "\n[plain_english]\noff = [\"capitals\", \"click-here\"]\nsentence_words = 40\nparagraph_sentences = 6\nallow = [\"facilitate\"]\n",
+        PAGE,
+    );
+    assert_eq!(
+        located(&advice(dir.path())),
+        [("latin-abbreviation", 5, 24)]
+    );
+    let dir = site("\n[plain_english]\nenabled = false\n", PAGE);
+    assert!(advice(dir.path()).is_empty());
+}
+
+#[test]
+fn a_page_turns_its_advice_off_in_its_front_matter() {
+    let page = PAGE.replace("weight: 1\n", "weight: 1\nplain_english: false\n");
+    let dir = site("", &page);
+    assert!(advice(dir.path()).is_empty());
+}
+
+#[test]
+fn an_unknown_plain_english_key_is_located() {
+    let dir = site("\n[plain_english]\nsentence_word = 20\n", PAGE);
+    let Err(reportsite::Error::Content(list)) = Site::load(dir.path(), &LoadOptions::default())
+    else {
+        panic!("an unknown key is an error");
+    };
+    let d = &list[0];
+    assert_eq!(
+        (d.code, d.file.as_str(), d.line),
+        ("unknown-key", "config.toml", Some(12))
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("did you mean `sentence_words`?")),
+        "{:?}",
+        d.help
+    );
+}
+
+fn run(args: &[&str], root: &Path) -> crate::common::Run {
+    let mut cmd = reportsite_bin();
+    cmd.args(args)
+        .arg("--root")
+        .arg(root)
+        .arg("--color")
+        .arg("never");
+    run_within(cmd, std::time::Duration::from_secs(60))
+}
+
+#[test]
+fn advice_never_fails_a_build_unless_strict_is_set() {
+    // (`PLEASE` and `NOTE` are also the audit's `abbreviation` warnings.)
+    let dir = site("", PAGE);
+    let r = run(
+        &["build", "--strict", "--allow", "abbreviation"],
+        dir.path(),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("0 errors, 2 warnings and 6 pieces of plain-English advice"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("advice[capitals]: `PLEASE NOTE`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--> content/plans.md:7:1"),
+        "{}",
+        r.stderr
+    );
+    // strict = true: advice is a warning, so --strict fails (and --allow lets a rule pass).
+    let dir = site("\n[plain_english]\nstrict = true\n", PAGE);
+    let r = run(&["build"], dir.path());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stderr.contains("warning[capitals]"), "{}", r.stderr);
+    let r = run(
+        &["check", "--strict", "--allow", "abbreviation"],
+        dir.path(),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("warning[long-sentence]"), "{}", r.stderr);
+}
+
+#[test]
+fn check_lists_advice_and_reading_ages_in_human_and_json() {
+    let dir = site("", PAGE);
+    let r = run(&["check"], dir.path());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("reading age (Flesch–Kincaid grade level + 5)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("content/plans.md  (50 words, 10 sentences)")),
+        "{}",
+        r.stderr
+    );
+    let output = reportsite_bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let list = json.as_array().expect("a list, as before");
+    let advice: Vec<(String, u64, u64)> = list
+        .iter()
+        .filter(|d| d["severity"] == "advice" && d["code"] != "reading-age")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64, u64)> = EXPECTED
+        .iter()
+        .map(|(c, l, col)| (c.to_string(), *l as u64, *col as u64))
+        .collect();
+    assert_eq!(advice, expected);
+    let age = list
+        .iter()
+        .find(|d| d["code"] == "reading-age" && d["file"] == "content/plans.md")
+        .expect("the page's reading age");
+    assert_eq!(age["reading_age"]["formula"], "flesch-kincaid-grade+5");
+    assert_eq!(age["reading_age"]["words"], 50);
+    assert!(age["reading_age"]["age"].as_f64().is_some());
+    // Today's fields are all still there, on every item.
+    for d in list {
+        for key in [
+            "severity", "code", "file", "line", "column", "message", "help", "page", "wcag",
+        ] {
+            assert!(d.get(key).is_some(), "{key} missing: {d}");
+        }
+    }
+}
