@@ -107,7 +107,7 @@ mod tests {
             .files
             .iter()
             .filter(|f| f.path.ends_with(".html"))
-            .any(|f| String::from_utf8_lossy(&f.bytes).contains("class=external"));
+            .any(|f| String::from_utf8_lossy(&f.bytes).contains("class=\"external\""));
         assert!(with_external, "some page links out of the site");
         assert!(built.findings.is_empty(), "{:?}", built.findings);
     }
