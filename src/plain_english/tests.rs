@@ -2,6 +2,14 @@ use comrak::{Arena, Options};
 
 use super::*;
 
+/// The settings with the checks on (they are off by default).
+fn on() -> PlainEnglishConfig {
+    PlainEnglishConfig {
+        enabled: true,
+        ..PlainEnglishConfig::default()
+    }
+}
+
 /// The advice on `md` (as a whole file), as `code line:col`, with `config`.
 fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<String> {
     let mut o = Options::default();
@@ -38,13 +46,13 @@ fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<
 }
 
 fn advice(md: &str) -> Vec<String> {
-    advice_with(md, &PlainEnglishConfig::default(), &[])
+    advice_with(md, &on(), &[])
 }
 
 fn off(rule: &str) -> PlainEnglishConfig {
     PlainEnglishConfig {
         off: vec![rule.to_string()],
-        ..PlainEnglishConfig::default()
+        ..on()
     }
 }
 
@@ -60,7 +68,7 @@ fn a_long_sentence_is_advised_at_its_start() {
     assert!(advice_with(&md, &off("long-sentence"), &[]).is_empty());
     let limit = PlainEnglishConfig {
         sentence_words: 30,
-        ..PlainEnglishConfig::default()
+        ..on()
     };
     assert!(advice_with(&md, &limit, &[]).is_empty());
 }
@@ -101,7 +109,7 @@ fn words_can_be_allowed_and_added() {
     let config = PlainEnglishConfig {
         allow: vec!["Robust".into()],
         avoid: [("touchpoint".to_string(), "\"contact\"".to_string())].into(),
-        ..PlainEnglishConfig::default()
+        ..on()
     };
     assert_eq!(
         advice_with("A robust touchpoint.\n", &config, &[]),
@@ -109,7 +117,7 @@ fn words_can_be_allowed_and_added() {
     ); // A phrase allowed whole: none of its words is advised on, elsewhere they are.
     let config = PlainEnglishConfig {
         allow: vec!["promoting the welfare of children".into()],
-        ..PlainEnglishConfig::default()
+        ..on()
     };
     assert_eq!(
         advice_with(
@@ -128,7 +136,7 @@ fn names_and_glossary_terms_are_not_words_to_avoid() {
     assert!(advice(md).is_empty(), "{:?}", advice(md));
     let md = "The board met the key workers.\n";
     assert_eq!(advice(md), ["word-to-avoid 1:19"]);
-    assert!(advice_with(md, &PlainEnglishConfig::default(), &["key workers"]).is_empty());
+    assert!(advice_with(md, &on(), &["key workers"]).is_empty());
 }
 
 #[test]
@@ -149,10 +157,7 @@ fn latin_abbreviations_are_advised() {
 fn text_in_capitals_is_advised_but_not_glossary_abbreviations() {
     let md = "Read this. PLEASE NOTE the date.\n\n## THE SSCB\n";
     // `THE SSCB`: with SSCB in the glossary, `THE` is one word in capitals.
-    assert_eq!(
-        advice_with(md, &PlainEnglishConfig::default(), &["SSCB"]),
-        ["capitals 1:12"]
-    );
+    assert_eq!(advice_with(md, &on(), &["SSCB"]), ["capitals 1:12"]);
     assert_eq!(advice(md), ["capitals 1:12", "capitals 3:4"]);
     assert!(advice_with(md, &off("capitals"), &[]).is_empty());
 }
@@ -182,7 +187,7 @@ fn the_reading_age_uses_flesch_kincaid_plus_five() {
     );
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, &md, &Options::default());
-    let checker = Checker::new(&PlainEnglishConfig::default(), []).expect("on");
+    let checker = Checker::new(&on(), []).expect("on");
     let body = Body {
         file: "content/a.md",
         text: &md,
@@ -216,7 +221,7 @@ fn the_reading_age_uses_flesch_kincaid_plus_five() {
 fn strict_makes_advice_warnings() {
     let strict = PlainEnglishConfig {
         strict: true,
-        ..PlainEnglishConfig::default()
+        ..on()
     };
     let md = "A robust plan.\n";
     let arena = Arena::new();
@@ -229,17 +234,14 @@ fn strict_makes_advice_warnings() {
         first_column: 1,
         locate: &|l, c| (l, c),
     };
-    for (config, severity) in [
-        (PlainEnglishConfig::default(), Severity::Advice),
-        (strict, Severity::Warning),
-    ] {
+    for (config, severity) in [(on(), Severity::Advice), (strict, Severity::Warning)] {
         let d = Checker::new(&config, []).expect("on").check(root, &body);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].severity, severity);
     }
     let disabled = PlainEnglishConfig {
         enabled: false,
-        ..PlainEnglishConfig::default()
+        ..on()
     };
     assert!(Checker::new(&disabled, []).is_none());
 }

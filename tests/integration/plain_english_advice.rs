@@ -26,9 +26,20 @@ const EXPECTED: &[(&str, usize, usize)] = &[
     ("long-sentence", 11, 1),
 ];
 
+/// A site with `page`, and the checks on (they are off by default) unless
+/// `config_extra` says otherwise.
 fn site(config_extra: &str, page: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    write_file(dir.path(), "config.toml", format!("{CONFIG}{config_extra}"));
+    let extra = if config_extra.contains("enabled") {
+        config_extra.to_string()
+    } else if config_extra.contains("[plain_english]") {
+        // The last table in every test: the key goes at its end, so the
+        // lines of the others stay as written.
+        format!("{config_extra}enabled = true\n")
+    } else {
+        format!("{config_extra}\n[plain_english]\nenabled = true\n")
+    };
+    write_file(dir.path(), "config.toml", format!("{CONFIG}{extra}"));
     write_file(
         dir.path(),
         "content/_index.md",
