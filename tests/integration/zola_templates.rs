@@ -83,7 +83,7 @@ fn content_components_render_in_place_and_code_is_left_alone() {
     // Alone on its line, an HTML block (no paragraph around it), as in Zola.
     assert!(
         first.contains(
-            "<h2 id=\"later-heading\">Later heading</h2>\n<aside class=\"note note--tip\"><p>Mind the gap</p></aside>\n<p>A "
+            "<h2 id=\"later-heading\">Later heading</h2>\n<aside class=\"note note--tip\" aria-label=\"tip\"><p>Mind the gap</p></aside>\n<p>A "
         ),
         "{first}"
     );
