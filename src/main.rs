@@ -195,6 +195,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// How many pieces of plain-English advice `build` prints in full.
+const ADVICE_SHOWN: usize = 50;
+
 /// Where messages go: stderr, coloured or not.
 struct Out {
     color: bool,
@@ -206,6 +209,33 @@ impl Out {
     fn diagnostics(&self, list: &[Diagnostic]) {
         for d in list.iter().filter(|d| !is_reading_age(d)) {
             eprintln!("{}", d.render_styled(self.color));
+        }
+    }
+
+    /// Prints each diagnostic, as [`Out::diagnostics`], but at most
+    /// `advice_shown` pieces of plain-English advice, then how many more
+    /// there are by rule (`build`: a long report can have thousands; `check`
+    /// lists them all).
+    fn diagnostics_capped(&self, list: &[Diagnostic], advice_shown: usize) {
+        let mut more: std::collections::BTreeMap<&str, usize> = Default::default();
+        let mut shown = 0;
+        for d in list.iter().filter(|d| !is_reading_age(d)) {
+            if d.severity == Severity::Advice {
+                if shown == advice_shown {
+                    *more.entry(&*d.code).or_default() += 1;
+                    continue;
+                }
+                shown += 1;
+            }
+            eprintln!("{}", d.render_styled(self.color));
+        }
+        if !more.is_empty() {
+            let total: usize = more.values().sum();
+            let by_rule: Vec<String> = more.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            eprintln!(
+                "… and {total} more pieces of plain-English advice ({}): `reportsite check` lists them all\n",
+                by_rule.join(", ")
+            );
         }
     }
 
@@ -362,7 +392,7 @@ fn build(
     let mut all = built.warnings.clone();
     all.extend(built.findings.iter().cloned());
     reportsite::error::sort_diagnostics(&mut all);
-    out_msg.diagnostics(&all);
+    out_msg.diagnostics_capped(&all, ADVICE_SHOWN);
     let policy = policy(strictness, &site.config.a11y.allow);
     let failing = all.iter().filter(|d| policy.fails(d)).count();
     if failing > 0 {
