@@ -222,7 +222,7 @@ impl Out {
         for d in list.iter().filter(|d| !is_reading_age(d)) {
             if d.severity == Severity::Advice {
                 if shown == advice_shown {
-                    *more.entry(&*d.code).or_default() += 1;
+                    *more.entry(d.code).or_default() += 1;
                     continue;
                 }
                 shown += 1;
