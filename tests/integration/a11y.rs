@@ -68,20 +68,25 @@ fn each_defect_is_reported_with_rule_page_and_line() {
     );
 }
 
-#[test]
-fn without_the_stage_nothing_is_found_or_rewritten() {
+/// A copy of the defects fixture with `settings` added to its config.toml
+/// (after its top-level settings), and the config as it was.
+fn defects_site(settings: &str) -> (tempfile::TempDir, String) {
     let tmp = tempfile::tempdir().expect("tempdir");
     crate::common::copy_tree(&fixture("a11y/defects"), tmp.path());
     let config = tmp.path().join("config.toml");
     let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        text.replace(
-            "build_full_report = false",
-            "build_full_report = false\n\n[plugins]\npage_stages = [\"minify\"]",
-        ),
-    )
-    .expect("write");
+    let edited = text.replace(
+        "build_full_report = false",
+        &format!("build_full_report = false\n{settings}"),
+    );
+    std::fs::write(&config, edited).expect("write");
+    (tmp, text)
+}
+
+#[test]
+fn without_the_stage_nothing_is_found_or_rewritten() {
+    let (tmp, text) = defects_site("\n[plugins]\npage_stages = [\"minify\"]");
+    let config = tmp.path().join("config.toml");
     let (found, files) = findings(tmp.path());
     assert!(found.is_empty(), "{found:?}");
     let files = files_of(files);
@@ -252,18 +257,7 @@ fn check_prints_json_findings_and_exits_1() {
 /// its line.
 #[test]
 fn defects_in_a_custom_template_and_in_raw_html_are_reported() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    crate::common::copy_tree(&fixture("a11y/defects"), tmp.path());
-    let config = tmp.path().join("config.toml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        text.replace(
-            "build_full_report = false",
-            "build_full_report = false\nallow_raw_html = true",
-        ),
-    )
-    .expect("write");
+    let (tmp, _) = defects_site("allow_raw_html = true");
     // The site's own page template: a whole document with an image without
     // alt text after the body.
     crate::common::write_file(
