@@ -96,6 +96,15 @@ impl Site {
         let mut report = report_of(loaded, options, models, &mut problems)?;
         if let Some(r) = &mut report {
             r.name_plain_home(config.title.as_deref());
+            if stream {
+                // The model is made: the located trees of the front matter are
+                // only needed for positions in messages now (parsed again then).
+                for e in &mut r.entries {
+                    if let Some(s) = std::sync::Arc::get_mut(&mut e.source) {
+                        s.release_tree();
+                    }
+                }
+            }
         }
         let site_templates = theme::read_tree(&root.join("templates"), "templates")?;
         let site_static = theme::read_tree(&root.join("static"), "static")?;

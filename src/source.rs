@@ -38,8 +38,10 @@ pub struct Source {
     /// The front matter as written (shared, like the text).
     pub front: Arc<FrontMatter>,
     /// The front matter as a tree of located keys and values (TOML is read
-    /// into the same tree as YAML), without the Zola keys reportsite ignores.
-    pub yaml: Arc<yaml::Node>,
+    /// into the same tree as YAML), without the Zola keys reportsite ignores;
+    /// empty once released after the model is made ([`Source::release_tree`]),
+    /// and parsed again from `text` when a position is asked for.
+    yaml: OnceLock<Arc<yaml::Node>>,
     /// Warnings about the file found while reading it: the Zola keys it
     /// ignores, a title taken from a heading or the file name. Kept with the
     /// source, so a load that reuses it reports them again.
@@ -97,7 +99,7 @@ impl Source {
             yaml_line,
             format,
             front: front.into(),
-            yaml: parsed.tree.into(),
+            yaml: OnceLock::from(Arc::new(parsed.tree)),
             warnings,
             text_hash: OnceLock::new(),
         })
@@ -119,10 +121,7 @@ impl Source {
                 title: Some(title.to_string()),
                 ..FrontMatter::default()
             }),
-            yaml: Arc::new(yaml::Node {
-                pos: yaml::Pos { line: 1, col: 1 },
-                value: yaml::Value::Map(Vec::new()),
-            }),
+            yaml: OnceLock::from(Arc::new(empty_tree())),
             warnings: Vec::new(),
             text_hash: OnceLock::new(),
         }
@@ -216,19 +215,45 @@ impl Source {
         &self.text[..self.body_start]
     }
 
-    /// Where the front matter's keys and values are in the file.
+    /// Where the front matter's keys and values are in the file (the tree is
+    /// parsed again, and kept, if it was released).
     pub fn located(&self) -> Located<'_> {
-        Located::new(&self.yaml, self.yaml_line)
+        let tree = self.yaml.get_or_init(|| Arc::new(self.parse_tree()));
+        Located::new(tree, self.yaml_line)
+    }
+
+    /// `f` of where the front matter's keys and values are: the tree kept,
+    /// or, once released, one parsed for this question and dropped after it.
+    fn with_located<R>(&self, f: impl FnOnce(Located<'_>) -> R) -> R {
+        match self.yaml.get() {
+            Some(tree) => f(Located::new(tree, self.yaml_line)),
+            None => f(Located::new(&self.parse_tree(), self.yaml_line)),
+        }
+    }
+
+    /// The located tree of the front matter in `text` (parsed without error
+    /// when the source was made; empty should it fail now).
+    fn parse_tree(&self) -> yaml::Node {
+        frontmatter::split(&self.text, &self.file)
+            .and_then(|split| frontmatter::parse_located(&split, &self.text, &self.file))
+            .map_or_else(|_| empty_tree(), |parsed| parsed.tree)
+    }
+
+    /// Drops the located tree of the front matter (2.7 KB a page, kept only
+    /// for positions in messages): a one-shot build releases it once the
+    /// model is made; [`Source::located`] parses it again if asked.
+    pub(crate) fn release_tree(&mut self) {
+        self.yaml = OnceLock::new();
     }
 
     /// The 1-based line and column of a top-level front-matter key.
     pub(crate) fn key_position(&self, key: &str) -> Option<(usize, usize)> {
-        self.located().key(key)
+        self.with_located(|l| l.key(key))
     }
 
     /// The place of the first value under top-level `key` that is `text`.
     pub(crate) fn value_position(&self, key: &str, text: &str) -> Option<(usize, usize)> {
-        self.located().scalar_under(key, text)
+        self.with_located(|l| l.scalar_under(key, text))
     }
 
     /// Whether this is a chapter (`_index.md`).
@@ -454,6 +479,14 @@ fn clean_heading(t: &str) -> String {
         _ => t,
     };
     t.replace(['*', '`'], "").trim().to_string()
+}
+
+/// A tree with no keys (a front matter without any).
+fn empty_tree() -> yaml::Node {
+    yaml::Node {
+        pos: yaml::Pos { line: 1, col: 1 },
+        value: yaml::Value::Map(Vec::new()),
+    }
 }
 
 /// The output file of a page, in the folder of its URL path.
