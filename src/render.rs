@@ -64,6 +64,7 @@ fn tera_with_functions(
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     crate::template_functions::register(&mut tera, functions);
+    crate::charts::register(&mut tera, functions.roots.clone());
     let base = base_path.to_string();
     tera.register_function(
         "url",
