@@ -210,14 +210,21 @@ fn call_error(
         };
         (format!("there is no component `{name}`"), help)
     } else {
+        let reason = clean(reason);
+        // A chart's data error says how to fix it after `Help: `.
+        let fix = format!(" {}", crate::charts::HELP);
+        let (reason, help) = match reason.split_once(&fix) {
+            Some((problem, fix)) => (problem.to_string(), fix.to_string()),
+            None => (
+                reason,
+                format!(
+                    "check the arguments given to `{name}` against its definition (`{{% component {name}(…) %}}` in the templates)"
+                ),
+            ),
+        };
         (
-            format!(
-                "the component `{name}` could not be rendered: {}",
-                clean(reason)
-            ),
-            format!(
-                "check the arguments given to `{name}` against its definition (`{{% component {name}(…) %}}` in the templates)"
-            ),
+            format!("the component `{name}` could not be rendered: {reason}"),
+            help,
         )
     };
     locate(md, origin, call.start, message).help(help)
@@ -230,6 +237,7 @@ fn clean(reason: &str) -> String {
         .lines()
         .map(|l| l.trim())
         .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|'))
+        .filter(|l| !l.contains("__tera_one_off"))
         .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .map(|l| l.trim_start_matches("error: "))
         .collect();

@@ -102,15 +102,19 @@ pub(crate) fn register(tera: &mut Tera, roots: DataRoots) {
 }
 
 /// A located problem as one line of a template error: the data file's place
-/// comes first, then what is wrong and how to fix it.
+/// comes first, then what is wrong, then ` Help: ` and how to fix it (a
+/// content component call takes that part as its diagnostic's help).
 fn message(d: &Diagnostic) -> String {
     let help = d
         .help
         .as_deref()
-        .map(|h| format!(" ({h})"))
+        .map(|h| format!(" {HELP}{h}"))
         .unwrap_or_default();
-    format!("chart: {}: {}{help}", d.location(), d.message)
+    format!("{}: {}.{help}", d.location(), d.message)
 }
+
+/// What separates a chart error's fix from the problem in its message.
+pub(crate) const HELP: &str = "Help: ";
 
 /// The call's arguments; `y` is a list of column names or one name.
 fn request(kwargs: &Kwargs) -> TeraResult<Request> {
@@ -249,8 +253,7 @@ fn table(out: &mut String, title: &str, chart: &ChartData, stacked: bool) {
     for (i, c) in chart.categories.iter().enumerate() {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(c));
         for s in &chart.series {
-            let cell = s.cells.get(i).map_or("", String::as_str);
-            let _ = write!(out, "<td>{}</td>", escape(cell));
+            let _ = write!(out, "<td>{}</td>", escape(&shown(s, i)));
         }
         if let Some(t) = totals.as_ref().and_then(|t| t.get(i)) {
             let _ = write!(out, "<td>{}</td>", summary::number(*t));
@@ -258,6 +261,17 @@ fn table(out: &mut String, title: &str, chart: &ChartData, stacked: bool) {
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
+}
+
+/// A cell as the table shows it: the number as the summary writes it
+/// (`3512` and `3,512` both as `3,512`), or the cell as written when it says
+/// more than the number (a `%`).
+fn shown(series: &columns::Series, i: usize) -> String {
+    let cell = series.cells.get(i).map_or("", String::as_str);
+    match series.values.get(i) {
+        Some(v) if !cell.contains('%') => summary::number(*v),
+        _ => cell.to_string(),
+    }
 }
 
 /// An id for the chart's parts, the same for the same call (so the same input

@@ -25,7 +25,7 @@ const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 300.0;
 /// The text's size in SVG units (the theme's CSS says the same), and the
 /// width of an average character, for laying labels out.
-const CHAR: f64 = 7.2;
+const CHAR: f64 = 8.4;
 /// The most series a chart tells apart (one pattern and colour each).
 pub(crate) const MAX_SERIES: usize = 6;
 
@@ -140,7 +140,7 @@ fn legend_svg(out: &mut String, id: &str, data: &ChartData) -> f64 {
         let width = 22.0 + s.name.chars().count() as f64 * CHAR + 16.0;
         if x > 12.0 && x + width > WIDTH {
             x = 12.0;
-            y += 22.0;
+            y += 24.0;
         }
         let _ = write!(
             out,
@@ -196,7 +196,7 @@ fn axes(out: &mut String, f: &Frame, data: &ChartData) {
             l = f.left,
             r = f.right,
             tx = f.left - 6.0,
-            ty = y + 4.5,
+            ty = y + 5.0,
             v = number(*t)
         );
     }
@@ -225,7 +225,7 @@ fn axes(out: &mut String, f: &Frame, data: &ChartData) {
             out,
             "<text class=\"chart__text\" x=\"{x:.1}\" y=\"{y}\" text-anchor=\"middle\">{c}</text>",
             x = f.centre(i, n),
-            y = f.bottom + 20.0,
+            y = f.bottom + 21.0,
             c = escape(c)
         );
     }
@@ -318,7 +318,7 @@ fn lines(out: &mut String, f: &Frame, data: &ChartData) {
     ends.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut last = f64::MIN;
     for (y, j) in ends {
-        let y = (y + 4.5).max(last + 16.0);
+        let y = (y + 5.0).max(last + 18.0);
         last = y;
         let _ = write!(
             out,

@@ -67,7 +67,7 @@ fn drawn(kind: Kind, y: &[&str]) -> String {
     assert!(html.starts_with(&format!("<figure class=\"chart chart--{}\">", kind.name())));
     assert!(html.contains("<caption>Referrals &amp; contacts: the figures</caption>"));
     assert!(
-        html.contains("<th scope=\"row\">2013-14</th><td>3600</td>"),
+        html.contains("<th scope=\"row\">2013-14</th><td>3,600</td>"),
         "{html}"
     );
     html
