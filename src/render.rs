@@ -359,8 +359,9 @@ impl Renderer {
 }
 
 impl CallRenderer for Renderer {
-    fn render_call(&self, call: &str, rel: &str) -> Result<String, String> {
+    fn render_call(&self, call: &str, rel: &str, body: Option<&str>) -> Result<String, String> {
         let mut ctx = self.call_context.clone();
+        ctx.insert("component_body", &body.unwrap_or(""));
         let index = self.index.read().unwrap_or_else(|e| e.into_inner()).clone();
         let page = index
             .pages

@@ -47,7 +47,19 @@ pub(crate) fn from_data(
     x: &str,
     y: &[String],
 ) -> Result<ChartData, Diagnostic> {
-    let rows = rows_of(rel, data)?;
+    pick(rel, rows_of(rel, data)?, x, y)
+}
+
+/// What a diagnostic about a Markdown table names as its file; its line is
+/// the table's own (the header row is line 1).
+pub(crate) const TABLE: &str = "the table";
+
+/// Picks `x` and `y` from the Markdown table in `text` (a chart's body).
+pub(crate) fn from_markdown(text: &str, x: &str, y: &[String]) -> Result<ChartData, Diagnostic> {
+    pick(TABLE, rows_of_markdown(text)?, x, y)
+}
+
+fn pick(rel: &str, rows: Rows, x: &str, y: &[String]) -> Result<ChartData, Diagnostic> {
     let x_at = column(rel, &rows.headers, x)?;
     let mut y_at = Vec::with_capacity(y.len());
     for name in y {
@@ -87,6 +99,7 @@ pub(crate) fn from_data(
 pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     let t = cell.trim();
     let t = t.strip_suffix('%').unwrap_or(t).trim();
+    let t = t.trim_start_matches(['£', '$', '€']);
     let plain: String = t.chars().filter(|&c| c != ',' && c != '_').collect();
     if plain.is_empty() {
         return None;
@@ -211,4 +224,81 @@ fn rows_of_tree(v: &serde_json::Value) -> Option<Rows> {
         }
         _ => None,
     }
+}
+
+/// A GitHub-flavoured Markdown table: its header row, the delimiter row, then
+/// the rows; lines that do not start with `|` are skipped (a caption line).
+fn rows_of_markdown(text: &str) -> Result<Rows, Diagnostic> {
+    let mut lines = text.lines().filter(|l| l.trim_start().starts_with('|'));
+    let no_table = || {
+        Diagnostic::error("chart", TABLE, "the chart's body has no Markdown table")
+            .help("put a table between the chart's opening and closing tags: a header row, a row of `| --- |`, then one row per category")
+    };
+    let headers: Vec<String> = pipe_cells(lines.next().ok_or_else(no_table)?)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let delimiter = lines.next().ok_or_else(no_table)?;
+    let is_delimiter = pipe_cells(delimiter)
+        .iter()
+        .all(|(_, c)| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
+    if !is_delimiter {
+        return Err(no_table().at(2, 1));
+    }
+    let mut rows = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let cells = pipe_cells(line);
+        let n = i + 3;
+        if cells.len() != headers.len() {
+            return Err(Diagnostic::error(
+                "chart",
+                TABLE,
+                format!(
+                    "this row has {} cells but the header row has {}",
+                    cells.len(),
+                    headers.len()
+                ),
+            )
+            .at(n, 1)
+            .help("give every row one cell per column"));
+        }
+        let (columns, cells): (Vec<usize>, Vec<String>) = cells.into_iter().unzip();
+        rows.push((cells, Some((n, columns))));
+    }
+    Ok(Rows { headers, rows })
+}
+
+/// The cells of one table line, each with the 1-based column its text starts
+/// at; `\|` is a pipe inside a cell.
+fn pipe_cells(line: &str) -> Vec<(usize, String)> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut start = None;
+    let mut escaped = false;
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '|' if !escaped => {
+                if i > 0 && chars[..i].iter().any(|c| !c.is_whitespace()) {
+                    cells.push((start.unwrap_or(i + 1), cell.trim().to_string()));
+                }
+                cell.clear();
+                start = None;
+            }
+            _ => {
+                escaped = c == '\\' && !escaped;
+                if escaped {
+                    continue;
+                }
+                if start.is_none() && !c.is_whitespace() {
+                    start = Some(i + 1);
+                }
+                cell.push(c);
+            }
+        }
+    }
+    if !cell.trim().is_empty() {
+        cells.push((start.unwrap_or(1), cell.trim().to_string()));
+    }
+    cells
 }

@@ -76,8 +76,8 @@ impl Kind {
 /// One chart as a call asks for it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Request {
-    /// The data file, as `load_data` takes it (`data/referrals.csv`).
-    pub(crate) path: String,
+    /// Where the figures are: a data file, or a Markdown table.
+    pub(crate) source: Source,
     /// What to draw.
     pub(crate) kind: Kind,
     /// The column of categories.
@@ -86,6 +86,16 @@ pub(crate) struct Request {
     pub(crate) y: Vec<String>,
     /// The chart's title (its caption, the SVG's title, the table's caption).
     pub(crate) title: String,
+}
+
+/// Where a chart's figures come from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Source {
+    /// A data file, as `load_data` takes it (`data/referrals.csv`).
+    File(String),
+    /// A Markdown table (a chart component's body), which stays on the page
+    /// as the author wrote it: the figure then has no table of its own.
+    Table(String),
 }
 
 /// Registers the template function `chart(path=…, kind=…, x=…, y=[…], title=…)`.
@@ -110,7 +120,12 @@ fn message(d: &Diagnostic) -> String {
         .as_deref()
         .map(|h| format!(" {HELP}{h}"))
         .unwrap_or_default();
-    format!("{}: {}.{help}", d.location(), d.message)
+    let place = match (d.file == columns::TABLE, d.line, d.column) {
+        (true, Some(l), Some(c)) => format!("{}, line {l}, column {c}", columns::TABLE),
+        (true, Some(l), None) => format!("{}, line {l}", columns::TABLE),
+        _ => d.location(),
+    };
+    format!("{place}: {}.{help}", d.message)
 }
 
 /// What separates a chart error's fix from the problem in its message.
@@ -136,8 +151,23 @@ fn request(kwargs: &Kwargs) -> TeraResult<Request> {
             ));
         }
     };
+    // `none` (the component's default) and a missing argument are the same.
+    let text = |name: &str| -> TeraResult<Option<String>> {
+        let v: Option<Value> = kwargs.get(name)?;
+        Ok(v.and_then(|v| v.as_str().map(str::to_string)))
+    };
+    let (path, table) = (text("path")?, text("table")?);
+    let source = match (path, table.filter(|t| !t.trim().is_empty())) {
+        (Some(p), _) => Source::File(p),
+        (None, Some(t)) => Source::Table(t),
+        (None, None) => {
+            return Err(tera::Error::message(
+                "chart: give the figures: path=\"data/figures.csv\" (a data file in the site), or a Markdown table between the chart's opening and closing tags",
+            ));
+        }
+    };
     Ok(Request {
-        path: kwargs.must_get::<&str>("path")?.to_string(),
+        source,
         kind,
         x: kwargs.must_get::<&str>("x")?.to_string(),
         y,
@@ -147,27 +177,38 @@ fn request(kwargs: &Kwargs) -> TeraResult<Request> {
 
 /// The figure for `request`, its data read through `roots`.
 pub(crate) fn figure(roots: &DataRoots, request: &Request) -> Result<String, Diagnostic> {
-    let data = match roots.load(&request.path, None) {
+    let (rel, chart) = match &request.source {
+        Source::File(path) => (path.clone(), from_file(roots, path, request)?),
+        Source::Table(text) => (
+            columns::TABLE.to_string(),
+            columns::from_markdown(text, &request.x, &request.y)?,
+        ),
+    };
+    check(&rel, request, &chart)?;
+    Ok(render(request, &chart))
+}
+
+/// The chart's columns from the data file `path`.
+fn from_file(roots: &DataRoots, path: &str, request: &Request) -> Result<ChartData, Diagnostic> {
+    let data = match roots.load(path, None) {
         Ok(Some(data)) => data,
         Ok(None) => {
             return Err(Diagnostic::error(
                 "chart",
-                &request.path,
+                path,
                 "there is no such data file",
             )
             .help("looked in the site folder, static/, content/ and the theme's static/: check the path"));
         }
-        Err(LoadError::Request(m)) => return Err(Diagnostic::error("chart", &request.path, m)),
+        Err(LoadError::Request(m)) => return Err(Diagnostic::error("chart", path, m)),
         Err(LoadError::File(d)) => return Err(d),
     };
     let rel = roots
-        .find(&request.path)
+        .find(path)
         .ok()
         .flatten()
-        .map_or_else(|| request.path.clone(), |f| f.rel);
-    let chart = columns::from_data(&rel, &data, &request.x, &request.y)?;
-    check(&rel, request, &chart)?;
-    Ok(render(request, &chart))
+        .map_or_else(|| path.to_string(), |f| f.rel);
+    columns::from_data(&rel, &data, &request.x, &request.y)
 }
 
 /// What the data must be for the kind asked for.
@@ -228,7 +269,10 @@ pub(crate) fn render(request: &Request, chart: &ChartData) -> String {
         summary = escape(&summary),
         svg = svg::svg(&id, &request.title, &summary, chart, request.kind),
     );
-    table(&mut out, &request.title, chart, stacked);
+    // A Markdown table stays where the author wrote it, after the figure.
+    if let Source::File(_) = request.source {
+        table(&mut out, &request.title, chart, stacked);
+    }
     out.push_str("</figure>");
     out
 }
@@ -278,7 +322,12 @@ fn shown(series: &columns::Series, i: usize) -> String {
 /// gives the same bytes) and unlike any other chart's.
 fn id_of(request: &Request) -> String {
     let mut f = crate::fingerprint::Fingerprint::new();
-    f.str(&request.path)
+    let (from, text) = match &request.source {
+        Source::File(p) => ("file", p),
+        Source::Table(t) => ("table", t),
+    };
+    f.str(from)
+        .str(text)
         .str(request.kind.name())
         .str(&request.x)
         .str(&request.y.join("\u{1f}"))

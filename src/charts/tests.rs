@@ -12,7 +12,7 @@ fn chart(csv: &str, x: &str, y: &[&str]) -> Result<ChartData, Diagnostic> {
 
 fn request(kind: Kind, y: &[&str]) -> Request {
     Request {
-        path: "data/r.csv".into(),
+        source: Source::File("data/r.csv".into()),
         kind,
         x: "Year".into(),
         y: y.iter().map(|s| s.to_string()).collect(),
@@ -245,4 +245,45 @@ fn chart_colours_meet_3_to_1_on_both_backgrounds() {
         }
     }
     assert!(css.contains(".chart__fill--6"), "each series has its class");
+}
+
+#[test]
+fn a_markdown_table_gives_the_columns_and_stays_out_of_the_figure() {
+    let text = "\n*Table: Referrals*\n\n| Year | Referrals \\| all | Spend |\n| --- | ---: | :-: |\n| 2012-13 | 3,512 | £1,200 |\n|2013-14|3600|£1,300|\n";
+    let c =
+        columns::from_markdown(text, "Year", &["Referrals | all".into(), "Spend".into()]).unwrap();
+    assert_eq!(c.categories, ["2012-13", "2013-14"]);
+    assert_eq!(c.series[0].values, [3512.0, 3600.0]);
+    assert_eq!(c.series[1].values, [1200.0, 1300.0]);
+    let mut r = request(Kind::GroupedBar, &["Referrals | all", "Spend"]);
+    r.source = Source::Table(text.into());
+    let html = render(&r, &c);
+    assert!(html.contains("role=\"img\""));
+    assert!(
+        !html.contains("<table"),
+        "the author's table stays instead: {html}"
+    );
+}
+
+#[test]
+fn markdown_table_errors_name_the_tables_line_and_column() {
+    let text = "| Year | N |\n| --- | --- |\n| 2012-13 | 1 |\n| 2013-14 | lots |\n";
+    let e = columns::from_markdown(text, "Year", &["N".into()]).unwrap_err();
+    assert_eq!(
+        (e.file.as_str(), e.line, e.column),
+        (columns::TABLE, Some(4), Some(13))
+    );
+    assert_eq!(
+        message(&e),
+        "the table, line 4, column 13: in column `N`, row 2 `lots` is not a number. Help: write a number such as 3512, 3,512 or 4.5 (a chart cannot draw text or gaps)"
+    );
+    let ragged = "| Year | N |\n| --- | --- |\n| 2012-13 |\n";
+    let e = columns::from_markdown(ragged, "Year", &["N".into()]).unwrap_err();
+    assert_eq!((e.line, e.column), (Some(3), Some(1)));
+    let none = columns::from_markdown("just words", "Year", &["N".into()]).unwrap_err();
+    assert!(
+        none.message.contains("no Markdown table"),
+        "{}",
+        none.message
+    );
 }

@@ -44,6 +44,46 @@ fn each_kind_of_chart_is_drawn_beside_its_table() {
     assert!(!home.contains("&lt;svg"), "the figure is not escaped");
 }
 
+#[test]
+fn a_chart_from_a_markdown_table_keeps_the_table_in_the_page() {
+    let files = crate::common::build(&fixture("sites/charts")).expect("builds");
+    let html = page(&files, "from-a-table/index.html");
+    let figure = html
+        .find("<figure class=\"chart chart--line\">")
+        .expect("the chart");
+    let table =
+        html.find("<caption id=\"table-caption-1\">Referrals and contacts by year</caption>");
+    assert!(
+        table.is_some_and(|t| t > figure),
+        "the table follows the chart: {html}"
+    );
+    assert_eq!(html.matches("<table").count(), 1, "one table, the author's");
+    assert!(html.contains("Contacts fell from 900 in 2012-13 to 800 in 2014-15"));
+    assert!(!html.contains("<p></p>"), "{html}");
+}
+
+#[test]
+fn a_bad_markdown_table_is_an_error_at_the_call() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("sites/charts"), dir.path());
+    let page = std::fs::read_to_string(dir.path().join("content/from-a-table.md")).expect("page");
+    write_file(
+        dir.path(),
+        "content/from-a-table.md",
+        page.replace("| 1,200 |", "| many |"),
+    );
+    let errors = build_errors(dir.path());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].location(), "content/from-a-table.md:6:1");
+    assert!(
+        errors[0].message.ends_with(
+            "the table, line 4, column 21: in column `Contacts`, row 2 `many` is not a number."
+        ),
+        "{}",
+        errors[0].message
+    );
+}
+
 /// The fixture with its referrals file replaced by `csv`; the build's errors.
 fn errors_with(csv: &str) -> Vec<reportsite::Diagnostic> {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -88,4 +128,29 @@ fn a_bad_data_file_is_an_error_at_the_call_naming_its_place() {
             );
         }
     }
+}
+
+#[test]
+fn a_template_calls_the_chart_function_and_component() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("sites/charts"), dir.path());
+    write_file(
+        dir.path(),
+        "templates/index.html",
+        r#"<!doctype html><html lang="en"><head><title>T</title></head><body><main><h1>T</h1>{{ <chart path="data/referrals.csv" x="Year" y="Referrals" title="From a component" /> }}{{ chart(path="data/referrals.csv", x="Year", y=["Referrals", "Assessments"], kind="line", title="From a function") }}</main></body></html>"#,
+    );
+    let files = crate::common::build(dir.path()).expect("builds");
+    let home = page(&files, "index.html");
+    assert!(
+        home.contains("<figure class=\"chart chart--bar\">"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<figure class=\"chart chart--line\">"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<caption>From a function: the figures</caption>"),
+        "{home}"
+    );
 }
