@@ -34,10 +34,13 @@ pub(crate) struct ChartData {
     pub(crate) series: Vec<Series>,
 }
 
-/// Rows of text with, where known, each row's line and each cell's column.
+/// Where a row is, when known: its line and each cell's column.
+type Place = Option<(usize, Vec<usize>)>;
+
+/// Rows of text, each with its [`Place`].
 struct Rows {
     headers: Vec<String>,
-    rows: Vec<(Vec<String>, Option<(usize, Vec<usize>)>)>,
+    rows: Vec<(Vec<String>, Place)>,
 }
 
 /// Picks `x` and `y` from `data` (the file `rel`).
@@ -112,7 +115,7 @@ fn not_a_number(
     name: &str,
     cell: &str,
     i: usize,
-    place: &Option<(usize, Vec<usize>)>,
+    place: &Place,
     at: usize,
 ) -> Diagnostic {
     let what = if cell.trim().is_empty() {

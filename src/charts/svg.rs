@@ -168,17 +168,16 @@ fn patterns(out: &mut String, id: &str, n: usize) {
         "M4,0 L4,8",
     ];
     out.push_str("<defs>");
-    for i in 0..n.min(MAX_SERIES) {
+    for (i, texture) in TEXTURES.iter().enumerate().take(n) {
         let _ = write!(
             out,
             "<pattern id=\"{id}-p{k}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect class=\"chart__fill--{k}\" width=\"8\" height=\"8\"/>",
             k = i + 1
         );
-        if !TEXTURES[i].is_empty() {
+        if !texture.is_empty() {
             let _ = write!(
                 out,
-                "<path class=\"chart__hatch\" d=\"{}\" stroke-width=\"2\"/>",
-                TEXTURES[i]
+                "<path class=\"chart__hatch\" d=\"{texture}\" stroke-width=\"2\"/>"
             );
         }
         out.push_str("</pattern>");

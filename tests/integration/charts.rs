@@ -126,6 +126,8 @@ fn a_bad_data_file_is_an_error_at_the_call_naming_its_place() {
                 "{expected:?} not in {:?}",
                 d.message
             );
+            let given = d.help.as_deref().unwrap_or_default();
+            assert!(given.contains(help), "{help:?} not in {given:?}");
         }
     }
 }
