@@ -76,6 +76,8 @@ impl Kind {
 /// One chart as a call asks for it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Request {
+    /// The content file the chart is on (`relative_path`), or "".
+    pub(crate) page: String,
     /// Where the figures are: a data file, or a Markdown table.
     pub(crate) source: Source,
     /// What to draw.
@@ -102,8 +104,8 @@ pub(crate) enum Source {
 pub(crate) fn register(tera: &mut Tera, roots: DataRoots) {
     tera.register_function(
         "chart",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let request = request(&kwargs)?;
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let request = request(&kwargs, state)?;
             figure(&roots, &request)
                 .map(|html| Value::safe_string(&html))
                 .map_err(|d| tera::Error::message(message(&d)))
@@ -131,8 +133,18 @@ fn message(d: &Diagnostic) -> String {
 /// What separates a chart error's fix from the problem in its message.
 pub(crate) const HELP: &str = "Help: ";
 
-/// The call's arguments; `y` is a list of column names or one name.
-fn request(kwargs: &Kwargs) -> TeraResult<Request> {
+/// The call's arguments; `y` is a list of column names or one name. The
+/// page (`page=`, else the template's `page`) keeps ids apart when the full
+/// report puts two pages' charts on one page.
+fn request(kwargs: &Kwargs, state: &State) -> TeraResult<Request> {
+    let page: Option<Value> = match kwargs.get("page")? {
+        Some(v) => Some(v),
+        None => state.get("page").ok().flatten(),
+    };
+    let page = page
+        .and_then(|p| p.get_from_path("relative_path").cloned())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let kind: &str = kwargs.get("kind")?.unwrap_or("bar");
     let kind = Kind::from_name(kind).map_err(|m| tera::Error::message(format!("chart: {m}")))?;
     let y: Value = kwargs.must_get("y")?;
@@ -167,6 +179,7 @@ fn request(kwargs: &Kwargs) -> TeraResult<Request> {
         }
     };
     Ok(Request {
+        page,
         source,
         kind,
         x: kwargs.must_get::<&str>("x")?.to_string(),
@@ -326,7 +339,8 @@ fn id_of(request: &Request) -> String {
         Source::File(p) => ("file", p),
         Source::Table(t) => ("table", t),
     };
-    f.str(from)
+    f.str(&request.page)
+        .str(from)
         .str(text)
         .str(request.kind.name())
         .str(&request.x)

@@ -12,6 +12,7 @@ fn chart(csv: &str, x: &str, y: &[&str]) -> Result<ChartData, Diagnostic> {
 
 fn request(kind: Kind, y: &[&str]) -> Request {
     Request {
+        page: "a.md".into(),
         source: Source::File("data/r.csv".into()),
         kind,
         x: "Year".into(),
@@ -285,5 +286,27 @@ fn markdown_table_errors_name_the_tables_line_and_column() {
         none.message.contains("no Markdown table"),
         "{}",
         none.message
+    );
+}
+
+#[test]
+fn the_same_chart_on_two_pages_has_two_ids() {
+    let c = chart(TWO, "Year", &["Referrals"]).unwrap();
+    let a = render(&request(Kind::Bar, &["Referrals"]), &c);
+    let mut other = request(Kind::Bar, &["Referrals"]);
+    other.page = "b.md".into();
+    let b = render(&other, &c);
+    let id = |html: &str| {
+        html[html.find("<title id=\"").unwrap()..]
+            .split('"')
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(id(&a), id(&b));
+    assert_eq!(
+        a,
+        render(&request(Kind::Bar, &["Referrals"]), &c),
+        "same input, same bytes"
     );
 }

@@ -156,3 +156,29 @@ fn a_template_calls_the_chart_function_and_component() {
         "{home}"
     );
 }
+
+#[test]
+fn the_same_chart_on_two_pages_keeps_ids_unique_in_the_full_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("sites/charts"), dir.path());
+    write_file(
+        dir.path(),
+        "content/again.md",
+        "---\ntitle: Again\n---\nThe same chart as on the home page.\n\n{{ <chart path=\"data/referrals.csv\" kind=\"bar\" x=\"Year\" y=\"Referrals\" title=\"Referrals by year\" /> }}\n",
+    );
+    let built = Site::load(dir.path(), &LoadOptions::default())
+        .expect("loads")
+        .build()
+        .expect("builds");
+    assert!(built.findings.is_empty(), "{:#?}", built.findings);
+    let full = page(&built.files, "full-report/index.html");
+    let mut ids: Vec<&str> = full
+        .split("<title id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(ids.len(), 6, "six charts in the full report");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 6, "each chart has its own ids: {ids:?}");
+}
