@@ -181,4 +181,17 @@ fn the_same_chart_on_two_pages_keeps_ids_unique_in_the_full_report() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 6, "each chart has its own ids: {ids:?}");
+    // Every bar's pattern is found under the id it has in the full report.
+    let fills: Vec<&str> = full
+        .split("fill=\"url(#")
+        .skip(1)
+        .filter_map(|s| s.split(')').next())
+        .collect();
+    assert!(!fills.is_empty());
+    for id in fills {
+        assert!(
+            full.contains(&format!("<pattern id=\"{id}\"")),
+            "no pattern {id}"
+        );
+    }
 }
