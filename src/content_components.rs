@@ -24,8 +24,10 @@ use crate::error::Diagnostic;
 /// to HTML; an error is the reason, without a location. `names` lists the
 /// components known, for "did you mean".
 pub(crate) trait CallRenderer: Sync {
-    /// The HTML of `call`, for the page whose content path is `rel`.
-    fn render_call(&self, call: &str, rel: &str) -> Result<String, String>;
+    /// The HTML of `call`, for the page whose content path is `rel`; `body`
+    /// is the Markdown between a call's opening and closing tags, as written
+    /// (templates see it as `component_body`: a chart reads its table there).
+    fn render_call(&self, call: &str, rel: &str, body: Option<&str>) -> Result<String, String>;
     /// The names of the components that exist.
     fn component_names(&self) -> Vec<String>;
 }
@@ -69,7 +71,8 @@ impl Expanded {
             let ph = placeholder(i);
             let Some(at) = html.find(&ph) else { continue };
             // Alone in a paragraph (`<p>` or `<p data-sourcepos="…">`): the
-            // paragraph goes when the HTML starts with a tag, as a block.
+            // paragraph goes when the HTML starts with a tag, as a block, or
+            // is empty (no `<p></p>` left behind).
             let open = html[..at].rfind('<').filter(|&lt| {
                 let tag = &html[lt..at];
                 (tag == "<p>" || tag.starts_with("<p ")) && tag.ends_with('>')
@@ -77,7 +80,8 @@ impl Expanded {
             let close = at + ph.len();
             match open {
                 Some(lt)
-                    if html[close..].starts_with("</p>") && out.trim_start().starts_with('<') =>
+                    if html[close..].starts_with("</p>")
+                        && (out.trim().is_empty() || out.trim_start().starts_with('<')) =>
                 {
                     html.replace_range(lt..close + 4, out.trim());
                 }
@@ -134,7 +138,7 @@ pub(crate) fn expand(
         out.text.push_str(&md[last..call.start]);
         last = call.end;
         let Some((body_start, body_end)) = call.body else {
-            match renderer.render_call(text, origin.rel) {
+            match renderer.render_call(text, origin.rel, None) {
                 Ok(html) => {
                     out.text.push_str(&placeholder(out.outputs.len()));
                     // Keep the lines of the file where they are for later messages.
@@ -157,7 +161,7 @@ pub(crate) fn expand(
             &md[call.start..body_start],
             &md[body_end..call.end]
         );
-        match renderer.render_call(&marked, origin.rel) {
+        match renderer.render_call(&marked, origin.rel, Some(&md[body_start..body_end])) {
             Ok(html) => {
                 let (before, after) = html.split_once(BODY).unwrap_or((html.as_str(), ""));
                 let head_lines = md[call.start..body_start].matches('\n').count();
@@ -210,14 +214,21 @@ fn call_error(
         };
         (format!("there is no component `{name}`"), help)
     } else {
+        let reason = clean(reason);
+        // A chart's data error says how to fix it after `Help: `.
+        let fix = format!(" {}", crate::charts::HELP);
+        let (reason, help) = match reason.split_once(&fix) {
+            Some((problem, fix)) => (problem.to_string(), fix.to_string()),
+            None => (
+                reason,
+                format!(
+                    "check the arguments given to `{name}` against its definition (`{{% component {name}(…) %}}` in the templates)"
+                ),
+            ),
+        };
         (
-            format!(
-                "the component `{name}` could not be rendered: {}",
-                clean(reason)
-            ),
-            format!(
-                "check the arguments given to `{name}` against its definition (`{{% component {name}(…) %}}` in the templates)"
-            ),
+            format!("the component `{name}` could not be rendered: {reason}"),
+            help,
         )
     };
     locate(md, origin, call.start, message).help(help)
@@ -230,6 +241,7 @@ fn clean(reason: &str) -> String {
         .lines()
         .map(|l| l.trim())
         .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|'))
+        .filter(|l| !l.contains("__tera_one_off"))
         .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .map(|l| l.trim_start_matches("error: "))
         .collect();
@@ -463,7 +475,7 @@ mod tests {
 
     struct Fake;
     impl CallRenderer for Fake {
-        fn render_call(&self, call: &str, _: &str) -> Result<String, String> {
+        fn render_call(&self, call: &str, _: &str, _: Option<&str>) -> Result<String, String> {
             match call_name(call) {
                 Some("note") => Ok(format!("<aside>{}</aside>", call.len())),
                 Some("em") => Ok("word".into()),
@@ -532,6 +544,16 @@ mod tests {
         assert_eq!((unknown.line, unknown.column), (Some(4), Some(3)));
         assert_eq!(unknown.message, "there is no component `nott`");
         assert_eq!(unknown.help.as_deref(), Some("did you mean `note`?"));
+    }
+
+    #[test]
+    fn an_empty_output_alone_in_its_paragraph_leaves_no_paragraph() {
+        let e = Expanded {
+            text: String::new(),
+            outputs: vec![String::new()],
+        };
+        let html = e.fill("<p>a</p>\n<p>\u{E000}0\u{E001}</p>\n".into());
+        assert_eq!(html, "<p>a</p>\n\n");
     }
 
     #[test]

@@ -29,6 +29,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub(crate) mod charts;
 pub mod config;
 pub(crate) mod content_components;
 pub mod data;

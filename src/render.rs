@@ -64,6 +64,7 @@ fn tera_with_functions(
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     crate::template_functions::register(&mut tera, functions);
+    crate::charts::register(&mut tera, functions.roots.clone());
     let base = base_path.to_string();
     tera.register_function(
         "url",
@@ -358,8 +359,9 @@ impl Renderer {
 }
 
 impl CallRenderer for Renderer {
-    fn render_call(&self, call: &str, rel: &str) -> Result<String, String> {
+    fn render_call(&self, call: &str, rel: &str, body: Option<&str>) -> Result<String, String> {
         let mut ctx = self.call_context.clone();
+        ctx.insert("component_body", &body.unwrap_or(""));
         let index = self.index.read().unwrap_or_else(|e| e.into_inner()).clone();
         let page = index
             .pages
@@ -1175,7 +1177,7 @@ impl<'a> PageView<'a> {
 
 /// Re-frames a page body for the full-report page: headings move down `shift`
 /// levels (at most `h6`), and every id — and every `#fragment` link, `for`,
-/// `aria-labelledby` and `aria-describedby` pointing at one — gets `prefix`, so
+/// `aria-labelledby`, `aria-describedby` and SVG `fill="url(#…)"` pointing at one — gets `prefix`, so
 /// ids stay unique when all pages share one document. Labelled regions (table
 /// wrappers) also name the entry, so no two landmarks share a name.
 pub(crate) fn reframe(html: &str, shift: u8, prefix: &str, entry_title: &str) -> String {
@@ -1216,6 +1218,15 @@ pub(crate) fn reframe(html: &str, shift: u8, prefix: &str, entry_title: &str) ->
                 Ok(())
             }
         ))
+        // An SVG paint (a chart's pattern) refers to an id as `url(#id)`.
+        .append_element_content_handler(element!("[fill^='url(#']", |el| {
+            if let Some(v) = el.get_attribute("fill")
+                && let Some(id) = v.strip_prefix("url(#").and_then(|r| r.strip_suffix(')'))
+            {
+                el.set_attribute("fill", &format!("url(#{})", pre(id)))?;
+            }
+            Ok(())
+        }))
         .append_element_content_handler(element!("[role=region][aria-label]", |el| {
             if let Some(label) = el.get_attribute("aria-label") {
                 el.set_attribute("aria-label", &format!("{label}, {entry_title}"))?;
@@ -1719,6 +1730,20 @@ mod tests {
         assert_eq!(
             out,
             "<div role=\"region\" aria-labelledby=\"s-x--c s-x\"></div><div role=\"region\" aria-label=\"Table 1, Neglect\"></div>"
+        );
+    }
+
+    #[test]
+    fn reframe_prefixes_svg_paint_references() {
+        let out = reframe(
+            "<svg><pattern id=\"c-p1\"></pattern><rect fill=\"url(#c-p1)\"/><rect fill=\"red\"/></svg>",
+            1,
+            "s-x",
+            "X",
+        );
+        assert_eq!(
+            out,
+            "<svg><pattern id=\"s-x--c-p1\"></pattern><rect fill=\"url(#s-x--c-p1)\" /><rect fill=\"red\"/></svg>"
         );
     }
 

@@ -5,6 +5,7 @@
 
 mod a11y;
 mod act;
+mod charts;
 mod common;
 mod csp;
 mod faults;

@@ -1,0 +1,307 @@
+//! The columns a chart draws, taken from a data file.
+//!
+//! In: a loaded [`Data`] (CSV as a table with located records; JSON, TOML or
+//! YAML as a list of rows — objects keyed by column name — or as the
+//! `{headers, records}` shape `load_data` gives), the file's path relative to
+//! the site, the column of categories (`x`) and the columns of numbers (`y`).
+//! Out: [`ChartData`] — the categories in file order and one [`Series`] per
+//! `y` column — or a [`Diagnostic`] naming the data file and, for CSV, the
+//! line and column: a column the call names that the file lacks, a value that
+//! is not a number. (A ragged CSV row is refused by [`crate::data`] itself.)
+
+use crate::data::{Data, Table};
+use crate::error::Diagnostic;
+
+/// One column of numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Series {
+    /// The column's name (from the header row).
+    pub(crate) name: String,
+    /// The numbers, one per category.
+    pub(crate) values: Vec<f64>,
+    /// The cells as the file writes them, for the table.
+    pub(crate) cells: Vec<String>,
+}
+
+/// What a chart and its table show.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChartData {
+    /// The name of the category column.
+    pub(crate) x_label: String,
+    /// The categories (the `x` column), in file order.
+    pub(crate) categories: Vec<String>,
+    /// The series, in the order the call names them.
+    pub(crate) series: Vec<Series>,
+}
+
+/// Where a row is, when known: its line and each cell's column.
+type Place = Option<(usize, Vec<usize>)>;
+
+/// Rows of text, each with its [`Place`].
+struct Rows {
+    headers: Vec<String>,
+    rows: Vec<(Vec<String>, Place)>,
+}
+
+/// Picks `x` and `y` from `data` (the file `rel`).
+pub(crate) fn from_data(
+    rel: &str,
+    data: &Data,
+    x: &str,
+    y: &[String],
+) -> Result<ChartData, Diagnostic> {
+    pick(rel, rows_of(rel, data)?, x, y)
+}
+
+/// What a diagnostic about a Markdown table names as its file; its line is
+/// the table's own (the header row is line 1).
+pub(crate) const TABLE: &str = "the table";
+
+/// Picks `x` and `y` from the Markdown table in `text` (a chart's body).
+pub(crate) fn from_markdown(text: &str, x: &str, y: &[String]) -> Result<ChartData, Diagnostic> {
+    pick(TABLE, rows_of_markdown(text)?, x, y)
+}
+
+fn pick(rel: &str, rows: Rows, x: &str, y: &[String]) -> Result<ChartData, Diagnostic> {
+    let x_at = column(rel, &rows.headers, x)?;
+    let mut y_at = Vec::with_capacity(y.len());
+    for name in y {
+        y_at.push(column(rel, &rows.headers, name)?);
+    }
+    let categories = rows
+        .rows
+        .iter()
+        .map(|(cells, _)| cells.get(x_at).cloned().unwrap_or_default())
+        .collect();
+    let mut series = Vec::with_capacity(y.len());
+    for (name, &at) in y.iter().zip(&y_at) {
+        let mut values = Vec::with_capacity(rows.rows.len());
+        let mut cells = Vec::with_capacity(rows.rows.len());
+        for (i, (row, place)) in rows.rows.iter().enumerate() {
+            let cell = row.get(at).map(String::as_str).unwrap_or("");
+            let Some(v) = parse_number(cell) else {
+                return Err(not_a_number(rel, name, cell, i, place, at));
+            };
+            values.push(v);
+            cells.push(cell.to_string());
+        }
+        series.push(Series {
+            name: rows.headers[at].clone(),
+            values,
+            cells,
+        });
+    }
+    Ok(ChartData {
+        x_label: rows.headers[x_at].clone(),
+        categories,
+        series,
+    })
+}
+
+/// A number as reports write them: `3512`, `3,512`, `-4.5`, `12%`, ` 7 `.
+pub(crate) fn parse_number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim();
+    let t = t.trim_start_matches(['£', '$', '€']);
+    let plain: String = t.chars().filter(|&c| c != ',' && c != '_').collect();
+    if plain.is_empty() {
+        return None;
+    }
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn not_a_number(
+    rel: &str,
+    name: &str,
+    cell: &str,
+    i: usize,
+    place: &Place,
+    at: usize,
+) -> Diagnostic {
+    let what = if cell.trim().is_empty() {
+        "is empty".to_string()
+    } else {
+        format!("`{cell}` is not a number")
+    };
+    let d = Diagnostic::error(
+        "chart",
+        rel,
+        format!("in column `{name}`, row {} {what}", i + 1),
+    )
+    .help("write a number such as 3512, 3,512 or 4.5 (a chart cannot draw text or gaps)");
+    match place {
+        Some((line, columns)) => d.at(*line, columns.get(at).copied().unwrap_or(1)),
+        None => d,
+    }
+}
+
+/// The index of the column `name`; an error listing the columns when absent.
+fn column(rel: &str, headers: &[String], name: &str) -> Result<usize, Diagnostic> {
+    if let Some(i) = headers.iter().position(|h| h == name) {
+        return Ok(i);
+    }
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let help = match crate::suggest::did_you_mean(name, &refs) {
+        Some(s) => format!("did you mean `{s}`? The columns are: {}", refs.join(", ")),
+        None => format!("the columns are: {}", refs.join(", ")),
+    };
+    Err(Diagnostic::error(
+        "chart",
+        rel,
+        format!("the data file has no column `{name}`"),
+    )
+    .at(1, 1)
+    .help(help))
+}
+
+fn rows_of(rel: &str, data: &Data) -> Result<Rows, Diagnostic> {
+    match data {
+        Data::Table(t) => Ok(rows_of_table(t)),
+        Data::Tree(v) => rows_of_tree(v).ok_or_else(|| {
+            Diagnostic::error(
+                "chart",
+                rel,
+                "a chart reads a list of rows from this file, and it holds something else",
+            )
+            .help("write a list of rows, each naming its columns, e.g. `[{\"Year\": \"2012-13\", \"Referrals\": 3512}]`, or use a CSV file")
+        }),
+        Data::Text(_) => Err(Diagnostic::error(
+            "chart",
+            rel,
+            "a chart reads CSV, JSON, TOML or YAML, and this file is plain text",
+        )
+        .help("save the figures as a CSV file with a header row (e.g. `data/figures.csv`)")),
+    }
+}
+
+fn rows_of_table(t: &Table) -> Rows {
+    Rows {
+        headers: t.headers.clone(),
+        rows: t
+            .records
+            .iter()
+            .map(|r| (r.cells.clone(), Some((r.line, r.columns.clone()))))
+            .collect(),
+    }
+}
+
+/// A tree as rows: a list of objects (the columns are the first object's keys,
+/// in order), or `{headers: [...], records: [[...], ...]}`, or an object whose
+/// one value is such a list (a TOML file's `[[rows]]`).
+fn rows_of_tree(v: &serde_json::Value) -> Option<Rows> {
+    use serde_json::Value as J;
+    let text = |v: &J| match v {
+        J::String(s) => s.clone(),
+        J::Null => String::new(),
+        other => other.to_string(),
+    };
+    match v {
+        J::Array(items) => {
+            let first = items.first()?.as_object()?;
+            let headers: Vec<String> = first.keys().cloned().collect();
+            let mut rows = Vec::with_capacity(items.len());
+            for item in items {
+                let obj = item.as_object()?;
+                let cells = headers
+                    .iter()
+                    .map(|h| obj.get(h).map(text).unwrap_or_default())
+                    .collect();
+                rows.push((cells, None));
+            }
+            Some(Rows { headers, rows })
+        }
+        J::Object(map) => {
+            if let (Some(J::Array(h)), Some(J::Array(r))) = (map.get("headers"), map.get("records"))
+            {
+                let headers = h.iter().map(text).collect();
+                let rows = r
+                    .iter()
+                    .map(|row| Some((row.as_array()?.iter().map(text).collect(), None)))
+                    .collect::<Option<Vec<_>>>()?;
+                return Some(Rows { headers, rows });
+            }
+            match map.values().collect::<Vec<_>>().as_slice() {
+                [only @ J::Array(_)] => rows_of_tree(only),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A GitHub-flavoured Markdown table: its header row, the delimiter row, then
+/// the rows; lines that do not start with `|` are skipped (a caption line).
+fn rows_of_markdown(text: &str) -> Result<Rows, Diagnostic> {
+    let mut lines = text.lines().filter(|l| l.trim_start().starts_with('|'));
+    let no_table = || {
+        Diagnostic::error("chart", TABLE, "the chart's body has no Markdown table")
+            .help("put a table between the chart's opening and closing tags: a header row, a row of `| --- |`, then one row per category")
+    };
+    let headers: Vec<String> = pipe_cells(lines.next().ok_or_else(no_table)?)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let delimiter = lines.next().ok_or_else(no_table)?;
+    let is_delimiter = pipe_cells(delimiter)
+        .iter()
+        .all(|(_, c)| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
+    if !is_delimiter {
+        return Err(no_table().at(2, 1));
+    }
+    let mut rows = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let cells = pipe_cells(line);
+        let n = i + 3;
+        if cells.len() != headers.len() {
+            return Err(Diagnostic::error(
+                "chart",
+                TABLE,
+                format!(
+                    "this row has {} cells but the header row has {}",
+                    cells.len(),
+                    headers.len()
+                ),
+            )
+            .at(n, 1)
+            .help("give every row one cell per column"));
+        }
+        let (columns, cells): (Vec<usize>, Vec<String>) = cells.into_iter().unzip();
+        rows.push((cells, Some((n, columns))));
+    }
+    Ok(Rows { headers, rows })
+}
+
+/// The cells of one table line, each with the 1-based column its text starts
+/// at; `\|` is a pipe inside a cell.
+fn pipe_cells(line: &str) -> Vec<(usize, String)> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut start = None;
+    let mut escaped = false;
+    let chars: Vec<char> = line.trim_end().chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '|' if !escaped => {
+                if i > 0 && chars[..i].iter().any(|c| !c.is_whitespace()) {
+                    cells.push((start.unwrap_or(i + 1), cell.trim().to_string()));
+                }
+                cell.clear();
+                start = None;
+            }
+            _ => {
+                escaped = c == '\\' && !escaped;
+                if escaped {
+                    continue;
+                }
+                if start.is_none() && !c.is_whitespace() {
+                    start = Some(i + 1);
+                }
+                cell.push(c);
+            }
+        }
+    }
+    if !cell.trim().is_empty() {
+        cells.push((start.unwrap_or(1), cell.trim().to_string()));
+    }
+    cells
+}
