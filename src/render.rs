@@ -596,25 +596,7 @@ fn tera_diagnostic(
             }
             d
         }
-        _ => {
-            // The message once: each cause that does not repeat the last,
-            // without Tera's own "error: " prefixes.
-            let mut parts: Vec<String> = Vec::new();
-            let mut cause: Option<&dyn std::error::Error> = Some(e);
-            while let Some(c) = cause {
-                let text = c.to_string();
-                let text = text.trim().trim_start_matches("error: ").to_string();
-                if !text.is_empty() && !parts.last().is_some_and(|p| p.contains(&text)) {
-                    parts.push(text);
-                }
-                cause = c.source();
-            }
-            Diagnostic::error(
-                "template",
-                "templates",
-                parts.join(": ").replace(prefix, ""),
-            )
-        }
+        _ => Diagnostic::error("template", "templates", causes(e).replace(prefix, "")),
     };
     let undefined = d
         .message
@@ -644,6 +626,22 @@ fn tera_diagnostic(
         None => "fix the template syntax (Tera 2: components, not macros)".to_string(),
     });
     d
+}
+
+/// The message of `e` and its causes once each: each cause that does not
+/// repeat the last, without Tera's own "error: " prefixes.
+fn causes(e: &tera::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        let text = text.trim().trim_start_matches("error: ").to_string();
+        if !text.is_empty() && !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = c.source();
+    }
+    parts.join(": ")
 }
 
 /// A date as templates see it.

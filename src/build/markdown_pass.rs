@@ -249,38 +249,10 @@ pub(crate) fn entry_html(
     };
     let released = matches!(source, std::borrow::Cow::Owned(_));
     let source = &*source;
-    let place = Place {
-        file: &source.file,
-        text: &source.text,
-        first_line: source.body_line,
-        first_column: 1,
-        page_path,
-        source_rel: &source.rel,
+    let (body, summary) = match body_html(source, page_path, links, raw, calls) {
+        Ok(made) => made,
+        Err(problems) => return (EntryHtml::default(), problems),
     };
-    // `plain_english: false` in the front matter: no advice on this page.
-    let mut body_links = *links;
-    if source.front.plain_english == Some(false) {
-        body_links.plain_english = None;
-    }
-    // Content components (`{{ <name … /> }}`) first, as Zola 0.23 does.
-    let components = match calls.map(|c| content_components::expand_source(source, c)) {
-        Some(Err(problems)) => return (EntryHtml::default(), problems),
-        Some(Ok(e)) => e,
-        None => None,
-    };
-    let md = components
-        .as_ref()
-        .map_or(source.body(), |c| c.text.as_str());
-    let mut body = markdown::render(md, &place, &body_links, raw);
-    // The summary is part of the body: its advice is the body's.
-    let mut summary_links = *links;
-    summary_links.plain_english = None;
-    let summary = render::summary_source(md)
-        .map(|s| markdown::render(s, &place, &summary_links, raw).html)
-        .map(|s| components.as_ref().map_or(s.clone(), |c| c.fill(s)));
-    if let Some(c) = &components {
-        body.html = c.fill(std::mem::take(&mut body.html));
-    }
     let mut problems: Vec<Diagnostic> = body.problems.into_iter().map(|p| p.diagnostic).collect();
     let f = &source.front;
     let mut it = |list: &Option<Vec<String>>, key: &str| {
@@ -317,6 +289,50 @@ pub(crate) fn entry_html(
         },
         problems,
     )
+}
+
+/// The HTML of `source`'s body and of its summary (before `<!-- more -->`):
+/// content components expanded first, as Zola 0.23 does, then the Markdown.
+/// Errors: the components that could not be rendered.
+fn body_html(
+    source: &Source,
+    page_path: &str,
+    links: &markdown::Links<'_>,
+    raw: bool,
+    calls: Option<&dyn CallRenderer>,
+) -> Result<(markdown::Rendered, Option<String>), Vec<Diagnostic>> {
+    let place = Place {
+        file: &source.file,
+        text: &source.text,
+        first_line: source.body_line,
+        first_column: 1,
+        page_path,
+        source_rel: &source.rel,
+    };
+    // `plain_english: false` in the front matter: no advice on this page.
+    let mut body_links = *links;
+    if source.front.plain_english == Some(false) {
+        body_links.plain_english = None;
+    }
+    let components = match calls.map(|c| content_components::expand_source(source, c)) {
+        Some(Err(problems)) => return Err(problems),
+        Some(Ok(e)) => e,
+        None => None,
+    };
+    let md = components
+        .as_ref()
+        .map_or(source.body(), |c| c.text.as_str());
+    let mut body = markdown::render(md, &place, &body_links, raw);
+    // The summary is part of the body: its advice is the body's.
+    let mut summary_links = *links;
+    summary_links.plain_english = None;
+    let summary = render::summary_source(md)
+        .map(|s| markdown::render(s, &place, &summary_links, raw).html)
+        .map(|s| components.as_ref().map_or(s.clone(), |c| c.fill(s)));
+    if let Some(c) = &components {
+        body.html = c.fill(std::mem::take(&mut body.html));
+    }
+    Ok((body, summary))
 }
 
 /// The size of a file of the built site by its output path (`files/a.pdf`), for
