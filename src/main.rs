@@ -207,12 +207,10 @@ impl Out {
     /// Prints each diagnostic but the pages' reading ages (`check` lists
     /// those apart: [`reading_ages`]).
     fn diagnostics(&self, list: &[Diagnostic]) {
-        for d in list.iter().filter(|d| !is_reading_age(d)) {
-            eprintln!("{}", d.render_styled(self.color));
-        }
+        self.diagnostics_capped(list, usize::MAX);
     }
 
-    /// Prints each diagnostic, as [`Out::diagnostics`], but at most
+    /// Prints each diagnostic but the pages' reading ages, and at most
     /// `advice_shown` pieces of plain-English advice, then how many more
     /// there are by rule (`build`: a long report can have thousands; `check`
     /// lists them all).

@@ -222,10 +222,13 @@ fn render_with(
     }
     let mut problems =
         plain_english.map_or_else(Vec::new, |c| plain_english_advice(c, root, md, place));
-    problems.extend(shift_and_resolve(root, md, place, links));
-    if sourcepos && raw_html {
-        mark_raw_blocks(root);
-    }
+    problems.extend(shift_and_resolve(
+        root,
+        md,
+        place,
+        links,
+        sourcepos && raw_html,
+    ));
     let (mut html, toc) = format(root, &opts, md.len());
     if html.contains("<table") {
         html = frame_tables(&html);
@@ -287,28 +290,16 @@ pub(crate) const RAW_LINE_MARK: &str = "reportsite:line ";
 /// The comment that closes a block of raw HTML opened by [`RAW_LINE_MARK`].
 pub(crate) const RAW_END_MARK: &str = "reportsite:end";
 
-/// Puts each block of raw HTML between the [`RAW_LINE_MARK`] and
-/// [`RAW_END_MARK`] comments.
-fn mark_raw_blocks<'a>(root: &'a comrak::nodes::AstNode<'a>) {
-    for node in root.descendants() {
-        let mut data = node.data_mut();
-        let line = data.sourcepos.start.line;
-        if let NodeValue::HtmlBlock(block) = &mut data.value {
-            block.literal = format!(
-                "<!--{RAW_LINE_MARK}{line}-->{}<!--{RAW_END_MARK}-->",
-                block.literal
-            );
-        }
-    }
-}
-
 /// Shifts the headings so the top level is `h2`, and resolves every link and
-/// image through [`resolve`]: the problems of those that lead nowhere.
+/// image through [`resolve`]: the problems of those that lead nowhere. With
+/// `mark_raw`, puts each block of raw HTML between the [`RAW_LINE_MARK`] and
+/// [`RAW_END_MARK`] comments (in the same walk).
 fn shift_and_resolve<'a>(
     root: &'a comrak::nodes::AstNode<'a>,
     md: &str,
     place: &Place<'_>,
     links: &Links<'_>,
+    mark_raw: bool,
 ) -> Vec<Problem> {
     let min_level = root
         .descendants()
@@ -343,6 +334,12 @@ fn shift_and_resolve<'a>(
                         });
                     }
                 }
+            }
+            NodeValue::HtmlBlock(block) if mark_raw => {
+                block.literal = format!(
+                    "<!--{RAW_LINE_MARK}{}-->{}<!--{RAW_END_MARK}-->",
+                    pos.start.line, block.literal
+                );
             }
             _ => {}
         }

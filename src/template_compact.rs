@@ -119,12 +119,12 @@ impl Side {
     fn is_block(&self) -> bool {
         match self {
             Side::Start(n) | Side::End(n) => is_block(n),
-            Side::Comment | Side::Edge => false,
-            Side::Text => false,
+            Side::Comment | Side::Edge | Side::Text => false,
         }
     }
 }
 
+/// Whether elements named `name` are never laid out inline.
 fn is_block(name: &str) -> bool {
     LAYOUT.contains(&name) || CONTENT.contains(&name) || OTHER_BLOCKS.contains(&name)
 }
