@@ -125,6 +125,10 @@ pub struct Rendered {
     pub toc: Vec<TocItem>,
     /// Broken links, and a text refused whole.
     pub problems: Vec<Problem>,
+    /// Only Markdown the accessibility stage can check where it stands (no raw
+    /// HTML, images, footnotes or task lists): the stage may splice it into
+    /// its page (see `plugins::a11y::body`).
+    pub plain: bool,
 }
 
 /// A problem of one Markdown text.
@@ -222,12 +226,14 @@ fn render_with(
     }
     let mut problems =
         plain_english.map_or_else(Vec::new, |c| plain_english_advice(c, root, md, place));
+    let mut plain = true;
     problems.extend(shift_and_resolve(
         root,
         md,
         place,
         links,
         sourcepos && raw_html,
+        &mut plain,
     ));
     let (mut html, toc) = format(root, &opts, md.len());
     if html.contains("<table") {
@@ -237,6 +243,7 @@ fn render_with(
         html,
         toc,
         problems,
+        plain,
     }
 }
 
@@ -277,6 +284,7 @@ impl Rendered {
                 diagnostic: problem,
                 url: None,
             }],
+            plain: false,
         }
     }
 }
@@ -293,13 +301,15 @@ pub(crate) const RAW_END_MARK: &str = "reportsite:end";
 /// Shifts the headings so the top level is `h2`, and resolves every link and
 /// image through [`resolve`]: the problems of those that lead nowhere. With
 /// `mark_raw`, puts each block of raw HTML between the [`RAW_LINE_MARK`] and
-/// [`RAW_END_MARK`] comments (in the same walk).
+/// [`RAW_END_MARK`] comments (in the same walk). `plain` is cleared when a
+/// node is not [`splicable`].
 fn shift_and_resolve<'a>(
     root: &'a comrak::nodes::AstNode<'a>,
     md: &str,
     place: &Place<'_>,
     links: &Links<'_>,
     mark_raw: bool,
+    plain: &mut bool,
 ) -> Vec<Problem> {
     let min_level = root
         .descendants()
@@ -314,6 +324,7 @@ fn shift_and_resolve<'a>(
     for node in root.descendants() {
         let mut data = node.data_mut();
         let pos = data.sourcepos;
+        *plain = *plain && splicable(&data.value);
         let image = matches!(data.value, NodeValue::Image(_));
         match &mut data.value {
             NodeValue::Heading(h) => {
@@ -345,6 +356,35 @@ fn shift_and_resolve<'a>(
         }
     }
     problems
+}
+
+/// Whether the accessibility stage can check what comrak writes for this
+/// node without reading it as HTML: the kinds of node whose HTML is plain
+/// elements and text (no raw HTML, images, footnotes or task lists, whose
+/// repairs need the stage's full pass).
+fn splicable(value: &NodeValue) -> bool {
+    matches!(
+        value,
+        NodeValue::Document
+            | NodeValue::Paragraph
+            | NodeValue::Heading(_)
+            | NodeValue::Text(_)
+            | NodeValue::SoftBreak
+            | NodeValue::LineBreak
+            | NodeValue::Emph
+            | NodeValue::Strong
+            | NodeValue::Strikethrough
+            | NodeValue::Code(_)
+            | NodeValue::CodeBlock(_)
+            | NodeValue::List(_)
+            | NodeValue::Item(_)
+            | NodeValue::BlockQuote
+            | NodeValue::ThematicBreak
+            | NodeValue::Link(_)
+            | NodeValue::Table(_)
+            | NodeValue::TableRow(_)
+            | NodeValue::TableCell
+    )
 }
 
 /// Writes the document as HTML, headings with ids (never one of

@@ -816,6 +816,9 @@ pub(crate) struct CaseReviewView {
 pub(crate) struct EntryHtml {
     /// The body.
     pub content: String,
+    /// The body is only Markdown the accessibility stage can check where it
+    /// stands ([`crate::markdown::Rendered::plain`]).
+    pub splice: bool,
     /// Headings of the body.
     pub toc: Vec<TocItem>,
     /// Priority lists, for `kind: priority`.

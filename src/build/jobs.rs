@@ -227,12 +227,15 @@ impl<'a> Jobs<'a> {
             Err(d) => return Ok(Err(d)),
         };
         Counters::add(&self.counters.template_nanos, t_tpl);
-        let page = PageContext::new(out_path, Some(&e.source.file))
+        let mut page = PageContext::new(out_path, Some(&e.source.file))
             .at_url(&view.path)
             .with_source(
                 e.source.body_line - 1,
                 entry_html.text.as_deref().unwrap_or(&e.source.text),
             );
+        if entry_html.splice {
+            page = page.with_body(&entry_html.content);
+        }
         let rendered = self.deliver(finish_page(self.pipeline, html, &page))?;
         self.one_done();
         Ok(Ok((rendered, page_key)))

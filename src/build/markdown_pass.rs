@@ -280,6 +280,7 @@ pub(crate) fn entry_html(
     (
         EntryHtml {
             content: body.html,
+            splice: body.plain,
             toc: body.toc,
             priority,
             case_review,
@@ -331,6 +332,8 @@ fn body_html(
         .map(|s| components.as_ref().map_or(s.clone(), |c| c.fill(s)));
     if let Some(c) = &components {
         body.html = c.fill(std::mem::take(&mut body.html));
+        // A component's HTML comes from a template: the stage reads it whole.
+        body.plain = false;
     }
     Ok((body, summary))
 }

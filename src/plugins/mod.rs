@@ -41,6 +41,10 @@ pub struct PageContext<'a> {
     pub line_offset: Option<usize>,
     /// The content file's text, for the line shown under a finding.
     pub source_text: Option<&'a str>,
+    /// The page's Markdown body as comrak wrote it, when it holds only what
+    /// the accessibility stage can check without reading it as HTML: the stage
+    /// then reads the template's HTML around it and splices it in.
+    pub body: Option<&'a str>,
     /// The version of reportsite running the stage.
     pub version: &'static str,
 }
@@ -54,6 +58,7 @@ impl<'a> PageContext<'a> {
             url_path: "/",
             line_offset: None,
             source_text: None,
+            body: None,
             version: env!("CARGO_PKG_VERSION"),
         }
     }
@@ -61,6 +66,12 @@ impl<'a> PageContext<'a> {
     /// Sets the page's URL path.
     pub fn at_url(mut self, url_path: &'a str) -> Self {
         self.url_path = url_path;
+        self
+    }
+
+    /// Sets the page's Markdown body, as [`PageContext::body`] says.
+    pub fn with_body(mut self, body: &'a str) -> Self {
+        self.body = Some(body);
         self
     }
 

@@ -44,6 +44,7 @@ use super::{PageContext, PageFacts, PageStage, StageOutput};
 use crate::error::{Diagnostic, Severity};
 
 mod audit;
+mod body;
 mod lang;
 mod names;
 mod naming;
@@ -124,26 +125,78 @@ impl PageStage for A11y {
     }
 
     fn run(&self, html: String, page: &PageContext<'_>) -> StageOutput {
+        if let Some(out) = self.run_spliced(&html, page) {
+            return out;
+        }
         let whole = html.len().max(1);
         self.run_in_pieces(html, page, whole)
     }
+}
+
+/// The body of a page read apart from its shell ([`body`]).
+pub(super) struct Splice<'b> {
+    /// The body as comrak wrote it.
+    body: &'b str,
+    /// Ids some `aria-labelledby` of the shell points at.
+    labelled_shell: HashSet<String>,
+    /// Whether the whole page has a skip link.
+    skip_link: bool,
+    /// The body has been spliced in (once).
+    done: std::cell::Cell<bool>,
 }
 
 impl A11y {
     /// Runs the stage, feeding the HTML to the rewriter `piece` bytes at a time
     /// (tests use small pieces to prove text split across chunks is handled).
     fn run_in_pieces(&self, html: String, page: &PageContext<'_>, piece: usize) -> StageOutput {
-        let labelled = names::labelledby_targets(&html);
-        let state: Shared = Rc::new(RefCell::new(State {
+        let state = self.new_state(names::labelledby_targets(&html));
+        let out = match self.rewrite(&html, page, &state, piece, None) {
+            Ok(out) => out,
+            Err(e) => return unreadable(html, page, &e),
+        };
+        self.finish(&state, out, page)
+    }
+
+    /// Reads the page as its shell, with lol_html, and its Markdown body where
+    /// it stands, with [`body`]'s pass: the same output as the full pass, for
+    /// a fraction of the work. `None` when the page has no plain body, the
+    /// body is not in the page once as comrak wrote it, or it needs the full
+    /// pass.
+    fn run_spliced(&self, html: &str, page: &PageContext<'_>) -> Option<StageOutput> {
+        let body = page.body.filter(|b| !b.is_empty())?;
+        let (at, end) = only_place(html, body)?;
+        let shell = [&html[..at], "<!--", body::BODY_MARK, "-->", &html[end..]].concat();
+        // What the whole page's `aria-labelledby` point at, as the full pass
+        // sees it, and what the shell's do (the body may not hold those).
+        let labelled_shell = names::labelledby_targets(&shell);
+        let mut labelled = labelled_shell.clone();
+        names::add_labelledby_targets(body, &mut labelled);
+        let splice = Splice {
+            body,
+            labelled_shell,
+            skip_link: repair::has_skip_link(html),
+            done: std::cell::Cell::new(false),
+        };
+        let state = self.new_state(labelled);
+        let whole = shell.len().max(1);
+        let out = self
+            .rewrite(&shell, page, &state, whole, Some(&splice))
+            .ok()?;
+        splice.done.get().then(|| self.finish(&state, out, page))
+    }
+
+    /// A page's state before its pass.
+    fn new_state(&self, labelled: HashSet<String>) -> Shared {
+        Rc::new(RefCell::new(State {
             term_flags: vec![0; self.terms.len()],
             labelled,
             inline_styles: true,
             ..State::default()
-        }));
-        let out = match self.rewrite(&html, page, &state, piece) {
-            Ok(out) => out,
-            Err(e) => return unreadable(html, page, &e),
-        };
+        }))
+    }
+
+    /// The page's findings and facts once its pass is over, with its HTML.
+    fn finish(&self, state: &Shared, out: String, page: &PageContext<'_>) -> StageOutput {
         let mut st = state.borrow_mut();
         let st = &mut *st;
         judge_names(st);
@@ -165,6 +218,26 @@ impl A11y {
             facts: std::mem::take(&mut st.facts),
         }
     }
+}
+
+/// Where `body` stands in `html` (start and end), when it stands there once.
+/// Every place is found by the body's first bytes (a short SIMD search) and
+/// compared whole: a search for the whole body would cost more than the pass.
+fn only_place(html: &str, body: &str) -> Option<(usize, usize)> {
+    let (page, whole) = (html.as_bytes(), body.as_bytes());
+    let head = &whole[..whole.len().min(32)];
+    let mut found = None;
+    for at in memchr::memmem::find_iter(page, head) {
+        if page.get(at..at + whole.len()) == Some(whole) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((at, at + whole.len()));
+        }
+    }
+    // Where the body's bytes start and end are where its text does (it is
+    // UTF-8 and starts and ends whole characters).
+    found.filter(|&(a, e)| html.is_char_boundary(a) && html.is_char_boundary(e))
 }
 
 /// The page as it came, and one error: lol_html could not read it.

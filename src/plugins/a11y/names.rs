@@ -690,37 +690,19 @@ pub(super) fn blank(s: &str) -> bool {
 /// attribute written in lower case is seen here, as templates and Markdown
 /// write it.
 pub(super) fn labelledby_targets(html: &str) -> std::collections::HashSet<String> {
-    const NAME: &str = "aria-labelledby";
-    // Windows are looked at with `contains` (a SIMD search for short
-    // needles), and with `find` (a slower one) only when they hold the name.
-    const WINDOW: usize = 16 * 1024;
     let mut out = std::collections::HashSet::new();
-    let mut start = 0;
-    while start < html.len() {
-        let mut end = (start + WINDOW).min(html.len());
-        while !html.is_char_boundary(end) {
-            end += 1;
-        }
-        // Overlap by the name's length, so one across the border is seen.
-        let mut reach = (end + NAME.len()).min(html.len());
-        while !html.is_char_boundary(reach) {
-            reach += 1;
-        }
-        let window = &html[start..reach];
-        if window.contains(NAME) {
-            let mut from = 0;
-            while let Some(i) = window[from..].find(NAME) {
-                let at = start + from + i;
-                if at >= end {
-                    break;
-                }
-                from += i + NAME.len();
-                labelledby_value(&html[at + NAME.len()..], &mut out);
-            }
-        }
-        start = end;
-    }
+    add_labelledby_targets(html, &mut out);
     out
+}
+
+/// Adds the ids the `aria-labelledby` attributes of `html` point at to `out`
+/// (a SIMD search for the attribute's name).
+pub(super) fn add_labelledby_targets(html: &str, out: &mut std::collections::HashSet<String>) {
+    const NAME: &str = "aria-labelledby";
+    for at in memchr::memmem::find_iter(html.as_bytes(), NAME) {
+        // The name is ASCII: what follows it starts a character.
+        labelledby_value(&html[at + NAME.len()..], out);
+    }
 }
 
 /// Adds the ids of an `aria-labelledby` value (`rest`: what follows the

@@ -358,7 +358,7 @@ pub(super) fn judge_names(st: &mut State) {
 }
 
 /// Judges one name by its rule, noting the finding at the element's place.
-fn judge(st: &mut State, seq: usize, line: Option<usize>, kind: NameRule, raw: &str) {
+pub(super) fn judge(st: &mut State, seq: usize, line: Option<usize>, kind: NameRule, raw: &str) {
     if let Some(f) = audit::name(kind, raw, line) {
         st.note_at(seq, f);
     }

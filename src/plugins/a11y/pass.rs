@@ -16,7 +16,7 @@ use super::read::{LinkAttrs, StartTag, TAG_BUF};
 use super::repair::{self, LinkNotes};
 use super::state::{HandlerResult, Shared, State, inside};
 use super::urls::{internal_target, third_party};
-use super::{A11y, PageContext, lang};
+use super::{A11y, PageContext, Splice, lang};
 
 /// Elements inside which no `<abbr>` is added.
 const NO_ABBR: &[&str] = &[
@@ -42,6 +42,9 @@ struct Pass<'p> {
     has_skip_link: bool,
     /// The glossary page: its terms are not explained again.
     glossary_page: bool,
+    /// The body to splice in where the shell has its mark, when the page is
+    /// read as shell and body.
+    splice: Option<&'p Splice<'p>>,
 }
 
 impl A11y {
@@ -52,15 +55,18 @@ impl A11y {
         page: &PageContext<'_>,
         state: &Shared,
         piece: usize,
+        splice: Option<&Splice<'_>>,
     ) -> Result<String, lol_html::errors::RewritingError> {
-        let mut output = Vec::with_capacity(html.len() + html.len() / 8);
+        let whole = html.len() + splice.map_or(0, |s| s.body.len());
+        let mut output = Vec::with_capacity(whole + whole / 8);
         let pass = Pass {
             stage: self,
             src: html.as_bytes(),
             page,
             state,
-            has_skip_link: repair::has_skip_link(html),
+            has_skip_link: splice.map_or_else(|| repair::has_skip_link(html), |s| s.skip_link),
             glossary_page: page.output_path == "glossary/index.html",
+            splice,
         };
         {
             // One handler for every element, dispatching on the tag name in Rust:
@@ -158,6 +164,25 @@ impl Pass<'_> {
             st.raw_blocks.push(line.is_some());
             st.depth.markdown += 1;
             c.remove();
+        } else if text == super::body::BODY_MARK
+            && let Some(splice) = self.splice
+        {
+            // Once only, and only what the body's pass can read: otherwise the
+            // page is read whole (the error ends this pass).
+            if splice.done.replace(true) {
+                return Err("the page holds its body twice".into());
+            }
+            let html = self
+                .stage
+                .splice_body(
+                    splice.body,
+                    &mut st,
+                    self.page,
+                    &splice.labelled_shell,
+                    self.glossary_page,
+                )
+                .ok_or("the body needs the full pass")?;
+            c.replace(&html, ContentType::Html);
         } else if text == crate::markdown::RAW_END_MARK {
             if let Some(pushed) = st.raw_blocks.pop() {
                 if pushed {
@@ -551,7 +576,7 @@ impl Pass<'_> {
             st.text.push_str(piece);
             if chunk.last_in_text_node() {
                 let text = std::mem::take(&mut st.text);
-                self.scan_abbreviations(&text, st);
+                self.stage.scan_abbreviations(&text, st);
             }
         }
         Ok(())
@@ -571,7 +596,7 @@ impl Pass<'_> {
             // A text node in one chunk (the usual case) is looked at where it
             // stands, and left alone when no term is expanded.
             let replaced = self.stage.expand_terms(piece, st);
-            self.after_text(piece, st);
+            self.stage.after_text(piece, st);
             if let Some(html) = replaced {
                 chunk.replace(&html, ContentType::Html);
             }
@@ -580,26 +605,28 @@ impl Pass<'_> {
         st.text.push_str(piece);
         let text = std::mem::take(&mut st.text);
         let replaced = self.stage.expand_terms(&text, st);
-        self.after_text(&text, st);
+        self.stage.after_text(&text, st);
         chunk.replace(replaced.as_deref().unwrap_or(&text), ContentType::Html);
     }
+}
 
+impl A11y {
     /// After a text node of `main` is explained: its unknown abbreviations
-    /// noted, and its text kept to see whether the author spells out what
-    /// comes next.
-    fn after_text(&self, text: &str, st: &mut State) {
+    /// noted (in the author's text), and its text kept to see whether the
+    /// author spells out what comes next.
+    pub(super) fn after_text(&self, text: &str, st: &mut State) {
         if st.depth.markdown > 0 {
             self.scan_abbreviations(text, st);
         }
-        if self.stage.keep_recent {
+        if self.keep_recent {
             st.remember(text);
         }
     }
 
     /// Notes the words of the author's text that look like abbreviations but
     /// are not in the glossary, with the line of their first use.
-    fn scan_abbreviations(&self, text: &str, st: &mut State) {
-        let terms = &self.stage.terms;
+    pub(super) fn scan_abbreviations(&self, text: &str, st: &mut State) {
+        let terms = &self.terms;
         for word in audit::abbreviations(text, |w| terms.iter().any(|t| t.needle == w)) {
             let line = st.line();
             st.unknown_abbr.entry(word.to_string()).or_insert(line);

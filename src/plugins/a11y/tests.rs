@@ -57,6 +57,7 @@ fn run_with(stage: &A11y, body: &str) -> StageOutput {
         url_path: "/a/",
         line_offset: Some(3),
         source_text: Some(TEXT),
+        body: None,
         version: "test",
     };
     stage.run(html, &page)
@@ -558,4 +559,204 @@ fn internal_targets_resolve() {
         internal_target("https://gov.uk/", "/", "/", "https://example.org"),
         None
     );
+}
+
+/// The page the splice tests read: a shell with a glossary term before the
+/// body (so the body meets the term's state), links and headings around it.
+fn spliced_page(body: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>t</title></head><body><a href=\"#main\">Skip</a>\
+         <nav aria-label=\"Contents\"><a href=\"/a/\">A</a> <a href=\"/b/\">B</a></nav>\
+         <main id=\"main\"><h1>Title</h1><p class=\"lede\">The SSCB met.</p>\
+         <div class=\"prose\">{body}</div><p>See <a href=\"#top\">top</a>.</p></main>\
+         <footer><a href=\"/files/report.pdf\">Report</a></footer></body></html>"
+    )
+}
+
+/// A stage with terms to explain, spelt out, with heading anchors.
+fn splice_stage() -> A11y {
+    stage_with(
+        vec![
+            entry("SSCB", Some("Somerset Safeguarding Children Board"), None),
+            entry("CSE", Some("Child Sexual Exploitation"), None),
+            entry("early help", None, Some("Help given early.")),
+        ],
+        |i| {
+            i.spell_out = true;
+            i.heading_anchors = true;
+        },
+    )
+}
+
+/// The Markdown body of a content file (what follows its front matter) and
+/// the line the body starts on.
+fn body_of(text: &str) -> (&str, usize) {
+    for fence in ["---", "+++"] {
+        if let Some(rest) = text.strip_prefix(fence)
+            && let Some(end) = rest.find(&format!("\n{fence}"))
+        {
+            let after = &rest[end + 1 + fence.len()..];
+            let skipped = text.len() - after.len();
+            return (after, text[..skipped].lines().count() + 1);
+        }
+    }
+    (text, 1)
+}
+
+/// Markdown written to meet every branch of the body's pass: headings out of
+/// order and empty, links of each kind (in headings, with code, vague, empty,
+/// to a document, to a missing anchor), tables, lists, quotes, code, breaks,
+/// glossary terms and unknown abbreviations.
+const SPLICE_CASES: &[&str] = &[
+    "## One\n\nThe SSCB and the CSE team. The SSCB again, and early help.\n",
+    "#### Deep\n\n## Empty\n\n## Next\n\nText with HWBB and LADO.\n",
+    "## [Linked *heading*](/a/)\n\nSee [click here](/b/) and [](/a/) and [`code` link](#one).\n",
+    "Read [the report](/files/report.pdf) or [the PDF (PDF, 2 MB)](/files/report.pdf).\n",
+    "[Missing](#nowhere) and [top](#top) and <https://example.com/x>.\n",
+    "*Table: Referrals*\n\n| Year | Count |\n| ---: | :--- |\n| 2012 | 3,512 |\n| 2013 | 4,186 |\n",
+    "| A | B |\n| - | - |\n| SSCB | CSE |\n\nAfter the table.\n",
+    "1. one\n2. two  \n   broken\n\n3. three\n\n- a\n- b\n\n> Quoted SSCB text.\n\n---\n\n~~gone~~\n",
+    "```rust\nlet sscb = \"SSCB\";\n```\n\nText &amp; more: Somerset Safeguarding Children Board (SSCB).\n",
+    "## Same\n\n## Same\n\nTwo headings with one id base.\n",
+];
+
+/// Runs the stage over `md`'s page both ways: the full pass, and shell and
+/// body apart. Both must give the same page and findings; true when the body
+/// was spliced (it is plain Markdown).
+fn same_both_ways(stage: &A11y, md: &str, first_line: usize) -> bool {
+    let by_rel = Default::default();
+    let pages = [("a/".to_string(), 0), ("b/".to_string(), 1)]
+        .into_iter()
+        .collect();
+    let files = ["files/report.pdf".to_string()].into_iter().collect();
+    let paths = ["a/".to_string(), "b/".to_string()];
+    let links = crate::markdown::Links {
+        by_rel: &by_rel,
+        pages: &pages,
+        files: &files,
+        entry_paths: &paths,
+        base_path: "/",
+        drafts: &[],
+        unreadable: &[],
+        sourcepos: true,
+        plain_english: None,
+    };
+    let place = crate::markdown::Place {
+        file: "content/a.md",
+        text: md,
+        first_line,
+        first_column: 1,
+        page_path: "a/",
+        source_rel: "a.md",
+    };
+    let r = crate::markdown::render(md, &place, &links, false);
+    let html = spliced_page(&r.html);
+    let page = PageContext {
+        output_path: "a/index.html",
+        source_file: Some("content/a.md"),
+        url_path: "/a/",
+        line_offset: Some(first_line - 1),
+        source_text: Some(md),
+        body: None,
+        version: "test",
+    };
+    let full = stage.run_in_pieces(html.clone(), &page, html.len());
+    let with_body = PageContext {
+        body: Some(&r.html),
+        ..page.clone()
+    };
+    let Some(spliced) = stage.run_spliced(&html, &with_body) else {
+        assert!(
+            !r.plain || r.html.is_empty(),
+            "a plain body was not spliced:\n{md}"
+        );
+        return false;
+    };
+    assert_eq!(spliced.html, full.html, "{md}");
+    assert_eq!(spliced.findings, full.findings, "{md}");
+    assert_eq!(spliced.facts.ids, full.facts.ids, "{md}");
+    assert_eq!(spliced.facts.links, full.facts.links, "{md}");
+    assert_eq!(
+        spliced.facts.abbreviations, full.facts.abbreviations,
+        "{md}"
+    );
+    true
+}
+
+#[test]
+fn a_spliced_body_gives_what_the_full_pass_gives() {
+    let stage = splice_stage();
+    let spliced = SPLICE_CASES
+        .iter()
+        .filter(|md| same_both_ways(&stage, md, 1))
+        .count();
+    assert_eq!(spliced, SPLICE_CASES.len());
+}
+
+#[test]
+fn every_content_file_of_the_repository_reads_the_same_spliced() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["content", "tests/fixtures"] {
+        for e in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+            let e = e.expect("a readable fixture folder");
+            if e.path().extension().is_some_and(|x| x == "md") {
+                files.push(e.into_path());
+            }
+        }
+    }
+    let stage = splice_stage();
+    let mut spliced = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let (md, line) = body_of(&text);
+        if same_both_ways(&stage, md, line) {
+            spliced += 1;
+        }
+    }
+    // Most bodies are plain Markdown: the splice is what builds them.
+    assert!(files.len() > 100, "{}", files.len());
+    assert!(spliced * 2 > files.len(), "{spliced} of {}", files.len());
+}
+
+#[test]
+fn a_body_the_splice_cannot_read_goes_to_the_full_pass() {
+    let stage = splice_stage();
+    let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+    for body in [
+        "<p><img src=\"x.png\" alt=\"\" /></p>",
+        "<p>raw <span class=\"visually-hidden\">x</span></p>",
+        "<p>unclosed",
+        "<p>one</p></div>",
+        "<section class=\"footnotes\"><p>x</p></section>",
+    ] {
+        let html = spliced_page(body);
+        assert!(
+            stage
+                .run_spliced(&html, &page.clone().with_body(body))
+                .is_none(),
+            "{body}"
+        );
+        // And the stage still reads the page whole.
+        let out = stage.run(html.clone(), &page.clone().with_body(body));
+        assert!(out.html.contains("<main id=\"main\">"), "{body}");
+    }
+    // A body inside the template's navigation, or twice in the page.
+    let body = "<p>Text</p>";
+    let in_nav = spliced_page("").replace("<a href=\"/b/\">B</a>", body);
+    assert!(
+        stage
+            .run_spliced(&in_nav, &page.clone().with_body(body))
+            .is_none()
+    );
+    let twice = spliced_page(&format!("{body}{body}"));
+    assert!(
+        stage
+            .run_spliced(&twice, &page.clone().with_body(body))
+            .is_none()
+    );
+    let once = spliced_page(body);
+    assert!(stage.run_spliced(&once, &page.with_body(body)).is_some());
 }

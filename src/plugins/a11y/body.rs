@@ -1,0 +1,552 @@
+//! A page's Markdown body, checked where it stands. The stage reads the
+//! template's HTML around the body (the page's shell) with lol_html; where the
+//! body stood, it runs this pass over comrak's own HTML instead, which is most
+//! of a page's bytes and needs no HTML parser.
+//!
+//! In: the HTML comrak wrote for a body of plain Markdown
+//! ([`crate::markdown::Rendered::plain`]: paragraphs, headings, lists, quotes,
+//! code, links and tables), and the [`State`] of the page's pass where the body
+//! stands. Out: the body with the stage's repairs, and its findings and facts
+//! in the state: what the full pass gives for the same page, byte for byte
+//! (`tests.rs` holds the two side by side). `None` when the body, or the
+//! place where it stands, holds anything this pass does not know: the stage
+//! then reads the whole page with lol_html.
+//!
+//! Without raw HTML, comrak escapes `<`, `>` and `"` in text and in attribute
+//! values and writes every attribute as `name="value"`, so its HTML is read by
+//! cutting at `<` and `>`.
+
+use std::collections::HashSet;
+
+use super::audit::{self, NameRule, OpenSection, TableFacts};
+use super::names::{collapse, decode_basic};
+use super::repair::{self, LinkNotes};
+use super::state::State;
+use super::urls::internal_target;
+use super::{A11y, PageContext, naming};
+
+/// The comment the shell carries where the body stood (`<!--reportsite:body-->`).
+pub(super) const BODY_MARK: &str = "reportsite:body";
+
+/// Elements comrak writes for plain Markdown (and the table regions
+/// `markdown::frame_tables` adds), and whether each is void.
+const KNOWN: &[(&str, bool)] = &[
+    ("p", false),
+    ("h2", false),
+    ("h3", false),
+    ("h4", false),
+    ("h5", false),
+    ("h6", false),
+    ("ul", false),
+    ("ol", false),
+    ("li", false),
+    ("blockquote", false),
+    ("pre", false),
+    ("code", false),
+    ("strong", false),
+    ("em", false),
+    ("del", false),
+    ("a", false),
+    ("div", false),
+    ("table", false),
+    ("caption", false),
+    ("thead", false),
+    ("tbody", false),
+    ("tr", false),
+    ("th", false),
+    ("td", false),
+    ("hr", true),
+    ("br", true),
+];
+
+/// Elements inside which no `<abbr>` is added (those of the pass's list that
+/// comrak writes).
+const NO_ABBR: &[&str] = &["a", "code", "pre", "h2", "h3", "h4", "h5", "h6"];
+
+/// Classes that change what the stage does with an element: left to the full
+/// pass.
+const SPECIAL_CLASSES: &[&str] = &["visually-hidden", "footnotes", "stack-table"];
+
+/// A start tag of comrak's HTML, read where it stands.
+#[derive(Default)]
+struct Tag<'b> {
+    name: &'b str,
+    void: bool,
+    sourcepos: Option<&'b str>,
+    /// Where ` data-sourcepos="…"` stands in the tag (from its space).
+    sourcepos_span: (usize, usize),
+    id: Option<&'b str>,
+    class: Option<&'b str>,
+    href: Option<&'b str>,
+    scope: bool,
+    /// `role`, `tabindex`, `aria-label` or `aria-labelledby`, as a table
+    /// region carries them.
+    region: bool,
+}
+
+/// An element open in the body, and what its end tag undoes or adds.
+#[derive(Default)]
+struct Open<'b> {
+    name: &'b str,
+    /// Counted in `depth.markdown` (it has a source position).
+    markdown: bool,
+    /// Its line is on the state's line stack.
+    line: bool,
+    no_abbr: bool,
+    table_wrap: bool,
+    thead: bool,
+    table: bool,
+    /// A link or heading, whose name is being collected.
+    frame: bool,
+    /// A heading: whether visible, and the id its anchor links to.
+    heading: Option<(bool, Option<&'b str>)>,
+    link: Option<LinkNotes>,
+}
+
+/// A link or heading whose name is being collected, and its candidate for a
+/// name rule (place among the findings, line, rule).
+struct Frame {
+    text: String,
+    candidate: (usize, Option<usize>, NameRule),
+}
+
+/// One body's pass.
+struct BodyPass<'s, 'b> {
+    stage: &'s A11y,
+    page: &'s PageContext<'s>,
+    st: &'s mut State,
+    /// Ids some `aria-labelledby` of the shell points at.
+    labelled_shell: &'s HashSet<String>,
+    glossary_page: bool,
+    out: String,
+    open: Vec<Open<'b>>,
+    frames: Vec<Frame>,
+}
+
+impl A11y {
+    /// The body's HTML with the stage's repairs, its findings and facts noted
+    /// in `st`; `None` when the full pass must read the page (see the module).
+    pub(super) fn splice_body(
+        &self,
+        body: &str,
+        st: &mut State,
+        page: &PageContext<'_>,
+        labelled_shell: &HashSet<String>,
+        glossary_page: bool,
+    ) -> Option<String> {
+        if !plain_place(st) {
+            return None;
+        }
+        let mut pass = BodyPass {
+            stage: self,
+            page,
+            st,
+            labelled_shell,
+            glossary_page,
+            out: String::with_capacity(body.len() + body.len() / 16 + 64),
+            open: Vec::new(),
+            frames: Vec::new(),
+        };
+        let mut rest = body;
+        while !rest.is_empty() {
+            let Some(lt) = rest.find('<') else {
+                pass.text(rest);
+                break;
+            };
+            if lt > 0 {
+                pass.text(&rest[..lt]);
+            }
+            let gt = lt + rest[lt..].find('>')?;
+            let tag = &rest[lt..=gt];
+            if let Some(name) = tag.strip_prefix("</") {
+                pass.end(&name[..name.len() - 1], tag)?;
+            } else {
+                pass.start(read_tag(tag)?, tag)?;
+            }
+            rest = &rest[gt + 1..];
+        }
+        (pass.open.is_empty() && pass.frames.is_empty()).then_some(pass.out)
+    }
+}
+
+/// Whether the body stands where the full pass would meet it as this pass
+/// assumes: in `main`, outside anything hidden, named, counted or open in the
+/// template.
+fn plain_place(st: &State) -> bool {
+    let d = &st.depth;
+    d.main > 0
+        && d.markdown == 0
+        && d.no_abbr == 0
+        && d.thead == 0
+        && d.table_wrap == 0
+        && d.nav == 0
+        && d.chrome == 0
+        && d.heading == 0
+        && d.hidden == 0
+        && d.ax_hidden == 0
+        && d.foreign == 0
+        && st.frames.is_empty()
+        && st.links.is_empty()
+        && st.tables.is_empty()
+        && st.raw_blocks.is_empty()
+        && st.text.is_empty()
+}
+
+/// Reads a start tag as comrak writes it: `<name( attr="value")*( /)?>`;
+/// `None` for any element or attribute [`KNOWN`] does not cover.
+fn read_tag(tag: &str) -> Option<Tag<'_>> {
+    let inner = tag.strip_prefix('<')?.strip_suffix('>')?;
+    let (inner, self_closing) = match inner.strip_suffix(" /") {
+        Some(i) => (i, true),
+        None => (inner, false),
+    };
+    let bytes = inner.as_bytes();
+    let name_end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
+    let name = &inner[..name_end];
+    let &(_, void) = KNOWN.iter().find(|(n, _)| *n == name)?;
+    if void != self_closing {
+        return None;
+    }
+    let mut t = Tag {
+        name,
+        void,
+        ..Tag::default()
+    };
+    // At each attribute's leading space: ` name="value"`.
+    let mut at = name_end;
+    while at < bytes.len() {
+        if bytes[at] != b' ' {
+            return None;
+        }
+        let eq = at + 1 + memchr::memchr(b'=', &bytes[at + 1..])?;
+        if bytes.get(eq + 1) != Some(&b'"') {
+            return None;
+        }
+        let value_end = eq + 2 + memchr::memchr(b'"', &bytes[eq + 2..])?;
+        let attr = &inner[at + 1..eq];
+        let value = &inner[eq + 2..value_end];
+        match attr {
+            // Offsets in `tag`, which starts with `<`.
+            "data-sourcepos" => {
+                t.sourcepos = Some(value);
+                t.sourcepos_span = (at + 1, value_end + 2);
+            }
+            "id" => t.id = Some(value),
+            "class" if !value.split(' ').any(|c| SPECIAL_CLASSES.contains(&c)) => {
+                t.class = Some(value)
+            }
+            "href" if name == "a" => t.href = Some(value),
+            "start" if name == "ol" => {}
+            "scope" if name == "th" => t.scope = true,
+            "role" | "tabindex" | "aria-label" | "aria-labelledby" if name == "div" => {
+                t.region = true
+            }
+            _ => return None,
+        }
+        at = value_end + 1;
+    }
+    Some(t)
+}
+
+impl<'b> BodyPass<'_, 'b> {
+    /// A start tag: what the full pass does at it, in its order (source line,
+    /// id, depths, name, by tag), and the tag written without its source
+    /// position.
+    fn start(&mut self, tag: Tag<'b>, raw: &'b str) -> Option<()> {
+        let mut open = Open {
+            name: tag.name,
+            ..Open::default()
+        };
+        self.source_line(&tag, &mut open);
+        if let Some(id) = tag.id.filter(|i| !i.is_empty()) {
+            if self.labelled_shell.contains(id) {
+                return None;
+            }
+            *self.st.ids.entry(id.to_string()).or_insert(0) += 1;
+        }
+        if !tag.void && NO_ABBR.contains(&tag.name) {
+            self.st.depth.no_abbr += 1;
+            open.no_abbr = true;
+        }
+        self.name(&tag, &mut open)?;
+        self.by_tag(&tag, &mut open)?;
+        write_start(&mut self.out, &tag, raw);
+        if !tag.void {
+            self.open.push(open);
+        }
+        Some(())
+    }
+
+    /// The Markdown line of an element with a source position, kept until its
+    /// end tag.
+    fn source_line(&mut self, tag: &Tag<'_>, open: &mut Open<'_>) {
+        let Some(pos) = tag.sourcepos.filter(|_| !tag.void) else {
+            return;
+        };
+        self.st.depth.markdown += 1;
+        open.markdown = true;
+        let line = pos
+            .split(':')
+            .next()
+            .and_then(|l| l.parse::<usize>().ok())
+            .zip(self.page.line_offset)
+            .and_then(|(l, off)| l.checked_add(off));
+        if let Some(l) = line {
+            self.st.lines.push(l);
+            open.line = true;
+        }
+    }
+
+    /// Names: a link's or heading's text is collected until its end tag, and
+    /// a line break is a space in it. Block elements in a name, and a table
+    /// region inside one, are left to the full pass.
+    fn name(&mut self, tag: &Tag<'_>, open: &mut Open<'_>) -> Option<()> {
+        let kind = match tag.name {
+            "a" if tag.href.is_some() => Some(NameRule::Link),
+            "a" => return None,
+            "h2" | "h3" | "h4" | "h5" | "h6" => Some(NameRule::Heading),
+            _ => None,
+        };
+        if !self.frames.is_empty()
+            && (tag.region
+                || naming::BLOCK.contains(&tag.name)
+                || matches!(kind, Some(NameRule::Heading)))
+        {
+            return None;
+        }
+        if tag.name == "br" {
+            if let Some(f) = self.frames.last_mut() {
+                f.text.push(' ');
+            }
+            return Some(());
+        }
+        if let Some(kind) = kind {
+            let seq = self.st.next_seq();
+            let line = self.st.line();
+            self.frames.push(Frame {
+                text: String::new(),
+                candidate: (seq, line, kind),
+            });
+            open.frame = true;
+        }
+        Some(())
+    }
+
+    /// What the full pass does by tag: headings, links, tables.
+    fn by_tag(&mut self, tag: &Tag<'b>, open: &mut Open<'b>) -> Option<()> {
+        let st = &mut *self.st;
+        match tag.name {
+            "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = tag.name.as_bytes()[1] - b'0';
+                open.heading = Some(self.heading(level, tag.id));
+            }
+            "a" => open.link = self.link(tag.href.unwrap_or_default()),
+            "div"
+                if tag
+                    .class
+                    .is_some_and(|c| c.split(' ').any(|x| x == "table-wrap")) =>
+            {
+                st.depth.table_wrap += 1;
+                open.table_wrap = true;
+            }
+            "div" if tag.region => return None,
+            "table" => {
+                if st.depth.table_wrap == 0 {
+                    return None;
+                }
+                let line = st.line();
+                st.tables.push(TableFacts {
+                    has_th: false,
+                    has_caption: false,
+                    line,
+                });
+                st.table_count += 1;
+                open.table = true;
+            }
+            "caption" => st.tables.last_mut()?.has_caption = true,
+            "thead" => {
+                st.depth.thead += 1;
+                open.thead = true;
+            }
+            "th" => {
+                st.tables.last_mut()?.has_th = true;
+                if !tag.scope {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        Some(())
+    }
+
+    /// A heading: its level judged against the last one, the section it
+    /// closes judged empty or not; whether it is visible, and the id its
+    /// anchor links to when it gets one.
+    fn heading(&mut self, level: u8, id: Option<&'b str>) -> (bool, Option<&'b str>) {
+        let st = &mut *self.st;
+        let line = st.line();
+        if let Some(f) = audit::heading_order(st.last_heading, level, line) {
+            st.note(f);
+        }
+        st.last_heading = level;
+        let visible = st.depth.hidden == 0;
+        if visible {
+            if let Some(open) = st.open_heading.take()
+                && let Some(f) = audit::empty_section(&open, level)
+            {
+                st.note(f);
+            }
+            st.open_heading = Some(OpenSection {
+                level,
+                line,
+                name: String::new(),
+            });
+        }
+        st.depth.heading += 1;
+        let anchor = self.stage.info.heading_anchors
+            && (level == 2 || level == 3)
+            && visible
+            && st.depth.main > 0
+            && st.depth.markdown > 0
+            && st.depth.chrome == 0;
+        (visible, id.filter(|_| anchor))
+    }
+
+    /// A link: its target noted for the site-wide check, and what its end tag
+    /// adds (a document's format and size).
+    fn link(&mut self, href: &str) -> Option<LinkNotes> {
+        let info = &self.stage.info;
+        let st = &mut *self.st;
+        let line = st.line();
+        if let Some(frag) = href.strip_prefix('#') {
+            st.anchors.push((frag.to_string(), line));
+        } else if let Some(target) =
+            internal_target(href, self.page.url_path, &info.base_path, &info.origin)
+        {
+            st.facts.links.push((target, line));
+        }
+        LinkNotes::of(href, false, &info.file_sizes)
+    }
+
+    /// An end tag: what the full pass's end-tag handlers do, in the order it
+    /// registers them, then the tag.
+    fn end(&mut self, name: &str, raw: &str) -> Option<()> {
+        let open = self.open.pop()?;
+        if open.name != name {
+            return None;
+        }
+        let st = &mut *self.st;
+        if open.markdown {
+            st.depth.markdown = st.depth.markdown.saturating_sub(1);
+            if open.line {
+                st.lines.pop();
+            }
+        }
+        if open.no_abbr {
+            st.depth.no_abbr = st.depth.no_abbr.saturating_sub(1);
+        }
+        if open.frame {
+            let f = self.frames.pop()?;
+            let (seq, line, kind) = f.candidate;
+            naming::judge(st, seq, line, kind, &f.text);
+            if let Some(parent) = self.frames.last_mut() {
+                parent.text.push_str(&f.text);
+            }
+            st.closed_text = f.text;
+        }
+        if let Some((visible, anchor)) = open.heading {
+            let text = std::mem::take(&mut st.closed_text);
+            st.depth.heading = st.depth.heading.saturating_sub(1);
+            if visible
+                && let Some(o) = st.open_heading.as_mut()
+                && o.name.is_empty()
+            {
+                o.name = collapse(&decode_basic(&text));
+            }
+            if let Some(id) = anchor {
+                self.out.push_str(&repair::heading_anchor(id));
+            }
+        }
+        if let Some(notes) = open.link {
+            let text = std::mem::take(&mut st.closed_text);
+            for html in notes.html(&text) {
+                self.out.push_str(&html);
+            }
+        }
+        if open.table_wrap {
+            st.depth.table_wrap = st.depth.table_wrap.saturating_sub(1);
+        }
+        if open.table
+            && let Some(t) = st.tables.pop()
+        {
+            for f in audit::table(&t) {
+                st.note(f);
+            }
+        }
+        if open.thead {
+            st.depth.thead = st.depth.thead.saturating_sub(1);
+        }
+        self.out.push_str(raw);
+        Some(())
+    }
+
+    /// A text node (raw, entities as written): the content of an open
+    /// heading's section, part of the name being collected, and the text
+    /// whose glossary terms are explained and whose abbreviations are noted.
+    fn text(&mut self, raw: &str) {
+        let stage = self.stage;
+        let st = &mut *self.st;
+        if st.open_heading.is_some()
+            && st.depth.heading == 0
+            && st.depth.hidden == 0
+            && raw.bytes().any(|b| !b.is_ascii_whitespace())
+        {
+            st.open_heading = None;
+        }
+        if let Some(f) = self.frames.last_mut() {
+            f.text.push_str(raw);
+        }
+        if self.glossary_page {
+            self.out.push_str(raw);
+            return;
+        }
+        if st.depth.no_abbr > 0 {
+            if stage.keep_recent {
+                st.remember(raw);
+            }
+            self.out.push_str(raw);
+            return;
+        }
+        if st.finished_terms < stage.terms.len() {
+            let replaced = stage.expand_terms(raw, st);
+            stage.after_text(raw, st);
+            self.out.push_str(replaced.as_deref().unwrap_or(raw));
+        } else {
+            if st.depth.markdown > 0 {
+                stage.scan_abbreviations(raw, st);
+            }
+            self.out.push_str(raw);
+        }
+    }
+}
+
+/// Writes a start tag as the full pass does: as it stands, or, when it
+/// carries a source position (which the pass removes), as lol_html writes a
+/// changed tag: each other attribute as written, `/` right before `>` for a
+/// void element.
+fn write_start(out: &mut String, tag: &Tag<'_>, raw: &str) {
+    if tag.sourcepos.is_none() {
+        out.push_str(raw);
+        return;
+    }
+    let (from, to) = tag.sourcepos_span;
+    out.push_str(&raw[..from]);
+    let rest = &raw[to..];
+    match rest.strip_suffix(" />") {
+        Some(before) => {
+            out.push_str(before);
+            out.push_str("/>");
+        }
+        None => out.push_str(rest),
+    }
+}
