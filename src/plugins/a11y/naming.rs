@@ -143,6 +143,21 @@ pub(super) fn name_element(
     let sources = na.sources(tag, role);
     let own_content = matches!(role, Role::Link | Role::Button | Role::Heading);
     let link_or_heading = matches!(tag, "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+    // An inline element inside a name whose own name is its content (a
+    // `span` in a link): its text goes straight to the name around it, as
+    // its frame would have given it when it closed.
+    if in_frame
+        && kind.is_none()
+        && target.is_none()
+        && !title
+        && !link_or_heading
+        && sources.is_plain()
+        && !BLOCK.contains(&tag)
+        && !EMBEDDED.contains(&tag)
+        && (!hidden || st.frames.last().is_some_and(|p| p.hidden))
+    {
+        return Ok(());
+    }
     let needs_frame = start.open
         && !EMBEDDED.contains(&tag)
         && (in_frame
