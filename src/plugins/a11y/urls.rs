@@ -23,13 +23,11 @@ pub(super) const DOCUMENT_FORMATS: &[(&str, &str)] = &[
 /// The document format of a link target, by extension.
 pub(super) fn document_format(href: &str) -> Option<&'static str> {
     let path = href.split(['?', '#']).next()?;
-    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
-    if ext.contains('/') {
-        return None;
-    }
+    let ext = path.rsplit_once('.')?.1;
+    // Compared without a lowercased copy: every link of every page asks.
     DOCUMENT_FORMATS
         .iter()
-        .find(|(e, _)| *e == ext)
+        .find(|(e, _)| ext.eq_ignore_ascii_case(e))
         .map(|(_, f)| *f)
 }
 
