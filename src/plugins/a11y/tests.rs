@@ -760,3 +760,19 @@ fn a_body_the_splice_cannot_read_goes_to_the_full_pass() {
     let once = spliced_page(body);
     assert!(stage.run_spliced(&once, &page.with_body(body)).is_some());
 }
+
+#[test]
+fn pieces_of_markdown_side_by_side_read_the_same_spliced() {
+    // Every ordered pair of the cases: what one leaves open (a heading
+    // waiting for content, a term not yet spelt out, an id) meets the other.
+    let stage = splice_stage();
+    let mut spliced = 0;
+    for a in SPLICE_CASES {
+        for b in SPLICE_CASES {
+            if same_both_ways(&stage, &format!("{a}\n{b}"), 4) {
+                spliced += 1;
+            }
+        }
+    }
+    assert_eq!(spliced, SPLICE_CASES.len() * SPLICE_CASES.len());
+}
