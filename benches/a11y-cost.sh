@@ -15,11 +15,8 @@ GEN=${GEN:-../shared/bench/gen-corpus}
 RUNS=${RUNS:-5}
 N=${1:-1000}
 WORK=${WORK:-/dev/shm/reportsite-a11y-cost}
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-[ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
-PROFILE=${PROFILE:-release}
-cargo build --profile "$PROFILE" --locked -q
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
+need_bench_tools
+build_bench_binary
 rm -rf "$WORK" && mkdir -p "$WORK/with" "$WORK/without"
 "$GEN" --pages "$N" --out "$WORK/with/content" --seed 1 >/dev/null
 cp -r "$WORK/with/content" "$WORK/without/content"

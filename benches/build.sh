@@ -17,14 +17,9 @@ RUNS=${RUNS:-5}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
 WORK=${WORK:-/dev/shm/reportsite-bench}
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
-[ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
-
+need_bench_tools
 # PROFILE=dist benchmarks the whole-program-optimised build (Cargo.toml).
-PROFILE=${PROFILE:-release}
-cargo build --profile "$PROFILE" --locked -q
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
+build_bench_binary
 rm -rf "$WORK" && mkdir -p "$WORK"
 
 echo "| pages | reportsite (median) | cp -r (median) | multiple of cp -r | peak memory |"

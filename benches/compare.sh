@@ -18,9 +18,7 @@ SIZES=("$@")
 GEN=${GEN:-../shared/bench/gen-corpus}
 RUNS=${RUNS:-7}
 WORK=${WORK:-/dev/shm/reportsite-compare}
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
-[ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
+need_bench_tools
 rm -rf "$WORK" && mkdir -p "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 

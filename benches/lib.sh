@@ -23,3 +23,18 @@ reviewed = "2026-11-30"
 tested = "2026-11-30"
 TOML
 }
+
+# Exits with a message unless hyperfine, GNU time and the corpus generator
+# ($GEN) are there.
+need_bench_tools() {
+  command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+  [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
+  [ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
+}
+
+# Builds reportsite with $PROFILE (default release) and sets BIN to it.
+build_bench_binary() {
+  PROFILE=${PROFILE:-release}
+  cargo build --profile "$PROFILE" --locked -q
+  BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
+}

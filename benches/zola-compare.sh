@@ -19,12 +19,8 @@ RUNS=${RUNS:-5}
 N=${1:-10000}
 WORK=${WORK:-/dev/shm/reportsite-vs-zola}
 [ -n "${ZOLA:-}" ] && [ -x "$ZOLA" ] || { echo "bench: set ZOLA to a Zola 0.23 binary" >&2; exit 2; }
-command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
-[ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
-PROFILE=${PROFILE:-release}
-cargo build --profile "$PROFILE" --locked -q
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
+need_bench_tools
+build_bench_binary
 
 rm -rf "$WORK" && mkdir -p "$WORK/rs" "$WORK/zola/templates"
 "$GEN" --pages "$N" --out "$WORK/rs/content" --seed 1 >/dev/null

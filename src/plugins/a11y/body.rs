@@ -18,11 +18,9 @@
 
 use std::collections::HashSet;
 
-use super::audit::{self, NameRule, OpenSection, TableFacts};
-use super::names::{collapse, decode_basic};
+use super::audit::NameRule;
 use super::repair::{self, LinkNotes};
 use super::state::State;
-use super::urls::internal_target;
 use super::{A11y, PageContext, naming};
 
 /// The comment the shell carries where the body stood (`<!--reportsite:body-->`).
@@ -338,7 +336,8 @@ impl<'b> BodyPass<'_, 'b> {
         match tag.name {
             "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let level = tag.name.as_bytes()[1] - b'0';
-                open.heading = Some(self.heading(level, tag.id));
+                let (visible, anchor) = st.heading_starts(level, self.stage.info.heading_anchors);
+                open.heading = Some((visible, tag.id.filter(|_| anchor)));
             }
             "a" => open.link = self.link(tag.href.unwrap_or_default()),
             "div"
@@ -354,13 +353,7 @@ impl<'b> BodyPass<'_, 'b> {
                 if st.depth.table_wrap == 0 {
                     return None;
                 }
-                let line = st.line();
-                st.tables.push(TableFacts {
-                    has_th: false,
-                    has_caption: false,
-                    line,
-                });
-                st.table_count += 1;
+                st.table_starts();
                 open.table = true;
             }
             "caption" => st.tables.last_mut()?.has_caption = true,
@@ -379,53 +372,11 @@ impl<'b> BodyPass<'_, 'b> {
         Some(())
     }
 
-    /// A heading: its level judged against the last one, the section it
-    /// closes judged empty or not; whether it is visible, and the id its
-    /// anchor links to when it gets one.
-    fn heading(&mut self, level: u8, id: Option<&'b str>) -> (bool, Option<&'b str>) {
-        let st = &mut *self.st;
-        let line = st.line();
-        if let Some(f) = audit::heading_order(st.last_heading, level, line) {
-            st.note(f);
-        }
-        st.last_heading = level;
-        let visible = st.depth.hidden == 0;
-        if visible {
-            if let Some(open) = st.open_heading.take()
-                && let Some(f) = audit::empty_section(&open, level)
-            {
-                st.note(f);
-            }
-            st.open_heading = Some(OpenSection {
-                level,
-                line,
-                name: String::new(),
-            });
-        }
-        st.depth.heading += 1;
-        let anchor = self.stage.info.heading_anchors
-            && (level == 2 || level == 3)
-            && visible
-            && st.depth.main > 0
-            && st.depth.markdown > 0
-            && st.depth.chrome == 0;
-        (visible, id.filter(|_| anchor))
-    }
-
     /// A link: its target noted for the site-wide check, and what its end tag
     /// adds (a document's format and size).
     fn link(&mut self, href: &str) -> Option<LinkNotes> {
-        let info = &self.stage.info;
-        let st = &mut *self.st;
-        let line = st.line();
-        if let Some(frag) = href.strip_prefix('#') {
-            st.anchors.push((frag.to_string(), line));
-        } else if let Some(target) =
-            internal_target(href, self.page.url_path, &info.base_path, &info.origin)
-        {
-            st.facts.links.push((target, line));
-        }
-        LinkNotes::of(href, false, &info.file_sizes)
+        self.stage.note_target(self.st, href, self.page.url_path);
+        LinkNotes::of(href, false, &self.stage.info.file_sizes)
     }
 
     /// An end tag: what the full pass's end-tag handlers do, in the order it
@@ -455,14 +406,7 @@ impl<'b> BodyPass<'_, 'b> {
             st.closed_text = f.text;
         }
         if let Some((visible, anchor)) = open.heading {
-            let text = std::mem::take(&mut st.closed_text);
-            st.depth.heading = st.depth.heading.saturating_sub(1);
-            if visible
-                && let Some(o) = st.open_heading.as_mut()
-                && o.name.is_empty()
-            {
-                o.name = collapse(&decode_basic(&text));
-            }
+            st.heading_ends(visible);
             if let Some(id) = anchor {
                 self.out.push_str(&repair::heading_anchor(id));
             }
@@ -476,12 +420,8 @@ impl<'b> BodyPass<'_, 'b> {
         if open.table_wrap {
             st.depth.table_wrap = st.depth.table_wrap.saturating_sub(1);
         }
-        if open.table
-            && let Some(t) = st.tables.pop()
-        {
-            for f in audit::table(&t) {
-                st.note(f);
-            }
+        if open.table {
+            st.table_ends();
         }
         if open.thead {
             st.depth.thead = st.depth.thead.saturating_sub(1);

@@ -143,19 +143,8 @@ pub(super) fn name_element(
     let sources = na.sources(tag, role);
     let own_content = matches!(role, Role::Link | Role::Button | Role::Heading);
     let link_or_heading = matches!(tag, "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-    // An inline element inside a name whose own name is its content (a
-    // `span` in a link): its text goes straight to the name around it, as
-    // its frame would have given it when it closed.
-    if in_frame
-        && kind.is_none()
-        && target.is_none()
-        && !title
-        && !link_or_heading
-        && sources.is_plain()
-        && !BLOCK.contains(&tag)
-        && !EMBEDDED.contains(&tag)
-        && (!hidden || st.frames.last().is_some_and(|p| p.hidden))
-    {
+    let judged_or_kept = kind.is_some() || target.is_some() || title || link_or_heading;
+    if in_frame && !judged_or_kept && straight_to_parent(&st, tag, &sources, hidden) {
         return Ok(());
     }
     let needs_frame = start.open
@@ -198,6 +187,17 @@ pub(super) fn name_element(
     });
     drop(st);
     close_at_end_tag(el, state, serial)
+}
+
+/// Whether an element inside a name, which no rule judges and nothing points
+/// at, needs no frame: its own name is its content (a `span` in a link), so its
+/// text goes straight to the name around it, as its frame would have given it
+/// when it closed.
+fn straight_to_parent(st: &State, tag: &str, sources: &names::Sources, hidden: bool) -> bool {
+    sources.is_plain()
+        && !BLOCK.contains(&tag)
+        && !EMBEDDED.contains(&tag)
+        && (!hidden || st.frames.last().is_some_and(|p| p.hidden))
 }
 
 /// The element's id when an `aria-labelledby` of the page points at it and

@@ -371,50 +371,12 @@ impl Pass<'_> {
     /// its section after its text when it is a Markdown `h2` or `h3`.
     fn heading(&self, el: &mut Element, level: u8) -> HandlerResult {
         let mut st = self.state.borrow_mut();
-        let line = st.line();
-        if level == 1 {
-            st.h1 += 1;
-        }
-        if let Some(f) = audit::heading_order(st.last_heading, level, line) {
-            st.note(f);
-        }
-        st.last_heading = level;
-        let visible = st.depth.hidden == 0;
-        if visible {
-            if let Some(open) = st.open_heading.take()
-                && let Some(f) = audit::empty_section(&open, level)
-            {
-                st.note(f);
-            }
-            st.open_heading = Some(OpenSection {
-                level,
-                line,
-                name: String::new(),
-            });
-        }
-        st.depth.heading += 1;
-        // Inside the heading after its text (so it neither shifts the layout
-        // nor comes before the text), only on headings written in Markdown.
-        let anchor = self.stage.info.heading_anchors
-            && (level == 2 || level == 3)
-            && visible
-            && st.depth.main > 0
-            && st.depth.markdown > 0
-            && st.depth.chrome == 0;
+        let (visible, anchor) = st.heading_starts(level, self.stage.info.heading_anchors);
         let id = if anchor { el.get_attribute("id") } else { None };
         drop(st);
         let state = self.state.clone();
         el.on_end_tag(Box::new(move |end: &mut EndTag| {
-            let mut st = state.borrow_mut();
-            // The heading's text, from its frame (closed just before this).
-            let text = std::mem::take(&mut st.closed_text);
-            st.depth.heading = st.depth.heading.saturating_sub(1);
-            if visible
-                && let Some(open) = st.open_heading.as_mut()
-                && open.name.is_empty()
-            {
-                open.name = collapse(&decode_basic(&text));
-            }
+            state.borrow_mut().heading_ends(visible);
             if let Some(id) = &id {
                 end.before(&repair::heading_anchor(id), ContentType::Html);
             }
@@ -433,14 +395,7 @@ impl Pass<'_> {
         let info = &self.stage.info;
         let href = attrs.href.as_deref().unwrap_or_default();
         let mut st = self.state.borrow_mut();
-        let line = st.line();
-        if let Some(frag) = href.strip_prefix('#') {
-            st.anchors.push((frag.to_string(), line));
-        } else if let Some(target) =
-            internal_target(href, self.page.url_path, &info.base_path, &info.origin)
-        {
-            st.facts.links.push((target, line));
-        }
+        self.stage.note_target(&mut st, href, self.page.url_path);
         let new_tab = attrs.target.as_deref() == Some("_blank");
         if new_tab {
             el.set_attribute("rel", &repair::safe_rel(attrs.rel.as_deref()))?;
@@ -513,13 +468,7 @@ impl Pass<'_> {
     /// attribute `data-no-scroll`).
     fn table(&self, el: &mut Element, no_scroll: bool) -> HandlerResult {
         let mut st = self.state.borrow_mut();
-        let line = st.line();
-        st.tables.push(TableFacts {
-            has_th: false,
-            has_caption: false,
-            line,
-        });
-        st.table_count += 1;
+        st.table_starts();
         if st.depth.table_wrap == 0 && !no_scroll {
             el.before(&repair::table_region(st.table_count), ContentType::Html);
             el.after(crate::markdown::TABLE_REGION_CLOSE, ContentType::Html);
@@ -527,12 +476,7 @@ impl Pass<'_> {
         drop(st);
         let state = self.state.clone();
         el.on_end_tag(Box::new(move |_: &mut EndTag| {
-            let mut st = state.borrow_mut();
-            if let Some(t) = st.tables.pop() {
-                for f in audit::table(&t) {
-                    st.note(f);
-                }
-            }
+            state.borrow_mut().table_ends();
             Ok(())
         }))?;
         Ok(())
@@ -611,6 +555,20 @@ impl Pass<'_> {
 }
 
 impl A11y {
+    /// Notes where a link leads: a part of the page (checked at its end) or a
+    /// page of the site (checked across pages), with the link's line.
+    pub(super) fn note_target(&self, st: &mut State, href: &str, page_url: &str) {
+        let info = &self.info;
+        let line = st.line();
+        if let Some(frag) = href.strip_prefix('#') {
+            st.anchors.push((frag.to_string(), line));
+        } else if let Some(target) =
+            internal_target(href, page_url, &info.base_path, &info.origin)
+        {
+            st.facts.links.push((target, line));
+        }
+    }
+
     /// After a text node of `main` is explained: its unknown abbreviations
     /// noted (in the author's text), and its text kept to see whether the
     /// author spells out what comes next.
@@ -630,6 +588,78 @@ impl A11y {
         for word in audit::abbreviations(text, |w| terms.iter().any(|t| t.needle == w)) {
             let line = st.line();
             st.unknown_abbr.entry(word.to_string()).or_insert(line);
+        }
+    }
+}
+
+impl State {
+    /// A heading starts: its level judged against the last one, the section
+    /// it closes judged empty or not. Whether it is visible, and whether it
+    /// gets an anchor (with `[a11y] heading_anchors`, a Markdown `h2` or `h3`
+    /// in `main`: a link to its section after its text, so it neither shifts
+    /// the layout nor comes before the text).
+    pub(super) fn heading_starts(&mut self, level: u8, anchors: bool) -> (bool, bool) {
+        let line = self.line();
+        if level == 1 {
+            self.h1 += 1;
+        }
+        if let Some(f) = audit::heading_order(self.last_heading, level, line) {
+            self.note(f);
+        }
+        self.last_heading = level;
+        let visible = self.depth.hidden == 0;
+        if visible {
+            if let Some(open) = self.open_heading.take()
+                && let Some(f) = audit::empty_section(&open, level)
+            {
+                self.note(f);
+            }
+            self.open_heading = Some(OpenSection {
+                level,
+                line,
+                name: String::new(),
+            });
+        }
+        self.depth.heading += 1;
+        let anchor = anchors
+            && (level == 2 || level == 3)
+            && visible
+            && self.depth.main > 0
+            && self.depth.markdown > 0
+            && self.depth.chrome == 0;
+        (visible, anchor)
+    }
+
+    /// A table starts: its facts are kept until its end.
+    pub(super) fn table_starts(&mut self) {
+        let line = self.line();
+        self.tables.push(TableFacts {
+            has_th: false,
+            has_caption: false,
+            line,
+        });
+        self.table_count += 1;
+    }
+
+    /// A table ends: checked for header cells and a caption.
+    pub(super) fn table_ends(&mut self) {
+        if let Some(t) = self.tables.pop() {
+            for f in audit::table(&t) {
+                self.note(f);
+            }
+        }
+    }
+
+    /// A heading ends: its text (from its name's frame, closed just before)
+    /// names the section it opened.
+    pub(super) fn heading_ends(&mut self, visible: bool) {
+        let text = std::mem::take(&mut self.closed_text);
+        self.depth.heading = self.depth.heading.saturating_sub(1);
+        if visible
+            && let Some(open) = self.open_heading.as_mut()
+            && open.name.is_empty()
+        {
+            open.name = collapse(&decode_basic(&text));
         }
     }
 }
