@@ -31,7 +31,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Diagnostic, ReadingAge, Severity};
 pub use settings::PlainEnglishConfig;
-use segment::{Segments, Word};
+use segment::{Filter, Segments, Word};
 use text::Flat;
 
 /// A plain-English rule.
@@ -119,28 +119,6 @@ struct Entry {
     allowed: Vec<Vec<String>>,
 }
 
-/// A set of (length, first byte, last byte) of words in lower case, as
-/// 4,096 bits: a word whose triple is not in it is not in the lexicon.
-struct Filter(Box<[u64; 64]>);
-
-impl Filter {
-    fn bit(len: usize, first: u8, last: u8) -> usize {
-        (len.min(31) * 131 + usize::from(first) * 31 + usize::from(last) * 7) & 4095
-    }
-
-    fn insert(&mut self, lower: &str) {
-        if let (Some(&f), Some(&l)) = (lower.as_bytes().first(), lower.as_bytes().last()) {
-            let b = Filter::bit(lower.len(), f, l);
-            self.0[b / 64] |= 1 << (b % 64);
-        }
-    }
-
-    fn may_have(&self, len: usize, first: u8, last: u8) -> bool {
-        let b = Filter::bit(len, first, last);
-        self.0[b / 64] & (1 << (b % 64)) != 0
-    }
-}
-
 /// One Markdown body, where it is.
 pub struct Body<'b> {
     /// The file, relative to the site.
@@ -218,7 +196,7 @@ impl Checker {
                 entry.glossary.push((first, ws.collect()));
             }
         }
-        let mut filter = Filter(Box::new([0; 64]));
+        let mut filter = Filter::new();
         for word in lexicon.keys() {
             filter.insert(word);
         }
@@ -240,26 +218,18 @@ impl Checker {
         })
     }
 
-    /// What `word` may start (`lower`: a buffer for its lower case).
-    fn lookup(&self, word: &str, lower: &mut String) -> Option<&Entry> {
-        let b = word.as_bytes();
-        let (&first, &last) = (b.first()?, b.last()?);
-        if word.is_ascii() {
-            let (f, l) = (first.to_ascii_lowercase(), last.to_ascii_lowercase());
-            if !self.filter.may_have(b.len(), f, l) {
-                return None;
-            }
-            lower.clear();
+    /// What `word` (`ascii`: all ASCII) may start (`lower`: a buffer for
+    /// its lower case).
+    fn lookup(&self, word: &str, ascii: bool, lower: &mut String) -> Option<&Entry> {
+        lower.clear();
+        if ascii {
             lower.push_str(word);
             lower.make_ascii_lowercase();
         } else {
-            lower.clear();
             lower.extend(word.chars().flat_map(char::to_lowercase));
-            let lb = lower.as_bytes();
-            let (&f, &l) = (lb.first()?, lb.last()?);
-            if !self.filter.may_have(lb.len(), f, l) {
-                return None;
-            }
+        }
+        if lower.is_empty() || !self.filter.may_have(lower.as_bytes()) {
+            return None;
         }
         self.lexicon.get(lower.as_str())
     }
@@ -439,7 +409,7 @@ impl<'a> Page<'_, '_, 'a> {
         let mut segments = std::mem::take(&mut self.segments);
         flat.fill(node);
         if !flat.text.trim().is_empty() {
-            segments.split(&flat.text);
+            segments.split(&flat.text, &self.checker.filter);
             self.sentences(&flat, &segments, whole);
             self.words(&flat, &segments.words);
         }
@@ -470,9 +440,7 @@ impl<'a> Page<'_, '_, 'a> {
         let sentences = segments.sentences.len();
         self.totals.sentences += sentences as u32;
         self.totals.words += words.len() as u32;
-        for w in words {
-            self.totals.syllables += reading_age::syllables(&flat.text[w.start..w.end]);
-        }
+        self.totals.syllables += words.iter().map(|w| w.syllables).sum::<u32>();
         let limit = self.checker.paragraph_sentences;
         if sentences > limit && self.on(Rule::LongParagraph) {
             let at = self.place(flat, words[0].start);
@@ -492,9 +460,17 @@ impl<'a> Page<'_, '_, 'a> {
         let mut i = 0;
         while i < words.len() {
             let w = words[i];
+            if !w.caps && !w.listed {
+                // Most words: neither in capitals nor perhaps in the lexicon.
+                if capitals.is_some() {
+                    self.capitals(flat, words, capitals.take());
+                }
+                i += 1;
+                continue;
+            }
             let word = &flat.text[w.start..w.end];
-            let entry = self.checker.lookup(word, &mut self.lower);
-            let caps = in_capitals(word);
+            let entry = self.checker.lookup(word, w.ascii, &mut self.lower);
+            let caps = w.caps;
             let mut exempt = i < exempt_until;
             if !exempt && (caps || entry.is_some()) {
                 if flat.is_code(w.start) {
@@ -615,6 +591,9 @@ const MAX_ADVICE: usize = 100;
 /// the file's).
 fn has_lone_cr(md: &str) -> bool {
     let b = md.as_bytes();
+    if memchr::memchr(b'\r', b).is_none() {
+        return false;
+    }
     b.iter()
         .enumerate()
         .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
@@ -622,20 +601,6 @@ fn has_lone_cr(md: &str) -> bool {
 
 /// The fewest words a page needs for a reading age worth giving.
 const MIN_WORDS: u32 = 30;
-
-/// Whether a word is in capitals: two letters or more, none lower case.
-fn in_capitals(word: &str) -> bool {
-    let mut letters = 0;
-    for c in word.chars() {
-        if c.is_lowercase() {
-            return false;
-        }
-        if c.is_alphabetic() {
-            letters += 1;
-        }
-    }
-    letters >= 2
-}
 
 /// The rule, message and help of a phrase found as `word` (its first word,
 /// as written).

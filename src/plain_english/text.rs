@@ -138,6 +138,11 @@ fn push_children<'a>(
 pub(crate) fn line_starts(md: &str) -> Vec<usize> {
     let bytes = md.as_bytes();
     let mut starts = vec![0];
+    if memchr::memchr(b'\r', bytes).is_none() {
+        // The usual case: lines end at `\n` only.
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        return starts;
+    }
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -219,5 +224,6 @@ mod tests {
     #[test]
     fn lines_end_where_comrak_ends_them() {
         assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
+        assert_eq!(line_starts("a\nbc\n\nd"), vec![0, 2, 5, 6]);
     }
 }
