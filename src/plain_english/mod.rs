@@ -30,8 +30,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Diagnostic, ReadingAge, Severity};
-pub use settings::PlainEnglishConfig;
 use segment::{Filter, Segments, Word};
+pub use settings::PlainEnglishConfig;
 use text::Flat;
 
 /// A plain-English rule.
@@ -177,7 +177,9 @@ impl Checker {
             }
         }
         for entry in lexicon.values_mut() {
-            entry.phrases.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+            entry
+                .phrases
+                .sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
         }
         for phrase in &allowed {
             let mut ws = phrase.unicode_words().map(str::to_string);

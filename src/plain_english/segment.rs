@@ -97,7 +97,12 @@ impl Segments {
         self.words.clear();
         self.sentences.clear();
         self.breaks.clear();
-        if scan(text.as_bytes(), filter, &mut self.words, &mut self.sentences) {
+        if scan(
+            text.as_bytes(),
+            filter,
+            &mut self.words,
+            &mut self.sentences,
+        ) {
             return;
         }
         self.words.clear();
@@ -163,7 +168,10 @@ const CLASS: [u8; 256] = {
         if c.is_ascii_lowercase() {
             k |= LOWER;
         }
-        if matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+        if matches!(
+            c.to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        ) {
             k |= VOWEL;
         }
         t[b] = k;
@@ -189,10 +197,7 @@ const KNOWN: [&[u8]; 11] = [
 
 /// The length of the known non-ASCII character at the start of `rest`.
 fn known(rest: &[u8]) -> Option<usize> {
-    KNOWN
-        .iter()
-        .find(|k| rest.starts_with(k))
-        .map(|k| k.len())
+    KNOWN.iter().find(|k| rest.starts_with(k)).map(|k| k.len())
 }
 
 /// The length of a character that joins two letters or two digits into one
@@ -277,7 +282,10 @@ fn facts(w: &[u8], start: usize, ascii: bool, filter: &Filter) -> Word {
     let (first, last) = (w[0], w[w.len() - 1]);
     let caps = CLASS[usize::from(first)] & LOWER == 0
         && !w.iter().any(|&c| CLASS[usize::from(c)] & LOWER != 0)
-        && w.iter().filter(|&&c| CLASS[usize::from(c)] & ALPHA != 0).count() >= 2;
+        && w.iter()
+            .filter(|&&c| CLASS[usize::from(c)] & ALPHA != 0)
+            .count()
+            >= 2;
     // Groups of vowels; a non-ASCII byte is no vowel, as its character is not.
     let mut syllables = 0u32;
     let mut in_vowels = false;
@@ -474,16 +482,17 @@ mod tests {
         let mut all = Filter::new();
         all.0.fill(u64::MAX);
         assert!(all.may_have(b"x"));
-        scan(text.as_bytes(), &all, &mut s.words, &mut s.sentences).then_some((s.words, s.sentences))
+        scan(text.as_bytes(), &all, &mut s.words, &mut s.sentences)
+            .then_some((s.words, s.sentences))
     }
 
     /// Characters that make the rules' cases, and the known non-ASCII ones.
     const PIECES: &[&str] = &[
         "a", "b", "Q", "Z", "e", "g", "1", "7", "_", ".", "!", "?", " ", "  ", "\t", "\n", "\r",
-        "\r\n", "\u{b}", "\u{c}", ",", ";", ":", "-", "'", "\"", "(", ")", "[", "]", "{", "}",
-        "‘", "’", "“", "”", "–", "—", "…", "\u{a0}", "£", "€", "•", "%", "/", "*", "#", "&",
-        "e.g.", "i.e.", "etc.", "Mr. ", "U.S.", "3.5", "1,000", "it’s", "don't", "le", "LE",
-        "ye", "SSCB", "table", "Ee",
+        "\r\n", "\u{b}", "\u{c}", ",", ";", ":", "-", "'", "\"", "(", ")", "[", "]", "{", "}", "‘",
+        "’", "“", "”", "–", "—", "…", "\u{a0}", "£", "€", "•", "%", "/", "*", "#", "&", "e.g.",
+        "i.e.", "etc.", "Mr. ", "U.S.", "3.5", "1,000", "it’s", "don't", "le", "LE", "ye", "SSCB",
+        "table", "Ee",
     ];
 
     /// Every printable ASCII character, tab and line breaks.
@@ -518,9 +527,14 @@ mod tests {
         }
         for w in ["the", "THE", "Utilise", "a", "A", "E.g"] {
             let lower = w.to_ascii_lowercase();
-            assert!(f.may_have_ascii(w.as_bytes()) && f.may_have(lower.as_bytes()), "{w}");
+            assert!(
+                f.may_have_ascii(w.as_bytes()) && f.may_have(lower.as_bytes()),
+                "{w}"
+            );
         }
-        let others = ["then", "them", "utilised", "an", "eg", "board", "partners", "year"];
+        let others = [
+            "then", "them", "utilised", "an", "eg", "board", "partners", "year",
+        ];
         assert!(others.iter().all(|w| !f.may_have_ascii(w.as_bytes())));
     }
 

@@ -54,7 +54,9 @@ impl<'a> Flat<'a> {
                 | NodeValue::FootnoteReference(_)
                 | NodeValue::Math(_)
                 | NodeValue::Raw(_) => {}
-                NodeValue::Link(_) | NodeValue::WikiLink(_) => push_children(&mut stack, node, true),
+                NodeValue::Link(_) | NodeValue::WikiLink(_) => {
+                    push_children(&mut stack, node, true)
+                }
                 _ => push_children(&mut stack, node, in_link),
             }
         }
