@@ -15,9 +15,10 @@
 //! Nothing is read inside code, block quotes (quoted words are not the
 //! author's to change), images or raw HTML; glossary terms are never words to
 //! avoid or text in capitals, nor is a capitalised word inside a sentence (a
-//! name: "Key Stage 2"). Sentences and words are found by
-//! `unicode-segmentation` (Unicode's text segmentation rules, UAX #29), in one
-//! pass over each block's text: a hash look-up per word, no pattern matching.
+//! name: "Key Stage 2"). Sentences and words are found by Unicode's text
+//! segmentation rules (UAX #29: `segment.rs`, one scan of each block's text,
+//! `unicode-segmentation` for text the scan does not know); a word is looked
+//! up in the lists only when a bit filter says it may be in them.
 
 mod reading_age;
 mod segment;
