@@ -6,7 +6,9 @@
 //! then `static/`, then `content/`, then the theme's `static/` — and an optional
 //! format (else the file's extension decides). Out: a [`Data`] value — CSV as
 //! its `headers` and `records` (each record with its line, for located
-//! messages), JSON, TOML and YAML as their tree, anything else as text — or a
+//! messages), JSON, TOML and YAML as their tree (and the same tree located,
+//! from [`crate::yaml`] — JSON read as YAML — or [`crate::toml_tree`], so a
+//! chart can place a bad value), anything else as text — or a
 //! [`Diagnostic`] naming the data file and the line and column of the fault.
 //!
 //! Only files inside the site are read: a build is a function of the site
@@ -89,8 +91,11 @@ pub struct Table {
 pub enum Data {
     /// CSV.
     Table(Table),
-    /// JSON, TOML or YAML.
-    Tree(serde_json::Value),
+    /// JSON, TOML or YAML: its value, and the same as a located tree (each
+    /// key and value with its line and column, for messages about them) when
+    /// the file can be read as one (JSON is read as YAML, which it almost
+    /// always is).
+    Tree(serde_json::Value, Option<Box<crate::yaml::Node>>),
     /// Plain text.
     Text(String),
 }
@@ -104,7 +109,7 @@ impl Data {
                 "headers": t.headers,
                 "records": t.records.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(),
             }),
-            Data::Tree(v) => v.clone(),
+            Data::Tree(v, _) => v.clone(),
             Data::Text(s) => serde_json::Value::String(s.clone()),
         }
     }
@@ -214,17 +219,19 @@ pub enum LoadError {
 pub fn parse(rel: &str, text: &str, format: Format) -> Result<Data, Diagnostic> {
     match format {
         Format::Csv => parse_csv(rel, text).map(Data::Table),
-        Format::Json => serde_json::from_str(text).map(Data::Tree).map_err(|e| {
-            Diagnostic::error(
-                "data",
-                rel,
-                format!("this JSON is not valid: {}", strip_position(&e.to_string())),
-            )
-            .at_in(text, e.line(), e.column())
-            .help("fix the JSON at this place (a missing comma or quote is the usual cause)")
-        }),
+        Format::Json => serde_json::from_str(text)
+            .map(|v| Data::Tree(v, located(text, format)))
+            .map_err(|e| {
+                Diagnostic::error(
+                    "data",
+                    rel,
+                    format!("this JSON is not valid: {}", strip_position(&e.to_string())),
+                )
+                .at_in(text, e.line(), e.column())
+                .help("fix the JSON at this place (a missing comma or quote is the usual cause)")
+            }),
         Format::Toml => toml::from_str::<serde_json::Value>(text)
-            .map(Data::Tree)
+            .map(|v| Data::Tree(v, located(text, format)))
             .map_err(|e| {
                 let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
                 Diagnostic::error(
@@ -235,8 +242,10 @@ pub fn parse(rel: &str, text: &str, format: Format) -> Result<Data, Diagnostic> 
                 .at_in(text, line, column)
             }),
         Format::Yaml => crate::yaml::parse(text)
-            .and_then(|node| crate::yaml::from_node::<serde_json::Value>(&node))
-            .map(Data::Tree)
+            .and_then(|node| {
+                let value = crate::yaml::from_node::<serde_json::Value>(&node)?;
+                Ok(Data::Tree(value, Some(Box::new(node))))
+            })
             .map_err(|e| {
                 let (line, column) = e.pos.map(|p| (p.line, p.col)).unwrap_or((1, 1));
                 Diagnostic::error("data", rel, format!("this YAML is not valid: {e}"))
@@ -244,6 +253,15 @@ pub fn parse(rel: &str, text: &str, format: Format) -> Result<Data, Diagnostic> 
             }),
         Format::Plain => Ok(Data::Text(text.to_string())),
     }
+}
+
+/// `text` (JSON or TOML) as a located tree, when it can be read as one.
+fn located(text: &str, format: Format) -> Option<Box<crate::yaml::Node>> {
+    let node = match format {
+        Format::Toml => crate::toml_tree::parse(text).ok()?,
+        _ => crate::yaml::parse(text).ok()?,
+    };
+    Some(Box::new(node))
 }
 
 /// A parser's message without the " at line L column C" it ends with (the
@@ -407,6 +425,23 @@ mod tests {
         assert_eq!(e.line, Some(2), "{e:?}");
         let e = parse("d.yaml", "a: 1\nb: [1,\n", Format::Yaml).unwrap_err();
         assert!(e.line.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn trees_keep_where_each_value_is() {
+        let place = |name: &str, text: &str, format| {
+            let Ok(Data::Tree(_, Some(node))) = parse(name, text, format) else {
+                panic!("{name}: no located tree");
+            };
+            let row = &node.items().first().unwrap_or(&node).entries()[1].1;
+            (row.pos.line, row.pos.col)
+        };
+        assert_eq!(
+            place("d.json", "[\n {\"a\": 1,\n  \"b\": 2}]", Format::Json),
+            (3, 8)
+        );
+        assert_eq!(place("d.yaml", "- a: 1\n  b: 2\n", Format::Yaml), (2, 6));
+        assert_eq!(place("d.toml", "a = 1\nb = 2\n", Format::Toml), (2, 5));
     }
 
     #[test]

@@ -386,9 +386,10 @@ fn build(
     let progress = Progress::new();
     let built = site.build_into(&staging, &|done, total| progress.update(done, total));
     progress.finish();
-    let built = built?;
-    let mut all = built.warnings.clone();
-    all.extend(built.findings.iter().cloned());
+    let mut built = built?;
+    // Moved, not cloned: a long report has thousands of pieces of advice.
+    let mut all = std::mem::take(&mut built.warnings);
+    all.append(&mut built.findings);
     reportsite::error::sort_diagnostics(&mut all);
     out_msg.diagnostics_capped(&all, ADVICE_SHOWN);
     let policy = policy(strictness, &site.config.a11y.allow);

@@ -15,11 +15,13 @@
 //! Nothing is read inside code, block quotes (quoted words are not the
 //! author's to change), images or raw HTML; glossary terms are never words to
 //! avoid or text in capitals, nor is a capitalised word inside a sentence (a
-//! name: "Key Stage 2"). Sentences and words are found by
-//! `unicode-segmentation` (Unicode's text segmentation rules, UAX #29), in one
-//! pass over each block's text: a hash look-up per word, no pattern matching.
+//! name: "Key Stage 2"). Sentences and words are found by Unicode's text
+//! segmentation rules (UAX #29: `segment.rs`, one scan of each block's text,
+//! `unicode-segmentation` for text the scan does not know); a word is looked
+//! up in the lists only when a bit filter says it may be in them.
 
 mod reading_age;
+mod segment;
 pub(crate) mod settings;
 mod text;
 mod words;
@@ -29,6 +31,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Diagnostic, ReadingAge, Severity};
+use segment::{Filter, Segments, Word};
 pub use settings::PlainEnglishConfig;
 use text::Flat;
 
@@ -93,15 +96,28 @@ pub struct Checker {
     paragraph_sentences: usize,
     severity: Severity,
     off: HashSet<Rule>,
-    /// Phrases by their first word (lower case), longest first.
-    phrases: HashMap<String, Vec<Phrase>>,
-    /// Glossary terms (as written) by their first word: their other words.
-    glossary: HashMap<String, Vec<Vec<String>>>,
-    /// Phrases of `allow` (lower case) by their first word: their other
-    /// words. No word of theirs is advised on ("promoting the welfare of
-    /// children", a statutory duty's own words).
-    allowed: HashMap<String, Vec<Vec<String>>>,
+    /// What each word (in lower case) may start: phrases to advise on,
+    /// glossary terms and allowed phrases.
+    lexicon: HashMap<String, Entry>,
+    /// The words of [`Checker::lexicon`], roughly: most words are not in it,
+    /// and this tells so without hashing them.
+    filter: Filter,
     fingerprint: u128,
+}
+
+/// What one word (in lower case) may start.
+#[derive(Default)]
+struct Entry {
+    /// Phrases to advise on, longest first.
+    phrases: Vec<Phrase>,
+    /// Glossary terms (each an abbreviation or its expansion): their first
+    /// word as written, and their other words. No word of theirs is advised
+    /// on.
+    glossary: Vec<(String, Vec<String>)>,
+    /// Phrases of `allow` (lower case): their other words. No word of theirs
+    /// is advised on ("promoting the welfare of children", a statutory
+    /// duty's own words).
+    allowed: Vec<Vec<String>>,
 }
 
 /// One Markdown body, where it is.
@@ -133,7 +149,7 @@ impl Checker {
             return None;
         }
         let allowed: HashSet<String> = config.allow.iter().map(|a| normal(a)).collect();
-        let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::default();
+        let mut lexicon: HashMap<String, Entry> = HashMap::default();
         let own = config.avoid.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         let lists = [
             (words::AVOID, Rule::WordToAvoid),
@@ -153,7 +169,7 @@ impl Checker {
                 if allowed.contains(&form) {
                     continue;
                 }
-                phrases.entry(first).or_default().push(Phrase {
+                lexicon.entry(first).or_default().phrases.push(Phrase {
                     rest: ws.collect(),
                     text: form.clone(),
                     instead: instead.to_string(),
@@ -161,25 +177,31 @@ impl Checker {
                 });
             }
         }
-        for list in phrases.values_mut() {
-            list.sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
+        for entry in lexicon.values_mut() {
+            entry
+                .phrases
+                .sort_by_key(|p| std::cmp::Reverse(p.rest.len()));
         }
-        let mut allowed_phrases: HashMap<String, Vec<Vec<String>>> = HashMap::default();
         for phrase in &allowed {
             let mut ws = phrase.unicode_words().map(str::to_string);
             if let Some(first) = ws.next() {
-                allowed_phrases.entry(first).or_default().push(ws.collect());
+                lexicon.entry(first).or_default().allowed.push(ws.collect());
             }
         }
-        let mut glossary: HashMap<String, Vec<Vec<String>>> = HashMap::default();
         let mut fp = crate::fingerprint::Fingerprint::new();
         fp.str(&format!("{config:?}"));
         for term in terms {
             fp.str(term);
             let mut ws = term.unicode_words().map(str::to_string);
             if let Some(first) = ws.next() {
-                glossary.entry(first).or_default().push(ws.collect());
+                let key = first.chars().flat_map(char::to_lowercase).collect();
+                let entry = lexicon.entry(key).or_default();
+                entry.glossary.push((first, ws.collect()));
             }
+        }
+        let mut filter = Filter::new();
+        for word in lexicon.keys() {
+            filter.insert(word);
         }
         Some(Checker {
             sentence_words: config.sentence_words,
@@ -193,11 +215,26 @@ impl Checker {
                 .into_iter()
                 .filter(|r| config.off.iter().any(|o| o == r.id()))
                 .collect(),
-            phrases,
-            glossary,
-            allowed: allowed_phrases,
+            lexicon,
+            filter,
             fingerprint: fp.finish(),
         })
+    }
+
+    /// What `word` (`ascii`: all ASCII) may start (`lower`: a buffer for
+    /// its lower case).
+    fn lookup(&self, word: &str, ascii: bool, lower: &mut String) -> Option<&Entry> {
+        lower.clear();
+        if ascii {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        if lower.is_empty() || !self.filter.may_have(lower.as_bytes()) {
+            return None;
+        }
+        self.lexicon.get(lower.as_str())
     }
 
     /// A fingerprint of the settings and glossary (the preview's cache of
@@ -220,6 +257,9 @@ impl Checker {
                 sentences: 0,
                 syllables: 0,
             },
+            flat: Flat::default(),
+            segments: Segments::default(),
+            lower: String::new(),
         };
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
@@ -253,8 +293,47 @@ fn normal(s: &str) -> String {
     s.trim().to_lowercase().replace('-', " ")
 }
 
+/// The text of word `i` of `flat`.
+fn word_at<'t>(flat: &'t Flat<'_>, words: &[Word], i: usize) -> &'t str {
+    &flat.text[words[i].start..words[i].end]
+}
+
+/// Whether `word` in lower case is `lower`.
+fn same_lower(word: &str, lower: &str) -> bool {
+    if word.is_ascii() {
+        word.eq_ignore_ascii_case(lower) && !lower.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.to_lowercase() == lower
+    }
+}
+
+/// One past the last word of a glossary term (as written) or an allowed
+/// phrase (any case) of `entry` that starts at word `i` (`i` when none does).
+fn exempt_end(entry: &Entry, flat: &Flat<'_>, words: &[Word], i: usize) -> usize {
+    let fits = |rest: &[String], same: &dyn Fn(&str, &str) -> bool| {
+        rest.len() < words.len() - i
+            && rest
+                .iter()
+                .enumerate()
+                .all(|(k, r)| same(word_at(flat, words, i + 1 + k), r))
+    };
+    let first = word_at(flat, words, i);
+    let exact = |a: &str, b: &str| a == b;
+    let glossary = entry
+        .glossary
+        .iter()
+        .filter(|(written, rest)| written == first && fits(rest, &exact))
+        .map(|(_, rest)| rest);
+    let allowed = entry.allowed.iter().filter(|rest| fits(rest, &same_lower));
+    glossary
+        .chain(allowed)
+        .map(|rest| i + 1 + rest.len())
+        .max()
+        .unwrap_or(i)
+}
+
 /// The checks of one page, as they go.
-struct Page<'c, 'b> {
+struct Page<'c, 'b, 'a> {
     checker: &'c Checker,
     body: &'c Body<'b>,
     /// Where the Markdown's lines start (made at the first advice).
@@ -266,9 +345,15 @@ struct Page<'c, 'b> {
     /// Advice past [`MAX_ADVICE`], not listed.
     left_out: usize,
     totals: ReadingAge,
+    /// The block being checked, as text (kept from block to block).
+    flat: Flat<'a>,
+    /// Its words and sentences (kept from block to block).
+    segments: Segments,
+    /// A word in lower case.
+    lower: String,
 }
 
-impl Page<'_, '_> {
+impl<'a> Page<'_, '_, 'a> {
     fn on(&self, rule: Rule) -> bool {
         !self.checker.off.contains(&rule)
     }
@@ -322,30 +407,31 @@ impl Page<'_, '_> {
 
     /// Checks one block: a paragraph (`whole`: every rule) or a heading or
     /// table cell (the word rules only).
-    fn block<'a>(&mut self, node: &'a AstNode<'a>, whole: bool) {
-        let flat = Flat::of(node);
-        if flat.text.trim().is_empty() {
+    fn block(&mut self, node: &'a AstNode<'a>, whole: bool) {
+        let mut flat = std::mem::take(&mut self.flat);
+        let mut segments = std::mem::take(&mut self.segments);
+        flat.fill(node);
+        if !flat.text.trim().is_empty() {
+            segments.split(&flat.text, &self.checker.filter);
+            self.sentences(&flat, &segments, whole);
+            self.words(&flat, &segments.words);
+        }
+        self.flat = flat;
+        self.segments = segments;
+    }
+
+    /// The sentence rules over a block's sentences, and the reading age's
+    /// counts (`whole`: a paragraph).
+    fn sentences(&mut self, flat: &Flat<'_>, segments: &Segments, whole: bool) {
+        if !whole {
             return;
         }
-        let words: Vec<(usize, &str)> = flat.text.unicode_word_indices().collect();
-        let mut starts = HashSet::default();
-        let mut sentences = 0u32;
-        let mut next_word = 0;
-        for (start, sentence) in flat.text.split_sentence_bound_indices() {
-            let end = start + sentence.len();
-            let first = next_word;
-            while next_word < words.len() && words[next_word].0 < end {
-                next_word += 1;
-            }
-            let count = next_word - first;
-            if count == 0 {
-                continue;
-            }
-            sentences += 1;
-            starts.insert(first);
-            if whole && count > self.checker.sentence_words && self.on(Rule::LongSentence) {
-                let at = self.place(&flat, words[first].0);
-                let limit = self.checker.sentence_words;
+        let words = &segments.words;
+        let limit = self.checker.sentence_words;
+        if self.on(Rule::LongSentence) {
+            for s in segments.sentences.iter().filter(|s| s.words > limit) {
+                let count = s.words;
+                let at = self.place(flat, words[s.first].start);
                 self.advise(
                     Rule::LongSentence,
                     at,
@@ -354,70 +440,75 @@ impl Page<'_, '_> {
                 );
             }
         }
-        if whole {
-            self.totals.sentences += sentences;
-            self.totals.words += words.len() as u32;
-            for (_, w) in &words {
-                self.totals.syllables += reading_age::syllables(w);
-            }
-            let limit = self.checker.paragraph_sentences;
-            if sentences as usize > limit && self.on(Rule::LongParagraph) {
-                let at = self.place(&flat, words[0].0);
-                self.advise(
-                    Rule::LongParagraph,
-                    at,
-                    format!("this paragraph has {sentences} sentences; paragraphs of up to {limit} are easier to read"),
-                    "split it into shorter paragraphs, one idea each".to_string(),
-                );
-            }
+        let sentences = segments.sentences.len();
+        self.totals.sentences += sentences as u32;
+        self.totals.words += words.len() as u32;
+        self.totals.syllables += words.iter().map(|w| w.syllables).sum::<u32>();
+        let limit = self.checker.paragraph_sentences;
+        if sentences > limit && self.on(Rule::LongParagraph) {
+            let at = self.place(flat, words[0].start);
+            self.advise(
+                Rule::LongParagraph,
+                at,
+                format!("this paragraph has {sentences} sentences; paragraphs of up to {limit} are easier to read"),
+                "split it into shorter paragraphs, one idea each".to_string(),
+            );
         }
-        self.words(&flat, &words, &starts);
     }
 
-    /// The word rules over a block's words (`starts`: the indices of the
-    /// words that start a sentence).
-    fn words(&mut self, flat: &Flat<'_>, words: &[(usize, &str)], starts: &HashSet<usize>) {
-        let mut lower = String::new();
+    /// The word rules over a block's words.
+    fn words(&mut self, flat: &Flat<'_>, words: &[Word]) {
         let mut exempt_until = 0;
         let mut capitals: Option<(usize, usize)> = None;
         let mut i = 0;
         while i < words.len() {
-            let (at, word) = words[i];
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-            if i >= exempt_until && !flat.is_code(at) {
-                exempt_until = self.exempt(words, i, &lower);
+            let w = words[i];
+            if !w.caps && !w.listed {
+                // Most words: neither in capitals nor perhaps in the lexicon.
+                if capitals.is_some() {
+                    self.capitals(flat, words, capitals.take());
+                }
+                i += 1;
+                continue;
             }
-            let exempt = i < exempt_until || flat.is_code(at);
+            let word = &flat.text[w.start..w.end];
+            let entry = self.checker.lookup(word, w.ascii, &mut self.lower);
+            let caps = w.caps;
+            let mut exempt = i < exempt_until;
+            if !exempt && (caps || entry.is_some()) {
+                if flat.is_code(w.start) {
+                    exempt = true;
+                } else if let Some(e) = entry {
+                    exempt_until = exempt_until.max(exempt_end(e, flat, words, i));
+                    exempt = i < exempt_until;
+                }
+            }
             // Text in capitals: a run of two or more words.
-            let shouting = !exempt && in_capitals(word);
+            let shouting = !exempt && caps;
             match (&mut capitals, shouting) {
                 (Some((_, n)), true) => *n += 1,
                 (None, true) => capitals = Some((i, 1)),
                 (Some(_), false) => self.capitals(flat, words, capitals.take()),
                 (None, false) => {}
             }
-            if exempt {
-                i += 1;
-                continue;
-            }
-            let found = self.checker.phrases.get(lower.as_str()).and_then(|list| {
-                list.iter().find(|p| {
+            let found = match entry {
+                Some(e) if !exempt => e.phrases.iter().find(|p| {
                     p.rest.len() < words.len() - i
                         && p.rest
                             .iter()
                             .enumerate()
-                            .all(|(k, w)| words[i + 1 + k].1.to_lowercase() == *w)
-                })
-            });
-            let name = !starts.contains(&i) && word.chars().next().is_some_and(char::is_uppercase);
+                            .all(|(k, r)| same_lower(word_at(flat, words, i + 1 + k), r))
+                }),
+                _ => None,
+            };
+            let name = !w.first && word.chars().next().is_some_and(char::is_uppercase);
             match found {
-                Some(p) if p.rule == Rule::ClickHere && flat.in_link(at) => {}
+                Some(p) if p.rule == Rule::ClickHere && flat.in_link(w.start) => {}
                 Some(p) if p.rule == Rule::WordToAvoid && name => {}
                 Some(p) if self.on(p.rule) => {
                     let n = p.rest.len() + 1;
                     let (rule, message, help) = phrase_advice(p, word);
-                    let place = self.place(flat, at);
+                    let place = self.place(flat, w.start);
                     self.advise(rule, place, message, help);
                     i += n;
                     continue;
@@ -429,39 +520,16 @@ impl Page<'_, '_> {
         self.capitals(flat, words, capitals);
     }
 
-    /// One past the last word of a glossary term (as written) or an
-    /// allowed phrase (any case) that starts at word `i`, whose lower case is
-    /// `lower` (`i` when none does).
-    fn exempt(&self, words: &[(usize, &str)], i: usize, lower: &str) -> usize {
-        let fits = |rest: &&Vec<String>, same: &dyn Fn(&str, &str) -> bool| {
-            rest.len() < words.len() - i
-                && rest
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| same(words[i + 1 + k].1, w))
-        };
-        let exact = |a: &str, b: &str| a == b;
-        let any_case = |a: &str, b: &str| a.to_lowercase() == b;
-        let glossary = self.checker.glossary.get(words[i].1).into_iter().flatten();
-        let allowed = self.checker.allowed.get(lower).into_iter().flatten();
-        glossary
-            .filter(|rest| fits(rest, &exact))
-            .chain(allowed.filter(|rest| fits(rest, &any_case)))
-            .map(|rest| i + 1 + rest.len())
-            .max()
-            .unwrap_or(i)
-    }
-
     /// Advice on a run of words in capitals, when it is two words or more.
-    fn capitals(&mut self, flat: &Flat<'_>, words: &[(usize, &str)], run: Option<(usize, usize)>) {
+    fn capitals(&mut self, flat: &Flat<'_>, words: &[Word], run: Option<(usize, usize)>) {
         let Some((first, n)) = run.filter(|(_, n)| *n >= 2) else {
             return;
         };
         if !self.on(Rule::Capitals) {
             return;
         }
-        let start = words[first].0;
-        let end = words[first + n - 1].0 + words[first + n - 1].1.len();
+        let start = words[first].start;
+        let end = words[first + n - 1].end;
         let shown: String = flat.text[start..end].chars().take(40).collect();
         let at = self.place(flat, start);
         self.advise(
@@ -526,6 +594,9 @@ const MAX_ADVICE: usize = 100;
 /// the file's).
 fn has_lone_cr(md: &str) -> bool {
     let b = md.as_bytes();
+    if memchr::memchr(b'\r', b).is_none() {
+        return false;
+    }
     b.iter()
         .enumerate()
         .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
@@ -533,20 +604,6 @@ fn has_lone_cr(md: &str) -> bool {
 
 /// The fewest words a page needs for a reading age worth giving.
 const MIN_WORDS: u32 = 30;
-
-/// Whether a word is in capitals: two letters or more, none lower case.
-fn in_capitals(word: &str) -> bool {
-    let mut letters = 0;
-    for c in word.chars() {
-        if c.is_lowercase() {
-            return false;
-        }
-        if c.is_alphabetic() {
-            letters += 1;
-        }
-    }
-    letters >= 2
-}
 
 /// The rule, message and help of a phrase found as `word` (its first word,
 /// as written).

@@ -23,29 +23,32 @@ struct Piece<'a> {
     code: bool,
 }
 
-/// A block's prose as one string, with where each piece came from.
+/// A block's prose as one string, with where each piece came from. One is
+/// kept for a whole page and filled block by block ([`Flat::fill`]), so its
+/// buffers are made once.
+#[derive(Default)]
 pub(crate) struct Flat<'a> {
     /// The text.
     pub(crate) text: String,
     pieces: Vec<Piece<'a>>,
+    /// The walk's own stack: (node, inside a link), children pushed in reverse.
+    stack: Vec<(&'a AstNode<'a>, bool)>,
 }
 
 impl<'a> Flat<'a> {
-    /// The text of `block`'s inlines, in order.
-    pub(crate) fn of(block: &'a AstNode<'a>) -> Flat<'a> {
-        let mut flat = Flat {
-            text: String::new(),
-            pieces: Vec::new(),
-        };
-        // Own stack: (node, inside a link), children pushed in reverse.
-        let mut stack: Vec<(&'a AstNode<'a>, bool)> = Vec::new();
+    /// The text of `block`'s inlines, in order, in place of the last block's.
+    pub(crate) fn fill(&mut self, block: &'a AstNode<'a>) {
+        self.text.clear();
+        self.pieces.clear();
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
         push_children(&mut stack, block, false);
         while let Some((node, in_link)) = stack.pop() {
             let value = &node.data().value;
             match value {
-                NodeValue::Text(t) => flat.push(t, Some(node), in_link, false),
-                NodeValue::Code(_) => flat.push(CODE, None, in_link, true),
-                NodeValue::SoftBreak | NodeValue::LineBreak => flat.push(" ", None, in_link, false),
+                NodeValue::Text(t) => self.push(t, Some(node), in_link, false),
+                NodeValue::Code(_) => self.push(CODE, None, in_link, true),
+                NodeValue::SoftBreak | NodeValue::LineBreak => self.push(" ", None, in_link, false),
                 NodeValue::Image(_)
                 | NodeValue::HtmlInline(_)
                 | NodeValue::FootnoteReference(_)
@@ -57,7 +60,7 @@ impl<'a> Flat<'a> {
                 _ => push_children(&mut stack, node, in_link),
             }
         }
-        flat
+        self.stack = stack;
     }
 
     fn push(&mut self, s: &str, node: Option<&'a AstNode<'a>>, in_link: bool, code: bool) {
@@ -104,15 +107,16 @@ impl<'a> Flat<'a> {
                 .map(|p| (p, 0))?,
         };
         let node = piece.node?;
-        let pos = node.data().sourcepos;
-        let literal = match &node.data().value {
-            NodeValue::Text(t) => t.to_string(),
-            _ => String::new(),
+        let data = node.data();
+        let pos = data.sourcepos;
+        let literal: &str = match &data.value {
+            NodeValue::Text(t) => t,
+            _ => "",
         };
         let line_start = *lines.get(pos.start.line.checked_sub(1)?)?;
         let from = (line_start + pos.start.column.saturating_sub(1)).min(md.len());
         let src = md.get(from..).unwrap_or("");
-        let delta = source_offset(&literal, offset, src);
+        let delta = source_offset(literal, offset, src);
         Some((pos.start.line, pos.start.column + delta))
     }
 }
@@ -136,6 +140,11 @@ fn push_children<'a>(
 pub(crate) fn line_starts(md: &str) -> Vec<usize> {
     let bytes = md.as_bytes();
     let mut starts = vec![0];
+    if memchr::memchr(b'\r', bytes).is_none() {
+        // The usual case: lines end at `\n` only.
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        return starts;
+    }
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -217,5 +226,6 @@ mod tests {
     #[test]
     fn lines_end_where_comrak_ends_them() {
         assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
+        assert_eq!(line_starts("a\nbc\n\nd"), vec![0, 2, 5, 6]);
     }
 }

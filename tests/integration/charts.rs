@@ -195,3 +195,81 @@ fn the_same_chart_on_two_pages_keeps_ids_unique_in_the_full_report() {
         );
     }
 }
+
+/// The fixture with `file` written as `text` and the chart fixture's calls
+/// of `data/concerns.yaml` pointed at `file`; the build's errors.
+fn errors_with_file(file: &str, text: &str) -> Vec<reportsite::Diagnostic> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("sites/charts"), dir.path());
+    write_file(dir.path(), file, text);
+    let index = std::fs::read_to_string(dir.path().join("content/_index.md")).expect("page");
+    write_file(
+        dir.path(),
+        "content/_index.md",
+        index.replace("data/concerns.yaml", file),
+    );
+    build_errors(dir.path())
+}
+
+#[test]
+fn a_bad_value_in_json_yaml_or_toml_is_an_error_naming_its_line_and_column() {
+    let json_rows = "[\n  { \"Quarter\": \"Q1\", \"Neglect\": 120, \"Financial\": 64 },\n  { \"Quarter\": \"Q2\", \"Neglect\": \"n/a\", \"Financial\": 70 }\n]\n";
+    let json_missing = "[\n  { \"Quarter\": \"Q1\", \"Neglect\": 120, \"Financial\": 64 },\n  { \"Quarter\": \"Q2\", \"Neglect\": 131 }\n]\n";
+    let json_ragged = "{\n  \"headers\": [\"Quarter\", \"Neglect\", \"Financial\"],\n  \"records\": [\n    [\"Q1\", 120, 64],\n    [\"Q2\", 131]\n  ]\n}\n";
+    let yaml = "- Quarter: Q1\n  Neglect: 120\n  Financial: 64\n- Quarter: Q2\n  Neglect: lots\n  Financial: 70\n";
+    let yaml_missing =
+        "- { Quarter: Q1, Neglect: 120, Financial: 64 }\n- { Quarter: Q2, Financial: 70 }\n";
+    let toml = "[[rows]]\nQuarter = \"Q1\"\nNeglect = 120\nFinancial = 64\n\n[[rows]]\nQuarter = \"Q2\"\nNeglect = \"many\"\nFinancial = 70\n";
+    let json_column = "[\n  { \"Quarter\": \"Q1\", \"Neglet\": 120, \"Financial\": 64 }\n]\n";
+    let cases = [
+        (
+            "data/c.json",
+            json_rows,
+            "data/c.json:3:33: in column `Neglect`, row 2 `n/a` is not a number",
+        ),
+        (
+            "data/c.json",
+            json_missing,
+            "data/c.json:3:3: row 2 has no `Financial`",
+        ),
+        (
+            "data/c.json",
+            json_ragged,
+            "data/c.json:5:5: record 2 has 2 cells but `headers` has 3",
+        ),
+        (
+            "data/c.yaml",
+            yaml,
+            "data/c.yaml:5:12: in column `Neglect`, row 2 `lots` is not a number",
+        ),
+        (
+            "data/c.yaml",
+            yaml_missing,
+            "data/c.yaml:2:3: row 2 has no `Neglect`",
+        ),
+        (
+            "data/c.toml",
+            toml,
+            "data/c.toml:8:11: in column `Neglect`, row 2 `many` is not a number",
+        ),
+        (
+            "data/c.json",
+            json_column,
+            "data/c.json:2:3: the data file has no column `Neglect`",
+        ),
+    ];
+    for (file, text, expected) in cases {
+        let errors = errors_with_file(file, text);
+        assert_eq!(errors.len(), 1, "{file}: {errors:#?}");
+        assert_eq!(
+            errors[0].location(),
+            "content/_index.md:22:1",
+            "{errors:#?}"
+        );
+        assert!(
+            errors[0].message.contains(expected),
+            "{expected:?} not in {:?}",
+            errors[0].message
+        );
+    }
+}
