@@ -5,6 +5,12 @@
 //!
 //! In: the page's HTML. Out: the rewritten HTML; findings and facts in the
 //! state.
+//!
+//! A page's plain Markdown body is read by [`super::body`] instead, which
+//! does what this pass does for the elements comrak writes: a change here to
+//! what happens at a heading, a link, a table or a text node needs the same
+//! change there (`tests.rs` runs every content file of the repository both
+//! ways and fails when they differ).
 
 use lol_html::html_content::{Comment, ContentType, Element, EndTag, TextChunk};
 use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element};
