@@ -623,7 +623,7 @@ fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diag
 fn check_keys_of_kind(s: &Source, kind: Kind, problems: &mut Vec<Diagnostic>) {
     // Every top-level key of another kind, reported in the order of `KIND_KEYS`.
     let mut found: Vec<(usize, usize, (usize, usize))> = Vec::new();
-    for (token, place) in s.located().keys() {
+    for &(token, place) in s.kind_keys() {
         for (o, (owner, keys)) in KIND_KEYS.iter().enumerate() {
             if *owner == kind {
                 continue;
