@@ -803,7 +803,9 @@ impl<'a> Links<'a> {
 /// same text as its `url` and its empty `children` the one list every link
 /// shares, so each string is kept once.
 fn link_value(link: &LinkView, no_children: &Value) -> Value {
-    let mut map = Value::from_serializable(link).into_map().unwrap_or_default();
+    let mut map = Value::from_serializable(link)
+        .into_map()
+        .unwrap_or_default();
     if let Some(url) = map.get(&tera::value::Key::Str("url")).cloned() {
         map.insert("path".into(), url);
     }
@@ -1510,7 +1512,11 @@ impl<'a> ReportView<'a> {
             reasons: html.reasons,
             implications,
             documents: document_views(f, &html.documents),
-            chapters: root.children.iter().map(|&c| links.with_children(c)).collect(),
+            chapters: root
+                .children
+                .iter()
+                .map(|&c| links.with_children(c))
+                .collect(),
             glossary: glossary_views(&report.glossary),
             has_glossary: !report.glossary.is_empty(),
             has_full_report: true,
