@@ -41,7 +41,7 @@ use verdict::Verdict;
 use crate::content_components::CallRenderer;
 use crate::error::{Diagnostic, Result};
 use crate::output::{Memory, OutputFile, Sink};
-use crate::plugins::packed_facts::PackedFacts;
+use crate::plugins::packed_facts::{KnownPaths, PackedFacts};
 use crate::render::{Links, Renderer, ReportView};
 use crate::site::Site;
 
@@ -191,13 +191,17 @@ fn run(
         },
     );
     let previous = cache.as_deref_mut().map(|c| std::mem::take(&mut c.pages));
+    let mut pipeline = stages::pipeline(site, &statics, &report_view.documents)?;
+    pipeline.set_known_paths(KnownPaths::new(
+        site.report.entries.iter().map(|e| e.path.url()),
+    ));
     let jobs = Jobs {
         site,
         renderer: &renderer,
         links: &links,
         links_md: &links_md,
         report_view: &report_view,
-        pipeline: &stages::pipeline(site, &statics, &report_view.documents)?,
+        pipeline: &pipeline,
         htmls: &md.entries,
         fused,
         broken_files: &broken_files,
