@@ -455,7 +455,7 @@ pub struct FrontMatter {
     /// What changed at each update, newest or oldest first as written.
     pub changes: Option<Vec<Change>>,
     /// Free-form values for templates.
-    pub extra: Option<serde_json::Value>,
+    pub extra: Option<Extra>,
     /// `false`: no plain-English advice on this page's body.
     pub plain_english: Option<bool>,
     /// What the file is.
@@ -1085,11 +1085,34 @@ impl<'a> Located<'a> {
     }
 }
 
-/// Converts the free-form `extra` map to JSON for templates.
-pub(crate) fn extra_to_json(extra: &Option<serde_json::Value>) -> serde_json::Value {
+/// The free-form values of `extra:`, kept as templates see them: read as JSON
+/// (maps sorted by key) and converted to a template value once, when the file
+/// is read, so a page shares it instead of converting it again (a map of a
+/// few keys is half the size this way).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extra(tera::Value);
+
+impl Extra {
+    /// The values as templates see them.
+    pub fn value(&self) -> &tera::Value {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = serde_json::Value::deserialize(d)?;
+        tera::Value::try_from_serializable(&json)
+            .map(Extra)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The free-form `extra` values for templates: an empty map when there are none.
+pub(crate) fn extra_value(extra: &Option<Extra>) -> tera::Value {
     match extra {
-        None => serde_json::Value::Object(Default::default()),
-        Some(v) => v.clone(),
+        None => tera::Value::from(tera::Map::new()),
+        Some(v) => v.0.clone(),
     }
 }
 

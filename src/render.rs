@@ -919,7 +919,7 @@ pub(crate) struct PageView<'a> {
     /// What changed at each update (`changes:`), newest first.
     pub changes: Vec<ChangeView>,
     /// Free-form values.
-    pub extra: serde_json::Value,
+    pub extra: Value,
     /// Draft.
     pub draft: bool,
     /// Slug (last URL segment).
@@ -1064,7 +1064,7 @@ impl<'a> PageView<'a> {
             date: date(&f.date),
             updated: date(&f.updated),
             changes: changes(&f.changes),
-            extra: crate::frontmatter::extra_to_json(&f.extra),
+            extra: crate::frontmatter::extra_value(&f.extra),
             draft: f.draft.unwrap_or(false),
             slug: e
                 .path
@@ -1181,7 +1181,7 @@ impl<'a> PageView<'a> {
             date: None,
             updated: None,
             changes: Vec::new(),
-            extra: serde_json::Value::Object(Default::default()),
+            extra: Value::from(tera::Map::new()),
             draft: false,
             slug: "",
             word_count: 0,
@@ -1429,7 +1429,7 @@ pub(crate) struct ReportView<'a> {
     /// page's size does not grow with the report's (nor with a long chapter's).
     pub contents_all: bool,
     /// Free-form values.
-    pub extra: serde_json::Value,
+    pub extra: Value,
 }
 
 /// "2.4 MB", "820 KB", "512 bytes" (decimal units, as GOV.UK writes them).
@@ -1521,7 +1521,7 @@ impl<'a> ReportView<'a> {
             has_glossary: !report.glossary.is_empty(),
             has_full_report: true,
             contents_all: true,
-            extra: crate::frontmatter::extra_to_json(&f.extra),
+            extra: crate::frontmatter::extra_value(&f.extra),
         }
     }
 }
