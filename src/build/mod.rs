@@ -191,17 +191,13 @@ fn run(
         },
     );
     let previous = cache.as_deref_mut().map(|c| std::mem::take(&mut c.pages));
-    let mut pipeline = stages::pipeline(site, &statics, &report_view.documents)?;
-    pipeline.set_known_paths(KnownPaths::new(
-        site.report.entries.iter().map(|e| e.path.url()),
-    ));
     let jobs = Jobs {
         site,
         renderer: &renderer,
         links: &links,
         links_md: &links_md,
         report_view: &report_view,
-        pipeline: &pipeline,
+        pipeline: &pipeline(site, &statics, &report_view)?,
         htmls: &md.entries,
         fused,
         broken_files: &broken_files,
@@ -224,6 +220,18 @@ fn run(
         .warnings
         .extend(clock_warning(site, &functions, build_key.is_some()));
     Ok(built)
+}
+
+/// The page stages, with the entries' paths the pages' facts name by index.
+fn pipeline<'s>(
+    site: &'s Site,
+    statics: &BTreeMap<String, StaticSource<'_>>,
+    report_view: &ReportView<'_>,
+) -> Result<crate::plugins::Pipeline<'s>> {
+    let mut pipeline = stages::pipeline(site, statics, &report_view.documents)?;
+    let paths = site.report.entries.iter().map(|e| e.path.url());
+    pipeline.set_known_paths(KnownPaths::new(paths));
+    Ok(pipeline)
 }
 
 /// The templates (with Zola's functions) and the entries' links, made side
