@@ -1488,24 +1488,24 @@ impl<'a> ReportView<'a> {
         };
         ReportView {
             title: root.title(),
-            short_title: f.short_title.as_deref().unwrap_or(root.title()),
+            short_title: f.report.short_title.as_deref().unwrap_or(root.title()),
             kind: if f.kind == Some(Kind::Report) {
                 "report"
             } else {
                 "chapter"
             },
-            organisation: f.organisation.as_deref(),
-            presented_to: f.presented_to.as_deref(),
+            organisation: f.report.organisation.as_deref(),
+            presented_to: f.report.presented_to.as_deref(),
             url: links.base_path.to_string(),
             date: date(&f.date),
             updated: date(&f.updated),
             changes: changes(&f.changes),
-            period: f.period.as_ref().map(|p| PeriodView {
+            period: f.report.period.as_ref().map(|p| PeriodView {
                 start: (&p.start).into(),
                 end: (&p.end).into(),
             }),
-            lead_officer: person(&f.lead_officer),
-            author: person(&f.author),
+            lead_officer: person(&f.report.lead_officer),
+            author: person(&f.report.author),
             sign_off: sign_off_views(f),
             strategy,
             recommendations,
@@ -1527,7 +1527,8 @@ impl<'a> ReportView<'a> {
 }
 
 fn strategy_views(f: &crate::frontmatter::FrontMatter) -> Vec<StrategyView> {
-    f.strategy
+    f.report
+        .strategy
         .iter()
         .flatten()
         .map(|s| StrategyView {
@@ -1544,7 +1545,8 @@ fn recommendation_views(
     html: Vec<String>,
     strategy: &[StrategyView],
 ) -> Vec<RecommendationView> {
-    f.recommendations
+    f.report
+        .recommendations
         .iter()
         .flatten()
         .zip(html)
@@ -1564,7 +1566,8 @@ fn implication_views(
     f: &crate::frontmatter::FrontMatter,
     html: Vec<String>,
 ) -> Vec<ImplicationView> {
-    f.implications
+    f.report
+        .implications
         .iter()
         .flatten()
         .zip(html)
@@ -1581,7 +1584,8 @@ fn implication_views(
 }
 
 fn sign_off_views(f: &crate::frontmatter::FrontMatter) -> Vec<SignOffView> {
-    f.sign_off
+    f.report
+        .sign_off
         .iter()
         .flatten()
         .map(|s| SignOffView {
@@ -1597,7 +1601,8 @@ fn document_views(
     f: &crate::frontmatter::FrontMatter,
     links: &[DocumentLink],
 ) -> Vec<DocumentView> {
-    f.documents
+    f.report
+        .documents
         .iter()
         .flatten()
         .zip(
