@@ -39,8 +39,9 @@ pub struct Source {
     pub front: Arc<FrontMatter>,
     /// The front matter as a tree of located keys and values (TOML is read
     /// into the same tree as YAML), without the Zola keys reportsite ignores;
-    /// empty once released after the model is made ([`Source::release_tree`]),
-    /// and parsed again from `text` when a position is asked for.
+    /// empty once released (a one-shot build releases it as soon as the file
+    /// is read: [`Source::release_tree`]), and parsed again from `text` when a
+    /// position is asked for.
     yaml: OnceLock<Arc<yaml::Node>>,
     /// The top-level keys that belong to a kind ([`frontmatter::KIND_KEYS`]),
     /// with their places, in the file's order: what the model's check of keys
@@ -248,8 +249,8 @@ impl Source {
     }
 
     /// Drops the located tree of the front matter (2.7 KB a page, kept only
-    /// for positions in messages): a one-shot build releases it once the
-    /// model is made; [`Source::located`] parses it again if asked.
+    /// for positions in messages): a one-shot build releases it as soon as
+    /// the file is read; [`Source::located`] parses it again if asked.
     pub(crate) fn release_tree(&mut self) {
         self.yaml = OnceLock::new();
     }
