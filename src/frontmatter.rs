@@ -425,9 +425,11 @@ pub enum ReviewStatus {
     InProgress,
 }
 
-/// The front matter of one content file, exactly as written.
+/// The front matter of one content file, exactly as written. The keys of
+/// one kind are boxed apart ([`Part`]): most files set none of them, and a
+/// site of 100,000 pages keeps every file's front matter.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "RawFrontMatter")]
 pub struct FrontMatter {
     /// The title (required).
     pub title: Option<String>,
@@ -455,7 +457,170 @@ pub struct FrontMatter {
     /// What changed at each update, newest or oldest first as written.
     pub changes: Option<Vec<Change>>,
     /// Free-form values for templates.
-    pub extra: Option<serde_json::Value>,
+    pub extra: Option<Extra>,
+    /// `false`: no plain-English advice on this page's body.
+    pub plain_english: Option<bool>,
+    /// What the file is.
+    pub kind: Option<Kind>,
+    /// The keys of `kind: report` (read through it as if they were here).
+    pub report: Part<ReportKeys>,
+    /// The keys of `kind: priority`.
+    pub priority: Part<PriorityKeys>,
+    /// The keys of `kind: case-review`.
+    pub case_review: Part<CaseReviewKeys>,
+}
+
+/// The keys of one kind, boxed, or none set (no allocation); reads as the
+/// keys themselves (`front.report.organisation`), all absent when none is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part<T>(Option<Box<T>>);
+
+impl<T> Default for Part<T> {
+    fn default() -> Self {
+        Part(None)
+    }
+}
+
+/// The keys of `kind: report`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportKeys {
+    /// A shorter title for page titles and the header.
+    pub short_title: Option<String>,
+    /// The organisation that publishes the report (required for a report).
+    pub organisation: Option<String>,
+    /// The board or committee the report is presented to.
+    pub presented_to: Option<String>,
+    /// The period covered.
+    pub period: Option<Period>,
+    /// The lead officer.
+    pub lead_officer: Option<Person>,
+    /// The author.
+    pub author: Option<Person>,
+    /// Who signed the report off, and when.
+    pub sign_off: Option<Vec<SignOff>>,
+    /// What recommendations may refer to.
+    pub strategy: Option<Vec<StrategyItem>>,
+    /// The recommendations.
+    pub recommendations: Option<Vec<Recommendation>>,
+    /// Reasons for the recommendations (Markdown).
+    pub reasons: Option<String>,
+    /// Implications.
+    pub implications: Option<Vec<Implication>>,
+    /// Documents published with the report.
+    pub documents: Option<Vec<Document>>,
+}
+
+static NO_REPORT_KEYS: ReportKeys = ReportKeys {
+    short_title: None,
+    organisation: None,
+    presented_to: None,
+    period: None,
+    lead_officer: None,
+    author: None,
+    sign_off: None,
+    strategy: None,
+    recommendations: None,
+    reasons: None,
+    implications: None,
+    documents: None,
+};
+
+impl std::ops::Deref for Part<ReportKeys> {
+    type Target = ReportKeys;
+
+    fn deref(&self) -> &ReportKeys {
+        self.0.as_deref().unwrap_or(&NO_REPORT_KEYS)
+    }
+}
+
+/// The keys of `kind: priority`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriorityKeys {
+    /// What was done (Markdown items).
+    pub what_was_done: Option<Vec<String>>,
+    /// What the impact was (Markdown items).
+    pub impact: Option<Vec<String>>,
+    /// Next steps (Markdown items).
+    pub next_steps: Option<Vec<String>>,
+}
+
+static NO_PRIORITY_KEYS: PriorityKeys = PriorityKeys {
+    what_was_done: None,
+    impact: None,
+    next_steps: None,
+};
+
+impl std::ops::Deref for Part<PriorityKeys> {
+    type Target = PriorityKeys;
+
+    fn deref(&self) -> &PriorityKeys {
+        self.0.as_deref().unwrap_or(&NO_PRIORITY_KEYS)
+    }
+}
+
+/// The keys of `kind: case-review`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseReviewKeys {
+    /// Who the review is about.
+    pub subject: Option<String>,
+    /// The type of review.
+    pub review_type: Option<String>,
+    /// Published or in progress.
+    pub status: Option<ReviewStatus>,
+    /// What harm the review concerned.
+    pub harm: Option<String>,
+    /// What was learnt (Markdown items).
+    pub learning: Option<Vec<String>>,
+}
+
+static NO_CASE_REVIEW_KEYS: CaseReviewKeys = CaseReviewKeys {
+    subject: None,
+    review_type: None,
+    status: None,
+    harm: None,
+    learning: None,
+};
+
+impl std::ops::Deref for Part<CaseReviewKeys> {
+    type Target = CaseReviewKeys;
+
+    fn deref(&self) -> &CaseReviewKeys {
+        self.0.as_deref().unwrap_or(&NO_CASE_REVIEW_KEYS)
+    }
+}
+
+/// The front matter as serde reads it: every key at the top level, as written
+/// (the keys of each kind are then boxed in [`FrontMatter`]).
+#[derive(Deserialize)]
+#[serde(rename = "FrontMatter", deny_unknown_fields)]
+struct RawFrontMatter {
+    /// The title (required).
+    pub title: Option<String>,
+    /// One sentence describing the page.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<IsoDate>,
+    /// Date of the last update.
+    pub updated: Option<IsoDate>,
+    /// Sort order among siblings (lower first).
+    pub weight: Option<i64>,
+    /// A number shown instead of the computed one (`2`, `A`).
+    pub number: Option<Label>,
+    /// Drafts are left out unless `--drafts` is given.
+    pub draft: Option<bool>,
+    /// The last part of the URL, instead of the file name.
+    pub slug: Option<String>,
+    /// The whole URL path from the site's root (`about/team`), instead of the
+    /// one made from the folders and the file name or `slug` (Zola's `path`).
+    pub path: Option<String>,
+    /// A template other than the kind's default.
+    pub template: Option<String>,
+    /// Old URLs that should redirect here.
+    pub aliases: Option<Vec<String>>,
+    /// What changed at each update, newest or oldest first as written.
+    pub changes: Option<Vec<Change>>,
+    /// Free-form values for templates.
+    pub extra: Option<Extra>,
     /// `false`: no plain-English advice on this page's body.
     pub plain_english: Option<bool>,
     /// What the file is.
@@ -506,6 +671,87 @@ pub struct FrontMatter {
     pub harm: Option<String>,
     /// What was learnt (Markdown items).
     pub learning: Option<Vec<String>>,
+}
+
+impl From<RawFrontMatter> for FrontMatter {
+    fn from(raw: RawFrontMatter) -> FrontMatter {
+        let report = if raw.short_title.is_some()
+            || raw.organisation.is_some()
+            || raw.presented_to.is_some()
+            || raw.period.is_some()
+            || raw.lead_officer.is_some()
+            || raw.author.is_some()
+            || raw.sign_off.is_some()
+            || raw.strategy.is_some()
+            || raw.recommendations.is_some()
+            || raw.reasons.is_some()
+            || raw.implications.is_some()
+            || raw.documents.is_some()
+        {
+            Part(Some(Box::new(ReportKeys {
+                short_title: raw.short_title,
+                organisation: raw.organisation,
+                presented_to: raw.presented_to,
+                period: raw.period,
+                lead_officer: raw.lead_officer,
+                author: raw.author,
+                sign_off: raw.sign_off,
+                strategy: raw.strategy,
+                recommendations: raw.recommendations,
+                reasons: raw.reasons,
+                implications: raw.implications,
+                documents: raw.documents,
+            })))
+        } else {
+            Part(None)
+        };
+        let priority =
+            if raw.what_was_done.is_some() || raw.impact.is_some() || raw.next_steps.is_some() {
+                Part(Some(Box::new(PriorityKeys {
+                    what_was_done: raw.what_was_done,
+                    impact: raw.impact,
+                    next_steps: raw.next_steps,
+                })))
+            } else {
+                Part(None)
+            };
+        let case_review = if raw.subject.is_some()
+            || raw.review_type.is_some()
+            || raw.status.is_some()
+            || raw.harm.is_some()
+            || raw.learning.is_some()
+        {
+            Part(Some(Box::new(CaseReviewKeys {
+                subject: raw.subject,
+                review_type: raw.review_type,
+                status: raw.status,
+                harm: raw.harm,
+                learning: raw.learning,
+            })))
+        } else {
+            Part(None)
+        };
+        FrontMatter {
+            title: raw.title,
+            description: raw.description,
+            date: raw.date,
+            updated: raw.updated,
+            weight: raw.weight,
+            number: raw.number,
+            draft: raw.draft,
+            slug: raw.slug,
+            path: raw.path,
+            template: raw.template,
+            aliases: raw.aliases,
+            changes: raw.changes,
+            extra: raw.extra,
+            plain_english: raw.plain_english,
+            kind: raw.kind,
+            report,
+            priority,
+            case_review,
+        }
+    }
 }
 
 /// Keys every kind accepts.
@@ -1085,11 +1331,34 @@ impl<'a> Located<'a> {
     }
 }
 
-/// Converts the free-form `extra` map to JSON for templates.
-pub(crate) fn extra_to_json(extra: &Option<serde_json::Value>) -> serde_json::Value {
+/// The free-form values of `extra:`, kept as templates see them: read as JSON
+/// (maps sorted by key) and converted to a template value once, when the file
+/// is read, so a page shares it instead of converting it again (a map of a
+/// few keys is half the size this way).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extra(tera::Value);
+
+impl Extra {
+    /// The values as templates see them.
+    pub fn value(&self) -> &tera::Value {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = serde_json::Value::deserialize(d)?;
+        tera::Value::try_from_serializable(&json)
+            .map(Extra)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The free-form `extra` values for templates: an empty map when there are none.
+pub(crate) fn extra_value(extra: &Option<Extra>) -> tera::Value {
     match extra {
-        None => serde_json::Value::Object(Default::default()),
-        Some(v) => v.clone(),
+        None => tera::Value::from(tera::Map::new()),
+        Some(v) => v.0.clone(),
     }
 }
 

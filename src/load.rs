@@ -358,7 +358,11 @@ fn read_one(
     let Some(previous) = previous else {
         let read = read_source(root, rel, path).map(|mut s| {
             if stream {
+                // Only the front matter is kept, without its located tree:
+                // the model reads neither the body nor the tree (a message
+                // that needs a position parses the front matter again).
                 s.release_body();
+                s.release_tree();
             }
             std::sync::Arc::new(s)
         });

@@ -607,7 +607,7 @@ fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diag
             problems.push(s.at_key(d, "kind").help(help));
         }
         check_keys_of_kind(s, kind, problems);
-        if kind == Kind::CaseReview && s.front.status.is_none() {
+        if kind == Kind::CaseReview && s.front.case_review.status.is_none() {
             problems.push(
                 s.at_key(
                     Diagnostic::error("missing-key", &s.file, "a case review needs `status`"),
@@ -623,7 +623,7 @@ fn check_kinds(sources: &[Arc<Source>], root_idx: usize, problems: &mut Vec<Diag
 fn check_keys_of_kind(s: &Source, kind: Kind, problems: &mut Vec<Diagnostic>) {
     // Every top-level key of another kind, reported in the order of `KIND_KEYS`.
     let mut found: Vec<(usize, usize, (usize, usize))> = Vec::new();
-    for (token, place) in s.located().keys() {
+    for &(token, place) in s.kind_keys() {
         for (o, (owner, keys)) in KIND_KEYS.iter().enumerate() {
             if *owner == kind {
                 continue;
@@ -660,7 +660,8 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
     if f.kind != Some(Kind::Report) {
         return;
     }
-    if f.organisation
+    if f.report
+        .organisation
         .as_deref()
         .is_none_or(|o| o.trim().is_empty())
     {
@@ -676,7 +677,7 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
             .help("add a line such as `organisation: Somerset Safeguarding Children Board`"),
         );
     }
-    if let Some(p) = &f.period
+    if let Some(p) = &f.report.period
         && p.end < p.start
     {
         problems.push(
@@ -696,7 +697,7 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
         );
     }
     check_strategy_refs(s, problems);
-    for imp in f.implications.iter().flatten() {
+    for imp in f.report.implications.iter().flatten() {
         if imp.area == frontmatter::Area::Other && imp.label.is_none() {
             problems.push(
                 s.at_key(
@@ -718,7 +719,7 @@ fn check_report_fields(s: &Source, problems: &mut Vec<Diagnostic>) {
 fn check_strategy_refs(s: &Source, problems: &mut Vec<Diagnostic>) {
     let f = &s.front;
     let mut ids = HashSet::default();
-    for (i, item) in f.strategy.iter().flatten().enumerate() {
+    for (i, item) in f.report.strategy.iter().flatten().enumerate() {
         if !ids.insert(item.id.0.as_str()) {
             // Point at this (repeated) declaration, not the first one.
             let (line, col) = s
@@ -738,7 +739,7 @@ fn check_strategy_refs(s: &Source, problems: &mut Vec<Diagnostic>) {
     }
     let mut known: Vec<&str> = ids.iter().copied().collect();
     known.sort_unstable();
-    for (i, rec) in f.recommendations.iter().flatten().enumerate() {
+    for (i, rec) in f.report.recommendations.iter().flatten().enumerate() {
         for (j, r) in rec.refs.iter().enumerate() {
             if ids.contains(r.0.as_str()) {
                 continue;

@@ -727,9 +727,11 @@ pub struct Links<'a> {
     origin: &'a str,
     /// The site's language, as Zola's `page.lang`.
     lang: &'a str,
-    /// The link to each entry, without children, made once per build: pages
-    /// share them (a chapter lists all its pages; every page links its neighbours).
-    flat: Vec<LinkView>,
+    /// The link to each entry, without children, as the value templates see,
+    /// made once per build: pages and the report's chapters share them (a
+    /// chapter lists all its pages; every page links its neighbours), each
+    /// page's view takes a reference, not a copy.
+    flat: Vec<Value>,
 }
 
 impl<'a> Links<'a> {
@@ -747,16 +749,30 @@ impl<'a> Links<'a> {
             lang,
             flat: Vec::new(),
         };
+        let no_children = Value::from(Vec::<Value>::new());
         links.flat = (0..report.entries.len())
             .into_par_iter()
-            .map(|i| links.link(i, 0))
+            .map(|i| link_value(&links.link(i, 0), &no_children))
             .collect();
         links
     }
 
-    /// The link to entry `i`, without children.
-    pub fn get(&self, i: usize) -> &LinkView {
+    /// The link to entry `i`, without children, as templates see it.
+    pub fn get(&self, i: usize) -> &Value {
         &self.flat[i]
+    }
+
+    /// The link to entry `i` with its children's links (each without
+    /// children), as templates see it: the entries' own link values, shared.
+    pub(crate) fn with_children(&self, i: usize) -> Value {
+        let children: Vec<Value> = self.report.entries[i]
+            .children
+            .iter()
+            .map(|&c| self.flat[c].clone())
+            .collect();
+        let mut map = self.flat[i].as_map().cloned().unwrap_or_default();
+        map.insert("children".into(), Value::from(children));
+        Value::from(map)
     }
 
     /// The link to entry `i`, with children to `depth` levels.
@@ -781,6 +797,20 @@ impl<'a> Links<'a> {
             },
         }
     }
+}
+
+/// `link` as templates see it (what serializing it gives), its `path` the
+/// same text as its `url` and its empty `children` the one list every link
+/// shares, so each string is kept once.
+fn link_value(link: &LinkView, no_children: &Value) -> Value {
+    let mut map = Value::from_serializable(link)
+        .into_map()
+        .unwrap_or_default();
+    if let Some(url) = map.get(&tera::value::Key::Str("url")).cloned() {
+        map.insert("path".into(), url);
+    }
+    map.insert("children".into(), no_children.clone());
+    Value::from(map)
 }
 
 /// Priority lists.
@@ -892,7 +922,7 @@ pub(crate) struct PageView<'a> {
     /// What changed at each update (`changes:`), newest first.
     pub changes: Vec<ChangeView>,
     /// Free-form values.
-    pub extra: serde_json::Value,
+    pub extra: Value,
     /// Draft.
     pub draft: bool,
     /// Slug (last URL segment).
@@ -902,17 +932,17 @@ pub(crate) struct PageView<'a> {
     /// Minutes to read at 200 words a minute.
     pub reading_time: usize,
     /// From home down to the parent.
-    pub ancestors: Vec<&'a LinkView>,
+    pub ancestors: Vec<&'a Value>,
     /// Previous in reading order.
-    pub previous: Option<&'a LinkView>,
+    pub previous: Option<&'a Value>,
     /// Next in reading order.
-    pub next: Option<&'a LinkView>,
+    pub next: Option<&'a Value>,
     /// Children of a chapter.
-    pub pages: Vec<&'a LinkView>,
+    pub pages: Vec<&'a Value>,
     /// The way down from the top-level chapter to this page (at most the
     /// chapter and its child on the way): what the contents beside a page of a
     /// long report show below the chapters, without walking any chapter's pages.
-    pub way: Vec<&'a LinkView>,
+    pub way: Vec<&'a Value>,
     /// Headings of the body.
     pub toc: Vec<TocView<'a>>,
     /// Priority lists.
@@ -937,9 +967,9 @@ pub(crate) struct ZolaFields<'a> {
     /// The body's HTML before `<!-- more -->`, or none.
     pub summary: Option<&'a str>,
     /// The page before this one among its section's pages, or none.
-    pub lower: Option<&'a LinkView>,
+    pub lower: Option<&'a Value>,
     /// The page after this one among its section's pages, or none.
-    pub higher: Option<&'a LinkView>,
+    pub higher: Option<&'a Value>,
     /// The URL's segments (`["blog", "post"]`).
     pub components: Vec<&'a str>,
     /// The files beside a page bundle (`dir/index.md`) or a section's
@@ -1037,7 +1067,7 @@ impl<'a> PageView<'a> {
             date: date(&f.date),
             updated: date(&f.updated),
             changes: changes(&f.changes),
-            extra: crate::frontmatter::extra_to_json(&f.extra),
+            extra: crate::frontmatter::extra_value(&f.extra),
             draft: f.draft.unwrap_or(false),
             slug: e
                 .path
@@ -1154,7 +1184,7 @@ impl<'a> PageView<'a> {
             date: None,
             updated: None,
             changes: Vec::new(),
-            extra: serde_json::Value::Object(Default::default()),
+            extra: Value::from(tera::Map::new()),
             draft: false,
             slug: "",
             word_count: 0,
@@ -1389,7 +1419,7 @@ pub(crate) struct ReportView<'a> {
     /// Documents.
     pub documents: Vec<DocumentView>,
     /// Top-level chapters with their children.
-    pub chapters: Vec<LinkView>,
+    pub chapters: Vec<Value>,
     /// Glossary.
     pub glossary: Vec<GlossaryView>,
     /// Whether there is a glossary page.
@@ -1402,7 +1432,7 @@ pub(crate) struct ReportView<'a> {
     /// page's size does not grow with the report's (nor with a long chapter's).
     pub contents_all: bool,
     /// Free-form values.
-    pub extra: serde_json::Value,
+    pub extra: Value,
 }
 
 /// "2.4 MB", "820 KB", "512 bytes" (decimal units, as GOV.UK writes them).
@@ -1461,42 +1491,47 @@ impl<'a> ReportView<'a> {
         };
         ReportView {
             title: root.title(),
-            short_title: f.short_title.as_deref().unwrap_or(root.title()),
+            short_title: f.report.short_title.as_deref().unwrap_or(root.title()),
             kind: if f.kind == Some(Kind::Report) {
                 "report"
             } else {
                 "chapter"
             },
-            organisation: f.organisation.as_deref(),
-            presented_to: f.presented_to.as_deref(),
+            organisation: f.report.organisation.as_deref(),
+            presented_to: f.report.presented_to.as_deref(),
             url: links.base_path.to_string(),
             date: date(&f.date),
             updated: date(&f.updated),
             changes: changes(&f.changes),
-            period: f.period.as_ref().map(|p| PeriodView {
+            period: f.report.period.as_ref().map(|p| PeriodView {
                 start: (&p.start).into(),
                 end: (&p.end).into(),
             }),
-            lead_officer: person(&f.lead_officer),
-            author: person(&f.author),
+            lead_officer: person(&f.report.lead_officer),
+            author: person(&f.report.author),
             sign_off: sign_off_views(f),
             strategy,
             recommendations,
             reasons: html.reasons,
             implications,
             documents: document_views(f, &html.documents),
-            chapters: root.children.iter().map(|&c| links.link(c, 1)).collect(),
+            chapters: root
+                .children
+                .iter()
+                .map(|&c| links.with_children(c))
+                .collect(),
             glossary: glossary_views(&report.glossary),
             has_glossary: !report.glossary.is_empty(),
             has_full_report: true,
             contents_all: true,
-            extra: crate::frontmatter::extra_to_json(&f.extra),
+            extra: crate::frontmatter::extra_value(&f.extra),
         }
     }
 }
 
 fn strategy_views(f: &crate::frontmatter::FrontMatter) -> Vec<StrategyView> {
-    f.strategy
+    f.report
+        .strategy
         .iter()
         .flatten()
         .map(|s| StrategyView {
@@ -1513,7 +1548,8 @@ fn recommendation_views(
     html: Vec<String>,
     strategy: &[StrategyView],
 ) -> Vec<RecommendationView> {
-    f.recommendations
+    f.report
+        .recommendations
         .iter()
         .flatten()
         .zip(html)
@@ -1533,7 +1569,8 @@ fn implication_views(
     f: &crate::frontmatter::FrontMatter,
     html: Vec<String>,
 ) -> Vec<ImplicationView> {
-    f.implications
+    f.report
+        .implications
         .iter()
         .flatten()
         .zip(html)
@@ -1550,7 +1587,8 @@ fn implication_views(
 }
 
 fn sign_off_views(f: &crate::frontmatter::FrontMatter) -> Vec<SignOffView> {
-    f.sign_off
+    f.report
+        .sign_off
         .iter()
         .flatten()
         .map(|s| SignOffView {
@@ -1566,7 +1604,8 @@ fn document_views(
     f: &crate::frontmatter::FrontMatter,
     links: &[DocumentLink],
 ) -> Vec<DocumentView> {
-    f.documents
+    f.report
+        .documents
         .iter()
         .flatten()
         .zip(

@@ -39,9 +39,16 @@ pub struct Source {
     pub front: Arc<FrontMatter>,
     /// The front matter as a tree of located keys and values (TOML is read
     /// into the same tree as YAML), without the Zola keys reportsite ignores;
-    /// empty once released after the model is made ([`Source::release_tree`]),
-    /// and parsed again from `text` when a position is asked for.
+    /// empty once released (a one-shot build releases it as soon as the file
+    /// is read: [`Source::release_tree`]), and parsed again from `text` when a
+    /// position is asked for.
     yaml: OnceLock<Arc<yaml::Node>>,
+    /// The top-level keys that belong to a kind ([`frontmatter::KIND_KEYS`]),
+    /// with their places, in the file's order: what the model's check of keys
+    /// against the file's kind reads, found when the file is parsed so the
+    /// located tree need not be kept for it (empty, without an allocation, in
+    /// most files).
+    kind_keys: Vec<(&'static str, (usize, usize))>,
     /// Warnings about the file found while reading it: the Zola keys it
     /// ignores, a title taken from a heading or the file name. Kept with the
     /// source, so a load that reuses it reports them again.
@@ -99,6 +106,7 @@ impl Source {
             yaml_line,
             format,
             front: front.into(),
+            kind_keys: kind_keys(Located::new(&parsed.tree, yaml_line)),
             yaml: OnceLock::from(Arc::new(parsed.tree)),
             warnings,
             text_hash: OnceLock::new(),
@@ -122,6 +130,7 @@ impl Source {
                 ..FrontMatter::default()
             }),
             yaml: OnceLock::from(Arc::new(empty_tree())),
+            kind_keys: Vec::new(),
             warnings: Vec::new(),
             text_hash: OnceLock::new(),
         }
@@ -240,10 +249,16 @@ impl Source {
     }
 
     /// Drops the located tree of the front matter (2.7 KB a page, kept only
-    /// for positions in messages): a one-shot build releases it once the
-    /// model is made; [`Source::located`] parses it again if asked.
+    /// for positions in messages): a one-shot build releases it as soon as
+    /// the file is read; [`Source::located`] parses it again if asked.
     pub(crate) fn release_tree(&mut self) {
         self.yaml = OnceLock::new();
+    }
+
+    /// The top-level keys that belong to a kind (those of
+    /// [`frontmatter::KIND_KEYS`]), with their places, in the file's order.
+    pub(crate) fn kind_keys(&self) -> &[(&'static str, (usize, usize))] {
+        &self.kind_keys
     }
 
     /// The 1-based line and column of a top-level front-matter key.
@@ -479,6 +494,20 @@ fn clean_heading(t: &str) -> String {
         _ => t,
     };
     t.replace(['*', '`'], "").trim().to_string()
+}
+
+/// The top-level keys of `located` that belong to a kind, with their places.
+fn kind_keys(located: Located<'_>) -> Vec<(&'static str, (usize, usize))> {
+    located
+        .keys()
+        .filter_map(|(token, place)| {
+            frontmatter::KIND_KEYS
+                .iter()
+                .flat_map(|(_, keys)| keys.iter())
+                .find(|k| **k == token)
+                .map(|k| (*k, place))
+        })
+        .collect()
 }
 
 /// A tree with no keys (a front matter without any).

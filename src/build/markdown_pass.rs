@@ -259,23 +259,23 @@ pub(crate) fn entry_html(
         items(list, key, source, page_path, links, raw, &mut problems)
     };
     let priority = (kind == Kind::Priority).then(|| PriorityView {
-        what_was_done: it(&f.what_was_done, "what_was_done"),
-        impact: it(&f.impact, "impact"),
-        next_steps: it(&f.next_steps, "next_steps"),
+        what_was_done: it(&f.priority.what_was_done, "what_was_done"),
+        impact: it(&f.priority.impact, "impact"),
+        next_steps: it(&f.priority.next_steps, "next_steps"),
     });
     let case_review = (kind == Kind::CaseReview).then(|| CaseReviewView {
-        subject: f.subject.clone(),
-        review_type: f.review_type.clone(),
-        status: f.status.map(|s| match s {
+        subject: f.case_review.subject.clone(),
+        review_type: f.case_review.review_type.clone(),
+        status: f.case_review.status.map(|s| match s {
             frontmatter::ReviewStatus::Published => "published",
             frontmatter::ReviewStatus::InProgress => "in-progress",
         }),
-        status_label: f.status.map(|s| match s {
+        status_label: f.case_review.status.map(|s| match s {
             frontmatter::ReviewStatus::Published => "Published",
             frontmatter::ReviewStatus::InProgress => "In progress",
         }),
-        harm: f.harm.clone(),
-        learning: it(&f.learning, "learning"),
+        harm: f.case_review.harm.clone(),
+        learning: it(&f.case_review.learning, "learning"),
     });
     (
         EntryHtml {
@@ -361,6 +361,7 @@ fn document_links(
     };
     source
         .front
+        .report
         .documents
         .iter()
         .flatten()
@@ -413,14 +414,16 @@ fn report_html(
     let f = &source.front;
     let mut problems = Vec::new();
     let recs: Option<Vec<String>> = f
+        .report
         .recommendations
         .as_ref()
         .map(|r| r.iter().map(|r| r.text.clone()).collect());
     let imps: Option<Vec<String>> = f
+        .report
         .implications
         .as_ref()
         .map(|r| r.iter().map(|r| r.text.clone()).collect());
-    let reasons: Option<Vec<String>> = f.reasons.as_ref().map(|r| vec![r.clone()]);
+    let reasons: Option<Vec<String>> = f.report.reasons.as_ref().map(|r| vec![r.clone()]);
     let html = ReportHtml {
         recommendations: items(
             &recs,

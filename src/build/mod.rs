@@ -41,7 +41,7 @@ use verdict::Verdict;
 use crate::content_components::CallRenderer;
 use crate::error::{Diagnostic, Result};
 use crate::output::{Memory, OutputFile, Sink};
-use crate::plugins::packed_facts::PackedFacts;
+use crate::plugins::packed_facts::{KnownPaths, PackedFacts};
 use crate::render::{Links, Renderer, ReportView};
 use crate::site::Site;
 
@@ -197,7 +197,7 @@ fn run(
         links: &links,
         links_md: &links_md,
         report_view: &report_view,
-        pipeline: &stages::pipeline(site, &statics, &report_view.documents)?,
+        pipeline: &pipeline(site, &statics, &report_view)?,
         htmls: &md.entries,
         fused,
         broken_files: &broken_files,
@@ -220,6 +220,18 @@ fn run(
         .warnings
         .extend(clock_warning(site, &functions, build_key.is_some()));
     Ok(built)
+}
+
+/// The page stages, with the entries' paths the pages' facts name by index.
+fn pipeline<'s>(
+    site: &'s Site,
+    statics: &BTreeMap<String, StaticSource<'_>>,
+    report_view: &ReportView<'_>,
+) -> Result<crate::plugins::Pipeline<'s>> {
+    let mut pipeline = stages::pipeline(site, statics, &report_view.documents)?;
+    let paths = site.report.entries.iter().map(|e| e.path.url());
+    pipeline.set_known_paths(KnownPaths::new(paths));
+    Ok(pipeline)
 }
 
 /// The templates (with Zola's functions) and the entries' links, made side

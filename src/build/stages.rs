@@ -109,6 +109,6 @@ pub(crate) fn finish_page(
             bytes: html.into(),
         },
         findings,
-        PackedFacts::pack(facts),
+        PackedFacts::pack(facts, pipeline.known_paths()),
     )
 }

@@ -139,6 +139,9 @@ pub(crate) struct Pipeline<'a> {
     stages: Vec<StageRef<'a>>,
     /// Nanoseconds spent in each stage, summed over threads.
     spent: Vec<std::sync::atomic::AtomicU64>,
+    /// The paths most links of the pages go to (every entry's), by which the
+    /// pages' facts name them ([`packed_facts::PackedFacts::pack`]).
+    known_paths: std::sync::Arc<packed_facts::KnownPaths>,
 }
 
 impl<'a> Pipeline<'a> {
@@ -170,6 +173,16 @@ impl<'a> Pipeline<'a> {
         facts.ids.sort_unstable();
         facts.ids.dedup();
         html
+    }
+
+    /// Sets the paths the pages' facts name by index (see `known_paths`).
+    pub(crate) fn set_known_paths(&mut self, known: packed_facts::KnownPaths) {
+        self.known_paths = std::sync::Arc::new(known);
+    }
+
+    /// The paths the pages' facts name by index.
+    pub(crate) fn known_paths(&self) -> &std::sync::Arc<packed_facts::KnownPaths> {
+        &self.known_paths
     }
 
     /// Adds a stage at the end.

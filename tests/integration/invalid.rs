@@ -58,3 +58,37 @@ fn every_invalid_fixture_gives_its_exact_messages() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A one-shot build (`reportsite build`) keeps only each file's front matter
+/// after the load, without its located tree: every invalid fixture must give
+/// the same messages, at the same places, as a build that keeps them.
+#[test]
+fn streamed_sources_give_the_same_messages() {
+    use reportsite::site::{LoadOptions, Site};
+    let dir = fixture("invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/invalid")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let streamed = LoadOptions {
+        stream_bodies: true,
+        ..LoadOptions::default()
+    };
+    let rendered = |ds: Vec<reportsite::Diagnostic>| -> String {
+        ds.iter().map(|d| d.render() + "\n").collect()
+    };
+    for case in &cases {
+        let kept = rendered(build_errors(case));
+        let errors = match Site::load(case, &streamed).and_then(|s| s.build()) {
+            Err(reportsite::Error::Content(d)) => d
+                .into_iter()
+                .filter(|d| d.severity == reportsite::error::Severity::Error)
+                .collect(),
+            Err(e) => panic!("{}: expected content errors, got {e}", case.display()),
+            Ok(_) => panic!("{}: built when streamed", case.display()),
+        };
+        assert_eq!(kept, rendered(errors), "{}", case.display());
+    }
+}

@@ -146,7 +146,7 @@ impl Statement {
             organisation: s
                 .organisation
                 .clone()
-                .or_else(|| report.root().source.front.organisation.clone())
+                .or_else(|| report.root().source.front.report.organisation.clone())
                 .or_else(|| config.title.clone())
                 .unwrap_or_else(|| report.root().title().to_string()),
             contact_email: contact.email.clone(),
