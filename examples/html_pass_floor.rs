@@ -11,8 +11,13 @@
 //! whole site on the machine's cores.
 //!
 //! ```text
-//! cargo run --release --example html_pass_floor -- OUTPUT_FOLDER
+//! cargo run --release --example html_pass_floor -- OUTPUT_FOLDER [--shells]
 //! ```
+//!
+//! With `--shells`, each page's Markdown body is cut out first (what the civic
+//! theme puts in `<div class="prose">`, up to its pager), so the figures are
+//! those of the template's shell alone, which the `a11y` stage reads with
+//! lol_html while it reads a plain body apart.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -39,6 +44,11 @@ fn main() {
                 .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", f.display())))
         })
         .collect();
+    let pages: Vec<String> = if std::env::args().any(|a| a == "--shells") {
+        pages.iter().filter_map(|p| shell_of(p)).collect()
+    } else {
+        pages
+    };
     if pages.is_empty() {
         fail(&format!("no HTML pages in {dir}"));
     }
@@ -99,6 +109,15 @@ fn rewrite(page: &str, settings: Settings<'_, '_>) -> usize {
         fail(&format!("lol_html: {e}"));
     }
     out.len()
+}
+
+/// The page without its Markdown body, when it has the civic theme's
+/// `<div class="prose">` followed by its pager.
+fn shell_of(page: &str) -> Option<String> {
+    const OPEN: &str = "<div class=\"prose\">";
+    let start = page.find(OPEN)? + OPEN.len();
+    let end = start + page[start..].find("</div><nav class=\"pager\"")?;
+    Some(format!("{}{}", &page[..start], &page[end..]))
 }
 
 fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
