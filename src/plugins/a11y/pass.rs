@@ -568,8 +568,7 @@ impl A11y {
         let line = st.line();
         if let Some(frag) = href.strip_prefix('#') {
             st.anchors.push((frag.to_string(), line));
-        } else if let Some(target) =
-            internal_target(href, page_url, &info.base_path, &info.origin)
+        } else if let Some(target) = internal_target(href, page_url, &info.base_path, &info.origin)
         {
             st.facts.links.push((target, line));
         }
