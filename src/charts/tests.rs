@@ -63,7 +63,7 @@ fn drawn(kind: Kind, y: &[&str]) -> String {
         svg.contains(&format!("<desc id=\"{id}-desc\">Referrals rose from 3,512")),
         "{svg}"
     );
-    assert!(svg.contains("viewBox=\"0 0 480 300\""), "{svg}");
+    assert!(svg.contains("viewBox=\"0 0 360 260\""), "{svg}");
     assert!(!html.contains("style="), "no inline style: {html}");
     assert!(html.starts_with(&format!("<figure class=\"chart chart--{}\">", kind.name())));
     assert!(html.contains("<caption>Referrals &amp; contacts: the figures</caption>"));
