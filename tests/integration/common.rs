@@ -163,6 +163,18 @@ pub fn run_within(mut cmd: std::process::Command, limit: std::time::Duration) ->
     }
 }
 
+/// Runs the binary with `args` on the site at `root`, without colours, within a
+/// minute.
+pub fn run_cli(args: &[&str], root: &Path) -> Run {
+    let mut cmd = reportsite_bin();
+    cmd.args(args)
+        .arg("--root")
+        .arg(root)
+        .arg("--color")
+        .arg("never");
+    run_within(cmd, std::time::Duration::from_secs(60))
+}
+
 /// Writes `bytes` to `root/rel`, creating the folders on the way.
 pub fn write_file(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     let path = root.join(rel);

@@ -5,15 +5,20 @@
 
 use crate::common::{build_errors, fixture};
 
-#[test]
-fn every_invalid_fixture_gives_its_exact_messages() {
-    let dir = fixture("invalid");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+/// The folders of `tests/fixtures/invalid/`, sorted.
+fn cases() -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(fixture("invalid"))
         .expect("tests/fixtures/invalid")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn every_invalid_fixture_gives_its_exact_messages() {
+    let cases = cases();
     assert!(
         cases.len() >= 20,
         "expected at least 20 invalid fixtures, found {}",
@@ -65,13 +70,7 @@ fn every_invalid_fixture_gives_its_exact_messages() {
 #[test]
 fn streamed_sources_give_the_same_messages() {
     use reportsite::site::{LoadOptions, Site};
-    let dir = fixture("invalid");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures/invalid")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = cases();
     let streamed = LoadOptions {
         stream_bodies: true,
         ..LoadOptions::default()

@@ -9,7 +9,7 @@ use std::path::Path;
 use reportsite::error::{Diagnostic, Severity};
 use reportsite::site::{LoadOptions, Site};
 
-use crate::common::{reportsite_bin, run_within, write_file};
+use crate::common::{reportsite_bin, write_file};
 
 const CONFIG: &str = "base_url = \"https://example.org\"\ntitle = \"T\"\ndefault_language = \"en-GB\"\n\n[accessibility]\ncontact_email = \"a@board.test\"\nprepared = \"2025-01-01\"\nreviewed = \"2025-01-01\"\ntested = \"2025-01-01\"\n";
 
@@ -140,13 +140,7 @@ fn an_unknown_plain_english_key_is_located() {
 }
 
 fn run(args: &[&str], root: &Path) -> crate::common::Run {
-    let mut cmd = reportsite_bin();
-    cmd.args(args)
-        .arg("--root")
-        .arg(root)
-        .arg("--color")
-        .arg("never");
-    run_within(cmd, std::time::Duration::from_secs(60))
+    crate::common::run_cli(args, root)
 }
 
 #[test]

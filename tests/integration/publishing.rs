@@ -263,13 +263,7 @@ fn sub_site_with_warning() -> tempfile::TempDir {
 }
 
 fn run(args: &[&str], root: &Path) -> crate::common::Run {
-    let mut cmd = reportsite_bin();
-    cmd.args(args)
-        .arg("--root")
-        .arg(root)
-        .arg("--color")
-        .arg("never");
-    run_within(cmd, std::time::Duration::from_secs(60))
+    crate::common::run_cli(args, root)
 }
 
 #[test]
