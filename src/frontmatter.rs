@@ -475,6 +475,13 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part<T>(Option<Box<T>>);
 
+impl<T: Default + PartialEq> Part<T> {
+    /// The keys, boxed when any is set.
+    fn of(keys: T) -> Part<T> {
+        Part((keys != T::default()).then(|| Box::new(keys)))
+    }
+}
+
 impl<T> Default for Part<T> {
     fn default() -> Self {
         Part(None)
@@ -675,62 +682,32 @@ struct RawFrontMatter {
 
 impl From<RawFrontMatter> for FrontMatter {
     fn from(raw: RawFrontMatter) -> FrontMatter {
-        let report = if raw.short_title.is_some()
-            || raw.organisation.is_some()
-            || raw.presented_to.is_some()
-            || raw.period.is_some()
-            || raw.lead_officer.is_some()
-            || raw.author.is_some()
-            || raw.sign_off.is_some()
-            || raw.strategy.is_some()
-            || raw.recommendations.is_some()
-            || raw.reasons.is_some()
-            || raw.implications.is_some()
-            || raw.documents.is_some()
-        {
-            Part(Some(Box::new(ReportKeys {
-                short_title: raw.short_title,
-                organisation: raw.organisation,
-                presented_to: raw.presented_to,
-                period: raw.period,
-                lead_officer: raw.lead_officer,
-                author: raw.author,
-                sign_off: raw.sign_off,
-                strategy: raw.strategy,
-                recommendations: raw.recommendations,
-                reasons: raw.reasons,
-                implications: raw.implications,
-                documents: raw.documents,
-            })))
-        } else {
-            Part(None)
-        };
-        let priority =
-            if raw.what_was_done.is_some() || raw.impact.is_some() || raw.next_steps.is_some() {
-                Part(Some(Box::new(PriorityKeys {
-                    what_was_done: raw.what_was_done,
-                    impact: raw.impact,
-                    next_steps: raw.next_steps,
-                })))
-            } else {
-                Part(None)
-            };
-        let case_review = if raw.subject.is_some()
-            || raw.review_type.is_some()
-            || raw.status.is_some()
-            || raw.harm.is_some()
-            || raw.learning.is_some()
-        {
-            Part(Some(Box::new(CaseReviewKeys {
-                subject: raw.subject,
-                review_type: raw.review_type,
-                status: raw.status,
-                harm: raw.harm,
-                learning: raw.learning,
-            })))
-        } else {
-            Part(None)
-        };
+        let report = Part::of(ReportKeys {
+            short_title: raw.short_title,
+            organisation: raw.organisation,
+            presented_to: raw.presented_to,
+            period: raw.period,
+            lead_officer: raw.lead_officer,
+            author: raw.author,
+            sign_off: raw.sign_off,
+            strategy: raw.strategy,
+            recommendations: raw.recommendations,
+            reasons: raw.reasons,
+            implications: raw.implications,
+            documents: raw.documents,
+        });
+        let priority = Part::of(PriorityKeys {
+            what_was_done: raw.what_was_done,
+            impact: raw.impact,
+            next_steps: raw.next_steps,
+        });
+        let case_review = Part::of(CaseReviewKeys {
+            subject: raw.subject,
+            review_type: raw.review_type,
+            status: raw.status,
+            harm: raw.harm,
+            learning: raw.learning,
+        });
         FrontMatter {
             title: raw.title,
             description: raw.description,
