@@ -45,6 +45,7 @@ use crate::error::{Diagnostic, Severity};
 
 mod audit;
 mod body;
+mod element;
 mod lang;
 mod names;
 mod naming;

@@ -5,7 +5,7 @@
 //!
 //! In: elements and text of the pass. Out: names, judged.
 
-use lol_html::html_content::{Element, EndTag};
+use super::element::{EndTagEdit, Tag};
 
 use super::audit::{self, NameRule};
 use super::names::{self, NameAttrs, Role};
@@ -110,7 +110,7 @@ const EMBEDDED: &[&str] = &[
 /// needs gets a [`Frame`] that collects it until its end tag. `hidden`: hidden
 /// from assistive technology; `named_already`: an image the pass has judged.
 pub(super) fn name_element(
-    el: &mut Element,
+    el: &mut impl Tag,
     start: &StartTag<'_>,
     hidden: bool,
     named_already: bool,
@@ -267,9 +267,9 @@ fn name_now(
 
 /// Closes frame `serial` at the element's end tag, and the inner frames whose
 /// end tags never came.
-fn close_at_end_tag(el: &mut Element, state: &Shared, serial: u32) -> HandlerResult {
+fn close_at_end_tag(el: &mut impl Tag, state: &Shared, serial: u32) -> HandlerResult {
     let state = state.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
+    el.on_end(move |_: &mut dyn EndTagEdit| {
         let mut st = state.borrow_mut();
         if st.frames.iter().any(|f| f.serial == serial) {
             while let Some(f) = st.frames.last() {
@@ -281,7 +281,7 @@ fn close_at_end_tag(el: &mut Element, state: &Shared, serial: u32) -> HandlerRes
             }
         }
         Ok(())
-    }))?;
+    })?;
     Ok(())
 }
 

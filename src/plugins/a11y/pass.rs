@@ -12,10 +12,11 @@
 //! change there (`tests.rs` runs every content file of the repository both
 //! ways and fails when they differ).
 
-use lol_html::html_content::{Comment, ContentType, Element, EndTag, TextChunk};
+use lol_html::html_content::{Comment, Element, TextChunk};
 use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element};
 
 use super::audit::{self, OpenSection, TableFacts};
+use super::element::{EndTagEdit, Note, Tag, Text};
 use super::names::{self, collapse, decode_basic};
 use super::naming;
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
@@ -38,7 +39,7 @@ const MEDIA: &[&str] = &[
 ];
 
 /// One page's pass: the stage, the page, and the state its handlers share.
-struct Pass<'p> {
+pub(super) struct Pass<'p> {
     stage: &'p A11y,
     /// The page as it came (tag names and attribute values are read in it).
     src: &'p [u8],
@@ -104,9 +105,9 @@ impl A11y {
 
 impl Pass<'_> {
     /// Everything the stage does at an element's start tag, in a fixed order.
-    fn element(&self, el: &mut Element) -> HandlerResult {
+    pub(super) fn element(&self, el: &mut impl Tag) -> HandlerResult {
         let mut buf = [0u8; TAG_BUF];
-        let mut start = StartTag::read(el, self.src, &mut buf);
+        let mut start = el.start(self.src, &mut buf);
         self.source_line(el, &start)?;
         self.page_parts(el, &mut start)?;
         let hidden = self.depths(el, &start)?;
@@ -121,7 +122,7 @@ impl Pass<'_> {
 
     /// The Markdown line an element came from (comrak's `data-sourcepos`,
     /// removed from the output), kept until its end tag.
-    fn source_line(&self, el: &mut Element, start: &StartTag<'_>) -> HandlerResult {
+    fn source_line(&self, el: &mut impl Tag, start: &StartTag<'_>) -> HandlerResult {
         if start.sourcepos.is_none() {
             return Ok(());
         }
@@ -141,21 +142,21 @@ impl Pass<'_> {
             }
         }
         let state = self.state.clone();
-        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+        el.on_end(move |_: &mut dyn EndTagEdit| {
             let mut st = state.borrow_mut();
             st.depth.markdown = st.depth.markdown.saturating_sub(1);
             if line.is_some() {
                 st.lines.pop();
             }
             Ok(())
-        }))?;
+        })?;
         Ok(())
     }
 
     /// A comment: the Markdown's marks around a block of raw HTML give what
     /// is inside the block its line, and count it as the author's text; the
     /// marks are removed.
-    fn comment(&self, c: &mut Comment<'_>) -> HandlerResult {
+    pub(super) fn comment(&self, c: &mut impl Note) -> HandlerResult {
         let text = c.text();
         let mut st = self.state.borrow_mut();
         if let Some(n) = text.strip_prefix(crate::markdown::RAW_LINE_MARK) {
@@ -188,7 +189,7 @@ impl Pass<'_> {
                     self.glossary_page,
                 )
                 .ok_or("the body needs the full pass")?;
-            c.replace(&html, ContentType::Html);
+            c.replace_html(&html);
         } else if text == crate::markdown::RAW_END_MARK {
             if let Some(pushed) = st.raw_blocks.pop() {
                 if pushed {
@@ -203,7 +204,7 @@ impl Pass<'_> {
 
     /// The parts of the page itself: its language, its Content-Security-Policy,
     /// the skip link and its target.
-    fn page_parts(&self, el: &mut Element, start: &mut StartTag<'_>) -> HandlerResult {
+    fn page_parts(&self, el: &mut impl Tag, start: &mut StartTag<'_>) -> HandlerResult {
         match &*start.tag {
             "html" => self.html_lang(el)?,
             "meta"
@@ -216,7 +217,7 @@ impl Pass<'_> {
             {
                 self.state.borrow_mut().inline_styles = false;
             }
-            "body" if !self.has_skip_link => el.prepend(repair::SKIP_LINK, ContentType::Html),
+            "body" if !self.has_skip_link => el.prepend_html(repair::SKIP_LINK),
             "main" => {
                 if !self.has_skip_link && start.id.is_none() {
                     el.set_attribute("id", repair::MAIN_ID)?;
@@ -237,7 +238,7 @@ impl Pass<'_> {
     /// assistive technology, itself or by an ancestor.
     fn depths(
         &self,
-        el: &mut Element,
+        el: &mut impl Tag,
         start: &StartTag<'_>,
     ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
         let (tag, open) = (&*start.tag, start.open);
@@ -271,7 +272,7 @@ impl Pass<'_> {
     }
 
     /// What the stage does by the element's tag, after its name is seen to.
-    fn by_tag(&self, el: &mut Element, start: &StartTag<'_>) -> HandlerResult {
+    fn by_tag(&self, el: &mut impl Tag, start: &StartTag<'_>) -> HandlerResult {
         let state = self.state;
         match &*start.tag {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -283,12 +284,12 @@ impl Pass<'_> {
             }
             "header" | "footer" | "aside" => inside(el, state, |st| &mut st.depth.chrome)?,
             "a" if start.na.href => {
-                let attrs = LinkAttrs::read(el, self.src);
+                let attrs = el.link_attrs(self.src);
                 self.link(el, &attrs)?;
                 self.link_extras(el, &attrs)?;
             }
             "section" if start.has_class("footnotes") => {
-                el.prepend(repair::FOOTNOTES_HEADING, ContentType::Html);
+                el.prepend_html(repair::FOOTNOTES_HEADING);
             }
             "div" if start.has_class("table-wrap") => {
                 inside(el, state, |st| &mut st.depth.table_wrap)?
@@ -317,7 +318,7 @@ impl Pass<'_> {
     /// `<html lang>`: added from the site's language when missing or blank
     /// (ACT b5c3f8, repaired), then checked to be a known language (ACT
     /// bf051a).
-    fn html_lang(&self, el: &mut Element) -> HandlerResult {
+    fn html_lang(&self, el: &mut impl Tag) -> HandlerResult {
         self.state.borrow_mut().saw_html = true;
         let info = &self.stage.info;
         let given = el.get_attribute("lang");
@@ -340,7 +341,7 @@ impl Pass<'_> {
     }
 
     /// Links only: `aria-current` in navigation, footnote names.
-    fn link_extras(&self, el: &mut Element, attrs: &LinkAttrs) -> HandlerResult {
+    fn link_extras(&self, el: &mut impl Tag, attrs: &LinkAttrs) -> HandlerResult {
         if self.state.borrow().depth.nav > 0
             && attrs.href.as_deref() == Some(self.page.url_path)
             && !attrs.aria_current
@@ -348,18 +349,18 @@ impl Pass<'_> {
             el.set_attribute("aria-current", "page")?;
         }
         if attrs.footnote_ref {
-            el.prepend(repair::FOOTNOTE_REF_PREFIX, ContentType::Html);
+            el.prepend_html(repair::FOOTNOTE_REF_PREFIX);
         }
         if attrs.footnote_backref {
             let html = repair::footnote_backref(attrs.aria_label.as_deref());
             el.remove_attribute("aria-label");
-            el.set_inner_content(&html, ContentType::Html);
+            el.set_inner_html(&html)?;
         }
         Ok(())
     }
 
     /// Notes each file the element would load from another site.
-    fn third_party(&self, el: &Element, tag: &str) {
+    fn third_party(&self, el: &impl Tag, tag: &str) {
         let attrs = audit::loading_attributes(tag, || el.get_attribute("rel").unwrap_or_default());
         for attr in attrs {
             if let Some(url) = el.get_attribute(attr)
@@ -375,26 +376,26 @@ impl Pass<'_> {
     /// A heading: its level judged against the last one, and the section it
     /// closes judged empty or not; with `[a11y] heading_anchors`, a link to
     /// its section after its text when it is a Markdown `h2` or `h3`.
-    fn heading(&self, el: &mut Element, level: u8) -> HandlerResult {
+    fn heading(&self, el: &mut impl Tag, level: u8) -> HandlerResult {
         let mut st = self.state.borrow_mut();
         let (visible, anchor) = st.heading_starts(level, self.stage.info.heading_anchors);
         let id = if anchor { el.get_attribute("id") } else { None };
         drop(st);
         let state = self.state.clone();
-        el.on_end_tag(Box::new(move |end: &mut EndTag| {
+        el.on_end(move |end: &mut dyn EndTagEdit| {
             state.borrow_mut().heading_ends(visible);
             if let Some(id) = &id {
-                end.before(&repair::heading_anchor(id), ContentType::Html);
+                end.before_html(&repair::heading_anchor(id));
             }
             Ok(())
-        }))?;
+        })?;
         Ok(())
     }
 
     /// A link (`a href`): its target noted for the site-wide link check, a
     /// document's format and size and a new tab said in its text, `rel` made
     /// safe. Its name is judged with the other names at the end of the page.
-    fn link(&self, el: &mut Element, attrs: &LinkAttrs) -> HandlerResult {
+    fn link(&self, el: &mut impl Tag, attrs: &LinkAttrs) -> HandlerResult {
         if !el.can_have_content() {
             return Ok(());
         }
@@ -412,7 +413,7 @@ impl Pass<'_> {
         st.links.push(notes);
         drop(st);
         let state = self.state.clone();
-        el.on_end_tag(Box::new(move |end: &mut EndTag| {
+        el.on_end(move |end: &mut dyn EndTagEdit| {
             let mut st = state.borrow_mut();
             let Some(notes) = st.links.pop() else {
                 return Ok(());
@@ -420,10 +421,10 @@ impl Pass<'_> {
             // The link's text, from its frame (closed just before this).
             let text = std::mem::take(&mut st.closed_text);
             for html in notes.html(&text) {
-                end.before(&html, ContentType::Html);
+                end.before_html(&html);
             }
             Ok(())
-        }))?;
+        })?;
         Ok(())
     }
 
@@ -434,7 +435,7 @@ impl Pass<'_> {
     /// passes; in Markdown, forgetting and intent look the same).
     fn image(
         &self,
-        el: &mut Element,
+        el: &mut impl Tag,
         start: &StartTag<'_>,
     ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
         for (name, value) in repair::IMAGE_DEFAULTS {
@@ -454,10 +455,7 @@ impl Pass<'_> {
         // element that has its source position (raw HTML there, written the
         // same way, counts as Markdown).
         let from_markdown = st.depth.markdown > 0 && {
-            let raw = self
-                .src
-                .get(el.source_location().bytes())
-                .unwrap_or_default();
+            let raw = el.source(self.src);
             raw.starts_with(b"<img ") && raw.ends_with(b" />")
         };
         if from_markdown && alt == Some(&b""[..]) && !na.global_aria && na.role.is_none() {
@@ -472,26 +470,26 @@ impl Pass<'_> {
     /// a scrolling region unless it is in one or says it needs none (the class
     /// `stack-table` of a table the theme stacks on narrow screens, or the
     /// attribute `data-no-scroll`).
-    fn table(&self, el: &mut Element, no_scroll: bool) -> HandlerResult {
+    fn table(&self, el: &mut impl Tag, no_scroll: bool) -> HandlerResult {
         let mut st = self.state.borrow_mut();
         st.table_starts();
         if st.depth.table_wrap == 0 && !no_scroll {
-            el.before(&repair::table_region(st.table_count), ContentType::Html);
-            el.after(crate::markdown::TABLE_REGION_CLOSE, ContentType::Html);
+            el.before_html(&repair::table_region(st.table_count));
+            el.after_html(crate::markdown::TABLE_REGION_CLOSE);
         }
         drop(st);
         let state = self.state.clone();
-        el.on_end_tag(Box::new(move |_: &mut EndTag| {
+        el.on_end(move |_: &mut dyn EndTagEdit| {
             state.borrow_mut().table_ends();
             Ok(())
-        }))?;
+        })?;
         Ok(())
     }
 
     /// A chunk of text: the content of an open heading's section, part of the
     /// names being collected, and in `main` the text whose glossary terms are
     /// explained and whose unknown abbreviations are noted.
-    fn text(&self, chunk: &mut TextChunk<'_>) -> HandlerResult {
+    pub(super) fn text(&self, chunk: &mut impl Text) -> HandlerResult {
         let mut st = self.state.borrow_mut();
         let st = &mut *st;
         let piece = chunk.as_str();
@@ -535,7 +533,7 @@ impl Pass<'_> {
     /// Explains the glossary terms of a text node once its last chunk is in
     /// (text arrives in chunks, not whole nodes: lol_html issue 255), and
     /// notes its unknown abbreviations.
-    fn explain_terms(&self, chunk: &mut TextChunk<'_>, st: &mut State) {
+    fn explain_terms(&self, chunk: &mut impl Text, st: &mut State) {
         let piece = chunk.as_str();
         if !chunk.last_in_text_node() {
             st.text.push_str(piece);
@@ -548,7 +546,7 @@ impl Pass<'_> {
             let replaced = self.stage.expand_terms(piece, st);
             self.stage.after_text(piece, st);
             if let Some(html) = replaced {
-                chunk.replace(&html, ContentType::Html);
+                chunk.replace_html(&html);
             }
             return;
         }
@@ -556,7 +554,7 @@ impl Pass<'_> {
         let text = std::mem::take(&mut st.text);
         let replaced = self.stage.expand_terms(&text, st);
         self.stage.after_text(&text, st);
-        chunk.replace(replaced.as_deref().unwrap_or(&text), ContentType::Html);
+        chunk.replace_html(replaced.as_deref().unwrap_or(&text));
     }
 }
 

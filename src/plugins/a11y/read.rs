@@ -35,31 +35,46 @@ impl<'s> StartTag<'s> {
             Some(t) => Cow::Borrowed(t),
             None => Cow::Owned(el.tag_name()),
         };
-        let mut start = StartTag {
+        let mut start = StartTag::new(tag, el.can_have_content() && !el.is_self_closing());
+        for a in el.attributes() {
+            let name = attribute_name(a, src);
+            start.attribute(&name, || attribute_value(a, src), || a.value());
+        }
+        start
+    }
+
+    /// A start tag of `tag` (ASCII-lowercased) before its attributes are read.
+    pub(super) fn new(tag: Cow<'s, str>, open: bool) -> StartTag<'s> {
+        StartTag {
             tag,
-            open: el.can_have_content() && !el.is_self_closing(),
+            open,
             sourcepos: None,
             id: None,
             class: None,
             no_scroll: false,
             na: NameAttrs::default(),
-        };
-        for a in el.attributes() {
-            let name = attribute_name(a, src);
-            let name: &[u8] = &name;
-            if name.eq_ignore_ascii_case(b"data-sourcepos") {
-                start.sourcepos = Some(attribute_value(a, src));
-            } else if name.eq_ignore_ascii_case(b"id") {
-                start.id = Some(a.value());
-            } else if name.eq_ignore_ascii_case(b"class") {
-                start.class = Some(attribute_value(a, src));
-            } else if name.eq_ignore_ascii_case(b"data-no-scroll") {
-                start.no_scroll = true;
-            } else {
-                NameAttrs::read(&mut start.na, name, || attribute_value(a, src));
-            }
         }
-        start
+    }
+
+    /// Reads one attribute: its name as written, its value where it stands
+    /// and as a string.
+    pub(super) fn attribute(
+        &mut self,
+        name: &[u8],
+        value: impl FnOnce() -> Cow<'s, [u8]>,
+        string: impl FnOnce() -> String,
+    ) {
+        if name.eq_ignore_ascii_case(b"data-sourcepos") {
+            self.sourcepos = Some(value());
+        } else if name.eq_ignore_ascii_case(b"id") {
+            self.id = Some(string());
+        } else if name.eq_ignore_ascii_case(b"class") {
+            self.class = Some(value());
+        } else if name.eq_ignore_ascii_case(b"data-no-scroll") {
+            self.no_scroll = true;
+        } else {
+            NameAttrs::read(&mut self.na, name, value);
+        }
     }
 
     /// Whether its `class` has `name`.
@@ -127,28 +142,31 @@ impl LinkAttrs {
     pub(super) fn read(el: &Element, src: &[u8]) -> LinkAttrs {
         let mut l = LinkAttrs::default();
         for a in el.attributes() {
-            let name = attribute_name(a, src);
-            let name: &[u8] = &name;
-            let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-            let slot = if is("href") {
-                &mut l.href
-            } else if is("aria-label") {
-                &mut l.aria_label
-            } else if is("target") {
-                &mut l.target
-            } else if is("rel") {
-                &mut l.rel
-            } else {
-                l.aria_current |= is("aria-current");
-                l.footnote_ref |= is("data-footnote-ref");
-                l.footnote_backref |= is("data-footnote-backref");
-                continue;
-            };
-            if slot.is_none() {
-                *slot = Some(a.value());
-            }
+            l.attribute(&attribute_name(a, src), || a.value());
         }
         l
+    }
+
+    /// Reads one attribute: its name as written, and its value.
+    pub(super) fn attribute(&mut self, name: &[u8], value: impl FnOnce() -> String) {
+        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+        let slot = if is("href") {
+            &mut self.href
+        } else if is("aria-label") {
+            &mut self.aria_label
+        } else if is("target") {
+            &mut self.target
+        } else if is("rel") {
+            &mut self.rel
+        } else {
+            self.aria_current |= is("aria-current");
+            self.footnote_ref |= is("data-footnote-ref");
+            self.footnote_backref |= is("data-footnote-backref");
+            return;
+        };
+        if slot.is_none() {
+            *slot = Some(value());
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use lol_html::html_content::{Element, EndTag};
+use super::element::{EndTagEdit, Tag};
 
 use super::audit::{Finding, OpenSection, TableFacts};
 use super::naming::{Candidate, Frame};
@@ -151,7 +151,7 @@ pub(super) type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sy
 
 /// Counts `el` in one of the state's depth counters until its end tag.
 pub(super) fn inside(
-    el: &mut Element,
+    el: &mut impl Tag,
     state: &Shared,
     counter: fn(&mut State) -> &mut u32,
 ) -> HandlerResult {
@@ -160,11 +160,11 @@ pub(super) fn inside(
     }
     *counter(&mut state.borrow_mut()) += 1;
     let state = state.clone();
-    el.on_end_tag(Box::new(move |_: &mut EndTag| {
+    el.on_end(move |_: &mut dyn EndTagEdit| {
         let mut st = state.borrow_mut();
         let c = counter(&mut st);
         *c = c.saturating_sub(1);
         Ok(())
-    }))?;
+    })?;
     Ok(())
 }
