@@ -50,6 +50,7 @@ mod lang;
 mod names;
 mod naming;
 mod pass;
+mod plain_html;
 mod read;
 mod repair;
 mod rules;
@@ -103,6 +104,9 @@ pub struct A11y {
     keep_recent: bool,
     /// Whether the site's language is a known language tag.
     lang_known: bool,
+    /// Pages are read by lol_html only, never by [`plain_html`] (tests compare
+    /// the two).
+    lol_html_only: bool,
 }
 
 impl A11y {
@@ -116,6 +120,7 @@ impl A11y {
             terms,
             keep_recent,
             lang_known,
+            lol_html_only: false,
         }
     }
 }
@@ -127,6 +132,9 @@ impl PageStage for A11y {
 
     fn run(&self, html: String, page: &PageContext<'_>) -> StageOutput {
         if let Some(out) = self.run_spliced(&html, page) {
+            return out;
+        }
+        if let Some(out) = self.run_plain(&html, page) {
             return out;
         }
         let whole = html.len().max(1);
@@ -178,12 +186,32 @@ impl A11y {
             skip_link: repair::has_skip_link(html),
             done: std::cell::Cell::new(false),
         };
+        if !self.lol_html_only {
+            let state = self.new_state(labelled.clone());
+            let pass = self.pass(&shell, page, &state, Some(&splice));
+            if let Some(out) = plain_html::read(&pass, &shell) {
+                return splice.done.get().then(|| self.finish(&state, out, page));
+            }
+            splice.done.set(false);
+        }
         let state = self.new_state(labelled);
         let whole = shell.len().max(1);
         let out = self
             .rewrite(&shell, page, &state, whole, Some(&splice))
             .ok()?;
         splice.done.get().then(|| self.finish(&state, out, page))
+    }
+
+    /// Reads the whole page with [`plain_html`]'s reader; `None` when lol_html
+    /// must read it.
+    fn run_plain(&self, html: &str, page: &PageContext<'_>) -> Option<StageOutput> {
+        if self.lol_html_only {
+            return None;
+        }
+        let state = self.new_state(names::labelledby_targets(html));
+        let pass = self.pass(html, page, &state, None);
+        let out = plain_html::read(&pass, html)?;
+        Some(self.finish(&state, out, page))
     }
 
     /// A page's state before its pass.

@@ -66,15 +66,7 @@ impl A11y {
     ) -> Result<String, lol_html::errors::RewritingError> {
         let whole = html.len() + splice.map_or(0, |s| s.body.len());
         let mut output = Vec::with_capacity(whole + whole / 8);
-        let pass = Pass {
-            stage: self,
-            src: html.as_bytes(),
-            page,
-            state,
-            has_skip_link: splice.map_or_else(|| repair::has_skip_link(html), |s| s.skip_link),
-            glossary_page: page.output_path == "glossary/index.html",
-            splice,
-        };
+        let pass = self.pass(html, page, state, splice);
         {
             // One handler for every element, dispatching on the tag name in Rust:
             // compiling a CSS selector per rule and running lol_html's selector
@@ -100,6 +92,28 @@ impl A11y {
         }
         Ok(String::from_utf8(output)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+}
+
+impl A11y {
+    /// The pass over `html` (a page, or its shell when `splice` holds its
+    /// body).
+    pub(super) fn pass<'p>(
+        &'p self,
+        html: &'p str,
+        page: &'p PageContext<'p>,
+        state: &'p Shared,
+        splice: Option<&'p Splice<'p>>,
+    ) -> Pass<'p> {
+        Pass {
+            stage: self,
+            src: html.as_bytes(),
+            page,
+            state,
+            has_skip_link: splice.map_or_else(|| repair::has_skip_link(html), |s| s.skip_link),
+            glossary_page: page.output_path == "glossary/index.html",
+            splice,
+        }
     }
 }
 

@@ -60,7 +60,39 @@ fn run_with(stage: &A11y, body: &str) -> StageOutput {
         body: None,
         version: "test",
     };
-    stage.run(html, &page)
+    checked_run(stage, html, &page)
+}
+
+/// The stage as `stage` is, reading every page with lol_html.
+fn lol_html_twin(stage: &A11y) -> A11y {
+    let mut twin = A11y::new(stage.info.clone());
+    twin.lol_html_only = true;
+    twin
+}
+
+/// The two outputs are the same: HTML, findings and facts.
+fn assert_same(a: &StageOutput, b: &StageOutput, what: &str) {
+    assert_eq!(a.html, b.html, "{what}");
+    assert_eq!(a.findings, b.findings, "{what}");
+    assert_eq!(a.facts.ids, b.facts.ids, "{what}");
+    assert_eq!(a.facts.links, b.facts.links, "{what}");
+    assert_eq!(a.facts.abbreviations, b.facts.abbreviations, "{what}");
+}
+
+/// Runs `stage` on the page, and checks lol_html's pass gives the same.
+fn checked_run(stage: &A11y, html: String, page: &PageContext<'_>) -> StageOutput {
+    let lol = lol_html_twin(stage).run(html.clone(), page);
+    let out = stage.run(html.clone(), page);
+    assert_same(&out, &lol, &html);
+    out
+}
+
+/// Whether the plain HTML reader reads `html` whole (no lol_html).
+fn plain_reads(stage: &A11y, html: &str) -> bool {
+    let page = PageContext::new("x/index.html", None);
+    let state = stage.new_state(names::labelledby_targets(html));
+    let pass = stage.pass(html, &page, &state, None);
+    plain_html::read(&pass, html).is_some()
 }
 
 fn rules(out: &StageOutput) -> Vec<&str> {
@@ -82,7 +114,8 @@ fn adds_lang_when_missing() {
 #[test]
 fn adds_a_skip_link_and_its_target_when_the_template_has_none() {
     let page = PageContext::new("x/index.html", None);
-    let out = stage().run(
+    let out = checked_run(
+        &stage(),
         "<html lang=\"en\"><body><main><h1>T</h1></main></body></html>".into(),
         &page,
     );
@@ -216,8 +249,11 @@ fn inline_styles_hide_only_where_the_page_lets_them_apply() {
     let body = "<div style=\"display: none\"><img src=\"a.png\"></div>";
     assert!(run(body).findings.is_empty());
     let page = PageContext::new("x/index.html", None);
-    let out = stage().run(
-        format!("<html lang=\"en\"><head><meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self'\"><title>T</title></head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1>{body}</main></body></html>"),
+    let out = checked_run(
+        &stage(),
+        format!(
+            "<html lang=\"en\"><head><meta http-equiv=\"Content-Security-Policy\" content=\"style-src 'self'\"><title>T</title></head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1>{body}</main></body></html>"
+        ),
         &page,
     );
     assert_eq!(rules(&out), ["image-alt"]);
@@ -227,8 +263,11 @@ fn inline_styles_hide_only_where_the_page_lets_them_apply() {
 fn page_title_and_language() {
     let page = PageContext::new("x/index.html", None);
     let doc = |head: &str, lang: &str| {
-        stage().run(
-            format!("<html{lang}><head>{head}</head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1></main></body></html>"),
+        checked_run(
+            &stage(),
+            format!(
+                "<html{lang}><head>{head}</head><body><a href=\"#main\">s</a><main id=\"main\"><h1>T</h1></main></body></html>"
+            ),
             &page,
         )
     };
@@ -623,7 +662,7 @@ const SPLICE_CASES: &[&str] = &[
 /// Runs the stage over `md`'s page both ways: the full pass, and shell and
 /// body apart. Both must give the same page and findings; true when the body
 /// was spliced (it is plain Markdown).
-fn same_both_ways(stage: &A11y, md: &str, first_line: usize) -> bool {
+fn read_both_ways(stage: &A11y, md: &str, first_line: usize) -> (bool, bool) {
     let by_rel = Default::default();
     let pages = [("a/".to_string(), 0), ("b/".to_string(), 1)]
         .into_iter()
@@ -661,6 +700,10 @@ fn same_both_ways(stage: &A11y, md: &str, first_line: usize) -> bool {
         version: "test",
     };
     let full = stage.run_in_pieces(html.clone(), &page, html.len());
+    // The page whole, without its body marked: read by the plain HTML reader
+    // when it can, which must give what lol_html gives.
+    assert_same(&stage.run(html.clone(), &page), &full, md);
+    let plain = plain_reads(stage, &html);
     let with_body = PageContext {
         body: Some(&r.html),
         ..page.clone()
@@ -670,7 +713,7 @@ fn same_both_ways(stage: &A11y, md: &str, first_line: usize) -> bool {
             !r.plain || r.html.is_empty(),
             "a plain body was not spliced:\n{md}"
         );
-        return false;
+        return (false, plain);
     };
     assert_eq!(spliced.html, full.html, "{md}");
     assert_eq!(spliced.findings, full.findings, "{md}");
@@ -680,7 +723,12 @@ fn same_both_ways(stage: &A11y, md: &str, first_line: usize) -> bool {
         spliced.facts.abbreviations, full.facts.abbreviations,
         "{md}"
     );
-    true
+    (true, plain)
+}
+
+/// [`read_both_ways`]: whether the body was spliced.
+fn same_both_ways(stage: &A11y, md: &str, first_line: usize) -> bool {
+    read_both_ways(stage, md, first_line).0
 }
 
 #[test]
@@ -706,19 +754,67 @@ fn every_content_file_of_the_repository_reads_the_same_spliced() {
         }
     }
     let stage = splice_stage();
-    let mut spliced = 0;
+    let (mut spliced, mut plain) = (0, 0);
     for f in &files {
         let Ok(text) = std::fs::read_to_string(f) else {
             continue;
         };
         let (md, line) = body_of(&text);
-        if same_both_ways(&stage, md, line) {
+        if read_both_ways(&stage, md, line).0 {
             spliced += 1;
         }
+        if read_both_ways(&stage, md, line).1 {
+            plain += 1;
+        }
     }
-    // Most bodies are plain Markdown: the splice is what builds them.
+    // Most bodies are plain Markdown: the splice is what builds them; and
+    // most pages, raw HTML and all, are plain HTML to the reader.
     assert!(files.len() > 100, "{}", files.len());
     assert!(spliced * 2 > files.len(), "{spliced} of {}", files.len());
+    assert!(plain * 2 > files.len(), "{plain} of {}", files.len());
+}
+
+/// Pages written as templates write them: the plain HTML reader reads them,
+/// and gives what lol_html gives.
+const PLAIN_PAGES: &[&str] = &[
+    "<img src=\"a.png\" alt=\"A\" /><img src=a.png alt=''><br><br/><hr />",
+    "<p class=a data-x=1>Bare <b>tags</b> and <details open><summary>More</summary>x</details></p>",
+    "<p><a href='/files/report.pdf' target=_blank>Report</a> <a href=\"/a/\">here</a></p>",
+    "<table><tr><th>A</th></tr><tr><td>1</td></tr></table><!-- a note -->",
+    "<h2 id=\"x\">SSCB &amp; CSE</h2><p>The SSCB met the CSE team.</p><h4>Skip</h4>",
+    "<div hidden><a href=\"/b/\"></a></div><p aria-hidden=\"true\"><button></button></p>",
+    "<nav aria-labelledby=\"n\"><h2 id=\"n\">Pages</h2><ul><li><a href=\"/a/\">A</a></li></ul></nav>",
+    "<script src=\"/s.js\" defer></script><textarea>plain</textarea><p id=\"top\">x</p>",
+];
+
+/// Pages with what the reader leaves to lol_html.
+const NOT_PLAIN_PAGES: &[&str] = &[
+    "<svg role=\"img\"><title>T</title><path d=\"M0\"/></svg>",
+    "<p>unclosed",
+    "<p>one</div>",
+    "<DIV>upper case</DIV>",
+    "<div/>",
+    "<script>if (a < b) {}</script>",
+    "<p><![CDATA[x]]></p>",
+    "<a href=\"/a/\" href=\"/b/\">twice</a>",
+    "<p a=b\"c>odd</p>",
+    "<p>a < b</p>",
+    "<template><p>x</p></template>",
+];
+
+#[test]
+fn the_plain_reader_reads_what_templates_write_and_leaves_the_rest() {
+    let stage = splice_stage();
+    for (pages, plain) in [(PLAIN_PAGES, true), (NOT_PLAIN_PAGES, false)] {
+        for body in pages {
+            let html = spliced_page(body);
+            assert_eq!(plain_reads(&stage, &html), plain, "{body}");
+            let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+            let out = checked_run(&stage, html, &page);
+            assert!(out.html.contains("<main id=\"main\">"), "{body}");
+        }
+    }
+    assert!(plain_reads(&stage, &spliced_page("")));
 }
 
 #[test]

@@ -1,0 +1,576 @@
+//! A reader of plain HTML, as templates and comrak write it, that drives the
+//! pass without lol_html: most of a page's cost in the stage was lol_html's
+//! work around each element and text node (building its tokens, matching
+//! selectors, decoding text), not the pass's.
+//!
+//! In: a page (or its shell, with the body's mark) and the page's
+//! [`Pass`]. Out: the page with the pass's repairs, byte for byte what the pass
+//! gives under lol_html (`tests.rs` reads every page both ways), with its
+//! findings and facts in the pass's state; `None` at anything this reader does
+//! not know, or when a handler fails: the caller then reads the page with
+//! lol_html, from a fresh state.
+//!
+//! What it knows: the doctype, comments, start tags with lowercase names and
+//! lowercase attributes (quoted, unquoted or bare, each name once), end tags
+//! that close the innermost open element, void elements, text, and
+//! `title`, `textarea`, `script` and `style` whose content holds no `<`. What
+//! it leaves to lol_html: foreign content (`svg`, `math`), `template`,
+//! `noscript` and the other raw-text elements, `/>` on an element that is not
+//! void, an end tag that does not close the innermost element (HTML's
+//! implied end tags), an element left open, and CDATA or processing
+//! instructions.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::element::{EndTagEdit, Note, Tag, Text};
+use super::pass::Pass;
+use super::read::{LinkAttrs, StartTag, TAG_BUF};
+use super::state::HandlerResult;
+
+/// HTML's void elements: no content, no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements whose content is not HTML (or is read another way by lol_html):
+/// left to lol_html.
+const LEFT_TO_LOL_HTML: &[&str] = &[
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "iframe",
+    "noembed",
+    "noframes",
+    "xmp",
+    "plaintext",
+    "frameset",
+    "param",
+];
+
+/// Elements whose content is text up to their end tag (raw text or
+/// RCDATA): read here when that text holds no `<`.
+const TEXT_ONLY: &[&str] = &["title", "textarea", "script", "style"];
+
+type OnEnd = Box<dyn FnOnce(&mut dyn EndTagEdit) -> HandlerResult>;
+
+/// An attribute of a start tag: as written, or set by the pass.
+struct Attr<'s> {
+    name: Cow<'s, str>,
+    value: Cow<'s, str>,
+    /// Where the value stands in the page, until the pass sets it.
+    value_at: Option<Range<usize>>,
+    /// The attribute as written (`name`, `name=value`, `name="value"`), until
+    /// the pass sets it.
+    raw: Option<&'s str>,
+}
+
+/// An element open in the page: its name, its end-tag handlers, and what
+/// goes after its end tag.
+struct Open<'s> {
+    name: &'s str,
+    ends: Vec<OnEnd>,
+    after: Vec<String>,
+}
+
+/// A start tag as the pass meets it.
+struct PlainTag<'s, 'a> {
+    src: &'s str,
+    span: Range<usize>,
+    name: &'s str,
+    attrs: &'a mut Vec<Attr<'s>>,
+    self_closing: bool,
+    void: bool,
+    modified: bool,
+    before: String,
+    /// What follows the start tag (lol_html adds each at the front).
+    after_start: Vec<String>,
+    /// What follows the end tag (likewise).
+    after_end: Vec<String>,
+    ends: Vec<OnEnd>,
+    /// The pass asked for something this reader does not do.
+    unsupported: bool,
+}
+
+/// Reads `html` with `pass`; `None` where lol_html must read it (see the
+/// module).
+pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    let mut r = Reader {
+        pass,
+        html,
+        out: String::with_capacity(html.len() + html.len() / 8),
+        open: Vec::new(),
+        attrs: Vec::new(),
+    };
+    let mut at = 0;
+    while at < b.len() {
+        let lt = memchr::memchr(b'<', &b[at..]).map_or(b.len(), |i| at + i);
+        if lt > at {
+            r.text(&html[at..lt])?;
+        }
+        if lt == b.len() {
+            break;
+        }
+        at = match *b.get(lt + 1)? {
+            b'!' => r.declaration(lt)?,
+            b'/' => r.end_tag(lt)?,
+            c if c.is_ascii_lowercase() => r.start_tag(lt)?,
+            _ => return None,
+        };
+    }
+    r.open.is_empty().then_some(r.out)
+}
+
+/// The reader's place in one page.
+struct Reader<'p, 's> {
+    pass: &'p Pass<'p>,
+    html: &'s str,
+    out: String,
+    open: Vec<Open<'s>>,
+    /// The attributes of the start tag being read (reused).
+    attrs: Vec<Attr<'s>>,
+}
+
+impl<'s> Reader<'_, 's> {
+    /// A text node.
+    fn text(&mut self, text: &str) -> Option<()> {
+        let mut t = PlainText {
+            text,
+            edit: Edit::Keep,
+        };
+        self.pass.text(&mut t).ok()?;
+        t.edit.write(text, &mut self.out);
+        Some(())
+    }
+
+    /// `<!doctype …>` or a comment, at `lt`; where reading goes on.
+    fn declaration(&mut self, lt: usize) -> Option<usize> {
+        let rest = &self.html[lt..];
+        if let Some(inner) = rest.strip_prefix("<!--") {
+            let len = memchr::memmem::find(inner.as_bytes(), b"-->")?;
+            let text = &inner[..len];
+            if text.starts_with('>') || text.starts_with("->") || text.contains("--") {
+                return None;
+            }
+            let mut c = PlainComment {
+                text,
+                edit: Edit::Keep,
+            };
+            self.pass.comment(&mut c).ok()?;
+            c.edit.write(&rest[..len + 7], &mut self.out);
+            return Some(lt + len + 7);
+        }
+        let doctype = rest.get(..9)?.eq_ignore_ascii_case("<!doctype");
+        let gt = memchr::memchr(b'>', rest.as_bytes())?;
+        doctype.then(|| {
+            self.out.push_str(&rest[..=gt]);
+            lt + gt + 1
+        })
+    }
+
+    /// An end tag at `lt`: it must close the innermost open element, whose
+    /// end-tag handlers run; where reading goes on.
+    fn end_tag(&mut self, lt: usize) -> Option<usize> {
+        let b = self.html.as_bytes();
+        let name_end = lt + 2 + name_len(&b[lt + 2..]);
+        let gt = name_end + skip_space(&b[name_end..]);
+        if name_end == lt + 2 || b.get(gt) != Some(&b'>') {
+            return None;
+        }
+        let open = self.open.pop()?;
+        if open.name != &self.html[lt + 2..name_end] {
+            return None;
+        }
+        let mut end = PlainEnd {
+            before: String::new(),
+        };
+        for f in open.ends {
+            f(&mut end).ok()?;
+        }
+        self.out.push_str(&end.before);
+        self.out.push_str(&self.html[lt..=gt]);
+        for a in &open.after {
+            self.out.push_str(a);
+        }
+        Some(gt + 1)
+    }
+
+    /// A start tag at `lt`: read, given to the pass, and written as the pass
+    /// left it; where reading goes on.
+    fn start_tag(&mut self, lt: usize) -> Option<usize> {
+        let (html, b) = (self.html, self.html.as_bytes());
+        let name_end = lt + 1 + name_len(&b[lt + 1..]);
+        let name = &html[lt + 1..name_end];
+        if LEFT_TO_LOL_HTML.contains(&name) {
+            return None;
+        }
+        self.attrs.clear();
+        let (end, self_closing) = read_attributes(html, name_end, &mut self.attrs)?;
+        let void = VOID.contains(&name);
+        if self_closing && !void {
+            return None;
+        }
+        if TEXT_ONLY.contains(&name) {
+            // Its text must run to its own end tag.
+            let next = end + memchr::memchr(b'<', &b[end..])?;
+            let close = b.get(next + 2..next + 2 + name.len())?;
+            if b.get(next + 1) != Some(&b'/') || close != name.as_bytes() {
+                return None;
+            }
+        }
+        let mut tag = PlainTag {
+            src: html,
+            span: lt..end,
+            name,
+            attrs: &mut self.attrs,
+            self_closing,
+            void,
+            modified: false,
+            before: String::new(),
+            after_start: Vec::new(),
+            after_end: Vec::new(),
+            ends: Vec::new(),
+            unsupported: false,
+        };
+        self.pass.element(&mut tag).ok()?;
+        if tag.unsupported {
+            return None;
+        }
+        tag.write(&mut self.out);
+        let (ends, after) = (tag.ends, tag.after_end);
+        if !void {
+            self.open.push(Open { name, ends, after });
+        }
+        Some(end)
+    }
+}
+
+/// Reads the attributes of a start tag from `at` (right after its name) to
+/// its `>`: where the tag ends, and whether it is written `/>`. `None` for
+/// anything but lowercase names, each once, with quoted, unquoted or no
+/// values.
+fn read_attributes<'s>(
+    html: &'s str,
+    mut at: usize,
+    attrs: &mut Vec<Attr<'s>>,
+) -> Option<(usize, bool)> {
+    let b = html.as_bytes();
+    loop {
+        let space = skip_space(&b[at..]);
+        at += space;
+        match *b.get(at)? {
+            b'>' => return Some((at + 1, false)),
+            b'/' if b.get(at + 1) == Some(&b'>') => return Some((at + 2, true)),
+            _ if space == 0 => return None,
+            _ => {}
+        }
+        let name_end = at + attr_name_len(&b[at..]);
+        if name_end == at {
+            return None;
+        }
+        let name = &html[at..name_end];
+        let (value_at, end) = if b.get(name_end) == Some(&b'=') {
+            attr_value(b, name_end + 1)?
+        } else {
+            (name_end..name_end, name_end)
+        };
+        if attrs.iter().any(|a| a.name == name) {
+            return None;
+        }
+        attrs.push(Attr {
+            name: Cow::Borrowed(name),
+            value: Cow::Borrowed(html.get(value_at.clone())?),
+            value_at: Some(value_at),
+            raw: Some(&html[at..end]),
+        });
+        at = end;
+    }
+}
+
+/// Where an attribute's value at `at` (right after its `=`) stands, and where
+/// the attribute ends.
+fn attr_value(b: &[u8], at: usize) -> Option<(Range<usize>, usize)> {
+    match *b.get(at)? {
+        q @ (b'"' | b'\'') => {
+            let len = memchr::memchr(q, &b[at + 1..])?;
+            Some((at + 1..at + 1 + len, at + len + 2))
+        }
+        _ => {
+            let len = b[at..]
+                .iter()
+                .position(|&c| is_space(c) || c == b'>')
+                .unwrap_or(b.len() - at);
+            let odd = b[at..at + len]
+                .iter()
+                .any(|c| matches!(c, b'"' | b'\'' | b'=' | b'<' | b'`'));
+            (len > 0 && !odd).then_some((at..at + len, at + len))
+        }
+    }
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+}
+
+fn skip_space(b: &[u8]) -> usize {
+    b.iter().position(|&c| !is_space(c)).unwrap_or(b.len())
+}
+
+/// The length of a tag name (lowercase ASCII letters and digits) at the
+/// start of `b`.
+fn name_len(b: &[u8]) -> usize {
+    b.iter()
+        .position(|c| !c.is_ascii_lowercase() && !c.is_ascii_digit())
+        .unwrap_or(b.len())
+}
+
+/// The length of an attribute name (lowercase ASCII, digits, `-`, `_`, `:`,
+/// `.`) at the start of `b`.
+fn attr_name_len(b: &[u8]) -> usize {
+    b.iter()
+        .position(|&c| {
+            !(c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || matches!(c, b'-' | b'_' | b':' | b'.'))
+        })
+        .unwrap_or(b.len())
+}
+
+impl PlainTag<'_, '_> {
+    /// Writes the start tag as lol_html does: as it stands unless an
+    /// attribute changed, then each attribute as written or set, and what
+    /// goes before and after it.
+    fn write(&self, out: &mut String) {
+        out.push_str(&self.before);
+        if self.modified {
+            out.push('<');
+            out.push_str(self.name);
+            for a in self.attrs.iter() {
+                out.push(' ');
+                match a.raw {
+                    Some(raw) => out.push_str(raw),
+                    None => {
+                        out.push_str(&a.name);
+                        out.push_str("=\"");
+                        out.push_str(&a.value.replace('"', "&quot;"));
+                        out.push('"');
+                    }
+                }
+            }
+            if self.self_closing {
+                if !self.attrs.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str("/>");
+            } else {
+                out.push('>');
+            }
+        } else {
+            out.push_str(&self.src[self.span.clone()]);
+        }
+        for a in &self.after_start {
+            out.push_str(a);
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<&Attr<'_>> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+    }
+}
+
+impl Tag for PlainTag<'_, '_> {
+    fn start<'b>(&self, src: &'b [u8], buf: &'b mut [u8; TAG_BUF]) -> StartTag<'b> {
+        let tag = match buf.get_mut(..self.name.len()) {
+            Some(b) => {
+                b.copy_from_slice(self.name.as_bytes());
+                Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default())
+            }
+            None => Cow::Owned(self.name.to_string()),
+        };
+        let mut start = StartTag::new(tag, !self.void && !self.self_closing);
+        for a in self.attrs.iter() {
+            let value = || match a.value_at.clone().and_then(|at| src.get(at)) {
+                Some(v) => Cow::Borrowed(v),
+                None => Cow::Owned(a.value.as_bytes().to_vec()),
+            };
+            start.attribute(a.name.as_bytes(), value, || a.value.to_string());
+        }
+        start
+    }
+
+    fn link_attrs(&self, _src: &[u8]) -> LinkAttrs {
+        let mut l = LinkAttrs::default();
+        for a in self.attrs.iter() {
+            l.attribute(a.name.as_bytes(), || a.value.to_string());
+        }
+        l
+    }
+
+    fn get_attribute(&self, name: &str) -> Option<String> {
+        self.find(name).map(|a| a.value.to_string())
+    }
+
+    fn has_attribute(&self, name: &str) -> bool {
+        self.find(name).is_some()
+    }
+
+    fn set_attribute(&mut self, name: &str, value: &str) -> HandlerResult {
+        if name.is_empty()
+            || name
+                .bytes()
+                .any(|c| is_space(c) || matches!(c, b'/' | b'>' | b'='))
+        {
+            return Err(format!("`{name}` is not an attribute name").into());
+        }
+        self.modified = true;
+        let value = Cow::Owned(value.to_string());
+        match self
+            .attrs
+            .iter_mut()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+        {
+            Some(a) => {
+                a.value = value;
+                a.value_at = None;
+                a.raw = None;
+            }
+            None => self.attrs.push(Attr {
+                name: Cow::Owned(name.to_ascii_lowercase()),
+                value,
+                value_at: None,
+                raw: None,
+            }),
+        }
+        Ok(())
+    }
+
+    fn remove_attribute(&mut self, name: &str) {
+        let before = self.attrs.len();
+        self.attrs.retain(|a| !a.name.eq_ignore_ascii_case(name));
+        self.modified |= self.attrs.len() != before;
+    }
+
+    fn before_html(&mut self, html: &str) {
+        self.before.push_str(html);
+    }
+
+    fn after_html(&mut self, html: &str) {
+        let to = if self.void {
+            &mut self.after_start
+        } else {
+            &mut self.after_end
+        };
+        to.insert(0, html.to_string());
+    }
+
+    fn prepend_html(&mut self, html: &str) {
+        if !self.void {
+            self.after_start.insert(0, html.to_string());
+        }
+    }
+
+    fn set_inner_html(&mut self, _html: &str) -> HandlerResult {
+        self.unsupported = true;
+        Ok(())
+    }
+
+    fn can_have_content(&self) -> bool {
+        !self.void
+    }
+
+    fn is_self_closing(&self) -> bool {
+        self.self_closing
+    }
+
+    fn source<'b>(&self, src: &'b [u8]) -> &'b [u8] {
+        src.get(self.span.clone()).unwrap_or_default()
+    }
+
+    fn on_end<F>(&mut self, f: F) -> HandlerResult
+    where
+        F: FnOnce(&mut dyn EndTagEdit) -> HandlerResult + 'static,
+    {
+        if self.void {
+            return Err(format!("{} can't have content", self.name).into());
+        }
+        self.ends.push(Box::new(f));
+        Ok(())
+    }
+}
+
+/// What the pass did to a text node or comment.
+enum Edit {
+    Keep,
+    Remove,
+    Replace(String),
+}
+
+impl Edit {
+    fn write(&self, raw: &str, out: &mut String) {
+        match self {
+            Edit::Keep => out.push_str(raw),
+            Edit::Remove => {}
+            Edit::Replace(html) => out.push_str(html),
+        }
+    }
+}
+
+/// A whole text node, in one piece.
+struct PlainText<'t> {
+    text: &'t str,
+    edit: Edit,
+}
+
+impl Text for PlainText<'_> {
+    fn as_str(&self) -> &str {
+        self.text
+    }
+
+    fn last_in_text_node(&self) -> bool {
+        true
+    }
+
+    fn remove(&mut self) {
+        self.edit = Edit::Remove;
+    }
+
+    fn replace_html(&mut self, html: &str) {
+        self.edit = Edit::Replace(html.to_string());
+    }
+}
+
+/// A comment (`text`: between `<!--` and `-->`).
+struct PlainComment<'t> {
+    text: &'t str,
+    edit: Edit,
+}
+
+impl Note for PlainComment<'_> {
+    fn text(&self) -> String {
+        self.text.to_string()
+    }
+
+    fn remove(&mut self) {
+        self.edit = Edit::Remove;
+    }
+
+    fn replace_html(&mut self, html: &str) {
+        self.edit = Edit::Replace(html.to_string());
+    }
+}
+
+/// An end tag, as its handlers meet it.
+struct PlainEnd {
+    before: String,
+}
+
+impl EndTagEdit for PlainEnd {
+    fn before_html(&mut self, html: &str) {
+        self.before.push_str(html);
+    }
+}
