@@ -28,31 +28,30 @@ use super::pass::Pass;
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
 use super::state::HandlerResult;
 
-/// HTML's void elements: no content, no end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
+/// What the reader does with an element, by its name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Normal,
+    /// One of HTML's void elements: no content, no end tag.
+    Void,
+    /// Its content is text up to its end tag (raw text or RCDATA): read here
+    /// when that text holds no `<`.
+    TextOnly,
+    /// Its content is not HTML, or lol_html reads it another way (foreign
+    /// content, `template`, `noscript` and other raw-text elements).
+    LeftToLolHtml,
+}
 
-/// Elements whose content is not HTML (or is read another way by lol_html):
-/// left to lol_html.
-const LEFT_TO_LOL_HTML: &[&str] = &[
-    "svg",
-    "math",
-    "template",
-    "noscript",
-    "iframe",
-    "noembed",
-    "noframes",
-    "xmp",
-    "plaintext",
-    "frameset",
-    "param",
-];
-
-/// Elements whose content is text up to their end tag (raw text or
-/// RCDATA): read here when that text holds no `<`.
-const TEXT_ONLY: &[&str] = &["title", "textarea", "script", "style"];
+fn kind(name: &str) -> Kind {
+    match name {
+        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
+        | "source" | "track" | "wbr" => Kind::Void,
+        "title" | "textarea" | "script" | "style" => Kind::TextOnly,
+        "svg" | "math" | "template" | "noscript" | "iframe" | "noembed" | "noframes" | "xmp"
+        | "plaintext" | "frameset" | "param" => Kind::LeftToLolHtml,
+        _ => Kind::Normal,
+    }
+}
 
 type OnEnd = Box<dyn FnOnce(&mut dyn EndTagEdit) -> HandlerResult>;
 
@@ -204,16 +203,17 @@ impl<'s> Reader<'_, 's> {
         let (html, b) = (self.html, self.html.as_bytes());
         let name_end = lt + 1 + name_len(&b[lt + 1..]);
         let name = &html[lt + 1..name_end];
-        if LEFT_TO_LOL_HTML.contains(&name) {
+        let kind = kind(name);
+        if kind == Kind::LeftToLolHtml {
             return None;
         }
         self.attrs.clear();
         let (end, self_closing) = read_attributes(html, name_end, &mut self.attrs)?;
-        let void = VOID.contains(&name);
+        let void = kind == Kind::Void;
         if self_closing && !void {
             return None;
         }
-        if TEXT_ONLY.contains(&name) {
+        if kind == Kind::TextOnly {
             // Its text must run to its own end tag.
             let next = end + memchr::memchr(b'<', &b[end..])?;
             let close = b.get(next + 2..next + 2 + name.len())?;

@@ -64,16 +64,16 @@ impl<'s> StartTag<'s> {
         value: impl FnOnce() -> Cow<'s, [u8]>,
         string: impl FnOnce() -> String,
     ) {
-        if name.eq_ignore_ascii_case(b"data-sourcepos") {
-            self.sourcepos = Some(value());
-        } else if name.eq_ignore_ascii_case(b"id") {
-            self.id = Some(string());
-        } else if name.eq_ignore_ascii_case(b"class") {
-            self.class = Some(value());
-        } else if name.eq_ignore_ascii_case(b"data-no-scroll") {
-            self.no_scroll = true;
-        } else {
-            NameAttrs::read(&mut self.na, name, value);
+        // By length first: most attributes are none of these.
+        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+        match name.len() {
+            14 if is(b"data-sourcepos") => self.sourcepos = Some(value()),
+            2 if is(b"id") => self.id = Some(string()),
+            5 if is(b"class") => self.class = Some(value()),
+            14 if is(b"data-no-scroll") => self.no_scroll = true,
+            _ => {
+                NameAttrs::read(&mut self.na, name, value);
+            }
         }
     }
 

@@ -872,3 +872,165 @@ fn pieces_of_markdown_side_by_side_read_the_same_spliced() {
     }
     assert_eq!(spliced, SPLICE_CASES.len() * SPLICE_CASES.len());
 }
+
+/// Pieces of pages, plain and not, that the property test below strings
+/// together: tags left open or closed out of order, upper case, foreign
+/// content, raw text, the Markdown's marks, stray `<` and `>`.
+const PIECES: &[&str] = &[
+    "<p>",
+    "</p>",
+    "<p class=\"lede\">",
+    "<a href=\"/a/\">",
+    "<a href=/files/report.pdf target=_blank>",
+    "<a href='#top' aria-label=\"Top\">",
+    "<a>",
+    "</a>",
+    "<h1>",
+    "</h1>",
+    "<h2 id=\"h\">",
+    "</h2>",
+    "<h4>",
+    "</h4>",
+    "SSCB ",
+    "The CSE team ",
+    "early help ",
+    " &amp; ",
+    "<img src=\"a.png\" alt=\"\" />",
+    "<img src=a.png>",
+    "<br>",
+    "<div class=\"prose\">",
+    "<div class=\"table-wrap\">",
+    "<div hidden>",
+    "</div>",
+    "<span class=\"visually-hidden\">",
+    "<span aria-hidden=\"true\">",
+    "</span>",
+    "<table>",
+    "<caption>",
+    "</caption>",
+    "<tr>",
+    "<th>",
+    "</th>",
+    "<td>",
+    "</td>",
+    "</tr>",
+    "</table>",
+    "<nav aria-labelledby=\"n\">",
+    "</nav>",
+    "<button>",
+    "</button>",
+    "<ul>",
+    "<li>",
+    "</li>",
+    "</ul>",
+    "<!-- a note -->",
+    "<!--reportsite:line 4-->",
+    "<!--reportsite:end-->",
+    "<svg role=\"img\"><title>T</title></svg>",
+    "<DIV>",
+    "<div/>",
+    "<script src=\"/s.js\"></script>",
+    "<script>a < b</script>",
+    "<title>T</title>",
+    "<main>",
+    "</main>",
+    "<",
+    ">",
+    "\"",
+    "<details open><summary>More</summary>",
+    "</details>",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// Any page strung from [`PIECES`] reads the same with the plain HTML
+    /// reader (or its fallback) as with lol_html alone.
+    #[test]
+    fn the_plain_reader_gives_what_lol_html_gives(
+        picks in proptest::collection::vec(0..PIECES.len(), 0..40),
+        whole in proptest::bool::ANY,
+    ) {
+        let body: String = picks.iter().map(|&i| PIECES[i]).collect();
+        let html = if whole { spliced_page(&body) } else { body };
+        let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+        checked_run(&splice_stage(), html, &page);
+    }
+}
+
+/// Elements the balanced pages of the property test below nest: their start
+/// and end tags.
+const PAIRS: &[(&str, &str)] = &[
+    ("<p>", "</p>"),
+    ("<a href=\"/a/\">", "</a>"),
+    ("<a href=/files/report.pdf target=_blank>", "</a>"),
+    ("<a href=\"#h\">", "</a>"),
+    ("<h2 id=\"h\">", "</h2>"),
+    ("<h3>", "</h3>"),
+    ("<div class=\"table-wrap\">", "</div>"),
+    ("<div hidden>", "</div>"),
+    ("<span class=\"visually-hidden\">", "</span>"),
+    ("<span aria-hidden=\"true\">", "</span>"),
+    ("<table>", "</table>"),
+    ("<thead>", "</thead>"),
+    ("<th>", "</th>"),
+    ("<caption>", "</caption>"),
+    ("<nav aria-labelledby=\"h\">", "</nav>"),
+    ("<nav aria-label=\"Contents\">", "</nav>"),
+    ("<footer>", "</footer>"),
+    ("<button>", "</button>"),
+    ("<ul>", "</ul>"),
+    ("<li>", "</li>"),
+    ("<details open>", "</details>"),
+    ("<summary>", "</summary>"),
+    ("<section class=\"footnotes\">", "</section>"),
+    ("<main>", "</main>"),
+    ("<code>", "</code>"),
+];
+
+/// What goes between them.
+const LEAVES: &[&str] = &[
+    "SSCB ",
+    "The CSE team met. ",
+    "early help ",
+    " &amp; ",
+    "<img src=\"a.png\" alt=\"\" />",
+    "<img src=a.png>",
+    "<br>",
+    "<hr />",
+    "<!-- a note -->",
+    "<!--reportsite:line 4-->",
+    "<!--reportsite:end-->",
+    "",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// Pages of well-nested elements (which the plain HTML reader reads
+    /// whole) read the same as with lol_html alone.
+    #[test]
+    fn nested_pages_read_the_same_both_ways(
+        steps in proptest::collection::vec((0..3u8, 0..PAIRS.len().max(LEAVES.len())), 0..60),
+    ) {
+        let (mut body, mut open) = (String::new(), Vec::new());
+        for (op, i) in steps {
+            match op {
+                0 => {
+                    let (start, end) = PAIRS[i % PAIRS.len()];
+                    body.push_str(start);
+                    open.push(end);
+                }
+                1 => body.push_str(LEAVES[i % LEAVES.len()]),
+                _ => body.extend(open.pop()),
+            }
+        }
+        while let Some(end) = open.pop() {
+            body.push_str(end);
+        }
+        let html = spliced_page(&body);
+        proptest::prop_assert!(plain_reads(&splice_stage(), &html), "{}", html);
+        let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+        checked_run(&splice_stage(), html, &page);
+    }
+}
