@@ -415,7 +415,7 @@ pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&st
     // then look at the whole word around it.
     while i < bytes.len() {
         if !bytes[i].is_ascii_uppercase() {
-            i += 1;
+            i = next_capital(bytes, i + 1);
             continue;
         }
         // A capital followed by a small letter ("The", "Board") is in a word
@@ -449,9 +449,45 @@ pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&st
     found
 }
 
+/// Where the next ASCII capital from `at` is (or the end): eight bytes at a
+/// time while none of them is one, as most running text goes.
+fn next_capital(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+        let low = w & !HIGH;
+        // Bit 7 of each byte: at least `A` (0x41), and above `Z` (0x5A);
+        // bytes of 0x80 and over (not ASCII) are never capitals.
+        let from_a = low.wrapping_add(ONES * (0x80 - 0x41));
+        let past_z = low.wrapping_add(ONES * (0x80 - 0x5B));
+        if from_a & !past_z & !w & HIGH != 0 {
+            break;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && !bytes[at].is_ascii_uppercase() {
+        at += 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The eight-byte skip finds the capital a byte-by-byte look finds.
+        #[test]
+        fn next_capital_finds_the_next_capital(text in "[ -~é€\\n]{0,40}", from in 0usize..41) {
+            let bytes = text.as_bytes();
+            let from = from.min(bytes.len());
+            let slow = (from..bytes.len())
+                .find(|&i| bytes[i].is_ascii_uppercase())
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_capital(bytes, from), slow);
+        }
+    }
 
     fn rules(findings: impl IntoIterator<Item = Finding>) -> Vec<&'static str> {
         findings.into_iter().map(|f| f.rule.id()).collect()

@@ -147,14 +147,14 @@ impl A11y {
         };
         let mut rest = body;
         while !rest.is_empty() {
-            let Some(lt) = rest.find('<') else {
+            let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
                 pass.text(rest);
                 break;
             };
             if lt > 0 {
                 pass.text(&rest[..lt]);
             }
-            let gt = lt + rest[lt..].find('>')?;
+            let gt = lt + memchr::memchr(b'>', &rest.as_bytes()[lt..])?;
             let tag = &rest[lt..=gt];
             if let Some(name) = tag.strip_prefix("</") {
                 pass.end(&name[..name.len() - 1], tag)?;
