@@ -28,38 +28,21 @@ pub(super) const BODY_MARK: &str = "reportsite:body";
 
 /// Elements comrak writes for plain Markdown (and the table regions
 /// `markdown::frame_tables` adds), and whether each is void.
-const KNOWN: &[(&str, bool)] = &[
-    ("p", false),
-    ("h2", false),
-    ("h3", false),
-    ("h4", false),
-    ("h5", false),
-    ("h6", false),
-    ("ul", false),
-    ("ol", false),
-    ("li", false),
-    ("blockquote", false),
-    ("pre", false),
-    ("code", false),
-    ("strong", false),
-    ("em", false),
-    ("del", false),
-    ("a", false),
-    ("div", false),
-    ("table", false),
-    ("caption", false),
-    ("thead", false),
-    ("tbody", false),
-    ("tr", false),
-    ("th", false),
-    ("td", false),
-    ("hr", true),
-    ("br", true),
-];
+fn known(name: &str) -> Option<bool> {
+    match name {
+        "p" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li" | "blockquote" | "pre"
+        | "code" | "strong" | "em" | "del" | "a" | "div" | "table" | "caption" | "thead"
+        | "tbody" | "tr" | "th" | "td" => Some(false),
+        "hr" | "br" => Some(true),
+        _ => None,
+    }
+}
 
 /// Elements inside which no `<abbr>` is added (those of the pass's list that
 /// comrak writes).
-const NO_ABBR: &[&str] = &["a", "code", "pre", "h2", "h3", "h4", "h5", "h6"];
+fn no_abbr(tag: &str) -> bool {
+    matches!(tag, "a" | "code" | "pre" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
 
 /// Classes that change what the stage does with an element: left to the full
 /// pass.
@@ -191,7 +174,7 @@ fn plain_place(st: &State) -> bool {
 }
 
 /// Reads a start tag as comrak writes it: `<name( attr="value")*( /)?>`;
-/// `None` for any element or attribute [`KNOWN`] does not cover.
+/// `None` for any element or attribute [`known`] does not cover.
 fn read_tag(tag: &str) -> Option<Tag<'_>> {
     let inner = tag.strip_prefix('<')?.strip_suffix('>')?;
     let (inner, self_closing) = match inner.strip_suffix(" /") {
@@ -201,7 +184,7 @@ fn read_tag(tag: &str) -> Option<Tag<'_>> {
     let bytes = inner.as_bytes();
     let name_end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
     let name = &inner[..name_end];
-    let &(_, void) = KNOWN.iter().find(|(n, _)| *n == name)?;
+    let void = known(name)?;
     if void != self_closing {
         return None;
     }
@@ -262,7 +245,7 @@ impl<'b> BodyPass<'_, 'b> {
             }
             *self.st.ids.entry(id.to_string()).or_insert(0) += 1;
         }
-        if !tag.void && NO_ABBR.contains(&tag.name) {
+        if !tag.void && no_abbr(tag.name) {
             self.st.depth.no_abbr += 1;
             open.no_abbr = true;
         }
@@ -306,9 +289,7 @@ impl<'b> BodyPass<'_, 'b> {
             _ => None,
         };
         if !self.frames.is_empty()
-            && (tag.region
-                || naming::BLOCK.contains(&tag.name)
-                || matches!(kind, Some(NameRule::Heading)))
+            && (tag.region || naming::block(tag.name) || matches!(kind, Some(NameRule::Heading)))
         {
             return None;
         }

@@ -53,57 +53,85 @@ pub(super) struct Candidate {
 
 /// Elements whose text is set apart from the text around it (CSS's block
 /// display, as the theme and browsers give it): "a<p>b</p>" reads "a b".
-pub(super) const BLOCK: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
+pub(super) fn block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "caption"
+            | "dd"
+            | "details"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+    )
+}
 
 /// Elements with a name a rule or another name may need.
-const NAMED: &[&str] = &[
-    "a", "area", "button", "input", "img", "iframe", "h1", "h2", "h3", "h4", "h5", "h6", "br",
-];
+fn named(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "area"
+            | "button"
+            | "input"
+            | "img"
+            | "iframe"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "br"
+    )
+}
 
 /// Embedded content: what is inside is not part of any name.
-const EMBEDDED: &[&str] = &[
-    "iframe", "textarea", "select", "video", "audio", "object", "canvas", "script", "style",
-];
+fn embedded(tag: &str) -> bool {
+    matches!(
+        tag,
+        "iframe"
+            | "textarea"
+            | "select"
+            | "video"
+            | "audio"
+            | "object"
+            | "canvas"
+            | "script"
+            | "style"
+    )
+}
 
 /// The accessible name of an element, as far as a rule or another name needs
 /// it: a candidate of a name rule is noted, and an element whose text a name
@@ -121,7 +149,7 @@ pub(super) fn name_element(
     let in_frame = !st.frames.is_empty();
     let target = start.id.as_deref().and_then(|id| labelled_by_id(&st, id));
     let title = tag == "title" && !st.title_seen && st.depth.foreign == 0;
-    let interesting = na.role.is_some() || title || NAMED.contains(&tag);
+    let interesting = na.role.is_some() || title || named(tag);
     if !interesting && !in_frame && target.is_none() {
         return Ok(());
     }
@@ -148,7 +176,7 @@ pub(super) fn name_element(
         return Ok(());
     }
     let needs_frame = start.open
-        && !EMBEDDED.contains(&tag)
+        && !embedded(tag)
         && (in_frame
             || target.is_some()
             || title
@@ -177,7 +205,7 @@ pub(super) fn name_element(
         serial,
         content: Vec::new(),
         hidden,
-        block: BLOCK.contains(&tag),
+        block: block(tag),
         sources: (!sources.is_plain()).then(|| Box::new(sources)),
         own_content,
         candidate,
@@ -195,8 +223,8 @@ pub(super) fn name_element(
 /// when it closed.
 fn straight_to_parent(st: &State, tag: &str, sources: &names::Sources, hidden: bool) -> bool {
     sources.is_plain()
-        && !BLOCK.contains(&tag)
-        && !EMBEDDED.contains(&tag)
+        && !block(tag)
+        && !embedded(tag)
         && (!hidden || st.frames.last().is_some_and(|p| p.hidden))
 }
 

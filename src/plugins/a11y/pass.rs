@@ -26,17 +26,54 @@ use super::urls::{internal_target, third_party};
 use super::{A11y, PageContext, Splice, lang};
 
 /// Elements inside which no `<abbr>` is added.
-const NO_ABBR: &[&str] = &[
-    "a", "code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script",
-    "style", "title", "button", "textarea", "svg", "dt", "summary", "label", "option",
-];
+fn no_abbr(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "code"
+            | "pre"
+            | "kbd"
+            | "samp"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "abbr"
+            | "script"
+            | "style"
+            | "title"
+            | "button"
+            | "textarea"
+            | "svg"
+            | "dt"
+            | "summary"
+            | "label"
+            | "option"
+    )
+}
 
 /// Elements that are content of a section even without text (as
 /// `tests/browser`'s check of empty sections counts them).
-const MEDIA: &[&str] = &[
-    "img", "svg", "video", "audio", "canvas", "iframe", "object", "embed", "input", "select",
-    "textarea", "button", "meter", "progress",
-];
+fn media(tag: &str) -> bool {
+    matches!(
+        tag,
+        "img"
+            | "svg"
+            | "video"
+            | "audio"
+            | "canvas"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "input"
+            | "select"
+            | "textarea"
+            | "button"
+            | "meter"
+            | "progress"
+    )
+}
 
 /// One page's pass: the stage, the page, and the state its handlers share.
 pub(super) struct Pass<'p> {
@@ -261,10 +298,10 @@ impl Pass<'_> {
         {
             inside(el, self.state, |st| &mut st.depth.hidden)?;
         }
-        if open && NO_ABBR.contains(&tag) {
+        if open && no_abbr(tag) {
             inside(el, self.state, |st| &mut st.depth.no_abbr)?;
         }
-        if MEDIA.contains(&tag) {
+        if media(tag) {
             // Something to see or use after a heading: its section is not empty.
             let mut st = self.state.borrow_mut();
             if st.depth.heading == 0 && st.depth.hidden == 0 {
