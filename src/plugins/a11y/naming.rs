@@ -54,67 +54,57 @@ pub(super) struct Candidate {
 /// Elements whose text is set apart from the text around it (CSS's block
 /// display, as the theme and browsers give it): "a<p>b</p>" reads "a b".
 pub(super) fn block(tag: &str) -> bool {
-    matches!(
-        tag,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "caption"
-            | "dd"
-            | "details"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hr"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "summary"
-            | "table"
-            | "tbody"
-            | "td"
-            | "tfoot"
-            | "th"
-            | "thead"
-            | "tr"
-            | "ul"
-    )
+    heading(tag)
+        || matches!(
+            tag,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "caption"
+                | "dd"
+                | "details"
+                | "div"
+                | "dl"
+                | "dt"
+                | "fieldset"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "form"
+                | "header"
+                | "hr"
+                | "li"
+                | "main"
+                | "nav"
+                | "ol"
+                | "p"
+                | "pre"
+                | "section"
+                | "summary"
+                | "table"
+                | "tbody"
+                | "td"
+                | "tfoot"
+                | "th"
+                | "thead"
+                | "tr"
+                | "ul"
+        )
+}
+
+/// `h1` to `h6`.
+pub(super) fn heading(tag: &str) -> bool {
+    matches!(tag.as_bytes(), [b'h', b'1'..=b'6'])
 }
 
 /// Elements with a name a rule or another name may need.
 fn named(tag: &str) -> bool {
-    matches!(
-        tag,
-        "a" | "area"
-            | "button"
-            | "input"
-            | "img"
-            | "iframe"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "br"
-    )
+    heading(tag)
+        || matches!(
+            tag,
+            "a" | "area" | "button" | "input" | "img" | "iframe" | "br"
+        )
 }
 
 /// Embedded content: what is inside is not part of any name.
@@ -170,7 +160,7 @@ pub(super) fn name_element(
     };
     let sources = na.sources(tag, role);
     let own_content = matches!(role, Role::Link | Role::Button | Role::Heading);
-    let link_or_heading = matches!(tag, "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+    let link_or_heading = tag == "a" || heading(tag);
     let judged_or_kept = kind.is_some() || target.is_some() || title || link_or_heading;
     if in_frame && !judged_or_kept && straight_to_parent(&st, tag, &sources, hidden) {
         return Ok(());

@@ -27,30 +27,25 @@ use super::{A11y, PageContext, Splice, lang};
 
 /// Elements inside which no `<abbr>` is added.
 fn no_abbr(tag: &str) -> bool {
-    matches!(
-        tag,
-        "a" | "code"
-            | "pre"
-            | "kbd"
-            | "samp"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "abbr"
-            | "script"
-            | "style"
-            | "title"
-            | "button"
-            | "textarea"
-            | "svg"
-            | "dt"
-            | "summary"
-            | "label"
-            | "option"
-    )
+    naming::heading(tag)
+        || matches!(
+            tag,
+            "a" | "code"
+                | "pre"
+                | "kbd"
+                | "samp"
+                | "abbr"
+                | "script"
+                | "style"
+                | "title"
+                | "button"
+                | "textarea"
+                | "svg"
+                | "dt"
+                | "summary"
+                | "label"
+                | "option"
+        )
 }
 
 /// Elements that are content of a section even without text (as
