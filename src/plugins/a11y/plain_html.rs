@@ -384,12 +384,11 @@ impl PlainTag<'_, '_> {
 }
 
 impl Tag for PlainTag<'_, '_> {
-    fn start<'b>(&self, src: &'b [u8], buf: &'b mut [u8; TAG_BUF]) -> StartTag<'b> {
-        let tag = match buf.get_mut(..self.name.len()) {
-            Some(b) => {
-                b.copy_from_slice(self.name.as_bytes());
-                Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default())
-            }
+    fn start<'b>(&self, src: &'b [u8], _buf: &'b mut [u8; TAG_BUF]) -> StartTag<'b> {
+        // The name is lowercase ASCII as it stands in the page.
+        let at = self.span.start + 1..self.span.start + 1 + self.name.len();
+        let tag = match src.get(at).and_then(|n| std::str::from_utf8(n).ok()) {
+            Some(name) => Cow::Borrowed(name),
             None => Cow::Owned(self.name.to_string()),
         };
         let mut start = StartTag::new(tag, !self.void && !self.self_closing);
