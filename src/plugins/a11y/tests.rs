@@ -1034,3 +1034,24 @@ proptest::proptest! {
         checked_run(&splice_stage(), html, &page);
     }
 }
+
+#[test]
+fn the_civic_theme_writes_pages_the_plain_reader_reads_whole() {
+    // The built sample: the theme's own HTML around every kind of page
+    // (home, chapters, pages, glossary, statement, 404).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public");
+    let stage = splice_stage();
+    let mut pages = 0;
+    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let e = e.expect("a readable public/");
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(e.path()).expect("a page");
+        assert!(plain_reads(&stage, &html), "{}", e.path().display());
+        let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+        checked_run(&stage, html, &page);
+        pages += 1;
+    }
+    assert!(pages >= 10, "{pages}");
+}
