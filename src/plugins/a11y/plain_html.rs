@@ -11,14 +11,14 @@
 //! lol_html, from a fresh state.
 //!
 //! What it knows: the doctype, comments, start tags with lowercase names and
-//! lowercase attributes (quoted, unquoted or bare, each name once), end tags
-//! that close the innermost open element, void elements, text, and
-//! `title`, `textarea`, `script` and `style` whose content holds no `<`. What
-//! it leaves to lol_html: foreign content (`svg`, `math`), `template`,
-//! `noscript` and the other raw-text elements, `/>` on an element that is not
-//! void, an end tag that does not close the innermost element (HTML's
-//! implied end tags), an element left open, and CDATA or processing
-//! instructions.
+//! attributes (quoted, unquoted or bare, each name once), end tags that close
+//! the innermost open element, void elements, text, `title`, `textarea`,
+//! `script` and `style` whose content holds no `<`, and SVG (names with
+//! capitals, elements written `/>`). What it leaves to lol_html: MathML,
+//! `template`, `noscript` and the other raw-text elements, HTML inside SVG,
+//! `/>` on an HTML element that is not void, an end tag that does not close
+//! the innermost element (HTML's implied end tags), an element left open, and
+//! CDATA or processing instructions.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -47,9 +47,73 @@ fn kind(name: &str) -> Kind {
         "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
         | "source" | "track" | "wbr" => Kind::Void,
         "title" | "textarea" | "script" | "style" => Kind::TextOnly,
-        "svg" | "math" | "template" | "noscript" | "iframe" | "noembed" | "noframes" | "xmp"
+        "math" | "template" | "noscript" | "iframe" | "noembed" | "noframes" | "xmp"
         | "plaintext" | "frameset" | "param" => Kind::LeftToLolHtml,
         _ => Kind::Normal,
+    }
+}
+
+/// What the reader does with an element inside SVG, by its name (any case)
+/// and its parent's: an HTML element that leaves foreign content, a place
+/// where HTML comes back in (`foreignObject`, or anything inside `title` and
+/// `desc`), and `script` and `style` are left to lol_html.
+fn svg_kind(name: &str, parent: &str) -> Kind {
+    const LEAVES_SVG: &[&str] = &[
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "font",
+        "foreignobject",
+        "script",
+        "style",
+        "math",
+    ];
+    let is = |n: &str, list: &[&str]| list.iter().any(|x| n.eq_ignore_ascii_case(x));
+    if is(name, LEAVES_SVG) || is(parent, &["title", "desc", "foreignobject"]) {
+        Kind::LeftToLolHtml
+    } else {
+        Kind::Normal
     }
 }
 
@@ -72,6 +136,8 @@ struct Open<'s> {
     name: &'s str,
     ends: Vec<OnEnd>,
     after: Vec<String>,
+    /// It is an `svg` element (in HTML or in SVG).
+    svg: bool,
 }
 
 /// A start tag as the pass meets it.
@@ -103,6 +169,7 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
         out: String::with_capacity(html.len() + html.len() / 8),
         open: Vec::new(),
         attrs: Vec::new(),
+        svg: 0,
     };
     let mut at = 0;
     while at < b.len() {
@@ -131,6 +198,9 @@ struct Reader<'p, 's> {
     open: Vec<Open<'s>>,
     /// The attributes of the start tag being read (reused).
     attrs: Vec<Attr<'s>>,
+    /// How many `svg` elements are open: inside one, names may have capitals
+    /// and any element may be written `/>`.
+    svg: usize,
 }
 
 impl<'s> Reader<'_, 's> {
@@ -174,14 +244,17 @@ impl<'s> Reader<'_, 's> {
     /// end-tag handlers run; where reading goes on.
     fn end_tag(&mut self, lt: usize) -> Option<usize> {
         let b = self.html.as_bytes();
-        let name_end = lt + 2 + name_len(&b[lt + 2..]);
+        let name_end = lt + 2 + name_len(&b[lt + 2..], self.svg > 0);
         let gt = name_end + skip_space(&b[name_end..]);
         if name_end == lt + 2 || b.get(gt) != Some(&b'>') {
             return None;
         }
         let open = self.open.pop()?;
-        if open.name != &self.html[lt + 2..name_end] {
+        if !open.name.eq_ignore_ascii_case(&self.html[lt + 2..name_end]) {
             return None;
+        }
+        if open.svg {
+            self.svg -= 1;
         }
         let mut end = PlainEnd {
             before: String::new(),
@@ -201,15 +274,21 @@ impl<'s> Reader<'_, 's> {
     /// left it; where reading goes on.
     fn start_tag(&mut self, lt: usize) -> Option<usize> {
         let (html, b) = (self.html, self.html.as_bytes());
-        let name_end = lt + 1 + name_len(&b[lt + 1..]);
+        let in_svg = self.svg > 0;
+        let name_end = lt + 1 + name_len(&b[lt + 1..], in_svg);
         let name = &html[lt + 1..name_end];
-        let kind = kind(name);
+        let kind = match self.open.last() {
+            Some(parent) if in_svg => svg_kind(name, parent.name),
+            _ => kind(name),
+        };
         if kind == Kind::LeftToLolHtml {
             return None;
         }
         self.attrs.clear();
         let (end, self_closing) = read_attributes(html, name_end, &mut self.attrs)?;
-        let void = kind == Kind::Void;
+        let svg = name.eq_ignore_ascii_case("svg");
+        // In SVG (and for `svg` itself), `/>` ends an element with no content.
+        let void = kind == Kind::Void || (self_closing && (in_svg || svg));
         if self_closing && !void {
             return None;
         }
@@ -242,7 +321,13 @@ impl<'s> Reader<'_, 's> {
         tag.write(&mut self.out);
         let (ends, after) = (tag.ends, tag.after_end);
         if !void {
-            self.open.push(Open { name, ends, after });
+            self.svg += usize::from(svg);
+            self.open.push(Open {
+                name,
+                ends,
+                after,
+                svg,
+            });
         }
         Some(end)
     }
@@ -277,7 +362,7 @@ fn read_attributes<'s>(
         } else {
             (name_end..name_end, name_end)
         };
-        if attrs.iter().any(|a| a.name == name) {
+        if attrs.iter().any(|a| a.name.eq_ignore_ascii_case(name)) {
             return None;
         }
         attrs.push(Attr {
@@ -319,23 +404,21 @@ fn skip_space(b: &[u8]) -> usize {
     b.iter().position(|&c| !is_space(c)).unwrap_or(b.len())
 }
 
-/// The length of a tag name (lowercase ASCII letters and digits) at the
-/// start of `b`.
-fn name_len(b: &[u8]) -> usize {
+/// The length of a tag name at the start of `b`: lowercase ASCII letters and
+/// digits, and capitals in SVG (`linearGradient`).
+fn name_len(b: &[u8], svg: bool) -> usize {
     b.iter()
-        .position(|c| !c.is_ascii_lowercase() && !c.is_ascii_digit())
+        .position(|c| {
+            !(c.is_ascii_lowercase() || c.is_ascii_digit() || (svg && c.is_ascii_uppercase()))
+        })
         .unwrap_or(b.len())
 }
 
-/// The length of an attribute name (lowercase ASCII, digits, `-`, `_`, `:`,
+/// The length of an attribute name (ASCII letters, digits, `-`, `_`, `:`,
 /// `.`) at the start of `b`.
 fn attr_name_len(b: &[u8]) -> usize {
     b.iter()
-        .position(|&c| {
-            !(c.is_ascii_lowercase()
-                || c.is_ascii_digit()
-                || matches!(c, b'-' | b'_' | b':' | b'.'))
-        })
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')))
         .unwrap_or(b.len())
 }
 
@@ -384,12 +467,18 @@ impl PlainTag<'_, '_> {
 }
 
 impl Tag for PlainTag<'_, '_> {
-    fn start<'b>(&self, src: &'b [u8], _buf: &'b mut [u8; TAG_BUF]) -> StartTag<'b> {
-        // The name is lowercase ASCII as it stands in the page.
+    fn start<'b>(&self, src: &'b [u8], buf: &'b mut [u8; TAG_BUF]) -> StartTag<'b> {
+        // The name as it stands in the page, lowercased (capitals only in SVG).
         let at = self.span.start + 1..self.span.start + 1 + self.name.len();
-        let tag = match src.get(at).and_then(|n| std::str::from_utf8(n).ok()) {
-            Some(name) => Cow::Borrowed(name),
-            None => Cow::Owned(self.name.to_string()),
+        let name = src.get(at).unwrap_or_default();
+        let tag = if !name.iter().any(u8::is_ascii_uppercase) {
+            Cow::Borrowed(std::str::from_utf8(name).unwrap_or_default())
+        } else if let Some(b) = buf.get_mut(..name.len()) {
+            b.copy_from_slice(name);
+            b.make_ascii_lowercase();
+            Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default())
+        } else {
+            Cow::Owned(self.name.to_ascii_lowercase())
         };
         let mut start = StartTag::new(tag, !self.void && !self.self_closing);
         for a in self.attrs.iter() {

@@ -785,11 +785,20 @@ const PLAIN_PAGES: &[&str] = &[
     "<div hidden><a href=\"/b/\"></a></div><p aria-hidden=\"true\"><button></button></p>",
     "<nav aria-labelledby=\"n\"><h2 id=\"n\">Pages</h2><ul><li><a href=\"/a/\">A</a></li></ul></nav>",
     "<script src=\"/s.js\" defer></script><textarea>plain</textarea><p id=\"top\">x</p>",
+    "<svg role=\"img\"><title>T</title><path d=\"M0\"/></svg>",
+    "<a href=\"/a/\"><svg aria-hidden=\"true\" viewBox=\"0 0 8 8\"><use href=\"#i\"/></svg></a>",
+    "<svg><defs><linearGradient id=\"g\"><stop offset=\"0\"/></linearGradient></defs><svg/></svg>",
+    "<p><svg class=\"icon\"/> Icon</p>",
 ];
 
 /// Pages with what the reader leaves to lol_html.
 const NOT_PLAIN_PAGES: &[&str] = &[
-    "<svg role=\"img\"><title>T</title><path d=\"M0\"/></svg>",
+    "<svg><foreignObject><p>x</p></foreignObject></svg>",
+    "<svg><p>HTML leaves SVG</p></svg>",
+    "<svg><title><b>HTML in a title</b></title></svg>",
+    "<svg><![CDATA[x]]></svg>",
+    "<math><mi>x</mi></math>",
+    "<svg><g></svg>",
     "<p>unclosed",
     "<p>one</div>",
     "<DIV>upper case</DIV>",
@@ -1054,4 +1063,65 @@ fn the_civic_theme_writes_pages_the_plain_reader_reads_whole() {
         pages += 1;
     }
     assert!(pages >= 10, "{pages}");
+}
+
+/// SVG elements for the property test below, and what goes between them.
+const SVG_PAIRS: &[(&str, &str)] = &[
+    ("<g class=\"bars\">", "</g>"),
+    ("<text x=\"1\" y=\"2\">", "</text>"),
+    ("<linearGradient id=\"g\">", "</linearGradient>"),
+    ("<a href=\"/a/\">", "</a>"),
+    ("<title>", "</title>"),
+    ("<svg viewBox=\"0 0 4 4\">", "</svg>"),
+];
+const SVG_LEAVES: &[&str] = &[
+    "<rect width=\"1\" height=\"2\"/>",
+    "<path d=\"M0 0L1 1\" />",
+    "SSCB 3,512",
+    "<use href=\"#g\"/>",
+    "<circle r=\"1\"></circle>",
+    "",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Inline SVG as themes and charts write it reads the same both ways.
+    #[test]
+    fn svg_reads_the_same_both_ways(
+        steps in proptest::collection::vec((0..3u8, 0..SVG_PAIRS.len().max(SVG_LEAVES.len())), 0..40),
+        role in proptest::bool::ANY,
+    ) {
+        let mut body = String::from(if role {
+            "<p>A chart</p><svg role=\"img\" aria-labelledby=\"t\" viewBox=\"0 0 9 9\"><title id=\"t\">Referrals</title>"
+        } else {
+            "<svg aria-hidden=\"true\">"
+        });
+        let mut open = Vec::new();
+        for (op, i) in steps {
+            match op {
+                // Nothing opens inside an SVG `title`: HTML would come back in.
+                0 if open.last() != Some(&"</title>") => {
+                    let (start, end) = SVG_PAIRS[i % SVG_PAIRS.len()];
+                    body.push_str(start);
+                    open.push(end);
+                }
+                0 | 1 => {
+                    let leaf = SVG_LEAVES[i % SVG_LEAVES.len()];
+                    if open.last() != Some(&"</title>") || !leaf.starts_with('<') {
+                        body.push_str(leaf);
+                    }
+                }
+                _ => body.extend(open.pop()),
+            }
+        }
+        while let Some(end) = open.pop() {
+            body.push_str(end);
+        }
+        body.push_str("</svg>");
+        let html = spliced_page(&body);
+        proptest::prop_assert!(plain_reads(&splice_stage(), &html), "{}", html);
+        let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+        checked_run(&splice_stage(), html, &page);
+    }
 }
