@@ -16,8 +16,9 @@
 //!
 //! With `--shells`, each page's Markdown body is cut out first (what the civic
 //! theme puts in `<div class="prose">`, up to its pager), so the figures are
-//! those of the template's shell alone, which the `a11y` stage reads with
-//! lol_html while it reads a plain body apart.
+//! those of the template's shell alone: what lol_html would cost the `a11y`
+//! stage there (the stage now reads plain HTML with its own reader and uses
+//! lol_html only for what that reader leaves; see benches/RESULTS.md).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
