@@ -948,6 +948,10 @@ const PIECES: &[&str] = &[
     "\"",
     "<details open><summary>More</summary>",
     "</details>",
+    "a\0b\r\n",
+    "<p\ttitle=x\n>",
+    "<!-- a -- b -->",
+    "<!doctype html>",
 ];
 
 proptest::proptest! {
@@ -1010,6 +1014,8 @@ const LEAVES: &[&str] = &[
     "<!-- a note -->",
     "<!--reportsite:line 4-->",
     "<!--reportsite:end-->",
+    "x\0y\r\n\t",
+    "<br\tclass=x\n>",
     "",
 ];
 
