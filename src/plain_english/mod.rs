@@ -200,8 +200,16 @@ impl Checker {
             }
         }
         let mut filter = Filter::new();
-        for word in lexicon.keys() {
-            filter.insert(word);
+        for (word, entry) in &lexicon {
+            let alone = entry.phrases.iter().any(|p| p.rest.is_empty())
+                || !entry.glossary.is_empty()
+                || !entry.allowed.is_empty();
+            filter.insert(word, if alone { segment::ANY } else { segment::LEAD });
+            for p in &entry.phrases {
+                if let Some(second) = p.rest.first() {
+                    filter.insert(second, segment::SECOND);
+                }
+            }
         }
         Some(Checker {
             sentence_words: config.sentence_words,
@@ -231,7 +239,9 @@ impl Checker {
         } else {
             lower.extend(word.chars().flat_map(char::to_lowercase));
         }
-        if lower.is_empty() || !self.filter.may_have(lower.as_bytes()) {
+        if lower.is_empty()
+            || self.filter.flags(lower.as_bytes()) & (segment::ANY | segment::LEAD) == 0
+        {
             return None;
         }
         self.lexicon.get(lower.as_str())
@@ -414,7 +424,7 @@ impl<'a> Page<'_, '_, 'a> {
         if !flat.text.trim().is_empty() {
             segments.split(&flat.text, &self.checker.filter);
             self.sentences(&flat, &segments, whole);
-            self.words(&flat, &segments.words);
+            self.words(&flat, &segments.words, &segments.marked);
         }
         self.flat = flat;
         self.segments = segments;
@@ -443,7 +453,7 @@ impl<'a> Page<'_, '_, 'a> {
         let sentences = segments.sentences.len();
         self.totals.sentences += sentences as u32;
         self.totals.words += words.len() as u32;
-        self.totals.syllables += words.iter().map(|w| w.syllables).sum::<u32>();
+        self.totals.syllables += segments.syllables;
         let limit = self.checker.paragraph_sentences;
         if sentences > limit && self.on(Rule::LongParagraph) {
             let at = self.place(flat, words[0].start);
@@ -456,21 +466,24 @@ impl<'a> Page<'_, '_, 'a> {
         }
     }
 
-    /// The word rules over a block's words.
-    fn words(&mut self, flat: &Flat<'_>, words: &[Word]) {
+    /// The word rules over a block's words: those `marked` (listed or in
+    /// capitals) are read; the others only end a run of capitals.
+    fn words(&mut self, flat: &Flat<'_>, words: &[Word], marked: &[usize]) {
         let mut exempt_until = 0;
         let mut capitals: Option<(usize, usize)> = None;
-        let mut i = 0;
-        while i < words.len() {
-            let w = words[i];
-            if !w.caps && !w.listed {
-                // Most words: neither in capitals nor perhaps in the lexicon.
-                if capitals.is_some() {
-                    self.capitals(flat, words, capitals.take());
-                }
-                i += 1;
+        // The next word the walk reaches (words inside a phrase found are
+        // passed over).
+        let mut next = 0;
+        for &i in marked {
+            if i < next {
                 continue;
             }
+            if i > next && capitals.is_some() {
+                // Words neither listed nor in capitals came between.
+                self.capitals(flat, words, capitals.take());
+            }
+            next = i + 1;
+            let w = words[i];
             let word = &flat.text[w.start..w.end];
             let entry = self.checker.lookup(word, w.ascii, &mut self.lower);
             let caps = w.caps;
@@ -510,12 +523,10 @@ impl<'a> Page<'_, '_, 'a> {
                     let (rule, message, help) = phrase_advice(p, word);
                     let place = self.place(flat, w.start);
                     self.advise(rule, place, message, help);
-                    i += n;
-                    continue;
+                    next = i + n;
                 }
                 _ => {}
             }
-            i += 1;
         }
         self.capitals(flat, words, capitals);
     }
