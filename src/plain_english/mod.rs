@@ -18,7 +18,10 @@
 //! name: "Key Stage 2"). Sentences and words are found by Unicode's text
 //! segmentation rules (UAX #29: `segment.rs`, one scan of each block's text,
 //! `unicode-segmentation` for text the scan does not know); a word is looked
-//! up in the lists only when a bit filter says it may be in them.
+//! up in the lists only when a filter says it may be in them (a word that
+//! only starts longer phrases, "a" or "the", only when the next word may be
+//! the second word of one), and the word rules read only those words and
+//! the words in capitals.
 
 mod reading_age;
 mod segment;
@@ -199,18 +202,7 @@ impl Checker {
                 entry.glossary.push((first, ws.collect()));
             }
         }
-        let mut filter = Filter::new();
-        for (word, entry) in &lexicon {
-            let alone = entry.phrases.iter().any(|p| p.rest.is_empty())
-                || !entry.glossary.is_empty()
-                || !entry.allowed.is_empty();
-            filter.insert(word, if alone { segment::ANY } else { segment::LEAD });
-            for p in &entry.phrases {
-                if let Some(second) = p.rest.first() {
-                    filter.insert(second, segment::SECOND);
-                }
-            }
-        }
+        let filter = filter_of(&lexicon);
         Some(Checker {
             sentence_words: config.sentence_words,
             paragraph_sentences: config.paragraph_sentences,
@@ -296,6 +288,30 @@ impl Checker {
         }
         page.finish()
     }
+}
+
+/// The filter of the lexicon's words: each word looked up alone ([`ANY`]:
+/// it is a phrase of one word, or starts a glossary term or an allowed
+/// phrase), or only before a phrase's second word ([`LEAD`]), and each
+/// phrase's second word ([`SECOND`]).
+///
+/// [`ANY`]: segment::ANY
+/// [`LEAD`]: segment::LEAD
+/// [`SECOND`]: segment::SECOND
+fn filter_of(lexicon: &HashMap<String, Entry>) -> Filter {
+    let mut filter = Filter::new();
+    for (word, entry) in lexicon {
+        let alone = entry.phrases.iter().any(|p| p.rest.is_empty())
+            || !entry.glossary.is_empty()
+            || !entry.allowed.is_empty();
+        filter.insert(word, if alone { segment::ANY } else { segment::LEAD });
+        for p in &entry.phrases {
+            if let Some(second) = p.rest.first() {
+                filter.insert(second, segment::SECOND);
+            }
+        }
+    }
+    filter
 }
 
 /// Lower case, with `-` as a space (`ring-fencing` is `ring fencing`).
