@@ -18,7 +18,10 @@
 //! name: "Key Stage 2"). Sentences and words are found by Unicode's text
 //! segmentation rules (UAX #29: `segment.rs`, one scan of each block's text,
 //! `unicode-segmentation` for text the scan does not know); a word is looked
-//! up in the lists only when a bit filter says it may be in them.
+//! up in the lists only when a filter says it may be in them (a word that
+//! only starts longer phrases, "a" or "the", only when the next word may be
+//! the second word of one), and the word rules read only those words and
+//! the words in capitals.
 
 mod reading_age;
 mod segment;
@@ -199,10 +202,7 @@ impl Checker {
                 entry.glossary.push((first, ws.collect()));
             }
         }
-        let mut filter = Filter::new();
-        for word in lexicon.keys() {
-            filter.insert(word);
-        }
+        let filter = filter_of(&lexicon);
         Some(Checker {
             sentence_words: config.sentence_words,
             paragraph_sentences: config.paragraph_sentences,
@@ -231,7 +231,9 @@ impl Checker {
         } else {
             lower.extend(word.chars().flat_map(char::to_lowercase));
         }
-        if lower.is_empty() || !self.filter.may_have(lower.as_bytes()) {
+        if lower.is_empty()
+            || self.filter.flags(lower.as_bytes()) & (segment::ANY | segment::LEAD) == 0
+        {
             return None;
         }
         self.lexicon.get(lower.as_str())
@@ -286,6 +288,30 @@ impl Checker {
         }
         page.finish()
     }
+}
+
+/// The filter of the lexicon's words: each word looked up alone ([`ANY`]:
+/// it is a phrase of one word, or starts a glossary term or an allowed
+/// phrase), or only before a phrase's second word ([`LEAD`]), and each
+/// phrase's second word ([`SECOND`]).
+///
+/// [`ANY`]: segment::ANY
+/// [`LEAD`]: segment::LEAD
+/// [`SECOND`]: segment::SECOND
+fn filter_of(lexicon: &HashMap<String, Entry>) -> Filter {
+    let mut filter = Filter::new();
+    for (word, entry) in lexicon {
+        let alone = entry.phrases.iter().any(|p| p.rest.is_empty())
+            || !entry.glossary.is_empty()
+            || !entry.allowed.is_empty();
+        filter.insert(word, if alone { segment::ANY } else { segment::LEAD });
+        for p in &entry.phrases {
+            if let Some(second) = p.rest.first() {
+                filter.insert(second, segment::SECOND);
+            }
+        }
+    }
+    filter
 }
 
 /// Lower case, with `-` as a space (`ring-fencing` is `ring fencing`).
@@ -414,7 +440,7 @@ impl<'a> Page<'_, '_, 'a> {
         if !flat.text.trim().is_empty() {
             segments.split(&flat.text, &self.checker.filter);
             self.sentences(&flat, &segments, whole);
-            self.words(&flat, &segments.words);
+            self.words(&flat, &segments.words, &segments.marked);
         }
         self.flat = flat;
         self.segments = segments;
@@ -443,7 +469,7 @@ impl<'a> Page<'_, '_, 'a> {
         let sentences = segments.sentences.len();
         self.totals.sentences += sentences as u32;
         self.totals.words += words.len() as u32;
-        self.totals.syllables += words.iter().map(|w| w.syllables).sum::<u32>();
+        self.totals.syllables += segments.syllables;
         let limit = self.checker.paragraph_sentences;
         if sentences > limit && self.on(Rule::LongParagraph) {
             let at = self.place(flat, words[0].start);
@@ -456,21 +482,24 @@ impl<'a> Page<'_, '_, 'a> {
         }
     }
 
-    /// The word rules over a block's words.
-    fn words(&mut self, flat: &Flat<'_>, words: &[Word]) {
+    /// The word rules over a block's words: those `marked` (listed or in
+    /// capitals) are read; the others only end a run of capitals.
+    fn words(&mut self, flat: &Flat<'_>, words: &[Word], marked: &[usize]) {
         let mut exempt_until = 0;
         let mut capitals: Option<(usize, usize)> = None;
-        let mut i = 0;
-        while i < words.len() {
-            let w = words[i];
-            if !w.caps && !w.listed {
-                // Most words: neither in capitals nor perhaps in the lexicon.
-                if capitals.is_some() {
-                    self.capitals(flat, words, capitals.take());
-                }
-                i += 1;
+        // The next word the walk reaches (words inside a phrase found are
+        // passed over).
+        let mut next = 0;
+        for &i in marked {
+            if i < next {
                 continue;
             }
+            if i > next && capitals.is_some() {
+                // Words neither listed nor in capitals came between.
+                self.capitals(flat, words, capitals.take());
+            }
+            next = i + 1;
+            let w = words[i];
             let word = &flat.text[w.start..w.end];
             let entry = self.checker.lookup(word, w.ascii, &mut self.lower);
             let caps = w.caps;
@@ -510,12 +539,10 @@ impl<'a> Page<'_, '_, 'a> {
                     let (rule, message, help) = phrase_advice(p, word);
                     let place = self.place(flat, w.start);
                     self.advise(rule, place, message, help);
-                    i += n;
-                    continue;
+                    next = i + n;
                 }
                 _ => {}
             }
-            i += 1;
         }
         self.capitals(flat, words, capitals);
     }

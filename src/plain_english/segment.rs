@@ -33,12 +33,10 @@ pub(crate) struct Word {
     pub(crate) first: bool,
     /// It is all ASCII.
     pub(crate) ascii: bool,
-    /// It may be in the lexicon ([`Filter`]): look it up.
+    /// It may start something in the lexicon ([`Filter`]): look it up.
     pub(crate) listed: bool,
     /// It is in capitals ([`in_capitals`]).
     pub(crate) caps: bool,
-    /// Its syllables ([`syllables`]).
-    pub(crate) syllables: u32,
 }
 
 impl Word {
@@ -51,7 +49,6 @@ impl Word {
             ascii: text.is_ascii(),
             listed: true,
             caps: in_capitals(text),
-            syllables: syllables(text),
         }
     }
 }
@@ -85,38 +82,44 @@ pub(crate) struct Sentence {
 pub(crate) struct Segments {
     pub(crate) words: Vec<Word>,
     pub(crate) sentences: Vec<Sentence>,
-    /// Where sentences start after the first (bytes), for the fast scan.
+    /// The words to read further (listed or in capitals), in order: most
+    /// words are neither.
+    pub(crate) marked: Vec<usize>,
+    /// The syllables of all the words ([`syllables`]).
+    pub(crate) syllables: u32,
+    /// Where sentences start after the first (bytes), for
+    /// `unicode-segmentation`.
     breaks: Vec<usize>,
 }
 
 impl Segments {
-    /// Splits `text` into words and sentences.
     /// Splits `text` into words and sentences; `filter` tells which words
-    /// may be in the lexicon.
+    /// may start something in the lexicon.
     pub(crate) fn split(&mut self, text: &str, filter: &Filter) {
-        self.words.clear();
-        self.sentences.clear();
-        self.breaks.clear();
-        if scan(
-            text.as_bytes(),
-            filter,
-            &mut self.words,
-            &mut self.sentences,
-        ) {
+        self.clear();
+        if scan(text.as_bytes(), filter, self) {
             return;
         }
-        self.words.clear();
-        self.sentences.clear();
-        self.words.extend(
-            text.unicode_word_indices()
-                .map(|(start, w)| Word::of(start, w)),
-        );
+        self.clear();
+        for (start, w) in text.unicode_word_indices() {
+            self.syllables += syllables(w);
+            self.marked.push(self.words.len());
+            self.words.push(Word::of(start, w));
+        }
         self.breaks.extend(
             text.split_sentence_bound_indices()
                 .map(|(start, _)| start)
                 .filter(|&s| s > 0),
         );
         self.group();
+    }
+
+    fn clear(&mut self) {
+        self.words.clear();
+        self.sentences.clear();
+        self.marked.clear();
+        self.breaks.clear();
+        self.syllables = 0;
     }
 
     /// The sentences with words, from the words and the breaks.
@@ -142,15 +145,21 @@ impl Segments {
     }
 }
 
-/// A byte's class for the scan: a letter, digit or `_` (the core of a
-/// word: ALetter, Numeric, ExtendNumLet)…
-const CORE: u8 = 1;
+/// A byte's class for the scan: a vowel (`y` counts, as for syllables;
+/// bit 0, so that it counts as 1) …
+const VOWEL: u8 = 1;
+/// … a letter, digit or `_` (the core of a word: ALetter, Numeric,
+/// ExtendNumLet) …
+const CORE: u8 = 2;
 /// … a letter …
-const ALPHA: u8 = 2;
+const ALPHA: u8 = 4;
 /// … a lower-case letter …
-const LOWER: u8 = 4;
-/// … a vowel (`y` counts, as for syllables) …
-const VOWEL: u8 = 8;
+const LOWER: u8 = 8;
+/// … a letter or digit …
+const ALNUM: u8 = 16;
+/// … or a byte that may join two words into one (`.`, `'`, `:`, `,`, `;`,
+/// and the first of `’` and `‘`: see [`infix`]).
+const JOIN: u8 = 32;
 
 /// The class of each byte.
 const CLASS: [u8; 256] = {
@@ -161,6 +170,12 @@ const CLASS: [u8; 256] = {
         let mut k = 0;
         if c.is_ascii_alphanumeric() || c == b'_' {
             k |= CORE;
+        }
+        if c.is_ascii_alphanumeric() {
+            k |= ALNUM;
+        }
+        if matches!(c, b'.' | b'\'' | b':' | b',' | b';' | 0xE2) {
+            k |= JOIN;
         }
         if c.is_ascii_alphabetic() {
             k |= ALPHA;
@@ -222,147 +237,141 @@ fn infix(rest: &[u8], prev: u8) -> Option<usize> {
 }
 
 /// A set of the lexicon's words (in lower case), each known by its length
-/// and its first two and last two bytes, as 32,768 bits: a word not in it is
-/// not in the lexicon, and is not looked up.
-pub(crate) struct Filter(Box<[u64; 512]>);
+/// and its first two and last two bytes, as 32,768 slots of flags: a word
+/// with no flag is not in the lexicon, and is not looked up. The flags tell
+/// how a word may be in it: as a word that is looked up alone ([`ANY`]: a
+/// phrase of one word, a glossary term, an allowed phrase), as the first
+/// word of longer phrases only ([`LEAD`]: "a" of "a number of", looked up
+/// only when the next word is [`SECOND`]), or as a phrase's second word.
+pub(crate) struct Filter(Box<[u8; SLOTS]>);
+
+/// The filter's slots.
+const SLOTS: usize = 1 << 15;
+/// A word looked up alone.
+pub(crate) const ANY: u8 = 1;
+/// The first word of phrases of two words or more, and of nothing else.
+pub(crate) const LEAD: u8 = 2;
+/// The second word of a phrase.
+pub(crate) const SECOND: u8 = 4;
 
 impl Filter {
     /// An empty filter.
     pub(crate) fn new() -> Filter {
-        Filter(Box::new([0; 512]))
+        Filter(Box::new([0; SLOTS]))
     }
 
-    /// The bit of a word in lower case (bytes `w`, not empty): Fibonacci
-    /// hashing of its length and ends (the top 15 bits of their product
-    /// with 2^64 / φ).
-    fn bit(w: &[u8]) -> usize {
+    /// The slot of a word (bytes `w`, not empty, in any case): Fibonacci
+    /// hashing of its length and ends, their ASCII letters in lower case
+    /// (the top 15 bits of their product with 2^64 / φ).
+    fn slot(w: &[u8]) -> usize {
         let (n, last) = (w.len(), w.len() - 1);
+        // `| 0x20` is the lower case of a letter, and leaves digits, `.`,
+        // `'` and `:` as they are (`_` becomes DEL, in either case).
         let key = (n.min(255) as u64) << 32
-            | u64::from(w[0]) << 24
-            | u64::from(w[1.min(last)]) << 16
-            | u64::from(w[last.saturating_sub(1)]) << 8
-            | u64::from(w[last]);
+            | u64::from(w[0] | 0x20) << 24
+            | u64::from(w[1.min(last)] | 0x20) << 16
+            | u64::from(w[last.saturating_sub(1)] | 0x20) << 8
+            | u64::from(w[last] | 0x20);
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 49) as usize
     }
 
-    /// Adds a word, in lower case.
-    pub(crate) fn insert(&mut self, lower: &str) {
+    /// A filter with every flag in every slot: every word is looked up (the
+    /// general way, which the filter only makes cheaper).
+    #[cfg(test)]
+    pub(crate) fn full() -> Filter {
+        Filter(Box::new([u8::MAX; SLOTS]))
+    }
+
+    /// Adds a word (in lower case) with `flags`.
+    pub(crate) fn insert(&mut self, lower: &str, flags: u8) {
         if !lower.is_empty() {
-            let b = Filter::bit(lower.as_bytes());
-            self.0[b / 64] |= 1 << (b % 64);
+            self.0[Filter::slot(lower.as_bytes())] |= flags;
         }
     }
 
-    /// Whether `lower` (a word in lower case, not empty) may have been added.
-    pub(crate) fn may_have(&self, lower: &[u8]) -> bool {
-        let b = Filter::bit(lower);
-        self.0[b / 64] & (1 << (b % 64)) != 0
-    }
-
-    /// Whether the ASCII word `w` (not empty), in lower case, may have been
-    /// added.
-    fn may_have_ascii(&self, w: &[u8]) -> bool {
-        let (n, last) = (w.len(), w.len() - 1);
-        let ends = [w[0], w[1.min(last)], w[last.saturating_sub(1)], w[last]];
-        let [a, b, c, d] = ends.map(|x| x.to_ascii_lowercase());
-        // The same bit as `bit` of the word in lower case.
-        let key = (n.min(255) as u64) << 32
-            | u64::from(a) << 24
-            | u64::from(b) << 16
-            | u64::from(c) << 8
-            | u64::from(d);
-        let bit = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 49) as usize;
-        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    /// The flags a word (not empty, ASCII letters in any case) may have.
+    pub(crate) fn flags(&self, w: &[u8]) -> u8 {
+        self.0[Filter::slot(w)]
     }
 }
 
-/// The facts of the word `w` (ASCII bytes and, when not `ascii`, ‘ or ’),
-/// at `start`, as [`Word::of`] reads them, a byte at a time.
-fn facts(w: &[u8], start: usize, ascii: bool, filter: &Filter) -> Word {
-    let (first, last) = (w[0], w[w.len() - 1]);
-    let caps = CLASS[usize::from(first)] & LOWER == 0
-        && !w.iter().any(|&c| CLASS[usize::from(c)] & LOWER != 0)
-        && w.iter()
-            .filter(|&&c| CLASS[usize::from(c)] & ALPHA != 0)
-            .count()
-            >= 2;
-    // Groups of vowels; a non-ASCII byte is no vowel, as its character is not.
-    let mut syllables = 0u32;
-    let mut in_vowels = false;
-    for &c in w {
-        let vowel = CLASS[usize::from(c)] & VOWEL != 0;
-        syllables += u32::from(vowel && !in_vowels);
-        in_vowels = vowel;
-    }
-    let before = if w.len() >= 2 { w[w.len() - 2] } else { b' ' };
-    let (last_l, before_l) = (last.to_ascii_lowercase(), before.to_ascii_lowercase());
-    if last_l == b'e'
-        && before_l != b'l'
-        && syllables > 1
-        && CLASS[usize::from(before_l)] & VOWEL == 0
-    {
-        syllables -= 1;
-    }
-    Word {
-        start,
-        end: start + w.len(),
-        first: false,
-        ascii,
-        listed: !ascii || filter.may_have_ascii(w),
-        caps,
-        syllables: syllables.max(1),
+/// The word being read by [`scan`]: what the bytes so far tell.
+struct Reading {
+    /// Vowel groups.
+    groups: u32,
+    /// The class of the last byte (0 after a joining character).
+    last: u8,
+    /// The classes of all its bytes, or'ed.
+    seen: u8,
+    /// All ASCII (no `’` or `‘` joins it).
+    ascii: bool,
+}
+
+impl Reading {
+    /// Reads the letters, digits and `_` at the start of `rest`: how many.
+    #[inline(always)]
+    fn run(&mut self, rest: &[u8]) -> usize {
+        let (mut groups, mut last, mut seen) = (self.groups, self.last, self.seen);
+        let mut len = 0;
+        for &x in rest {
+            let k = CLASS[usize::from(x)];
+            if k & CORE == 0 {
+                break;
+            }
+            groups += u32::from(k & !last & VOWEL);
+            last = k;
+            seen |= k;
+            len += 1;
+        }
+        (self.groups, self.last, self.seen) = (groups, last, seen);
+        len
     }
 }
 
-/// The words and sentences of `b` (a block's text), when it is all ASCII or
-/// known characters (false, and some of them, when it is not): words as
-/// `unicode_word_indices` gives them, each sentence break where
+/// The words and sentences of `b` (a block's text) into `out`, when it is
+/// all ASCII or known characters (false, and some of them, when it is not):
+/// words as `unicode_word_indices` gives them, each sentence break where
 /// `split_sentence_bound_indices` puts one: after a line break (SB4), and
 /// after a full stop, `!` or `?` with the closing quotes and spaces after it,
 /// unless what follows carries the sentence on (SB6–SB8a). A full stop inside
 /// a word ("e.g", "3.5", "U.S") never ends a sentence: a lower-case letter,
-/// a digit, or a capital after a letter follows it.
-fn scan(b: &[u8], filter: &Filter, words: &mut Vec<Word>, sentences: &mut Vec<Sentence>) -> bool {
+/// a digit, or a capital after a letter follows it. Each word's bytes are
+/// read once, for its end, syllables, capitals and filter slot together.
+fn scan(b: &[u8], filter: &Filter, out: &mut Segments) -> bool {
     let n = b.len();
     let mut new_sentence = true;
+    // The last word leads a phrase and is not yet marked: marked when the
+    // next word may be a phrase's second.
+    let mut lead = false;
     let mut i = 0;
     while i < n {
         let c = b[i];
         if CLASS[usize::from(c)] & CORE != 0 {
             let start = i;
-            let mut ascii = true;
-            i += 1;
-            loop {
-                while i < n && CLASS[usize::from(b[i])] & CORE != 0 {
-                    i += 1;
-                }
-                match b.get(i).and_then(|_| infix(&b[i..], b[i - 1])) {
-                    Some(len) => {
-                        ascii &= len == 1;
-                        i += len;
-                    }
-                    None => break,
-                }
+            let mut r = Reading {
+                groups: 0,
+                last: 0,
+                seen: 0,
+                ascii: true,
+            };
+            i += r.run(&b[i..]);
+            while i < n && CLASS[usize::from(b[i])] & JOIN != 0 {
+                let Some(len) = infix(&b[i..], b[i - 1]) else {
+                    break;
+                };
+                r.ascii &= len == 1;
+                r.last = 0;
+                i += len;
+                i += r.run(&b[i..]);
             }
-            let w = &b[start..i];
-            if c != b'_' || w.iter().any(u8::is_ascii_alphanumeric) {
-                let mut word = facts(w, start, ascii, filter);
-                match sentences.last_mut() {
-                    Some(s) if !new_sentence => s.words += 1,
-                    _ => {
-                        word.first = true;
-                        sentences.push(Sentence {
-                            first: words.len(),
-                            words: 1,
-                        });
-                        new_sentence = false;
-                    }
-                }
-                words.push(word);
+            if r.seen & ALNUM != 0 {
+                lead = word(&b[start..i], start, &r, filter, lead, new_sentence, out);
+                new_sentence = false;
             }
             continue;
         }
         match c {
+            b' ' => i += 1,
             b'\r' | b'\n' => {
                 new_sentence = true;
                 i += 1;
@@ -380,6 +389,66 @@ fn scan(b: &[u8], filter: &Filter, words: &mut Vec<Word>, sentences: &mut Vec<Se
         }
     }
     true
+}
+
+/// Adds the word `w` at `start`, read as `r`, to `out` (`lead`: the word
+/// before leads a phrase and is not marked; `new_sentence`: it starts one);
+/// whether it leads a phrase and is not marked.
+#[inline(always)]
+fn word(
+    w: &[u8],
+    start: usize,
+    r: &Reading,
+    filter: &Filter,
+    lead: bool,
+    new_sentence: bool,
+    out: &mut Segments,
+) -> bool {
+    // Syllables: a silent `e` at the end (not `-le`) is none; a word without
+    // vowels is one. Two vowel groups or more make three bytes or more.
+    let len = w.len();
+    let silent = r.groups > 1 && w[len - 1] | 0x20 == b'e' && {
+        let before = w[len - 2] | 0x20;
+        before != b'l' && CLASS[usize::from(before)] & VOWEL == 0
+    };
+    out.syllables += (r.groups - u32::from(silent)).max(1);
+    let caps = r.seen & (LOWER | ALPHA) == ALPHA
+        && w.iter()
+            .filter(|&&c| CLASS[usize::from(c)] & ALPHA != 0)
+            .nth(1)
+            .is_some();
+    let flags = if r.ascii {
+        filter.flags(w)
+    } else {
+        ANY | SECOND
+    };
+    let at = out.words.len();
+    if lead && flags & SECOND != 0 {
+        out.words[at - 1].listed = true;
+        out.marked.push(at - 1);
+    }
+    let listed = flags & ANY != 0;
+    if listed || caps {
+        out.marked.push(at);
+    }
+    let first = new_sentence || out.sentences.is_empty();
+    if first {
+        out.sentences.push(Sentence {
+            first: at,
+            words: 1,
+        });
+    } else if let Some(s) = out.sentences.last_mut() {
+        s.words += 1;
+    }
+    out.words.push(Word {
+        start,
+        end: start + len,
+        first,
+        ascii: r.ascii,
+        listed,
+        caps,
+    });
+    flags & LEAD != 0 && !listed && !caps
 }
 
 /// Whether the sentence ends after the full stop, `!` or `?` at `i` and the
@@ -459,31 +528,33 @@ mod tests {
 
     use super::*;
 
-    /// The words (with their facts) and sentences as `unicode-segmentation`
-    /// gives them.
-    fn reference(text: &str) -> (Vec<Word>, Vec<Sentence>) {
+    /// The words (with their facts), sentences and syllables as
+    /// `unicode-segmentation` gives them.
+    fn reference(text: &str) -> (Vec<Word>, Vec<Sentence>, u32) {
         let mut s = Segments::default();
         s.words.extend(
             text.unicode_word_indices()
                 .map(|(start, w)| Word::of(start, w)),
         );
+        let syllables = text.unicode_words().map(syllables).sum();
         s.breaks.extend(
             text.split_sentence_bound_indices()
                 .map(|(start, _)| start)
                 .filter(|&s| s > 0),
         );
         s.group();
-        (s.words, s.sentences)
+        (s.words, s.sentences, syllables)
     }
 
-    fn fast(text: &str) -> Option<(Vec<Word>, Vec<Sentence>)> {
+    fn fast(text: &str) -> Option<(Vec<Word>, Vec<Sentence>, u32)> {
         let mut s = Segments::default();
         // Every word listed, as the reference marks them.
-        let mut all = Filter::new();
-        all.0.fill(u64::MAX);
-        assert!(all.may_have(b"x"));
-        scan(text.as_bytes(), &all, &mut s.words, &mut s.sentences)
-            .then_some((s.words, s.sentences))
+        if !scan(text.as_bytes(), &Filter::full(), &mut s) {
+            return None;
+        }
+        let all: Vec<usize> = (0..s.words.len()).collect();
+        assert_eq!(s.marked, all);
+        Some((s.words, s.sentences, s.syllables))
     }
 
     /// Characters that make the rules' cases, and the known non-ASCII ones.
@@ -523,19 +594,32 @@ mod tests {
     fn the_filter_finds_words_in_any_case_and_few_others() {
         let mut f = Filter::new();
         for w in ["the", "utilise", "a", "e.g"] {
-            f.insert(w);
+            f.insert(w, ANY);
         }
+        f.insert("number", SECOND);
         for w in ["the", "THE", "Utilise", "a", "A", "E.g"] {
-            let lower = w.to_ascii_lowercase();
-            assert!(
-                f.may_have_ascii(w.as_bytes()) && f.may_have(lower.as_bytes()),
-                "{w}"
-            );
+            assert_eq!(f.flags(w.as_bytes()), ANY, "{w}");
         }
+        assert_eq!(f.flags(b"Number"), SECOND);
         let others = [
             "then", "them", "utilised", "an", "eg", "board", "partners", "year",
         ];
-        assert!(others.iter().all(|w| !f.may_have_ascii(w.as_bytes())));
+        assert!(others.iter().all(|w| f.flags(w.as_bytes()) == 0));
+    }
+
+    #[test]
+    fn a_word_that_only_leads_phrases_is_marked_before_a_second_word() {
+        let mut f = Filter::new();
+        f.insert("a", LEAD);
+        f.insert("number", SECOND);
+        f.insert("robust", ANY);
+        let mut s = Segments::default();
+        s.split("A number of robust plans, a plan and A NUMBER.", &f);
+        // "A" (0) and "A" (8) before "number" in any case, "robust" (3),
+        // "NUMBER" (9, in capitals); not the "a" (5) before "plan".
+        assert_eq!(s.marked, [0, 3, 8, 9]);
+        assert!(s.words[0].listed && s.words[8].listed && !s.words[5].listed);
+        assert!(!s.words[8].caps && s.words[9].caps && !s.words[9].listed);
     }
 
     #[test]

@@ -1,4 +1,5 @@
 use comrak::{Arena, Options};
+use proptest::prelude::*;
 
 use super::*;
 
@@ -255,4 +256,136 @@ fn a_page_lists_at_most_a_hundred_pieces_of_advice() {
     assert_eq!(all[0], "long-paragraph 1:1");
     assert_eq!(all[99], "latin-abbreviation 99:7");
     assert_eq!(all[100], "plain-english 0:0");
+}
+
+/// Every piece of advice on `md` in full (rule, place, message, help), with
+/// the checker's filter or with every word looked up (`full`).
+fn all_advice(md: &str, config: &PlainEnglishConfig, glossary: &[&str], full: bool) -> Vec<String> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.parse.smart = true;
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, md, &o);
+    let mut checker = Checker::new(config, glossary.iter().copied()).expect("on");
+    if full {
+        checker.filter = segment::Filter::full();
+    }
+    let locate = |l: usize, c: usize| (l, c);
+    let body = Body {
+        file: "content/a.md",
+        text: md,
+        md,
+        first_line: 1,
+        first_column: 1,
+        locate: &locate,
+    };
+    checker
+        .check(root, &body)
+        .iter()
+        .map(|d| format!("{d:?}"))
+        .collect()
+}
+
+/// Words of the lists (first words of phrases alone and before their second
+/// words, in any case), of the glossary and `allow` below, and others.
+const VOCABULARY: &[&str] = &[
+    "a",
+    "A",
+    "number",
+    "NUMBER",
+    "of",
+    "in",
+    "In",
+    "order",
+    "to",
+    "relation",
+    "the",
+    "The",
+    "link",
+    "below",
+    "this",
+    "click",
+    "here",
+    "Click",
+    "key",
+    "Key",
+    "KEY",
+    "robust",
+    "ring",
+    "fencing",
+    "fenced",
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "et",
+    "al",
+    "per",
+    "annum",
+    "going",
+    "forward",
+    "Going",
+    "touch",
+    "base",
+    "NHS",
+    "BIG",
+    "PLAN",
+    "board",
+    "Board",
+    "plan",
+    "we",
+    "met",
+    "children",
+    "safeguarding",
+    "Safeguarding",
+    "partnership",
+    "welfare",
+    "promoting",
+    "’s",
+    "it’s",
+    "don't",
+    "3.5",
+    "2016",
+    "co-operate",
+    "ring-fencing",
+    "café",
+    "deliver",
+    "Delivered",
+    ".",
+    ",",
+    ";",
+    "!",
+    "?",
+    ":",
+    "-",
+    "–",
+    "\n",
+    "\n\n",
+    "[",
+    "](u)",
+    "`x`",
+    "*",
+    "**",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn the_filter_changes_no_advice(
+        words in proptest::collection::vec(proptest::sample::select(VOCABULARY), 0..60)
+    ) {
+        let md = format!("{}\n", words.join(" "));
+        let config = PlainEnglishConfig {
+            allow: vec!["promoting the welfare".into(), "ring fenced".into()],
+            avoid: [("board".to_string(), "\"group\"".to_string())].into(),
+            sentence_words: 8,
+            paragraph_sentences: 2,
+            ..on()
+        };
+        let glossary = ["NHS", "Safeguarding partnership", "key plan"];
+        prop_assert_eq!(
+            all_advice(&md, &config, &glossary, false),
+            all_advice(&md, &config, &glossary, true),
+            "{:?}", md
+        );
+    }
 }

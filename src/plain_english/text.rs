@@ -163,7 +163,22 @@ pub(crate) fn line_starts(md: &str) -> Vec<usize> {
 /// character references.
 fn source_offset(literal: &str, upto: usize, src: &str) -> usize {
     let (lit, s) = (literal.as_bytes(), src.as_bytes());
-    let (mut i, mut j) = (0, 0);
+    // Where the text is the source's own bytes (most of it: no `&`, `\`
+    // or smart punctuation before the place), each byte is one; a
+    // character at a time from the first difference, or from an `&` (a
+    // character reference even where the bytes agree).
+    let upto_c = upto.min(lit.len());
+    let same = lit[..upto_c]
+        .iter()
+        .zip(s)
+        .position(|(a, b)| a != b || *b == b'&')
+        .unwrap_or(upto_c.min(s.len()));
+    // Back to the start of a character in both (the bytes before are equal).
+    let mut k = same;
+    while !(literal.is_char_boundary(k) && src.is_char_boundary(k)) {
+        k -= 1;
+    }
+    let (mut i, mut j) = (k, k);
     while i < upto.min(lit.len()) && j < s.len() {
         let Some(lc) = literal[i..].chars().next() else {
             break;
@@ -211,7 +226,73 @@ fn entity_len(s: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// [`source_offset`] a character at a time from the start (as it was
+    /// before its fast path over equal bytes).
+    fn source_offset_slow(literal: &str, upto: usize, src: &str) -> usize {
+        let s = src.as_bytes();
+        let (mut i, mut j) = (0, 0);
+        while i < upto.min(literal.len()) && j < s.len() {
+            let Some(lc) = literal[i..].chars().next() else {
+                break;
+            };
+            let Some(sc) = src.get(j..).and_then(|r| r.chars().next()) else {
+                break;
+            };
+            let rest = &s[j..];
+            if let Some(len) = entity_len(rest) {
+                i += lc.len_utf8();
+                j += len;
+                continue;
+            }
+            if lc == sc {
+                i += lc.len_utf8();
+                j += sc.len_utf8();
+                continue;
+            }
+            let step = match (lc, sc) {
+                (_, '\\') => (0, 1),
+                ('…', '.') if rest.starts_with(b"...") => (lc.len_utf8(), 3),
+                ('—', '-') if rest.starts_with(b"---") => (lc.len_utf8(), 3),
+                ('–', '-') if rest.starts_with(b"--") => (lc.len_utf8(), 2),
+                _ => (lc.len_utf8(), sc.len_utf8()),
+            };
+            i += step.0;
+            j += step.1;
+        }
+        j
+    }
+
+    const PIECES: &[&str] = &[
+        "a", "b", " ", "é", "’", "“", "…", "–", "—", ".", "-", "\\", "&", "&amp;", "&#8212;", ";",
+        "...", "--", "---", "\"", "*",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn the_fast_path_agrees_with_a_character_at_a_time(
+            lit in proptest::collection::vec(proptest::sample::select(PIECES), 0..20),
+            src in proptest::collection::vec(proptest::sample::select(PIECES), 0..20),
+            shared in proptest::collection::vec(proptest::sample::select(PIECES), 0..10),
+            upto in 0usize..80,
+        ) {
+            let lit = format!("{}{}", shared.concat(), lit.concat());
+            let src = format!("{}{}", shared.concat(), src.concat());
+            let mut upto = upto.min(lit.len());
+            while !lit.is_char_boundary(upto) {
+                upto -= 1;
+            }
+            prop_assert_eq!(
+                source_offset(&lit, upto, &src),
+                source_offset_slow(&lit, upto, &src),
+                "{:?} {} {:?}", lit, upto, src
+            );
+        }
+    }
 
     #[test]
     fn source_offsets_follow_smart_punctuation_and_escapes() {
