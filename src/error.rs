@@ -58,9 +58,10 @@ pub struct Diagnostic {
     pub also_on: Vec<String>,
     /// The WCAG 2.2 success criterion concerned, for accessibility findings (`1.1.1`).
     pub wcag: Option<&'static str>,
-    /// The text of the offending line, for the snippet under the message.
+    /// The text of the offending line, for the snippet under the message
+    /// (shared: many pieces of plain-English advice stand on one line).
     #[serde(skip)]
-    pub source_line: Option<String>,
+    pub source_line: Option<std::sync::Arc<str>>,
     /// The page's reading age, on a `reading-age` advice (plain English).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reading_age: Option<Box<ReadingAge>>,
@@ -150,7 +151,7 @@ impl Diagnostic {
         let text = source
             .lines()
             .nth(line.saturating_sub(1))
-            .map(str::to_owned);
+            .map(std::sync::Arc::from);
         let mut d = self.at(line, column);
         d.source_line = text;
         d

@@ -439,7 +439,7 @@ pub(crate) fn clock_warning(theme: &Theme, site_templates: &[ThemeFile]) -> Opti
     )
     .at(line, col)
     .help("set SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`) so every build gives the same output, or use a date from front matter");
-    d.source_line = text.lines().nth(line - 1).map(str::to_string);
+    d.source_line = text.lines().nth(line - 1).map(Arc::from);
     Some(d)
 }
 
@@ -502,7 +502,7 @@ fn split_tera_reports(
             .find(|(n, _)| n == name)
             .and_then(|(_, t)| t.lines().nth(line_no.saturating_sub(1)))
         {
-            d.source_line = Some(src.to_string());
+            d.source_line = Some(Arc::from(src));
         }
         out.push(d.help(report_help(message, prefix)));
     }
@@ -539,7 +539,7 @@ fn locate_reference(
     d.file = origins.get(name).cloned().unwrap_or_else(|| name.clone());
     d.line = Some(line_no + 1);
     d.column = Some(col);
-    d.source_line = Some(line.to_string());
+    d.source_line = Some(Arc::from(line));
     d.help = Some(format!(
         "there is no template `{missing}`: name a template of the site's templates/ folder (`page.html`), or a theme template by its Zola path (`{prefix}page.html`)"
     ));
@@ -592,7 +592,7 @@ fn tera_diagnostic(
                 .map(|(_, t)| t.as_str());
             if let Some(line) = text.and_then(|t| t.lines().nth(span.start_line.saturating_sub(1)))
             {
-                d.source_line = Some(line.to_string());
+                d.source_line = Some(Arc::from(line));
             }
             d
         }

@@ -252,6 +252,7 @@ impl Checker {
             body,
             lines: None,
             own_lines: body.first_column == 1 && !has_lone_cr(body.md),
+            last_line: None,
             advice: Vec::new(),
             left_out: 0,
             totals: ReadingAge {
@@ -367,6 +368,9 @@ struct Page<'c, 'b, 'a> {
     /// The Markdown's lines are the file's, from `first_line` on: advice is
     /// placed from `lines`, without reading the file from its start.
     own_lines: bool,
+    /// The text of the line advice was last placed on, shared by the advice
+    /// placed there (a paragraph's pieces of advice share its line).
+    last_line: Option<(usize, std::sync::Arc<str>)>,
     advice: Vec<Diagnostic>,
     /// Advice past [`MAX_ADVICE`], not listed.
     left_out: usize,
@@ -420,7 +424,15 @@ impl<'a> Page<'_, '_, 'a> {
         }
         let column = line_text[..b].chars().count() + 1;
         let mut d = d.at(self.body.first_line + l.saturating_sub(1), column);
-        d.source_line = Some(line_text.to_string());
+        let shared = match &self.last_line {
+            Some((at, text)) if *at == l => text.clone(),
+            _ => {
+                let text: std::sync::Arc<str> = line_text.into();
+                self.last_line = Some((l, text.clone()));
+                text
+            }
+        };
+        d.source_line = Some(shared);
         d
     }
 
