@@ -17,23 +17,7 @@ N=${1:-1000}
 WORK=${WORK:-/dev/shm/reportsite-a11y-cost}
 need_bench_tools
 build_bench_binary
-rm -rf "$WORK" && mkdir -p "$WORK/with" "$WORK/without"
-"$GEN" --pages "$N" --out "$WORK/with/content" --seed 1 >/dev/null
-cp -r "$WORK/with/content" "$WORK/without/content"
+paired_corpus "$N"
 corpus_config '"a11y"' > "$WORK/with/config.toml"
 corpus_config '' > "$WORK/without/config.toml"
-json="$WORK/hf.json"
-hyperfine -N -w 1 -r "$RUNS" --export-json "$json" \
-  "$BIN build --root $WORK/with --output $WORK/out-with" \
-  "$BIN build --root $WORK/without --output $WORK/out-without" >/dev/null 2>&1
-python3 - "$json" "$N" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-w, wo = d["results"][0], d["results"][1]
-share = (w["median"] - wo["median"]) / w["median"]
-# Paired, so the share holds on a noisy machine.
-pairs = sorted((a - b) / a for a, b in zip(w["times"], wo["times"]))
-print(f"| pages | with a11y (median) | without | a11y share of the build | paired median |")
-print(f"| ---: | ---: | ---: | ---: | ---: |")
-print(f"| {sys.argv[2]} | {w['median']:.3f} s | {wo['median']:.3f} s | {share * 100:.0f} % | {pairs[len(pairs) // 2] * 100:.0f} % |")
-PY
+paired_cost "a11y" "$N" 1

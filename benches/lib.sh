@@ -38,3 +38,35 @@ build_bench_binary() {
   cargo build --profile "$PROFILE" --locked -q
   BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/reportsite
 }
+
+# Writes the same gen-corpus of N pages into $WORK/with and $WORK/without
+# (their config.toml is the caller's).
+paired_corpus() {
+  rm -rf "$WORK" && mkdir -p "$WORK/with" "$WORK/without"
+  "$GEN" --pages "$1" --out "$WORK/with/content" --seed 1 >/dev/null
+  cp -r "$WORK/with/content" "$WORK/without/content"
+}
+
+# Builds $WORK/with and $WORK/without alternately (hyperfine, WARMUP runs, then
+# $RUNS each) and prints a Markdown table of one row for N pages: both
+# medians, WHAT's share of the build with it, the same paired run by run (so
+# it holds on a noisy machine), and what it adds to the build without it.
+paired_cost() {
+  local what=$1 n=$2 warmup=$3 json="$WORK/hf.json"
+  hyperfine -N -w "$warmup" -r "$RUNS" --export-json "$json" \
+    "$BIN build --root $WORK/with --output $WORK/out-with" \
+    "$BIN build --root $WORK/without --output $WORK/out-without" >/dev/null 2>&1
+  python3 - "$json" "$n" "$what" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n, what = sys.argv[2], sys.argv[3]
+w, wo = d["results"][0], d["results"][1]
+share = (w["median"] - wo["median"]) / w["median"]
+pairs = sorted((a - b) / a for a, b in zip(w["times"], wo["times"]))
+added = sorted((a - b) / b for a, b in zip(w["times"], wo["times"]))
+mid = len(pairs) // 2
+print(f"| pages | with {what} (median) | without | {what} share of the build | paired median | added, paired median |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+print(f"| {n} | {w['median']:.3f} s | {wo['median']:.3f} s | {share * 100:.1f} % | {pairs[mid] * 100:.1f} % | {added[mid] * 100:+.1f} % |")
+PY
+}

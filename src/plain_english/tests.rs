@@ -11,8 +11,14 @@ fn on() -> PlainEnglishConfig {
     }
 }
 
-/// The advice on `md` (as a whole file), as `code line:col`, with `config`.
-fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<String> {
+/// The checker's advice on `md` (as a whole file), with `config`; `full`:
+/// every word looked up, not only those the filter lets through.
+fn check_md(
+    md: &str,
+    config: &PlainEnglishConfig,
+    glossary: &[&str],
+    full: bool,
+) -> Vec<Diagnostic> {
     let mut o = Options::default();
     o.extension.table = true;
     o.extension.footnotes = true;
@@ -21,7 +27,10 @@ fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<
     o.parse.smart = true;
     let arena = Arena::new();
     let root = comrak::parse_document(&arena, md, &o);
-    let checker = Checker::new(config, glossary.iter().copied()).expect("on");
+    let mut checker = Checker::new(config, glossary.iter().copied()).expect("on");
+    if full {
+        checker.filter = segment::Filter::full();
+    }
     let locate = |l: usize, c: usize| (l, c);
     let body = Body {
         file: "content/a.md",
@@ -31,8 +40,12 @@ fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<
         first_column: 1,
         locate: &locate,
     };
-    checker
-        .check(root, &body)
+    checker.check(root, &body)
+}
+
+/// The advice on `md` (as a whole file), as `code line:col`, with `config`.
+fn advice_with(md: &str, config: &PlainEnglishConfig, glossary: &[&str]) -> Vec<String> {
+    check_md(md, config, glossary, false)
         .iter()
         .filter(|d| d.code != "reading-age")
         .map(|d| {
@@ -261,26 +274,7 @@ fn a_page_lists_at_most_a_hundred_pieces_of_advice() {
 /// Every piece of advice on `md` in full (rule, place, message, help), with
 /// the checker's filter or with every word looked up (`full`).
 fn all_advice(md: &str, config: &PlainEnglishConfig, glossary: &[&str], full: bool) -> Vec<String> {
-    let mut o = Options::default();
-    o.extension.table = true;
-    o.parse.smart = true;
-    let arena = Arena::new();
-    let root = comrak::parse_document(&arena, md, &o);
-    let mut checker = Checker::new(config, glossary.iter().copied()).expect("on");
-    if full {
-        checker.filter = segment::Filter::full();
-    }
-    let locate = |l: usize, c: usize| (l, c);
-    let body = Body {
-        file: "content/a.md",
-        text: md,
-        md,
-        first_line: 1,
-        first_column: 1,
-        locate: &locate,
-    };
-    checker
-        .check(root, &body)
+    check_md(md, config, glossary, full)
         .iter()
         .map(|d| format!("{d:?}"))
         .collect()

@@ -178,8 +178,15 @@ fn source_offset(literal: &str, upto: usize, src: &str) -> usize {
     while !(literal.is_char_boundary(k) && src.is_char_boundary(k)) {
         k -= 1;
     }
-    let (mut i, mut j) = (k, k);
-    while i < upto.min(lit.len()) && j < s.len() {
+    walk(literal, upto, src, k)
+}
+
+/// [`source_offset`] a character at a time from byte `from`, up to which
+/// the text and the source are the same bytes.
+fn walk(literal: &str, upto: usize, src: &str, from: usize) -> usize {
+    let s = src.as_bytes();
+    let (mut i, mut j) = (from, from);
+    while i < upto.min(literal.len()) && j < s.len() {
         let Some(lc) = literal[i..].chars().next() else {
             break;
         };
@@ -233,37 +240,7 @@ mod tests {
     /// [`source_offset`] a character at a time from the start (as it was
     /// before its fast path over equal bytes).
     fn source_offset_slow(literal: &str, upto: usize, src: &str) -> usize {
-        let s = src.as_bytes();
-        let (mut i, mut j) = (0, 0);
-        while i < upto.min(literal.len()) && j < s.len() {
-            let Some(lc) = literal[i..].chars().next() else {
-                break;
-            };
-            let Some(sc) = src.get(j..).and_then(|r| r.chars().next()) else {
-                break;
-            };
-            let rest = &s[j..];
-            if let Some(len) = entity_len(rest) {
-                i += lc.len_utf8();
-                j += len;
-                continue;
-            }
-            if lc == sc {
-                i += lc.len_utf8();
-                j += sc.len_utf8();
-                continue;
-            }
-            let step = match (lc, sc) {
-                (_, '\\') => (0, 1),
-                ('…', '.') if rest.starts_with(b"...") => (lc.len_utf8(), 3),
-                ('—', '-') if rest.starts_with(b"---") => (lc.len_utf8(), 3),
-                ('–', '-') if rest.starts_with(b"--") => (lc.len_utf8(), 2),
-                _ => (lc.len_utf8(), sc.len_utf8()),
-            };
-            i += step.0;
-            j += step.1;
-        }
-        j
+        walk(literal, upto, src, 0)
     }
 
     const PIECES: &[&str] = &[
