@@ -58,59 +58,70 @@ fn kind(name: &str) -> Kind {
 /// where HTML comes back in (`foreignObject`, or anything inside `title` and
 /// `desc`), and `script` and `style` are left to lol_html.
 fn svg_kind(name: &str, parent: &str) -> Kind {
-    const LEAVES_SVG: &[&str] = &[
-        "b",
-        "big",
-        "blockquote",
-        "body",
-        "br",
-        "center",
-        "code",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "embed",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "hr",
-        "i",
-        "img",
-        "li",
-        "listing",
-        "menu",
-        "meta",
-        "nobr",
-        "ol",
-        "p",
-        "pre",
-        "ruby",
-        "s",
-        "small",
-        "span",
-        "strong",
-        "strike",
-        "sub",
-        "sup",
-        "table",
-        "tt",
-        "u",
-        "ul",
-        "var",
-        "font",
-        "foreignobject",
-        "script",
-        "style",
-        "math",
-    ];
-    let is = |n: &str, list: &[&str]| list.iter().any(|x| n.eq_ignore_ascii_case(x));
-    if is(name, LEAVES_SVG) || is(parent, &["title", "desc", "foreignobject"]) {
+    let leaves = |n: &str| {
+        // Compared in lower case (no name of the list is longer than 13).
+        let mut buf = [0u8; 16];
+        let Some(lower) = buf.get_mut(..n.len()) else {
+            return false;
+        };
+        lower.copy_from_slice(n.as_bytes());
+        lower.make_ascii_lowercase();
+        matches!(
+            &*lower,
+            b"b" | b"big"
+                | b"blockquote"
+                | b"body"
+                | b"br"
+                | b"center"
+                | b"code"
+                | b"dd"
+                | b"div"
+                | b"dl"
+                | b"dt"
+                | b"em"
+                | b"embed"
+                | b"h1"
+                | b"h2"
+                | b"h3"
+                | b"h4"
+                | b"h5"
+                | b"h6"
+                | b"head"
+                | b"hr"
+                | b"i"
+                | b"img"
+                | b"li"
+                | b"listing"
+                | b"menu"
+                | b"meta"
+                | b"nobr"
+                | b"ol"
+                | b"p"
+                | b"pre"
+                | b"ruby"
+                | b"s"
+                | b"small"
+                | b"span"
+                | b"strong"
+                | b"strike"
+                | b"sub"
+                | b"sup"
+                | b"table"
+                | b"tt"
+                | b"u"
+                | b"ul"
+                | b"var"
+                | b"font"
+                | b"foreignobject"
+                | b"script"
+                | b"style"
+                | b"math"
+        )
+    };
+    let html_comes_back = ["title", "desc", "foreignobject"]
+        .iter()
+        .any(|p| parent.eq_ignore_ascii_case(p));
+    if leaves(name) || html_comes_back {
         Kind::LeftToLolHtml
     } else {
         Kind::Normal
