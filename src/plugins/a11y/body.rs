@@ -1,7 +1,8 @@
 //! A page's Markdown body, checked where it stands. The stage reads the
-//! template's HTML around the body (the page's shell) with lol_html; where the
-//! body stood, it runs this pass over comrak's own HTML instead, which is most
-//! of a page's bytes and needs no HTML parser.
+//! template's HTML around the body (the page's shell) with its pass (driven by
+//! the plain HTML reader, or lol_html); where the body stood, it runs this pass
+//! over comrak's own HTML instead, which is most of a page's bytes and is read
+//! by cutting it at `<` and `>`.
 //!
 //! In: the HTML comrak wrote for a body of plain Markdown
 //! ([`crate::markdown::Rendered::plain`]: paragraphs, headings, lists, quotes,
@@ -10,7 +11,7 @@
 //! in the state: what the full pass gives for the same page, byte for byte
 //! (`tests.rs` holds the two side by side). `None` when the body, or the
 //! place where it stands, holds anything this pass does not know: the stage
-//! then reads the whole page with lol_html.
+//! then reads the whole page with the full pass.
 //!
 //! Without raw HTML, comrak escapes `<`, `>` and `"` in text and in attribute
 //! values and writes every attribute as `name="value"`, so its HTML is read by

@@ -29,12 +29,15 @@
 //!   attribute, name, line, the ancestors' hidden facts), not of lol_html;
 //! - `names` (accessible names, as ARIA computes them) and `naming` (names as
 //!   the pass meets them); `lang` (known language tags); `urls`;
-//! - `pass`, `read` and `state`: the one lol_html pass that feeds them, and
-//!   what it keeps while it reads a page;
+//! - `pass`, `read` and `state`: the one pass that feeds them, and what it
+//!   keeps while it reads a page; `element`: what the pass may do at an
+//!   element, text or comment, as traits; `plain_html`: the reader that drives
+//!   the pass over plain HTML, leaving the rest to lol_html;
 //! - [`statement`]: the accessibility statement, from the audit's findings.
 //!
-//! Text arrives in chunks, not whole text nodes (lol_html issue 255): text is
-//! buffered until the last chunk of its node before glossary terms are matched.
+//! Under lol_html, text arrives in chunks, not whole text nodes (lol_html
+//! issue 255): text is buffered until the last chunk of its node before
+//! glossary terms are matched.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -166,9 +169,9 @@ impl A11y {
         self.finish(&state, out, page)
     }
 
-    /// Reads the page as its shell, with lol_html, and its Markdown body where
-    /// it stands, with [`body`]'s pass: the same output as the full pass, for
-    /// a fraction of the work. `None` when the page has no plain body, the
+    /// Reads the page as its shell, with the plain HTML reader (or lol_html),
+    /// and its Markdown body where it stands, with [`body`]'s pass: the same
+    /// output as the full pass, for a fraction of the work. `None` when the page has no plain body, the
     /// body is not in the page once as comrak wrote it, or it needs the full
     /// pass.
     fn run_spliced(&self, html: &str, page: &PageContext<'_>) -> Option<StageOutput> {

@@ -1,7 +1,8 @@
-//! The one lol_html pass over a page: reads each element and text chunk,
-//! keeps what the rules need in [`State`], writes the repairs of
-//! [`super::repair`] and [`super::terms`] and notes the findings of
-//! [`super::audit`].
+//! The one pass over a page: reads each element and text chunk, keeps what
+//! the rules need in [`State`], writes the repairs of [`super::repair`] and
+//! [`super::terms`] and notes the findings of [`super::audit`]. It is driven
+//! by [`super::plain_html`]'s reader for plain HTML, and by lol_html
+//! ([`A11y::rewrite`]) for the rest, through [`super::element`]'s traits.
 //!
 //! In: the page's HTML. Out: the rewritten HTML; findings and facts in the
 //! state.
