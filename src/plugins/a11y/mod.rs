@@ -171,9 +171,9 @@ impl A11y {
 
     /// Reads the page as its shell, with the plain HTML reader (or lol_html),
     /// and its Markdown body where it stands, with [`body`]'s pass: the same
-    /// output as the full pass, for a fraction of the work. `None` when the page has no plain body, the
-    /// body is not in the page once as comrak wrote it, or it needs the full
-    /// pass.
+    /// output as the full pass, for a fraction of the work. `None` when the
+    /// page has no plain body, the body is not in the page once as comrak
+    /// wrote it, or it needs the full pass.
     fn run_spliced(&self, html: &str, page: &PageContext<'_>) -> Option<StageOutput> {
         let body = page.body.filter(|b| !b.is_empty())?;
         let (at, end) = only_place(html, body)?;
@@ -190,12 +190,15 @@ impl A11y {
             done: std::cell::Cell::new(false),
         };
         if !self.lol_html_only {
-            let state = self.new_state(labelled.clone());
+            let state = self.new_state(labelled);
             let pass = self.pass(&shell, page, &state, Some(&splice));
             if let Some(out) = plain_html::read(&pass, &shell) {
                 return splice.done.get().then(|| self.finish(&state, out, page));
             }
+            // lol_html reads it again from a fresh state (the pass only reads
+            // the targets, so they are taken back as they were).
             splice.done.set(false);
+            labelled = std::mem::take(&mut state.borrow_mut().labelled);
         }
         let state = self.new_state(labelled);
         let whole = shell.len().max(1);

@@ -1131,3 +1131,23 @@ proptest::proptest! {
         checked_run(&splice_stage(), html, &page);
     }
 }
+
+#[test]
+fn a_shell_the_plain_reader_leaves_is_read_by_lol_html_with_the_body_spliced() {
+    // The shell holds HTML inside SVG, and a button named by another element
+    // (its name is found only with the targets the first reader had).
+    let stage = splice_stage();
+    let body = "<h2 id=\"b\">Budget</h2>\n<p>The SSCB met.</p>\n";
+    let html = spliced_page(body).replace(
+        "<main id=\"main\">",
+        "<span id=\"n\">Menu</span><button aria-labelledby=\"n\"></button>\
+         <svg><foreignObject><p>x</p></foreignObject></svg><main id=\"main\">",
+    );
+    assert!(!plain_reads(&stage, &html));
+    let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+    let spliced = stage
+        .run_spliced(&html, &page.clone().with_body(body))
+        .expect("spliced by lol_html");
+    let full = lol_html_twin(&stage).run(html, &page);
+    assert_same(&spliced, &full, body);
+}
