@@ -29,6 +29,9 @@ use serde::Serialize;
 
 use crate::error::Diagnostic;
 
+mod body_lines;
+pub use body_lines::BodyLines;
+
 /// Ids the theme uses itself; headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
     "main",
@@ -129,6 +132,21 @@ pub struct Rendered {
     /// HTML, images, footnotes or task lists): the stage may splice it into
     /// its page (see `plugins::a11y::body`).
     pub plain: bool,
+    /// The Markdown line of each element, when the HTML was written without
+    /// `data-sourcepos` for the stage to read them from here ([`render_body`]).
+    pub lines: Option<BodyLines>,
+}
+
+impl Rendered {
+    /// The HTML as the stage's full pass must read it: with `data-sourcepos`
+    /// written back when the lines were kept aside. The HTML is then no
+    /// longer spliced.
+    pub fn unspliced(&mut self) {
+        if let Some(lines) = self.lines.take() {
+            self.html = lines.marked(&self.html);
+        }
+        self.plain = false;
+    }
 }
 
 /// A problem of one Markdown text.
@@ -198,6 +216,22 @@ pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) ->
         raw_html,
         links.sourcepos,
         links.plain_english,
+        false,
+    )
+}
+
+/// Renders a page's body as [`render`] does, except that a body the
+/// accessibility stage splices into its page ([`Rendered::plain`]) is written
+/// without `data-sourcepos`: its lines are in [`Rendered::lines`].
+pub fn render_body(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
+    render_with(
+        md,
+        place,
+        links,
+        raw_html,
+        links.sourcepos,
+        links.plain_english,
+        true,
     )
 }
 
@@ -208,6 +242,7 @@ fn render_with(
     raw_html: bool,
     sourcepos: bool,
     plain_english: Option<&crate::plain_english::Checker>,
+    lines_aside: bool,
 ) -> Rendered {
     let mut opts = options(raw_html);
     opts.render.sourcepos = sourcepos;
@@ -235,15 +270,20 @@ fn render_with(
         sourcepos && raw_html,
         &mut plain,
     ));
+    let mut lines = (sourcepos && lines_aside && plain).then(|| BodyLines::of(root));
+    if lines.is_some() {
+        opts.render.sourcepos = false;
+    }
     let (mut html, toc) = format(root, &opts, md.len());
     if html.contains("<table") {
-        html = frame_tables(&html);
+        html = frame_tables(&html, lines.as_mut());
     }
     Rendered {
         html,
         toc,
         problems,
         plain,
+        lines,
     }
 }
 
@@ -285,6 +325,7 @@ impl Rendered {
                 url: None,
             }],
             plain: false,
+            lines: None,
         }
     }
 }
@@ -515,7 +556,7 @@ fn file_position(md: &str, line: usize, column: usize) -> (usize, usize) {
 /// Renders a short Markdown text (a recommendation, a list item): a single
 /// paragraph loses its `<p>` wrapper.
 pub fn render_inline(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    let mut r = render_with(md, place, links, raw_html, false, None);
+    let mut r = render_with(md, place, links, raw_html, false, None, false);
     let trimmed = r.html.trim_end();
     if let Some(inner) = trimmed
         .strip_prefix("<p>")
@@ -533,7 +574,7 @@ pub fn render_inline(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: b
 /// A paragraph that is only emphasised text starting with `Table:` right before a
 /// table becomes its caption (`*Table: Referrals by year*`). Column alignment
 /// becomes a class (`align` is obsolete in HTML).
-fn frame_tables(html: &str) -> String {
+fn frame_tables(html: &str, mut lines: Option<&mut BodyLines>) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     let mut n = 0;
@@ -559,6 +600,9 @@ fn frame_tables(html: &str) -> String {
             {
                 caption = Some(text.trim().to_string());
                 before = &before[..p_start];
+                if let Some(lines) = lines.as_deref_mut() {
+                    lines.caption_taken(n);
+                }
             }
         }
         out.push_str(before);

@@ -849,6 +849,9 @@ pub(crate) struct EntryHtml {
     /// The body is only Markdown the accessibility stage can check where it
     /// stands ([`crate::markdown::Rendered::plain`]).
     pub splice: bool,
+    /// The body's Markdown lines, when its HTML was written without
+    /// `data-sourcepos` ([`crate::markdown::render_body`]).
+    pub lines: Option<crate::markdown::BodyLines>,
     /// Headings of the body.
     pub toc: Vec<TocItem>,
     /// Priority lists, for `kind: priority`.

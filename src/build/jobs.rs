@@ -234,7 +234,7 @@ impl<'a> Jobs<'a> {
                 entry_html.text.as_deref().unwrap_or(&e.source.text),
             );
         if entry_html.splice {
-            page = page.with_body(&entry_html.content);
+            page = page.with_body(&entry_html.content, entry_html.lines.as_ref());
         }
         let rendered = self.deliver(finish_page(self.pipeline, html, &page))?;
         self.one_done();

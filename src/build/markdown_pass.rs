@@ -281,6 +281,7 @@ pub(crate) fn entry_html(
         EntryHtml {
             content: body.html,
             splice: body.plain,
+            lines: body.lines,
             toc: body.toc,
             priority,
             case_review,
@@ -323,7 +324,7 @@ fn body_html(
     let md = components
         .as_ref()
         .map_or(source.body(), |c| c.text.as_str());
-    let mut body = markdown::render(md, &place, &body_links, raw);
+    let mut body = markdown::render_body(md, &place, &body_links, raw);
     // The summary is part of the body: its advice is the body's.
     let mut summary_links = *links;
     summary_links.plain_english = None;
@@ -331,9 +332,9 @@ fn body_html(
         .map(|s| markdown::render(s, &place, &summary_links, raw).html)
         .map(|s| components.as_ref().map_or(s.clone(), |c| c.fill(s)));
     if let Some(c) = &components {
-        body.html = c.fill(std::mem::take(&mut body.html));
         // A component's HTML comes from a template: the stage reads it whole.
-        body.plain = false;
+        body.unspliced();
+        body.html = c.fill(std::mem::take(&mut body.html));
     }
     Ok((body, summary))
 }

@@ -45,6 +45,9 @@ pub struct PageContext<'a> {
     /// the accessibility stage can check without reading it as HTML: the stage
     /// then reads the template's HTML around it and splices it in.
     pub body: Option<&'a str>,
+    /// The Markdown line of each element of [`PageContext::body`], when comrak
+    /// wrote it without `data-sourcepos` ([`crate::markdown::render_body`]).
+    pub body_lines: Option<&'a crate::markdown::BodyLines>,
     /// The version of reportsite running the stage.
     pub version: &'static str,
 }
@@ -59,6 +62,7 @@ impl<'a> PageContext<'a> {
             line_offset: None,
             source_text: None,
             body: None,
+            body_lines: None,
             version: env!("CARGO_PKG_VERSION"),
         }
     }
@@ -69,9 +73,15 @@ impl<'a> PageContext<'a> {
         self
     }
 
-    /// Sets the page's Markdown body, as [`PageContext::body`] says.
-    pub fn with_body(mut self, body: &'a str) -> Self {
+    /// Sets the page's Markdown body, as [`PageContext::body`] says, and its
+    /// lines when they are not in its HTML.
+    pub fn with_body(
+        mut self,
+        body: &'a str,
+        lines: Option<&'a crate::markdown::BodyLines>,
+    ) -> Self {
         self.body = Some(body);
+        self.body_lines = lines;
         self
     }
 

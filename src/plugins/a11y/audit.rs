@@ -6,7 +6,7 @@
 //!
 //! In: those values. Out: [`Finding`]s, each naming its [`Rule`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::names::{self, collapse, decode_basic};
 use super::rules::Rule;

@@ -17,7 +17,7 @@
 //! values and writes every attribute as `name="value"`, so its HTML is read by
 //! cutting at `<` and `>`.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::audit::NameRule;
 use super::repair::{self, LinkNotes};
@@ -103,6 +103,10 @@ struct BodyPass<'s, 'b> {
     out: String,
     open: Vec<Open<'b>>,
     frames: Vec<Frame>,
+    /// The body's lines, when comrak wrote it without `data-sourcepos`, and
+    /// the next one to give.
+    lines: &'s [(&'static str, usize)],
+    next_line: usize,
 }
 
 impl A11y {
@@ -128,6 +132,8 @@ impl A11y {
             out: String::with_capacity(body.len() + body.len() / 16 + 64),
             open: Vec::new(),
             frames: Vec::new(),
+            lines: page.body_lines.map_or(&[], |l| l.entries()),
+            next_line: 0,
         };
         let mut rest = body;
         while !rest.is_empty() {
@@ -147,6 +153,8 @@ impl A11y {
             }
             rest = &rest[gt + 1..];
         }
+        // Each line went to the element comrak would have written it on.
+        debug_assert_eq!(pass.next_line, pass.lines.len(), "lines left over");
         (pass.open.is_empty() && pass.frames.is_empty()).then_some(pass.out)
     }
 }
@@ -239,7 +247,7 @@ impl<'b> BodyPass<'_, 'b> {
             name: tag.name,
             ..Open::default()
         };
-        self.source_line(&tag, &mut open);
+        let positioned = self.source_line(&tag, &mut open);
         if let Some(id) = tag.id.filter(|i| !i.is_empty()) {
             if self.labelled_shell.contains(id) {
                 return None;
@@ -252,31 +260,40 @@ impl<'b> BodyPass<'_, 'b> {
         }
         self.name(&tag, &mut open)?;
         self.by_tag(&tag, &mut open)?;
-        write_start(&mut self.out, &tag, raw);
+        write_start(&mut self.out, &tag, raw, positioned);
         if !tag.void {
             self.open.push(open);
         }
         Some(())
     }
 
-    /// The Markdown line of an element with a source position, kept until its
-    /// end tag.
-    fn source_line(&mut self, tag: &Tag<'_>, open: &mut Open<'_>) {
-        let Some(pos) = tag.sourcepos.filter(|_| !tag.void) else {
-            return;
+    /// The Markdown line of an element with a source position (its
+    /// `data-sourcepos`, or the next of the body's lines when it is of this
+    /// element's name), kept until its end tag; true when it has one.
+    fn source_line(&mut self, tag: &Tag<'_>, open: &mut Open<'_>) -> bool {
+        let md_line = match tag.sourcepos {
+            Some(pos) => pos.split(':').next().and_then(|l| l.parse::<usize>().ok()),
+            None => match self.lines.get(self.next_line) {
+                Some(&(name, line)) if name == tag.name => {
+                    self.next_line += 1;
+                    Some(line)
+                }
+                _ => return false,
+            },
         };
+        if tag.void {
+            return true;
+        }
         self.st.depth.markdown += 1;
         open.markdown = true;
-        let line = pos
-            .split(':')
-            .next()
-            .and_then(|l| l.parse::<usize>().ok())
+        let line = md_line
             .zip(self.page.line_offset)
             .and_then(|(l, off)| l.checked_add(off));
         if let Some(l) = line {
             self.st.lines.push(l);
             open.line = true;
         }
+        true
     }
 
     /// Names: a link's or heading's text is collected until its end tag, and
@@ -456,11 +473,14 @@ impl<'b> BodyPass<'_, 'b> {
 /// carries a source position (which the pass removes), as lol_html writes a
 /// changed tag: each other attribute as written, `/` right before `>` for a
 /// void element.
-fn write_start(out: &mut String, tag: &Tag<'_>, raw: &str) {
-    if tag.sourcepos.is_none() {
+fn write_start(out: &mut String, tag: &Tag<'_>, raw: &str, positioned: bool) {
+    if !positioned {
         out.push_str(raw);
         return;
     }
+    // Without its position the tag is written anew, as the full pass writes a
+    // tag it changed: a void element's ` />` becomes `/>` (its line may have
+    // come from the body's lines, with no attribute to take out).
     let (from, to) = tag.sourcepos_span;
     out.push_str(&raw[..from]);
     let rest = &raw[to..];

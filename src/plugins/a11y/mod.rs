@@ -137,6 +137,13 @@ impl PageStage for A11y {
         if let Some(out) = self.run_spliced(&html, page) {
             return out;
         }
+        // The whole page is read: its body gets its lines written back.
+        let html = match (page.body, page.body_lines) {
+            (Some(body), Some(lines)) if !body.is_empty() => {
+                html.replace(body, &lines.marked(body))
+            }
+            _ => html,
+        };
         if let Some(out) = self.run_plain(&html, page) {
             return out;
         }
@@ -150,7 +157,7 @@ pub(super) struct Splice<'b> {
     /// The body as comrak wrote it.
     body: &'b str,
     /// Ids some `aria-labelledby` of the shell points at.
-    labelled_shell: HashSet<String>,
+    labelled_shell: rustc_hash::FxHashSet<String>,
     /// Whether the whole page has a skip link.
     skip_link: bool,
     /// The body has been spliced in (once).
@@ -221,7 +228,7 @@ impl A11y {
     }
 
     /// A page's state before its pass.
-    fn new_state(&self, labelled: HashSet<String>) -> Shared {
+    fn new_state(&self, labelled: rustc_hash::FxHashSet<String>) -> Shared {
         Rc::new(RefCell::new(State {
             term_flags: vec![0; self.terms.len()],
             labelled,

@@ -28,8 +28,8 @@
 //! `<caption>` and `<figcaption>` (no rule here names tables or figures), SVG's
 //! `<title>`, and embedded controls' values inside a name.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// The role of an element, as far as the rules of the audit care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -574,7 +574,7 @@ pub(super) fn compose(sources: &Sources, content: Option<Vec<Piece>>) -> Vec<Pie
     }
     if depth(&name) > MAX_DEPTH {
         let mut flat = String::new();
-        resolve(&name, &HashMap::new(), true, &mut flat);
+        resolve(&name, &HashMap::default(), true, &mut flat);
         name = vec![Piece::Text(flat)];
     }
     name
@@ -689,15 +689,15 @@ pub(super) fn blank(s: &str) -> bool {
 /// source before the pass (a reference may come before its target). Only the
 /// attribute written in lower case is seen here, as templates and Markdown
 /// write it.
-pub(super) fn labelledby_targets(html: &str) -> std::collections::HashSet<String> {
-    let mut out = std::collections::HashSet::new();
+pub(super) fn labelledby_targets(html: &str) -> rustc_hash::FxHashSet<String> {
+    let mut out = rustc_hash::FxHashSet::default();
     add_labelledby_targets(html, &mut out);
     out
 }
 
 /// Adds the ids the `aria-labelledby` attributes of `html` point at to `out`
 /// (a SIMD search for the attribute's name).
-pub(super) fn add_labelledby_targets(html: &str, out: &mut std::collections::HashSet<String>) {
+pub(super) fn add_labelledby_targets(html: &str, out: &mut rustc_hash::FxHashSet<String>) {
     const NAME: &str = "aria-labelledby";
     for at in memchr::memmem::find_iter(html.as_bytes(), NAME) {
         // The name is ASCII: what follows it starts a character.
@@ -707,7 +707,7 @@ pub(super) fn add_labelledby_targets(html: &str, out: &mut std::collections::Has
 
 /// Adds the ids of an `aria-labelledby` value (`rest`: what follows the
 /// attribute's name) to `out`.
-fn labelledby_value(rest: &str, out: &mut std::collections::HashSet<String>) {
+fn labelledby_value(rest: &str, out: &mut rustc_hash::FxHashSet<String>) {
     let rest = rest.trim_start();
     let Some(rest) = rest.strip_prefix('=') else {
         return;
@@ -832,7 +832,7 @@ mod tests {
             ..Sources::default()
         };
         let name = compose(&s, Some(vec![Piece::Text("  ".into())]));
-        let mut targets = HashMap::new();
+        let mut targets = HashMap::default();
         let mut out = String::new();
         resolve(&name, &targets, false, &mut out);
         assert_eq!(out, "Tip");

@@ -637,7 +637,10 @@ impl A11y {
         let terms = &self.terms;
         for word in audit::abbreviations(text, |w| terms.iter().any(|t| t.needle == w)) {
             let line = st.line();
-            st.unknown_abbr.entry(word.to_string()).or_insert(line);
+            // Most uses are of an abbreviation met before: no copy for those.
+            if !st.unknown_abbr.contains_key(word) {
+                st.unknown_abbr.insert(word.to_string(), line);
+            }
         }
     }
 }

@@ -4,8 +4,8 @@
 //!
 //! In: the events of the pass. Out: the [`State`] the audit reads at the end.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::element::{EndTagEdit, Tag};

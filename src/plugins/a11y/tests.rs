@@ -58,6 +58,7 @@ fn run_with(stage: &A11y, body: &str) -> StageOutput {
         line_offset: Some(3),
         source_text: Some(TEXT),
         body: None,
+        body_lines: None,
         version: "test",
     };
     checked_run(stage, html, &page)
@@ -598,6 +599,14 @@ fn internal_targets_resolve() {
         internal_target("https://gov.uk/", "/", "/", "https://example.org"),
         None
     );
+    // The base path written without its last `/` is the site's front page;
+    // a path outside the base path is not the site's.
+    assert_eq!(
+        internal_target("/sub#x", "/sub/a/", "/sub/", ""),
+        Some((String::new(), "x".into()))
+    );
+    assert_eq!(internal_target("/subway/", "/sub/a/", "/sub/", ""), None);
+    assert_eq!(internal_target("../../x/", "/sub/a/", "/sub/", ""), None);
 }
 
 /// The page the splice tests read: a shell with a glossary term before the
@@ -697,9 +706,11 @@ fn read_both_ways(stage: &A11y, md: &str, first_line: usize) -> (bool, bool) {
         line_offset: Some(first_line - 1),
         source_text: Some(md),
         body: None,
+        body_lines: None,
         version: "test",
     };
     let full = stage.run_in_pieces(html.clone(), &page, html.len());
+    lines_aside_read_the_same(stage, md, (&place, &links), &page, &full);
     // The page whole, without its body marked: read by the plain HTML reader
     // when it can, which must give what lol_html gives.
     assert_same(&stage.run(html.clone(), &page), &full, md);
@@ -724,6 +735,60 @@ fn read_both_ways(stage: &A11y, md: &str, first_line: usize) -> (bool, bool) {
         "{md}"
     );
     (true, plain)
+}
+
+/// The body rendered with its lines aside ([`crate::markdown::render_body`]):
+/// without `data-sourcepos`, which is all it differs by, and read spliced
+/// with those lines, or whole with them written back, it gives what `full`
+/// (the full pass over the body with `data-sourcepos`) gives, lines and all.
+fn lines_aside_read_the_same(
+    stage: &A11y,
+    md: &str,
+    (place, links): (&crate::markdown::Place<'_>, &crate::markdown::Links<'_>),
+    page: &PageContext<'_>,
+    full: &StageOutput,
+) {
+    let with = crate::markdown::render(md, place, links, false);
+    let r = crate::markdown::render_body(md, place, links, false);
+    let Some(lines) = r.lines.as_ref() else {
+        assert!(!r.plain, "a plain body kept no lines:\n{md}");
+        assert_eq!(r.html, with.html, "{md}");
+        return;
+    };
+    assert_eq!(r.html, without_sourcepos(&with.html), "{md}");
+    let html = spliced_page(&r.html);
+    let with_lines = PageContext {
+        body: Some(&r.html),
+        body_lines: Some(lines),
+        ..page.clone()
+    };
+    let marked = spliced_page(&lines.marked(&r.html));
+    let whole = stage.run_in_pieces(marked.clone(), page, marked.len());
+    for (how, out) in [
+        ("spliced", stage.run(html.clone(), &with_lines)),
+        ("marked, whole", whole),
+    ] {
+        assert_eq!(out.html, full.html, "{how}: {md}");
+        assert_eq!(out.findings, full.findings, "{how}: {md}");
+        assert_eq!(out.facts.links, full.facts.links, "{how}: {md}");
+        assert_eq!(
+            out.facts.abbreviations, full.facts.abbreviations,
+            "{how}: {md}"
+        );
+    }
+}
+
+/// `html` without comrak's ` data-sourcepos="…"` attributes.
+fn without_sourcepos(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" data-sourcepos=\"") {
+        out.push_str(&rest[..at]);
+        let value = &rest[at + 17..];
+        rest = &value[value.find('"').map_or(value.len(), |q| q + 1)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// [`read_both_ways`]: whether the body was spliced.
@@ -840,12 +905,12 @@ fn a_body_the_splice_cannot_read_goes_to_the_full_pass() {
         let html = spliced_page(body);
         assert!(
             stage
-                .run_spliced(&html, &page.clone().with_body(body))
+                .run_spliced(&html, &page.clone().with_body(body, None))
                 .is_none(),
             "{body}"
         );
         // And the stage still reads the page whole.
-        let out = stage.run(html.clone(), &page.clone().with_body(body));
+        let out = stage.run(html.clone(), &page.clone().with_body(body, None));
         assert!(out.html.contains("<main id=\"main\">"), "{body}");
     }
     // A body inside the template's navigation, or twice in the page.
@@ -853,17 +918,21 @@ fn a_body_the_splice_cannot_read_goes_to_the_full_pass() {
     let in_nav = spliced_page("").replace("<a href=\"/b/\">B</a>", body);
     assert!(
         stage
-            .run_spliced(&in_nav, &page.clone().with_body(body))
+            .run_spliced(&in_nav, &page.clone().with_body(body, None))
             .is_none()
     );
     let twice = spliced_page(&format!("{body}{body}"));
     assert!(
         stage
-            .run_spliced(&twice, &page.clone().with_body(body))
+            .run_spliced(&twice, &page.clone().with_body(body, None))
             .is_none()
     );
     let once = spliced_page(body);
-    assert!(stage.run_spliced(&once, &page.with_body(body)).is_some());
+    assert!(
+        stage
+            .run_spliced(&once, &page.with_body(body, None))
+            .is_some()
+    );
 }
 
 #[test]
@@ -1146,7 +1215,7 @@ fn a_shell_the_plain_reader_leaves_is_read_by_lol_html_with_the_body_spliced() {
     assert!(!plain_reads(&stage, &html));
     let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
     let spliced = stage
-        .run_spliced(&html, &page.clone().with_body(body))
+        .run_spliced(&html, &page.clone().with_body(body, None))
         .expect("spliced by lol_html");
     let full = lol_html_twin(&stage).run(html, &page);
     assert_same(&spliced, &full, body);

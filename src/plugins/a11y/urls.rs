@@ -75,8 +75,8 @@ pub(super) fn internal_target(
         None => (href, String::new()),
     };
     let path = path.split('?').next().unwrap_or("");
-    let absolute = if path.starts_with('/') {
-        path.to_string()
+    let below = if path.starts_with('/') {
+        below_base(path, base)?.to_string()
     } else {
         let dir = &page_url[..page_url.rfind('/').map(|i| i + 1).unwrap_or(0)];
         let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
@@ -93,10 +93,16 @@ pub(super) fn internal_target(
         if (path.ends_with('/') || path.is_empty()) && !joined.ends_with('/') {
             joined.push('/');
         }
-        joined
+        below_base(&joined, base)?.to_string()
     };
-    let below = absolute
-        .strip_prefix(base)
-        .or_else(|| (absolute.clone() + "/").strip_prefix(base).map(|_| ""))?;
-    Some((below.to_string(), fragment))
+    Some((below, fragment))
+}
+
+/// The part of the site path `absolute` below the base path `base`; `""` for
+/// the base path written without its last `/`; None outside it.
+fn below_base<'a>(absolute: &'a str, base: &str) -> Option<&'a str> {
+    absolute.strip_prefix(base).or_else(|| {
+        let slash_less = base.strip_suffix('/')?;
+        (slash_less == absolute).then_some("")
+    })
 }
