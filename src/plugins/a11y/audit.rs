@@ -375,10 +375,25 @@ fn link_text(raw: &str, plain: bool, line: Option<usize>) -> Option<Finding> {
     let visible = trimmed
         .trim_end_matches(|c: char| matches!(c, '.' | '!' | ':' | '…') || c.is_whitespace())
         .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .take(VAGUE_MAX + 1)
-        .count();
-    if plain && !address && visible > VAGUE_MAX {
+        .filter(|b| !b.is_ascii_whitespace());
+    let mut letters = [0u8; VAGUE_MAX + 1];
+    let mut count = 0;
+    for (slot, b) in letters.iter_mut().zip(visible) {
+        *slot = b.to_ascii_lowercase();
+        count += 1;
+    }
+    // Most links: too long, or (in ASCII, where lowercasing is bytewise) not
+    // a vague text's letters, whatever its spaces; no copy is made for them.
+    let vague_letters = || {
+        VAGUE_LINK_TEXT.iter().any(|v| {
+            let mut letters = letters[..count].iter();
+            v.bytes()
+                .filter(|b| *b != b' ')
+                .all(|b| letters.next() == Some(&b))
+                && letters.next().is_none()
+        })
+    };
+    if plain && !address && (count > VAGUE_MAX || (trimmed.is_ascii() && !vague_letters())) {
         return None;
     }
     let name = collapse(&decode_basic(raw));

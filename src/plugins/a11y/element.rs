@@ -18,6 +18,11 @@ pub(super) trait Tag {
     fn start<'s>(&self, src: &'s [u8], buf: &'s mut [u8; TAG_BUF]) -> StartTag<'s>;
     /// The attributes a link is judged by.
     fn link_attrs(&self, src: &[u8]) -> LinkAttrs;
+    /// Its name and `class`, when the reader knows at no cost that it has
+    /// no other attribute (None: it may have others).
+    fn bare(&self) -> Option<(&str, Option<&[u8]>)> {
+        None
+    }
     /// The first attribute of the name (ASCII case-insensitive), as written.
     fn get_attribute(&self, name: &str) -> Option<String>;
     fn has_attribute(&self, name: &str) -> bool {
@@ -68,6 +73,11 @@ pub(super) trait Note {
     fn text(&self) -> String;
     fn remove(&mut self);
     fn replace_html(&mut self, html: &str);
+    /// As [`Note::replace_html`], taking the HTML (a reader that keeps it
+    /// need not copy it).
+    fn replace_with(&mut self, html: String) {
+        self.replace_html(&html);
+    }
 }
 
 impl Tag for Element<'_, '_> {

@@ -71,6 +71,36 @@ fn media(tag: &str) -> bool {
     )
 }
 
+/// Elements at which the pass does nothing when they carry no attribute but a
+/// `class` of none of [`SPECIAL_CLASSES`]: no rule, repair, depth or name
+/// starts at them (and, but for the inline ones, they are outside any name
+/// being collected: a block element in a link's name sets its text apart).
+fn inert(tag: &str) -> bool {
+    matches!(
+        tag,
+        "li" | "ul"
+            | "ol"
+            | "div"
+            | "p"
+            | "dl"
+            | "dd"
+            | "span"
+            | "small"
+            | "strong"
+            | "em"
+            | "b"
+            | "i"
+    )
+}
+
+/// Classes the pass acts on.
+const SPECIAL_CLASSES: [&[u8]; 4] = [
+    b"visually-hidden",
+    b"footnotes",
+    b"table-wrap",
+    b"stack-table",
+];
+
 /// One page's pass: the stage, the page, and the state its handlers share.
 pub(super) struct Pass<'p> {
     stage: &'p A11y,
@@ -151,8 +181,18 @@ impl A11y {
 }
 
 impl Pass<'_> {
+    /// How many bytes the pass's output may add to the page it reads: the
+    /// body it splices in, and room for repairs.
+    pub(super) fn output_room(&self) -> usize {
+        let body = self.splice.map_or(0, |s| s.body.len());
+        body + (self.src.len() + body) / 8
+    }
+
     /// Everything the stage does at an element's start tag, in a fixed order.
     pub(super) fn element(&self, el: &mut impl Tag) -> HandlerResult {
+        if self.nothing_at(el) {
+            return Ok(());
+        }
         let mut buf = [0u8; TAG_BUF];
         let mut start = el.start(self.src, &mut buf);
         self.source_line(el, &start)?;
@@ -165,6 +205,29 @@ impl Pass<'_> {
         self.by_tag(el, &start)?;
         self.third_party(el, &start.tag);
         Ok(())
+    }
+
+    /// Whether the pass does nothing at this element ([`inert`]), as far as
+    /// its reader tells at no cost: most of a template's list items, spans and
+    /// wrappers. The full pass at them would come to the same (lol_html's
+    /// reader never says, so the tests' side-by-side runs hold the two).
+    fn nothing_at(&self, el: &impl Tag) -> bool {
+        let Some((tag, class)) = el.bare() else {
+            return false;
+        };
+        inert(tag)
+            && class.is_none_or(|c| {
+                !c.split(u8::is_ascii_whitespace)
+                    .any(|x| SPECIAL_CLASSES.contains(&x))
+            })
+            && {
+                // In a name being collected, its text goes straight to that
+                // name, as the full pass finds (`naming::straight_to_parent`).
+                let st = self.state.borrow();
+                st.frames.last().is_none_or(|frame| {
+                    !naming::block(tag) && (st.depth.ax_hidden == 0 || frame.hidden)
+                })
+            }
     }
 
     /// The Markdown line an element came from (comrak's `data-sourcepos`,
@@ -236,7 +299,7 @@ impl Pass<'_> {
                     self.glossary_page,
                 )
                 .ok_or("the body needs the full pass")?;
-            c.replace_html(&html);
+            c.replace_with(html);
         } else if text == crate::markdown::RAW_END_MARK {
             if let Some(pushed) = st.raw_blocks.pop() {
                 if pushed {

@@ -177,7 +177,7 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
     let mut r = Reader {
         pass,
         html,
-        out: String::with_capacity(html.len() + html.len() / 8),
+        out: String::with_capacity(html.len() + pass.output_room()),
         open: Vec::new(),
         attrs: Vec::new(),
         svg: 0,
@@ -502,6 +502,14 @@ impl Tag for PlainTag<'_, '_> {
         start
     }
 
+    fn bare(&self) -> Option<(&str, Option<&[u8]>)> {
+        match &self.attrs[..] {
+            [] => Some((self.name, None)),
+            [a] if a.name == "class" => Some((self.name, Some(a.value.as_bytes()))),
+            _ => None,
+        }
+    }
+
     fn link_attrs(&self, _src: &[u8]) -> LinkAttrs {
         let mut l = LinkAttrs::default();
         for a in self.attrs.iter() {
@@ -660,6 +668,10 @@ impl Note for PlainComment<'_> {
 
     fn replace_html(&mut self, html: &str) {
         self.edit = Edit::Replace(html.to_string());
+    }
+
+    fn replace_with(&mut self, html: String) {
+        self.edit = Edit::Replace(html);
     }
 }
 

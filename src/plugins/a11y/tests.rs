@@ -303,6 +303,47 @@ fn vague_max_covers_every_vague_text() {
 }
 
 #[test]
+fn every_vague_text_is_found_however_written() {
+    for v in VAGUE_LINK_TEXT {
+        let shouted = v.to_uppercase().replace(' ', "  ");
+        for text in [
+            v.to_string(),
+            format!(" {shouted}! "),
+            format!("{v}..."),
+            v.replacen(' ', " <span>", 1) + "</span>",
+        ] {
+            let out = run(&format!("<p><a href=\"/b/\">{text}</a></p>"));
+            assert_eq!(rules(&out), ["link-text"], "{text}");
+        }
+        // The same letters in other words, or more of them, say enough.
+        let other = format!("{v}s");
+        let out = run(&format!(
+            "<p><a href=\"/b/\">{other}</a> <a href=\"/c/\">Our {v}</a></p>"
+        ));
+        assert!(rules(&out).is_empty(), "{other}");
+    }
+}
+
+#[test]
+fn plain_wrappers_in_a_name_count_as_the_full_pass_counts_them() {
+    // A block element sets its text apart in the name ("click here"); an
+    // inline one inside something hidden gives the name nothing.
+    for html in [
+        "<p><a href=\"/b/\">click<div>here</div></a></p>",
+        "<p><a href=\"/b/\">click<p class=\"x\">here</p></a></p>",
+        "<p><a href=\"/b/\">here<video aria-hidden=\"true\"><span>x</span></video></a></p>",
+        "<p><a href=\"/b/\">here<video aria-hidden=\"true\"><em class=\"x\">x</em></video></a></p>",
+    ] {
+        assert_eq!(rules(&run(html)), ["link-text"], "{html}");
+    }
+    // Wrappers outside names, with and without classes, change nothing.
+    let out = run(
+        "<div class=\"a b\"><ul><li><span class=\"n\">1</span> <a href=\"/b/\">More</a></li></ul></div>",
+    );
+    assert_eq!(rules(&out), ["link-text"]);
+}
+
+#[test]
 fn link_rules() {
     let out = run(
         "<p><a href=\"/b/\">click here</a> <a href=\"/c/\"></a> <a href=\"https://x.org\">https://x.org</a></p>",

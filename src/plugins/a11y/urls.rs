@@ -22,12 +22,13 @@ pub(super) const DOCUMENT_FORMATS: &[(&str, &str)] = &[
 
 /// The document format of a link target, by extension.
 pub(super) fn document_format(href: &str) -> Option<&'static str> {
-    let path = href.split(['?', '#']).next()?;
-    let ext = path.rsplit_once('.')?.1;
+    let b = href.as_bytes();
+    let path = &b[..memchr::memchr2(b'?', b'#', b).unwrap_or(b.len())];
+    let ext = &path[memchr::memrchr(b'.', path)? + 1..];
     // Compared without a lowercased copy: every link of every page asks.
     DOCUMENT_FORMATS
         .iter()
-        .find(|(e, _)| ext.eq_ignore_ascii_case(e))
+        .find(|(e, _)| ext.eq_ignore_ascii_case(e.as_bytes()))
         .map(|(_, f)| *f)
 }
 
@@ -63,18 +64,21 @@ pub(super) fn internal_target(
     } else {
         href
     };
-    if href.contains("://")
+    let b = href.as_bytes();
+    // Byte searches: every link of every page comes here.
+    let scheme = memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"));
+    if scheme
         || href.starts_with("//")
         || href.starts_with("data:")
         || href.starts_with("javascript:")
     {
         return None;
     }
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, f.to_string()),
+    let (path, fragment) = match memchr::memchr(b'#', b) {
+        Some(i) => (&href[..i], href[i + 1..].to_string()),
         None => (href, String::new()),
     };
-    let path = path.split('?').next().unwrap_or("");
+    let path = &path[..memchr::memchr(b'?', path.as_bytes()).unwrap_or(path.len())];
     let below = if path.starts_with('/') {
         below_base(path, base)?.to_string()
     } else {
