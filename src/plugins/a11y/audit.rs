@@ -425,20 +425,12 @@ fn link_text(raw: &str, plain: bool, line: Option<usize>) -> Option<Finding> {
 pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut i = 0;
-    // Only words with an ASCII capital can be one: find a capital first,
-    // then look at the whole word around it.
+    // Only words with an ASCII capital can be one, and a capital followed by
+    // a small letter ("The", "Board") is in a word with a small letter, which
+    // is never one: find a capital that is not, then look at the whole word
+    // around it.
+    let mut i = next_candidate(bytes, 0);
     while i < bytes.len() {
-        if !bytes[i].is_ascii_uppercase() {
-            i = next_capital(bytes, i + 1);
-            continue;
-        }
-        // A capital followed by a small letter ("The", "Board") is in a word
-        // with a small letter, which is never one: look no further.
-        if bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase) {
-            i += 2;
-            continue;
-        }
         let start = text[..i]
             .char_indices()
             .rev()
@@ -459,29 +451,50 @@ pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&st
         {
             found.push(word);
         }
-        i = end.max(i + 1);
+        i = next_candidate(bytes, end.max(i + 1));
     }
     found
 }
 
-/// Where the next ASCII capital from `at` is (or the end): eight bytes at a
-/// time while none of them is one, as most running text goes.
-fn next_capital(bytes: &[u8], mut at: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or_default());
+/// Where the next ASCII capital from `at` that is not followed by an ASCII
+/// small letter is (or the end): eight bytes at a time, as most running text
+/// has none (the capitals that start its words are followed by small letters).
+fn next_candidate(bytes: &[u8], mut at: usize) -> usize {
+    // A mask of bit 7 in each byte of `w` that lies in `from..=to` (ASCII):
+    // the bytes' low seven bits plus an offset carry into bit 7 from `from`
+    // on, never into the next byte; bytes of 0x80 and over are never in.
+    fn in_range(w: u64, from: u8, to: u8) -> u64 {
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
         let low = w & !HIGH;
-        // Bit 7 of each byte: at least `A` (0x41), and above `Z` (0x5A);
-        // bytes of 0x80 and over (not ASCII) are never capitals.
-        let from_a = low.wrapping_add(ONES * (0x80 - 0x41));
-        let past_z = low.wrapping_add(ONES * (0x80 - 0x5B));
-        if from_a & !past_z & !w & HIGH != 0 {
-            break;
+        let from_lo = low.wrapping_add(ONES * u64::from(0x80 - from));
+        let past_hi = low.wrapping_add(ONES * u64::from(0x80 - (to + 1)));
+        from_lo & !past_hi & !w & HIGH
+    }
+    // Bytes `at..at + 8`; where one is a capital, the byte after each
+    // (`at + 1..at + 9`).
+    while let Some(here) = bytes.get(at..at + 8) {
+        let capitals = in_range(
+            u64::from_le_bytes(here.try_into().unwrap_or_default()),
+            b'A',
+            b'Z',
+        );
+        if capitals != 0 {
+            let Some(next) = bytes.get(at + 1..at + 9) else {
+                break;
+            };
+            let next = u64::from_le_bytes(next.try_into().unwrap_or_default());
+            let hits = capitals & !in_range(next, b'a', b'z');
+            if hits != 0 {
+                return at + (hits.trailing_zeros() / 8) as usize;
+            }
         }
         at += 8;
     }
-    while at < bytes.len() && !bytes[at].is_ascii_uppercase() {
+    let candidate = |at: usize| {
+        bytes[at].is_ascii_uppercase() && !bytes.get(at + 1).is_some_and(u8::is_ascii_lowercase)
+    };
+    while at < bytes.len() && !candidate(at) {
         at += 1;
     }
     at
@@ -492,16 +505,59 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// The eight-byte skip finds the capital a byte-by-byte look finds.
+        /// The eight-byte search finds the capital a byte-by-byte look finds.
         #[test]
-        fn next_capital_finds_the_next_capital(text in "[ -~é€\\n]{0,40}", from in 0usize..41) {
+        fn next_candidate_finds_the_next_candidate(text in "[ -~é€\\n]{0,40}", from in 0usize..41) {
             let bytes = text.as_bytes();
             let from = from.min(bytes.len());
             let slow = (from..bytes.len())
-                .find(|&i| bytes[i].is_ascii_uppercase())
+                .find(|&i| {
+                    bytes[i].is_ascii_uppercase()
+                        && !bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+                })
                 .unwrap_or(bytes.len());
-            proptest::prop_assert_eq!(next_capital(bytes, from), slow);
+            proptest::prop_assert_eq!(next_candidate(bytes, from), slow);
         }
+
+        /// The abbreviations are those a look at every capital finds.
+        #[test]
+        fn abbreviations_are_those_every_capital_gives(text in "([A-Z]{1,4}|[a-z]{1,3}|[0-9]|[ .,é€()\\n]){0,30}") {
+            proptest::prop_assert_eq!(abbreviations(&text, |w| w == "SCB"), every_capital(&text, "SCB"));
+        }
+    }
+
+    /// [`abbreviations`], looking at every capital in turn.
+    fn every_capital<'t>(text: &'t str, known: &str) -> Vec<&'t str> {
+        let mut found = Vec::new();
+        let mut end_of_last = 0;
+        for (i, c) in text.char_indices() {
+            if i < end_of_last || !c.is_ascii_uppercase() {
+                continue;
+            }
+            let word_start = text[..i]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphanumeric())
+                .last()
+                .map_or(i, |(j, _)| j);
+            let word_end = text[i..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(text.len(), |(j, _)| i + j);
+            let word = &text[word_start..word_end];
+            if word.bytes().any(|b| b.is_ascii_lowercase()) {
+                continue;
+            }
+            end_of_last = word_end;
+            let capitals = word.bytes().filter(u8::is_ascii_uppercase).count();
+            let letters_ok = word
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            if (2..=6).contains(&word.len()) && capitals >= 2 && letters_ok && word != known {
+                found.push(word);
+            }
+        }
+        found
     }
 
     fn rules(findings: impl IntoIterator<Item = Finding>) -> Vec<&'static str> {

@@ -178,6 +178,7 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
         pass,
         html,
         out: String::with_capacity(html.len() + pass.output_room()),
+        copied: 0,
         open: Vec::new(),
         attrs: Vec::new(),
         svg: 0,
@@ -186,7 +187,7 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
     while at < b.len() {
         let lt = memchr::memchr(b'<', &b[at..]).map_or(b.len(), |i| at + i);
         if lt > at {
-            r.text(&html[at..lt])?;
+            r.text(at, lt)?;
         }
         if lt == b.len() {
             break;
@@ -198,6 +199,7 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
             _ => return None,
         };
     }
+    r.copy_to(html.len());
     r.open.is_empty().then_some(r.out)
 }
 
@@ -205,7 +207,11 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
 struct Reader<'p, 's> {
     pass: &'p Pass<'p>,
     html: &'s str,
+    /// The page as the pass leaves it, up to [`Reader::copied`]: what the pass
+    /// leaves as it stands is copied in runs, when something changes.
     out: String,
+    /// Where the page is written up to.
+    copied: usize,
     open: Vec<Open<'s>>,
     /// The attributes of the start tag being read (reused).
     attrs: Vec<Attr<'s>>,
@@ -215,14 +221,25 @@ struct Reader<'p, 's> {
 }
 
 impl<'s> Reader<'_, 's> {
-    /// A text node.
-    fn text(&mut self, text: &str) -> Option<()> {
+    /// Writes the page as it stands from where it is written up to `to`.
+    fn copy_to(&mut self, to: usize) {
+        self.out.push_str(&self.html[self.copied..to]);
+        self.copied = to;
+    }
+
+    /// The text node at `from..to`.
+    fn text(&mut self, from: usize, to: usize) -> Option<()> {
+        let text = &self.html[from..to];
         let mut t = PlainText {
             text,
             edit: Edit::Keep,
         };
         self.pass.text(&mut t).ok()?;
-        t.edit.write(text, &mut self.out);
+        if !matches!(t.edit, Edit::Keep) {
+            self.copy_to(from);
+            t.edit.write(text, &mut self.out);
+            self.copied = to;
+        }
         Some(())
     }
 
@@ -240,15 +257,16 @@ impl<'s> Reader<'_, 's> {
                 edit: Edit::Keep,
             };
             self.pass.comment(&mut c).ok()?;
-            c.edit.write(&rest[..len + 7], &mut self.out);
+            if !matches!(c.edit, Edit::Keep) {
+                self.copy_to(lt);
+                c.edit.write(&rest[..len + 7], &mut self.out);
+                self.copied = lt + len + 7;
+            }
             return Some(lt + len + 7);
         }
         let doctype = rest.get(..9)?.eq_ignore_ascii_case("<!doctype");
         let gt = memchr::memchr(b'>', rest.as_bytes())?;
-        doctype.then(|| {
-            self.out.push_str(&rest[..=gt]);
-            lt + gt + 1
-        })
+        doctype.then_some(lt + gt + 1)
     }
 
     /// An end tag at `lt`: it must close the innermost open element, whose
@@ -273,10 +291,14 @@ impl<'s> Reader<'_, 's> {
         for f in open.ends {
             f(&mut end).ok()?;
         }
-        self.out.push_str(&end.before);
-        self.out.push_str(&self.html[lt..=gt]);
-        for a in &open.after {
-            self.out.push_str(a);
+        if !end.before.is_empty() || !open.after.is_empty() {
+            self.copy_to(lt);
+            self.out.push_str(&end.before);
+            self.out.push_str(&self.html[lt..=gt]);
+            for a in &open.after {
+                self.out.push_str(a);
+            }
+            self.copied = gt + 1;
         }
         Some(gt + 1)
     }
@@ -329,7 +351,11 @@ impl<'s> Reader<'_, 's> {
         if tag.unsupported {
             return None;
         }
-        tag.write(&mut self.out);
+        if tag.modified || !tag.before.is_empty() || !tag.after_start.is_empty() {
+            self.out.push_str(&html[self.copied..lt]);
+            tag.write(&mut self.out);
+            self.copied = end;
+        }
         let (ends, after) = (tag.ends, tag.after_end);
         if !void {
             self.svg += usize::from(svg);
