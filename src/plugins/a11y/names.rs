@@ -534,7 +534,11 @@ pub(super) fn push_text(name: &mut Vec<Piece>, text: &str) {
     if let Some(Piece::Text(t)) = name.last_mut() {
         t.push_str(text);
     } else {
-        name.push(Piece::Text(text.to_string()));
+        // Room for the rest of a short name (a link's number and title
+        // arrive as two text nodes).
+        let mut t = String::with_capacity(text.len().max(32));
+        t.push_str(text);
+        name.push(Piece::Text(t));
     }
 }
 
