@@ -6,7 +6,9 @@
 //!
 //! In: the HTML comrak wrote for a body of plain Markdown
 //! ([`crate::markdown::Rendered::plain`]: paragraphs, headings, lists, quotes,
-//! code, links and tables), and the [`State`] of the page's pass where the body
+//! code, links and tables), its lines ([`crate::markdown::BodyLines`], given
+//! to the elements in order, as comrak would have marked them with
+//! `data-sourcepos`), and the [`State`] of the page's pass where the body
 //! stands. Out: the body with the stage's repairs, and its findings and facts
 //! in the state: what the full pass gives for the same page, byte for byte
 //! (`tests.rs` holds the two side by side). `None` when the body, or the
