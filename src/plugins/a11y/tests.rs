@@ -817,6 +817,19 @@ fn lines_aside_read_the_same(
             "{how}: {md}"
         );
     }
+    // A template that shows the body twice: it cannot be spliced, and both
+    // copies get their lines back for the full pass.
+    let twice = spliced_page(&[r.html.as_str(), &r.html].concat());
+    let out = stage.run(twice, &with_lines);
+    let twice_marked = spliced_page(&[with.html.as_str(), &with.html].concat());
+    let want = stage.run_in_pieces(twice_marked.clone(), page, twice_marked.len());
+    assert_eq!(out.html, want.html, "twice: {md}");
+    assert_eq!(out.findings, want.findings, "twice: {md}");
+    assert_eq!(
+        out.facts.abbreviations, want.facts.abbreviations,
+        "twice: {md}"
+    );
+    assert_eq!(out.facts.links, want.facts.links, "twice: {md}");
 }
 
 /// `html` without comrak's ` data-sourcepos="…"` attributes.
