@@ -209,29 +209,33 @@ impl HeadingAdapter for Headings {
 /// Renders a page body. `raw_html` lets raw HTML through (otherwise it is
 /// escaped). With `links.plain_english`, its advice is among the problems.
 pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    render_with(
-        md,
-        place,
-        links,
-        raw_html,
-        links.sourcepos,
-        links.plain_english,
-        false,
-    )
+    render_for(md, place, links, raw_html, false)
 }
 
 /// Renders a page's body as [`render`] does, except that a body the
 /// accessibility stage splices into its page ([`Rendered::plain`]) is written
 /// without `data-sourcepos`: its lines are in [`Rendered::lines`].
 pub fn render_body(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
+    render_for(md, place, links, raw_html, true)
+}
+
+/// [`render_with`] as `links` has it (source positions, plain English).
+fn render_for(
+    md: &str,
+    place: &Place<'_>,
+    links: &Links<'_>,
+    raw_html: bool,
+    lines_aside: bool,
+) -> Rendered {
+    let (sourcepos, plain_english) = (links.sourcepos, links.plain_english);
     render_with(
         md,
         place,
         links,
         raw_html,
-        links.sourcepos,
-        links.plain_english,
-        true,
+        sourcepos,
+        plain_english,
+        lines_aside,
     )
 }
 
