@@ -10,7 +10,7 @@
 use lol_html::html_content::{Comment, ContentType, Element, EndTag, TextChunk};
 
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
-use super::state::HandlerResult;
+use super::state::{AtEnd, HandlerResult, Shared};
 
 /// An element's start tag, as the pass reads and changes it.
 pub(super) trait Tag {
@@ -51,6 +51,15 @@ pub(super) trait Tag {
     fn on_end<F>(&mut self, f: F) -> HandlerResult
     where
         F: FnOnce(&mut dyn EndTagEdit) -> HandlerResult + 'static;
+    /// Has the state do `action` at its end tag, in turn with the handlers
+    /// of [`Tag::on_end`]; an error for an element that has none.
+    fn at_end(&mut self, state: &Shared, action: AtEnd) -> HandlerResult {
+        let state = state.clone();
+        self.on_end(move |_: &mut dyn EndTagEdit| {
+            action.run(&mut state.borrow_mut());
+            Ok(())
+        })
+    }
 }
 
 /// What an end-tag handler may do: add HTML right before the end tag.

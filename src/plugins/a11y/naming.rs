@@ -5,12 +5,12 @@
 //!
 //! In: elements and text of the pass. Out: names, judged.
 
-use super::element::{EndTagEdit, Tag};
+use super::element::Tag;
 
 use super::audit::{self, NameRule};
 use super::names::{self, NameAttrs, Role};
 use super::read::StartTag;
-use super::state::{HandlerResult, Shared, State};
+use super::state::{AtEnd, HandlerResult, Shared, State};
 
 /// An element open in the pass whose text some name needs: a candidate of a
 /// name rule, an element `aria-labelledby` points at, the page's `title`, a
@@ -286,21 +286,20 @@ fn name_now(
 /// Closes frame `serial` at the element's end tag, and the inner frames whose
 /// end tags never came.
 fn close_at_end_tag(el: &mut impl Tag, state: &Shared, serial: u32) -> HandlerResult {
-    let state = state.clone();
-    el.on_end(move |_: &mut dyn EndTagEdit| {
-        let mut st = state.borrow_mut();
-        if st.frames.iter().any(|f| f.serial == serial) {
-            while let Some(f) = st.frames.last() {
-                let done = f.serial == serial;
-                close_frame(&mut st);
-                if done {
-                    break;
-                }
+    el.at_end(state, AtEnd::CloseFrame(serial))
+}
+
+/// Closes frame `serial`, and the inner frames left open.
+pub(super) fn close_frames(st: &mut State, serial: u32) {
+    if st.frames.iter().any(|f| f.serial == serial) {
+        while let Some(f) = st.frames.last() {
+            let done = f.serial == serial;
+            close_frame(st);
+            if done {
+                break;
             }
         }
-        Ok(())
-    })?;
-    Ok(())
+    }
 }
 
 /// Closes the innermost frame: its name goes to its candidate, to the id

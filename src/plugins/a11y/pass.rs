@@ -181,6 +181,11 @@ impl A11y {
 }
 
 impl Pass<'_> {
+    /// The state its handlers share.
+    pub(super) fn state(&self) -> &Shared {
+        self.state
+    }
+
     /// How many bytes the pass's output may add to the page it reads: the
     /// body it splices in, and room for repairs.
     pub(super) fn output_room(&self) -> usize {

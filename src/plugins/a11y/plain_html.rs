@@ -26,7 +26,7 @@ use std::ops::Range;
 use super::element::{EndTagEdit, Note, Tag, Text};
 use super::pass::Pass;
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
-use super::state::HandlerResult;
+use super::state::{AtEnd, HandlerResult, Shared};
 
 /// What the reader does with an element, by its name.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -128,7 +128,15 @@ fn svg_kind(name: &str, parent: &str) -> Kind {
     }
 }
 
-type OnEnd = Box<dyn FnOnce(&mut dyn EndTagEdit) -> HandlerResult>;
+/// An end-tag handler of the pass's own.
+type Handler = Box<dyn FnOnce(&mut dyn EndTagEdit) -> HandlerResult>;
+
+/// What is done at an element's end tag, in the order the pass asked.
+enum OnEnd {
+    /// The state's own (most elements' only one: no handler is boxed).
+    State(AtEnd),
+    Handler(Handler),
+}
 
 /// An attribute of a start tag: as written, or set by the pass.
 struct Attr<'s> {
@@ -141,11 +149,11 @@ struct Attr<'s> {
     raw: Option<&'s str>,
 }
 
-/// An element open in the page: its name, its end-tag handlers, and what
-/// goes after its end tag.
+/// An element open in the page: its name, where its end-tag handlers start
+/// on the reader's stack of them, and what goes after its end tag.
 struct Open<'s> {
     name: &'s str,
-    ends: Vec<OnEnd>,
+    ends_from: usize,
     after: Vec<String>,
     /// It is an `svg` element (in HTML or in SVG).
     svg: bool,
@@ -165,7 +173,8 @@ struct PlainTag<'s, 'a> {
     after_start: Vec<String>,
     /// What follows the end tag (likewise).
     after_end: Vec<String>,
-    ends: Vec<OnEnd>,
+    /// The reader's stack of end-tag handlers, this element's pushed last.
+    ends: &'a mut Vec<OnEnd>,
     /// The pass asked for something this reader does not do.
     unsupported: bool,
 }
@@ -181,6 +190,7 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
         copied: 0,
         open: Vec::new(),
         attrs: Vec::new(),
+        ends: Vec::new(),
         svg: 0,
     };
     let mut at = 0;
@@ -215,6 +225,8 @@ struct Reader<'p, 's> {
     open: Vec<Open<'s>>,
     /// The attributes of the start tag being read (reused).
     attrs: Vec<Attr<'s>>,
+    /// The end-tag handlers of the open elements, innermost last.
+    ends: Vec<OnEnd>,
     /// How many `svg` elements are open: inside one, names may have capitals
     /// and any element may be written `/>`.
     svg: usize,
@@ -288,8 +300,12 @@ impl<'s> Reader<'_, 's> {
         let mut end = PlainEnd {
             before: String::new(),
         };
-        for f in open.ends {
-            f(&mut end).ok()?;
+        let state = self.pass.state();
+        for f in self.ends.drain(open.ends_from..) {
+            match f {
+                OnEnd::State(action) => action.run(&mut state.borrow_mut()),
+                OnEnd::Handler(f) => f(&mut end).ok()?,
+            }
         }
         if !end.before.is_empty() || !open.after.is_empty() {
             self.copy_to(lt);
@@ -333,6 +349,7 @@ impl<'s> Reader<'_, 's> {
                 return None;
             }
         }
+        let ends_from = self.ends.len();
         let mut tag = PlainTag {
             src: html,
             span: lt..end,
@@ -344,7 +361,7 @@ impl<'s> Reader<'_, 's> {
             before: String::new(),
             after_start: Vec::new(),
             after_end: Vec::new(),
-            ends: Vec::new(),
+            ends: &mut self.ends,
             unsupported: false,
         };
         self.pass.element(&mut tag).ok()?;
@@ -356,12 +373,12 @@ impl<'s> Reader<'_, 's> {
             tag.write(&mut self.out);
             self.copied = end;
         }
-        let (ends, after) = (tag.ends, tag.after_end);
+        let after = tag.after_end;
         if !void {
             self.svg += usize::from(svg);
             self.open.push(Open {
                 name,
-                ends,
+                ends_from,
                 after,
                 svg,
             });
@@ -496,6 +513,15 @@ impl PlainTag<'_, '_> {
         }
     }
 
+    /// Adds what is done at the end tag; an error for a void element.
+    fn push_end(&mut self, end: OnEnd) -> HandlerResult {
+        if self.void {
+            return Err(format!("{} can't have content", self.name).into());
+        }
+        self.ends.push(end);
+        Ok(())
+    }
+
     fn find(&self, name: &str) -> Option<&Attr<'_>> {
         self.attrs
             .iter()
@@ -628,11 +654,11 @@ impl Tag for PlainTag<'_, '_> {
     where
         F: FnOnce(&mut dyn EndTagEdit) -> HandlerResult + 'static,
     {
-        if self.void {
-            return Err(format!("{} can't have content", self.name).into());
-        }
-        self.ends.push(Box::new(f));
-        Ok(())
+        self.push_end(OnEnd::Handler(Box::new(f)))
+    }
+
+    fn at_end(&mut self, _state: &Shared, action: AtEnd) -> HandlerResult {
+        self.push_end(OnEnd::State(action))
     }
 }
 

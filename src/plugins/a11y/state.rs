@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::element::{EndTagEdit, Tag};
+use super::element::Tag;
 
 use super::audit::{Finding, OpenSection, TableFacts};
 use super::naming::{Candidate, Frame};
@@ -159,12 +159,29 @@ pub(super) fn inside(
         return Ok(());
     }
     *counter(&mut state.borrow_mut()) += 1;
-    let state = state.clone();
-    el.on_end(move |_: &mut dyn EndTagEdit| {
-        let mut st = state.borrow_mut();
-        let c = counter(&mut st);
-        *c = c.saturating_sub(1);
-        Ok(())
-    })?;
-    Ok(())
+    el.at_end(state, AtEnd::Leave(counter))
+}
+
+/// What the state itself does at an element's end tag: the two end-tag
+/// handlers most elements get, as data (a reader may run them without a
+/// handler of their own; [`Tag::at_end`]).
+#[derive(Clone, Copy)]
+pub(super) enum AtEnd {
+    /// A depth counter goes down by one ([`inside`]).
+    Leave(fn(&mut State) -> &mut u32),
+    /// Name frame `serial` closes, and the inner ones whose end tags never
+    /// came ([`super::naming`]).
+    CloseFrame(u32),
+}
+
+impl AtEnd {
+    pub(super) fn run(self, st: &mut State) {
+        match self {
+            AtEnd::Leave(counter) => {
+                let c = counter(st);
+                *c = c.saturating_sub(1);
+            }
+            AtEnd::CloseFrame(serial) => super::naming::close_frames(st, serial),
+        }
+    }
 }
