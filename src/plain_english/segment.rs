@@ -265,12 +265,15 @@ impl Filter {
     /// ends would take four.
     #[inline(always)]
     fn slot(w: &[u8]) -> usize {
-        let head = match *w {
-            [a, b, c, d, ..] => [a, b, c, d],
-            [a, b, c] => [a, b, c, 0],
-            [a, b] => [a, b, 0, 0],
-            [a] => [a, 0, 0, 0],
-            [] => [0; 4],
+        let head = match w.first_chunk::<4>() {
+            Some(four) => *four,
+            None => {
+                let mut head = [0; 4];
+                for (h, &c) in head.iter_mut().zip(w) {
+                    *h = c;
+                }
+                head
+            }
         };
         // `| 0x20` is the lower case of a letter, and leaves digits, `.`,
         // `'` and `:` as they are (`_` becomes DEL, in either case).
