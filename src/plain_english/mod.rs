@@ -89,8 +89,40 @@ struct Phrase {
     rest: Vec<String>,
     /// What it is, as written in the list.
     text: String,
-    instead: String,
     rule: Rule,
+    /// The message after the phrase as shown (made once: a 1,000-page
+    /// report gets thousands of pieces of advice).
+    after: &'static str,
+    /// The help.
+    help: String,
+}
+
+impl Phrase {
+    fn new(rest: Vec<String>, text: String, instead: &str, rule: Rule) -> Phrase {
+        let (after, help) = match rule {
+            Rule::LatinAbbreviation => (
+                "` is a Latin abbreviation many readers do not know",
+                format!("write {instead} instead"),
+            ),
+            Rule::ClickHere => (
+                "` points at a link instead of saying where it goes",
+                instead.to_string(),
+            ),
+            _ => (
+                "` is on the list of words to avoid: it can hide what is meant",
+                format!(
+                    "try {instead}; if the site means it, add \"{text}\" to `allow` in `[plain_english]`"
+                ),
+            ),
+        };
+        Phrase {
+            rest,
+            text,
+            rule,
+            after,
+            help,
+        }
+    }
 }
 
 /// One site's checks: its settings and glossary, made once per build.
@@ -172,12 +204,8 @@ impl Checker {
                 if allowed.contains(&form) {
                     continue;
                 }
-                lexicon.entry(first).or_default().phrases.push(Phrase {
-                    rest: ws.collect(),
-                    text: form.clone(),
-                    instead: instead.to_string(),
-                    rule,
-                });
+                let phrase = Phrase::new(ws.collect(), form.clone(), instead, rule);
+                lexicon.entry(first).or_default().phrases.push(phrase);
             }
         }
         for entry in lexicon.values_mut() {
@@ -449,7 +477,14 @@ impl<'a> Page<'_, '_, 'a> {
         let mut flat = std::mem::take(&mut self.flat);
         let mut segments = std::mem::take(&mut self.segments);
         flat.fill(node);
-        if !flat.text.trim().is_empty() {
+        // Text that starts with a letter or other visible ASCII character
+        // has words to check (most blocks): no need to trim it to see.
+        let first_visible = flat
+            .text
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_graphic);
+        if first_visible || !flat.text.trim().is_empty() {
             segments.split(&flat.text, &self.checker.filter);
             self.sentences(&flat, &segments, whole);
             self.words(&flat, &segments.words, &segments.marked);
@@ -579,7 +614,8 @@ impl<'a> Page<'_, '_, 'a> {
         );
     }
 
-    /// The reading age, then the advice in order.
+    /// The advice with the note on advice left out and the reading age, in
+    /// the order the build lists them.
     fn finish(mut self) -> Vec<Diagnostic> {
         if self.left_out > 0 {
             let d = Diagnostic::warning(
@@ -615,6 +651,11 @@ impl<'a> Page<'_, '_, 'a> {
                 d.reading_age = Some(Box::new(t));
             }
         }
+        // One file's order (line, column, message; the note, which has no
+        // place, first), so that sorting a whole site's advice only merges
+        // sorted runs.
+        self.advice
+            .sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
         self.advice
     }
 }
@@ -647,31 +688,12 @@ const MIN_WORDS: u32 = 30;
 /// The rule, message and help of a phrase found as `word` (its first word,
 /// as written).
 fn phrase_advice(p: &Phrase, word: &str) -> (Rule, String, String) {
-    let shown = if p.rest.is_empty() {
-        word.to_string()
-    } else {
-        p.text.clone()
-    };
-    match p.rule {
-        Rule::LatinAbbreviation => (
-            p.rule,
-            format!("`{shown}` is a Latin abbreviation many readers do not know"),
-            format!("write {} instead", p.instead),
-        ),
-        Rule::ClickHere => (
-            p.rule,
-            format!("`{shown}` points at a link instead of saying where it goes"),
-            p.instead.clone(),
-        ),
-        _ => (
-            p.rule,
-            format!("`{shown}` is on the list of words to avoid: it can hide what is meant"),
-            format!(
-                "try {}; if the site means it, add \"{}\" to `allow` in `[plain_english]`",
-                p.instead, p.text
-            ),
-        ),
-    }
+    let shown = if p.rest.is_empty() { word } else { &p.text };
+    let mut message = String::with_capacity(1 + shown.len() + p.after.len());
+    message.push('`');
+    message.push_str(shown);
+    message.push_str(p.after);
+    (p.rule, message, p.help.clone())
 }
 
 #[cfg(test)]

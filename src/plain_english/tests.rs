@@ -265,10 +265,12 @@ fn a_page_lists_at_most_a_hundred_pieces_of_advice() {
     let md = "Some, e.g. this.\n".repeat(150);
     let all = advice(&md);
     assert_eq!(all.len(), 101);
-    // One paragraph: its length first, then a Latin abbreviation a line.
-    assert_eq!(all[0], "long-paragraph 1:1");
-    assert_eq!(all[99], "latin-abbreviation 99:7");
-    assert_eq!(all[100], "plain-english 0:0");
+    // In the order the build lists them: the note on the rest (it has no
+    // place) first; then the paragraph's length, and a Latin abbreviation a
+    // line.
+    assert_eq!(all[0], "plain-english 0:0");
+    assert_eq!(all[1], "long-paragraph 1:1");
+    assert_eq!(all[100], "latin-abbreviation 99:7");
 }
 
 /// Every piece of advice on `md` in full (rule, place, message, help), with
