@@ -112,6 +112,40 @@ mod tests {
         assert!(built.findings.is_empty(), "{:?}", built.findings);
     }
 
+    /// A stage of the site's own runs before the audit and may change a body
+    /// (here: a link in it): what the audit finds there keeps its line.
+    #[test]
+    fn findings_in_a_body_the_stage_changed_keep_their_lines() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        copy_dir(&sample(), dir.path());
+        // Plain Markdown (no footnote, image or raw HTML), which the audit
+        // would otherwise read apart from its page.
+        let text = "---\ntitle: A plain page\n---\nThe panel met.\n\nThe ZQXV panel met. See [the guidance](https://www.gov.uk/guidance).\n";
+        std::fs::write(dir.path().join("content/foreword/plain.md"), text).expect("written");
+        let built = build(dir.path()).expect("builds");
+        let warning = built
+            .warnings
+            .iter()
+            .chain(&built.findings)
+            .find(|d| d.message.contains("ZQXV"))
+            .expect("the unknown abbreviation is found");
+        assert_eq!(warning.file, "content/foreword/plain.md");
+        assert_eq!(warning.line, Some(6), "{warning:?}");
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for e in std::fs::read_dir(from).expect("a readable folder") {
+            let e = e.expect("an entry");
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                std::fs::create_dir_all(&target).expect("a folder");
+                copy_dir(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).expect("a copy");
+            }
+        }
+    }
+
     #[test]
     fn the_generator_writes_pages_json() {
         let built = build(&sample()).expect("builds");

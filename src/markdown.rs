@@ -74,6 +74,11 @@ pub struct Links<'a> {
     /// Mark block elements with `data-sourcepos` (the accessibility stage reads
     /// and removes them to give findings a source line).
     pub sourcepos: bool,
+    /// With `sourcepos`: a body the stage splices is written without
+    /// `data-sourcepos`, its lines kept aside ([`render_body`]). Only when the
+    /// stage is the first to read the page (no stage of the site's own could
+    /// change the body before it finds it).
+    pub lines_aside: bool,
     /// The plain-English checks of page bodies, when on.
     pub plain_english: Option<&'a crate::plain_english::Checker>,
 }
@@ -212,11 +217,12 @@ pub fn render(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) ->
     render_for(md, place, links, raw_html, false)
 }
 
-/// Renders a page's body as [`render`] does, except that a body the
-/// accessibility stage splices into its page ([`Rendered::plain`]) is written
-/// without `data-sourcepos`: its lines are in [`Rendered::lines`].
+/// Renders a page's body as [`render`] does, except that with
+/// [`Links::lines_aside`] a body the accessibility stage splices into its
+/// page ([`Rendered::plain`]) is written without `data-sourcepos`: its lines
+/// are in [`Rendered::lines`].
 pub fn render_body(md: &str, place: &Place<'_>, links: &Links<'_>, raw_html: bool) -> Rendered {
-    render_for(md, place, links, raw_html, true)
+    render_for(md, place, links, raw_html, links.lines_aside)
 }
 
 /// [`render_with`] as `links` has it (source positions, plain English).
@@ -1021,6 +1027,7 @@ mod tests {
             base_path: "/sub/",
             drafts: &[],
             unreadable: &[],
+            lines_aside: false,
             sourcepos: false,
             plain_english: None,
         };

@@ -258,6 +258,7 @@ impl LinkSet {
             drafts: &self.drafts,
             unreadable: &self.unreadable,
             sourcepos: true,
+            lines_aside: true,
             plain_english: None,
         }
     }

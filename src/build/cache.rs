@@ -189,7 +189,9 @@ fn links_fingerprint(links: &markdown::Links<'_>, report: &Report, raw: bool) ->
         .str(links.base_path)
         .value(links.drafts)
         .value(links.unreadable)
-        .num(u128::from(links.sourcepos) << 1 | u128::from(raw))
+        .num(
+            u128::from(links.lines_aside) << 2 | u128::from(links.sourcepos) << 1 | u128::from(raw),
+        )
         .num(links.plain_english.map_or(0, |c| c.fingerprint()));
     fp.finish()
 }

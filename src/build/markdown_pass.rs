@@ -59,6 +59,12 @@ impl MarkdownEnv {
     /// The view of links that Markdown rendering checks against.
     pub(crate) fn links<'a>(&'a self, site: &'a Site) -> markdown::Links<'a> {
         let report = &site.report;
+        let sourcepos = site
+            .config
+            .plugins
+            .page_stages
+            .iter()
+            .any(|s| s == crate::plugins::a11y::NAME);
         markdown::Links {
             by_rel: &report.by_rel,
             pages: &report.by_path,
@@ -67,12 +73,10 @@ impl MarkdownEnv {
             base_path: &self.base_path,
             drafts: &report.drafts,
             unreadable: &report.unreadable,
-            sourcepos: site
-                .config
-                .plugins
-                .page_stages
-                .iter()
-                .any(|s| s == crate::plugins::a11y::NAME),
+            sourcepos,
+            // The stage finds the body as comrak wrote it only when no stage
+            // of the site's own has had the page before it.
+            lines_aside: sourcepos && site.own_stages().is_empty(),
             plain_english: self.plain_english.as_ref(),
         }
     }

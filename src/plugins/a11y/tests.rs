@@ -728,6 +728,7 @@ fn read_both_ways(stage: &A11y, md: &str, first_line: usize) -> (bool, bool) {
         drafts: &[],
         unreadable: &[],
         sourcepos: true,
+        lines_aside: true,
         plain_english: None,
     };
     let place = crate::markdown::Place {
