@@ -305,13 +305,23 @@ impl<'a> Jobs<'a> {
                     kind: e.kind.as_str(),
                     description: e.source.front.description.as_deref(),
                     depth: e.depth,
-                    content: render::reframe(&htmls[i].content, e.depth as u8, &anchor, e.title()),
+                    content: full_report_body(&htmls[i], e.depth as u8, &anchor, e.title()),
                     anchor,
                     priority: htmls[i].priority.as_ref(),
                     case_review: htmls[i].case_review.as_ref(),
                 }
             })
             .collect()
+    }
+}
+
+/// An entry's body as the full report shows it ([`render::reframe`]), with
+/// the `data-sourcepos` it was written without written back: in the full
+/// report the audit reads it whole, and its elements are the author's text.
+fn full_report_body(html: &EntryHtml, shift: u8, anchor: &str, title: &str) -> String {
+    match &html.lines {
+        Some(lines) => render::reframe(&lines.marked(&html.content), shift, anchor, title),
+        None => render::reframe(&html.content, shift, anchor, title),
     }
 }
 

@@ -291,3 +291,42 @@ fn defects_in_a_custom_template_and_in_raw_html_are_reported() {
         found.iter().map(|d| d.render()).collect::<String>()
     );
 }
+
+/// A body the audit reads apart from its page keeps its lines aside; in the
+/// full report, where all bodies share one page, they are written back: the
+/// bodies' headings get their section links there too, and the report's
+/// unknown abbreviations count the full report among their pages.
+#[test]
+fn the_full_report_reads_the_bodies_as_the_authors_text() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    crate::common::copy_sample(root);
+    let config = std::fs::read_to_string(root.join("config.toml")).expect("config");
+    std::fs::write(
+        root.join("config.toml"),
+        format!("{config}\n[a11y]\nheading_anchors = true\n"),
+    )
+    .expect("config written");
+    let glossary = std::fs::read_to_string(root.join("content/glossary.yaml")).expect("glossary");
+    let without_hwbb: String = glossary
+        .lines()
+        .filter(|l| !l.starts_with("HWBB:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(root.join("content/glossary.yaml"), without_hwbb).expect("glossary written");
+    let out = root.join("out");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let run = crate::common::run_cli(&["build", "--output", out_arg], root);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`HWBB` looks like an abbreviation but is not in content/glossary.yaml (used on 3 pages)"),
+        "{}",
+        run.stderr
+    );
+    let full = std::fs::read_to_string(out.join("full-report/index.html")).expect("full report");
+    assert_eq!(
+        full.matches("class=\"heading-anchor\"").count(),
+        4,
+        "{full}"
+    );
+}
