@@ -77,7 +77,9 @@ pub struct Links<'a> {
     /// With `sourcepos`: a body the stage splices is written without
     /// `data-sourcepos`, its lines kept aside ([`render_body`]). Only when the
     /// stage is the first to read the page (no stage of the site's own could
-    /// change the body before it finds it).
+    /// change the body before it finds it). A page whose template shows the
+    /// body changed (`{{ page.content | replace(…) }}`) is made again with the
+    /// lines written back into its body (`build::jobs`).
     pub lines_aside: bool,
     /// The plain-English checks of page bodies, when on.
     pub plain_english: Option<&'a crate::plain_english::Checker>,

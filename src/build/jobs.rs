@@ -25,7 +25,7 @@ use crate::fingerprint::Fingerprint;
 use crate::markdown;
 use crate::model::Entry;
 use crate::output::{self, OutputFile, Sink};
-use crate::plugins::{PageContext, Pipeline};
+use crate::plugins::{PageContext, Pipeline, a11y};
 use crate::render::{self, EntryHtml, FullEntryView, Links, PageView, Renderer, ReportView};
 use crate::site::Site;
 use crate::source;
@@ -216,19 +216,33 @@ impl<'a> Jobs<'a> {
             self.one_done();
             return Ok(Ok((Arc::clone(&c.rendered), page_key)));
         }
-        let view = PageView::new(self.links, i, entry_html);
-        let mut ctx = Context::new();
-        ctx.insert(key, &view);
-        ctx.insert("current_path", &view.path);
-        ctx.insert("current_url", &format!("{}{}", self.origin, view.path));
         let t_tpl = Instant::now();
-        let html = match self.renderer.render(&template, &ctx, &e.source.file) {
+        let html = match self.entry_template(i, (&template, key), entry_html) {
             Ok(html) => html,
             Err(d) => return Ok(Err(d)),
         };
+        // A template that shows the body changed leaves the audit no body to
+        // give the lines kept aside: it shows the body with them written back.
+        let marked;
+        let (html, entry_html) = match &entry_html.lines {
+            Some(lines) if !a11y::shows_body(&html, &entry_html.content) => {
+                marked = EntryHtml {
+                    content: lines.marked(&entry_html.content),
+                    lines: None,
+                    splice: false,
+                    ..entry_html.clone()
+                };
+                match self.entry_template(i, (&template, key), &marked) {
+                    Ok(html) => (html, &marked),
+                    Err(d) => return Ok(Err(d)),
+                }
+            }
+            _ => (html, entry_html),
+        };
         Counters::add(&self.counters.template_nanos, t_tpl);
+        let url = e.path.url_under(self.links.base_path);
         let mut page = PageContext::new(out_path, Some(&e.source.file))
-            .at_url(&view.path)
+            .at_url(&url)
             .with_source(
                 e.source.body_line - 1,
                 entry_html.text.as_deref().unwrap_or(&e.source.text),
@@ -239,6 +253,23 @@ impl<'a> Jobs<'a> {
         let rendered = self.deliver(finish_page(self.pipeline, html, &page))?;
         self.one_done();
         Ok(Ok((rendered, page_key)))
+    }
+
+    /// Entry `i`'s template (`template`, its view under `key`) with a view of
+    /// `entry_html`.
+    fn entry_template(
+        &self,
+        i: usize,
+        (template, key): (&str, &'static str),
+        entry_html: &EntryHtml,
+    ) -> std::result::Result<String, Diagnostic> {
+        let view = PageView::new(self.links, i, entry_html);
+        let mut ctx = Context::new();
+        ctx.insert(key, &view);
+        ctx.insert("current_path", &view.path);
+        ctx.insert("current_url", &format!("{}{}", self.origin, view.path));
+        let file = &self.site.report.entries[i].source.file;
+        self.renderer.render(template, &ctx, file)
     }
 
     /// One more entry's page done.

@@ -10,7 +10,9 @@
 //! lines from here instead, matching each entry to the next start tag of its
 //! name. Where the page must be read whole after all, [`BodyLines::marked`]
 //! writes the attributes back (their first line only, which is all the stage
-//! reads), as it does for the full report, where every body is read. A body
+//! reads), as it does for the full report, where every body is read, and for
+//! a page whose template shows its body changed (made again with the lines
+//! written back, as templates saw every body before). A body
 //! shown on another page by a template (`get_page(…).content`) carries none:
 //! it is that page's Markdown, audited (with its lines) on its own page.
 

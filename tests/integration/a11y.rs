@@ -330,3 +330,40 @@ fn the_full_report_reads_the_bodies_as_the_authors_text() {
         "{full}"
     );
 }
+
+/// A template that shows a body changed (here: a phrase in it replaced)
+/// leaves the audit no body as comrak wrote it to splice: the page is read
+/// whole, and the body's elements still have their lines.
+#[test]
+fn a_body_a_template_changed_keeps_its_lines() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    crate::common::copy_sample(root);
+    let theme_page = std::fs::read_to_string(repo().join("themes/civic/templates/page.html"))
+        .expect("the theme's page template");
+    let changed = theme_page.replace(
+        "{{ page.content | safe }}",
+        "{{ page.content | replace(from=\"met again\", to=\"met once more\") | safe }}",
+    );
+    assert_ne!(changed, theme_page, "the template shows the body");
+    crate::common::write_file(root, "templates/page.html", changed);
+    crate::common::write_file(
+        root,
+        "content/background/plain.md",
+        "---\ntitle: A plain page\n---\nThe panel met.\n\nThe ZQXV panel met again.\n",
+    );
+    let out = root.join("out");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let run = crate::common::run_cli(&["build", "--output", out_arg], root);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let page = std::fs::read_to_string(out.join("background/plain/index.html")).expect("the page");
+    assert!(
+        page.contains("<p>The ZQXV panel met once more.</p>"),
+        "{page}"
+    );
+    assert!(
+        run.stderr.contains("--> content/background/plain.md:6:5"),
+        "{}",
+        run.stderr
+    );
+}

@@ -262,20 +262,31 @@ impl A11y {
     }
 }
 
-/// Where `body` stands in `html` (start and end), when it stands there once.
-/// Every place is found by the body's first bytes (a short SIMD search) and
-/// compared whole: a search for the whole body would cost more than the pass.
-fn only_place(html: &str, body: &str) -> Option<(usize, usize)> {
+/// Where `body` stands whole in `html`, each place in order. Every place is
+/// found by the body's first bytes (a short SIMD search) and compared whole:
+/// a search for the whole body would cost more than the pass.
+fn places<'a>(html: &'a str, body: &'a str) -> impl Iterator<Item = usize> + 'a {
     let (page, whole) = (html.as_bytes(), body.as_bytes());
     let head = &whole[..whole.len().min(32)];
+    memchr::memmem::find_iter(page, head)
+        .filter(move |&at| page.get(at..at + whole.len()) == Some(whole))
+}
+
+/// Whether a page's `html` shows its Markdown `body` as comrak wrote it: where
+/// it does not (a template changed it), the stage cannot give the body its
+/// lines kept aside ([`crate::markdown::BodyLines`]).
+pub(crate) fn shows_body(html: &str, body: &str) -> bool {
+    body.is_empty() || places(html, body).next().is_some()
+}
+
+/// Where `body` stands in `html` (start and end), when it stands there once.
+fn only_place(html: &str, body: &str) -> Option<(usize, usize)> {
     let mut found = None;
-    for at in memchr::memmem::find_iter(page, head) {
-        if page.get(at..at + whole.len()) == Some(whole) {
-            if found.is_some() {
-                return None;
-            }
-            found = Some((at, at + whole.len()));
+    for at in places(html, body) {
+        if found.is_some() {
+            return None;
         }
+        found = Some((at, at + body.len()));
     }
     // Where the body's bytes start and end are where its text does (it is
     // UTF-8 and starts and ends whole characters).
