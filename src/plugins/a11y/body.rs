@@ -47,9 +47,12 @@ fn no_abbr(tag: &str) -> bool {
     matches!(tag, "a" | "code" | "pre" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
-/// Classes that change what the stage does with an element: left to the full
-/// pass.
-const SPECIAL_CLASSES: &[&str] = &["visually-hidden", "footnotes", "stack-table"];
+/// Whether `class` changes what the stage does with an element: the classes
+/// the pass acts on, but for a table's scrolling region, which this pass reads
+/// itself; an element with one is left to the full pass.
+fn special(class: &str) -> bool {
+    class != "table-wrap" && super::pass::SPECIAL_CLASSES.contains(&class)
+}
 
 /// A start tag of comrak's HTML, read where it stands.
 #[derive(Default)]
@@ -224,9 +227,7 @@ fn read_tag(tag: &str) -> Option<Tag<'_>> {
                 t.sourcepos_span = (at + 1, value_end + 2);
             }
             "id" => t.id = Some(value),
-            "class" if !value.split(' ').any(|c| SPECIAL_CLASSES.contains(&c)) => {
-                t.class = Some(value)
-            }
+            "class" if !value.split(' ').any(special) => t.class = Some(value),
             "href" if name == "a" => t.href = Some(value),
             "start" if name == "ol" => {}
             "scope" if name == "th" => t.scope = true,

@@ -93,13 +93,9 @@ fn inert(tag: &str) -> bool {
     )
 }
 
-/// Classes the pass acts on.
-const SPECIAL_CLASSES: [&[u8]; 4] = [
-    b"visually-hidden",
-    b"footnotes",
-    b"table-wrap",
-    b"stack-table",
-];
+/// Classes the pass acts on (`depths`, `by_tag`, `table`).
+pub(super) const SPECIAL_CLASSES: [&str; 4] =
+    ["visually-hidden", "footnotes", "table-wrap", "stack-table"];
 
 /// One page's pass: the stage, the page, and the state its handlers share.
 pub(super) struct Pass<'p> {
@@ -223,7 +219,7 @@ impl Pass<'_> {
         inert(tag)
             && class.is_none_or(|c| {
                 !c.split(u8::is_ascii_whitespace)
-                    .any(|x| SPECIAL_CLASSES.contains(&x))
+                    .any(|x| SPECIAL_CLASSES.iter().any(|s| s.as_bytes() == x))
             })
             && {
                 // In a name being collected, its text goes straight to that

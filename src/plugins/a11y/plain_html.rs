@@ -239,6 +239,13 @@ impl<'s> Reader<'_, 's> {
         self.copied = to;
     }
 
+    /// Writes what `write` gives in place of the page's bytes `from..to`.
+    fn rewrite(&mut self, from: usize, to: usize, write: impl FnOnce(&str, &mut String)) {
+        self.copy_to(from);
+        write(&self.html[from..to], &mut self.out);
+        self.copied = to;
+    }
+
     /// The text node at `from..to`.
     fn text(&mut self, from: usize, to: usize) -> Option<()> {
         let text = &self.html[from..to];
@@ -248,9 +255,7 @@ impl<'s> Reader<'_, 's> {
         };
         self.pass.text(&mut t).ok()?;
         if !matches!(t.edit, Edit::Keep) {
-            self.copy_to(from);
-            t.edit.write(text, &mut self.out);
-            self.copied = to;
+            self.rewrite(from, to, |raw, out| t.edit.write(raw, out));
         }
         Some(())
     }
@@ -270,9 +275,7 @@ impl<'s> Reader<'_, 's> {
             };
             self.pass.comment(&mut c).ok()?;
             if !matches!(c.edit, Edit::Keep) {
-                self.copy_to(lt);
-                c.edit.write(&rest[..len + 7], &mut self.out);
-                self.copied = lt + len + 7;
+                self.rewrite(lt, lt + len + 7, |raw, out| c.edit.write(raw, out));
             }
             return Some(lt + len + 7);
         }
@@ -308,13 +311,13 @@ impl<'s> Reader<'_, 's> {
             }
         }
         if !end.before.is_empty() || !open.after.is_empty() {
-            self.copy_to(lt);
-            self.out.push_str(&end.before);
-            self.out.push_str(&self.html[lt..=gt]);
-            for a in &open.after {
-                self.out.push_str(a);
-            }
-            self.copied = gt + 1;
+            self.rewrite(lt, gt + 1, |raw, out| {
+                out.push_str(&end.before);
+                out.push_str(raw);
+                for a in &open.after {
+                    out.push_str(a);
+                }
+            });
         }
         Some(gt + 1)
     }
