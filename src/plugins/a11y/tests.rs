@@ -1279,3 +1279,74 @@ fn a_shell_the_plain_reader_leaves_is_read_by_lol_html_with_the_body_spliced() {
     let full = lol_html_twin(&stage).run(html, &page);
     assert_same(&spliced, &full, body);
 }
+
+/// Shells whose parts pages repeat, with what a part may hold and what it
+/// must not: findings (a vague link, an image without a name in a list, a
+/// vague link from Markdown, whose line depends on the page), a
+/// link to the page itself (marked current in navigation), fragments that
+/// point nowhere, a document, hidden text, a glossary term in `main`, a term
+/// in a list before and after its first use, ids, comments and a heading.
+const REPEATED_SHELLS: &[&str] = &[
+    r##"<header><a class="site-title" href="/">Report</a><nav aria-label="Chapters"><ul><li><a href="/a/"><span class="number">1</span> A</a></li><li><a href="/b/"><span class="number">2</span> B <span class="visually-hidden">(chapter)</span></a></li><li><a href="/c/">C</a><ul><li><a href="/c/d/">D</a></li></ul></li></ul></nav></header>"##,
+    r##"<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li><li><a href="/a/">A</a></li></ol><p class="back"><a href="/a/">Back to A</a></p></nav>"##,
+    r##"<ul class="tools"><li><a href="#top">Back to top</a></li><li><a href="#nowhere">Nowhere</a></li><li><a href="/files/report.pdf">The report</a></li><li><a href="https://example.com/x">Elsewhere</a></li></ul>"##,
+    r##"<footer><nav aria-label="About"><ul><li><a href="/">Home</a></li><li><a href="/a/">click here</a></li><li><a href="/b/" aria-label="B chapter">B</a></li></ul></nav><p>Published by the SSCB.</p></footer>"##,
+    r##"<ul><li id="x"><a href="/a/">A</a></li><li><!-- note --><a href="/b/">B</a></li><li><a href="a/">Relative</a></li><li><img src="/x.png"></li></ul>"##,
+    r##"<ul><li data-sourcepos="2:1-2:20"><a href="/a/">click here</a></li></ul>"##,
+];
+
+/// Main's part of the shells: a heading followed by a list; a list of
+/// items with a glossary term, at the term's first use, after it, or after
+/// another term's.
+const REPEATED_MAIN: &[&str] = &[
+    r##"<ul><li>The SSCB plan</li><li>The SSCB plan</li></ul><h2 id="toc">On this page</h2><ul><li><a href="#one">One</a></li><li><a href="#two">Two</a></li></ul>"##,
+    r##"<p>The SSCB report.</p><ul><li>The SSCB plan</li><li>The SSCB plan</li></ul>"##,
+    r##"<p>About CSE.</p><ul><li>The SSCB plan</li><li>The SSCB plan</li></ul>"##,
+];
+
+#[test]
+fn parts_pages_repeat_are_given_back_as_the_pass_reads_them() {
+    // Terms explained with `<abbr>` only (parts in `main` are given back),
+    // and spelt out (the text before a term counts: they are not).
+    for make in [stage, splice_stage] {
+        let given = parts_given_back(make);
+        assert!(given > 40, "parts given back: {given}");
+    }
+}
+
+/// Reads pages of [`REPEATED_SHELLS`] and [`REPEATED_MAIN`] with a stage that
+/// gives parts back and one that does not, and compares every output: how
+/// many parts were given back.
+fn parts_given_back(make: fn() -> A11y) -> usize {
+    let with = make();
+    let mut without = make();
+    without.repeats = None;
+    let urls = ["/a/", "/b/", "/c/d/", "/e/", "/"];
+    let mut pages = Vec::new();
+    for round in 0..3 {
+        for (i, url) in urls.iter().enumerate() {
+            // Each page its own mix, in a different order each round.
+            let pick = |list: &[&str], k: usize| list[(i + k + round) % list.len()].to_string();
+            let chrome = [pick(REPEATED_SHELLS, 0), pick(REPEATED_SHELLS, 2)].concat();
+            let main = pick(REPEATED_MAIN, 0);
+            let html = format!(
+                "<!doctype html><html lang=\"en\"><head><title>P{i}</title></head><body><a href=\"#main\">Skip</a>{chrome}<main id=\"main\"><h1>P{i}</h1>{main}<h2>End</h2><p>Text.</p><div id=\"one\"></div></main>{}</body></html>",
+                pick(REPEATED_SHELLS, 3)
+            );
+            pages.push((url.to_string(), html));
+        }
+    }
+    for (url, html) in &pages {
+        let mut page = PageContext::new("p/index.html", Some("content/p.md"));
+        page.url_path = url;
+        // Lines of Markdown in a part depend on the page.
+        page.line_offset = Some(html.len() % 7);
+        let fresh = without.run(html.clone(), &page);
+        let out = with.run(html.clone(), &page);
+        assert_same(&out, &fresh, html);
+    }
+    let repeats = with.repeats.as_ref().expect("the stage keeps parts");
+    repeats
+        .given_back
+        .load(std::sync::atomic::Ordering::Relaxed)
+}
