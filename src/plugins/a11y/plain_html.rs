@@ -557,6 +557,7 @@ impl<'s> Reader<'_, 's> {
 fn part_end(b: &[u8], mut at: usize, root: &str) -> Option<usize> {
     let name = root.as_bytes();
     let mut depth = 1usize;
+    let b = b.get(..b.len().min(at + repeats::MAX_LEN))?;
     loop {
         let lt = at + memchr::memchr(b'<', &b[at..])?;
         let rest = &b[lt + 1..];

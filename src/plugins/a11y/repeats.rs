@@ -39,10 +39,16 @@ use super::state::{Depths, Pending, State};
 const MAX_PARTS: usize = 1 << 15;
 const MAX_SEEN: usize = 1 << 18;
 
-/// Elements a part may start at.
+/// Elements a part may start at: small ones, which pages repeat whole (a
+/// list whose items link to each page, the current one marked, is the same
+/// on no two pages: looking for it cost more than its items' parts saved).
 pub(super) fn root(tag: &str) -> bool {
-    matches!(tag, "li" | "a" | "p" | "ul" | "ol" | "footer")
+    matches!(tag, "li" | "a" | "p" | "footer")
 }
+
+/// The longest part looked for (from its start tag's end): a longer element
+/// is read, not looked up, as its bytes are rarely repeated whole.
+pub(super) const MAX_LEN: usize = 2048;
 
 /// Elements a part may hold: no name of their own but a link's, no depth but
 /// the balanced ones, nothing that loads or embeds.
