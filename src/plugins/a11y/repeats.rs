@@ -23,9 +23,10 @@
 //! `aria-labelledby`, the glossary's terms) is not kept. `tests.rs` reads pages
 //! with and without the store and compares every output.
 //!
-//! A part is kept the second time it is met, so a part of one page only
-//! (its own entry in a list) costs a hash, not a copy; the store is bounded,
-//! so a site of any size keeps at most [`MAX_PARTS`] of them.
+//! A part is kept the second time a worker thread meets it, so a part of one
+//! page only (its own entry in a list) costs a hash, not a copy; each thread
+//! has its own store (no thread waits for another), and the stores are
+//! bounded, so a site of any size keeps at most [`MAX_PARTS`] of them.
 
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
@@ -299,13 +300,25 @@ impl Before {
     }
 }
 
-/// The parts met so far in one build, shared by its worker threads.
-#[derive(Default)]
+/// The parts met so far in one build: one store for each of the build's
+/// worker threads, so that no thread waits for another (a part is kept by the
+/// thread that met it twice).
 pub(super) struct Repeats {
-    store: Mutex<Store>,
+    stores: Box<[Mutex<Store>]>,
     /// How many parts were given back (the tests' proof that they were).
     #[cfg(test)]
     pub(super) given_back: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for Repeats {
+    fn default() -> Repeats {
+        let threads = rayon::current_num_threads().max(1);
+        Repeats {
+            stores: (0..threads).map(|_| Mutex::default()).collect(),
+            #[cfg(test)]
+            given_back: Default::default(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -326,8 +339,14 @@ pub(super) enum Found {
 }
 
 impl Repeats {
+    /// The store of the thread that asks.
+    fn store(&self) -> Option<std::sync::MutexGuard<'_, Store>> {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.stores.len();
+        self.stores.get(i)?.lock().ok()
+    }
+
     pub(super) fn find(&self, key: u64) -> Found {
-        let Ok(mut store) = self.store.lock() else {
+        let Some(mut store) = self.store() else {
             return Found::Read;
         };
         if let Some(part) = store.parts.get(&key) {
@@ -339,15 +358,16 @@ impl Repeats {
         if store.seen.contains(&key) {
             return Found::Keep;
         }
-        if store.seen.len() < MAX_SEEN {
+        if store.seen.len() < MAX_SEEN / self.stores.len() {
             store.seen.insert(key);
         }
         Found::Read
     }
 
     pub(super) fn keep(&self, key: u64, part: Part) {
-        if let Ok(mut store) = self.store.lock()
-            && store.parts.len() < MAX_PARTS
+        let most = MAX_PARTS / self.stores.len();
+        if let Some(mut store) = self.store()
+            && store.parts.len() < most
         {
             store.parts.entry(key).or_insert_with(|| Arc::new(part));
         }
