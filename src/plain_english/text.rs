@@ -168,17 +168,34 @@ fn source_offset(literal: &str, upto: usize, src: &str) -> usize {
     // character at a time from the first difference, or from an `&` (a
     // character reference even where the bytes agree).
     let upto_c = upto.min(lit.len());
-    let same = lit[..upto_c]
-        .iter()
-        .zip(s)
-        .position(|(a, b)| a != b || *b == b'&')
-        .unwrap_or(upto_c.min(s.len()));
+    let same = same_prefix(&lit[..upto_c], s);
+    // A paragraph's advice is often hundreds of bytes into its text node:
+    // eight bytes compared at a time, `&` found by memchr.
+    let same = memchr::memchr(b'&', &s[..same]).unwrap_or(same);
     // Back to the start of a character in both (the bytes before are equal).
     let mut k = same;
     while !(literal.is_char_boundary(k) && src.is_char_boundary(k)) {
         k -= 1;
     }
     walk(literal, upto, src, k)
+}
+
+/// How many bytes `a` and `b` have the same from their start.
+fn same_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a[i..n].first_chunk::<8>(), b[i..n].first_chunk::<8>()) {
+        let diff = u64::from_le_bytes(*x) ^ u64::from_le_bytes(*y);
+        if diff != 0 {
+            return i + (diff.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// [`source_offset`] a character at a time from byte `from`, up to which
