@@ -254,9 +254,16 @@ impl<'s> Verdict<'s> {
             ..
         } = self;
         let mut findings = site_wide::merge_repeated_findings(findings);
-        let (problem_warnings, problem_errors): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
-            .into_iter()
-            .partition(|d| d.severity != Severity::Error);
+        let is_error = |d: &Diagnostic| d.severity == Severity::Error;
+        let (problem_warnings, problem_errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            if problems.iter().any(is_error) {
+                problems.into_iter().partition(|d| !is_error(d))
+            } else {
+                // The usual build: no error. The list as it is, not moved a
+                // diagnostic at a time into a new one (a long report's
+                // thousands of pieces of plain-English advice).
+                (problems, Vec::new())
+            };
         if !problem_errors.is_empty() || findings.iter().any(|d| d.severity == Severity::Error) {
             let mut all = merge_template_errors(problem_errors);
             all.extend(problem_warnings);
