@@ -312,7 +312,7 @@ pub fn sort_diagnostics(list: &mut Vec<Diagnostic>) {
     // diagnostic is keyed by its file's rank among the files, so the sort
     // compares numbers, not the (long, mostly equal) file names; and it
     // sorts their indices, not the diagnostics (200 bytes each), which are
-    // then moved once.
+    // then put in that order.
     let ranks = file_ranks(list);
     let mut order: Vec<usize> = (0..list.len()).collect();
     order.sort_by(|&a, &b| {
@@ -324,8 +324,21 @@ pub fn sort_diagnostics(list: &mut Vec<Diagnostic>) {
             &db.message,
         ))
     });
-    let mut slots: Vec<Option<Diagnostic>> = list.drain(..).map(Some).collect();
-    list.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    // In place, a cycle of the permutation at a time (a long report's
+    // thousands of pieces of advice are not copied to a second list at the
+    // build's memory peak; most are in place already).
+    for start in 0..order.len() {
+        let mut i = start;
+        while order[i] != i {
+            let from = order[i];
+            order[i] = i;
+            if from == start {
+                break;
+            }
+            list.swap(i, from);
+            i = from;
+        }
+    }
     list.dedup();
 }
 
