@@ -2,8 +2,9 @@
 # Benchmark: what the accessibility stage (rewrite + audit) costs a whole build.
 # Builds the same synthetic corpus with the default page stages (a11y) and with
 # none (which also turns off what Markdown does only for the audit: the source
-# positions it marks), both with `minify_html` on, on tmpfs, and prints both
-# medians and the a11y share.
+# positions it marks), both with `minify_html` on, on tmpfs, run in
+# alternation (benches/alternate.py: each round runs both, the first in turn),
+# and prints both medians and the a11y share, also paired run by run.
 #
 #   benches/a11y-cost.sh [PAGES]        default: 1000
 #

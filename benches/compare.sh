@@ -30,9 +30,10 @@ for n in "${SIZES[@]}"; do
   "$GEN" --pages "$n" --out "$site/content" --seed 1 >/dev/null
   corpus_config > "$site/config.toml"
   times_old=(); times_new=()
-  for _ in $(seq "$RUNS"); do
+  for round in $(seq "$RUNS"); do
     # Alternate which goes first, so drift on the machine falls on both.
-    for which in old new; do
+    order="old new"; [ $((round % 2)) = 0 ] && order="new old"
+    for which in $order; do
       bin=$OLD; [ $which = new ] && bin=$NEW
       /usr/bin/time -o "$WORK/time" -f "%e" "$bin" build --root "$site" --output "$WORK/out-$which" >/dev/null 2>&1
       t=$(tail -1 "$WORK/time")

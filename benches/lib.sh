@@ -47,26 +47,28 @@ paired_corpus() {
   cp -r "$WORK/with/content" "$WORK/without/content"
 }
 
-# Builds $WORK/with and $WORK/without alternately (hyperfine, WARMUP runs, then
-# $RUNS each) and prints a Markdown table of one row for N pages: both
-# medians, WHAT's share of the build with it, the same paired run by run (so
-# it holds on a noisy machine), and what it adds to the build without it.
+# Builds $WORK/with and $WORK/without in alternation (benches/alternate.py:
+# WARMUP rounds, then $RUNS, each round starting with the other build) and
+# prints a Markdown table of one row for N pages: both medians, WHAT's share
+# of the build with it, the same paired run by run (so it holds on a noisy
+# machine), what it adds to the build without it, and what it adds to the
+# CPU time (user + system, summed over threads), paired.
 paired_cost() {
-  local what=$1 n=$2 warmup=$3 json="$WORK/hf.json"
-  hyperfine -N -w "$warmup" -r "$RUNS" --export-json "$json" \
+  local what=$1 n=$2 warmup=$3 json="$WORK/runs.json"
+  python3 benches/alternate.py "$RUNS" "$warmup" "$json" \
     "$BIN build --root $WORK/with --output $WORK/out-with" \
-    "$BIN build --root $WORK/without --output $WORK/out-without" >/dev/null 2>&1
+    "$BIN build --root $WORK/without --output $WORK/out-without"
   python3 - "$json" "$n" "$what" <<'PY'
-import json, sys
+import json, statistics, sys
 d = json.load(open(sys.argv[1]))
 n, what = sys.argv[2], sys.argv[3]
 w, wo = d["results"][0], d["results"][1]
 share = (w["median"] - wo["median"]) / w["median"]
-pairs = sorted((a - b) / a for a, b in zip(w["times"], wo["times"]))
-added = sorted((a - b) / b for a, b in zip(w["times"], wo["times"]))
-mid = len(pairs) // 2
-print(f"| pages | with {what} (median) | without | {what} share of the build | paired median | added, paired median |")
-print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-print(f"| {n} | {w['median']:.3f} s | {wo['median']:.3f} s | {share * 100:.1f} % | {pairs[mid] * 100:.1f} % | {added[mid] * 100:+.1f} % |")
+pairs = statistics.median((a - b) / a for a, b in zip(w["times"], wo["times"]))
+added = statistics.median((a - b) / b for a, b in zip(w["times"], wo["times"]))
+cpu = statistics.median((a - b) / b for a, b in zip(w["cpu"], wo["cpu"]))
+print(f"| pages | with {what} (median) | without | {what} share of the build | paired median | added, paired median | added CPU, paired median |")
+print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+print(f"| {n} | {w['median']:.3f} s | {wo['median']:.3f} s | {share * 100:.1f} % | {pairs * 100:.1f} % | {added * 100:+.1f} % | {cpu * 100:+.1f} % |")
 PY
 }

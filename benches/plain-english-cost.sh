@@ -2,7 +2,8 @@
 # Benchmark: what the plain-English checks cost a whole build.
 # Builds the same synthetic corpus with `[plain_english] enabled = true` and
 # with it off (the default), everything else as benches/build.sh has it
-# (minification on, the a11y stage), on tmpfs, hyperfine alternating the two,
+# (minification on, the a11y stage), on tmpfs, run in alternation
+# (benches/alternate.py: each round runs both, the first in turn),
 # and prints both medians and the plain-English share (also paired, run by
 # run, so it holds on a noisy machine).
 #

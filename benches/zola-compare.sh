@@ -64,9 +64,9 @@ cp "$WORK/zola/templates/section.html" "$WORK/zola/templates/index.html"
 
 "$ZOLA" --root "$WORK/zola" build --output-dir "$WORK/zola-out" --force >/dev/null
 json="$WORK/hf.json"
-hyperfine -N -w 1 -r "$RUNS" --export-json "$json" \
+python3 benches/alternate.py "$RUNS" 1 "$json" \
   "$ZOLA --root $WORK/zola build --output-dir $WORK/zola-out --force" \
-  "$BIN build --root $WORK/rs --output $WORK/rs-out" >/dev/null 2>&1
+  "$BIN build --root $WORK/rs --output $WORK/rs-out"
 zpeak=$(/usr/bin/time -f %M "$ZOLA" --root "$WORK/zola" build --output-dir "$WORK/zola-out" --force 2>&1 >/dev/null | tail -1)
 rpeak=$(/usr/bin/time -f %M "$BIN" build --root "$WORK/rs" --output "$WORK/rs-out" 2>&1 >/dev/null | tail -1)
 python3 - "$json" "$N" "$zpeak" "$rpeak" <<'PY'
