@@ -56,7 +56,6 @@ pub(super) enum NameRule {
 }
 
 /// One finding of a rule, before it is placed on a page.
-#[derive(Clone)]
 pub(super) struct Finding {
     pub(super) rule: Rule,
     /// The content file line of the element, when it came from Markdown.

@@ -32,9 +32,7 @@
 //! - `pass`, `read` and `state`: the one pass that feeds them, and what it
 //!   keeps while it reads a page; `element`: what the pass may do at an
 //!   element, text or comment, as traits; `plain_html`: the reader that drives
-//!   the pass over plain HTML, leaving the rest to lol_html; `repeats`: the
-//!   parts of the shell pages repeat (a chapter list, a footer), read once
-//!   per build and given back on the pages after;
+//!   the pass over plain HTML, leaving the rest to lol_html;
 //! - [`statement`]: the accessibility statement, from the audit's findings.
 //!
 //! Under lol_html, text arrives in chunks, not whole text nodes (lol_html
@@ -58,7 +56,6 @@ mod pass;
 mod plain_html;
 mod read;
 mod repair;
-mod repeats;
 mod rules;
 pub(crate) mod site_wide;
 mod state;
@@ -113,9 +110,6 @@ pub struct A11y {
     /// Pages are read by lol_html only, never by [`plain_html`] (tests compare
     /// the two).
     lol_html_only: bool,
-    /// The parts of the shell pages repeat, as the pass read them (`None`:
-    /// every part is read; tests compare the two).
-    repeats: Option<repeats::Repeats>,
 }
 
 impl A11y {
@@ -130,7 +124,6 @@ impl A11y {
             keep_recent,
             lang_known,
             lol_html_only: false,
-            repeats: Some(repeats::Repeats::default()),
         }
     }
 }

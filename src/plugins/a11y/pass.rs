@@ -182,23 +182,6 @@ impl Pass<'_> {
         self.state
     }
 
-    /// The parts of the shell pages repeat, met so far in the build, when
-    /// this pass may give them back ([`super::repeats`]).
-    pub(super) fn repeats(&self) -> Option<&super::repeats::Repeats> {
-        self.stage.repeats.as_ref()
-    }
-
-    /// Whether the text before a term is kept (to see whether the author
-    /// spelt it out), and whether the page is the glossary.
-    pub(super) fn terms_context(&self) -> (bool, bool) {
-        (self.stage.keep_recent, self.glossary_page)
-    }
-
-    /// The page's address (`/chapter/page/`).
-    pub(super) fn page_url(&self) -> &str {
-        self.page.url_path
-    }
-
     /// How many bytes the pass's output may add to the page it reads: the
     /// body it splices in, and room for repairs.
     pub(super) fn output_room(&self) -> usize {

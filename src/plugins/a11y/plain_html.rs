@@ -26,7 +26,6 @@ use std::ops::Range;
 use super::element::{EndTagEdit, Note, Tag, Text};
 use super::pass::Pass;
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
-use super::repeats::{self, Before, Found};
 use super::state::{AtEnd, HandlerResult, Shared};
 
 /// What the reader does with an element, by its name.
@@ -193,8 +192,6 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
         attrs: Vec::new(),
         ends: Vec::new(),
         svg: 0,
-        part_attrs: Vec::new(),
-        keeping: None,
     };
     let mut at = 0;
     while at < b.len() {
@@ -211,9 +208,6 @@ pub(super) fn read(pass: &Pass<'_>, html: &str) -> Option<String> {
             c if c.is_ascii_lowercase() => r.start_tag(lt)?,
             _ => return None,
         };
-        if r.keeping.as_ref().is_some_and(|k| k.to == at) {
-            r.keep_part();
-        }
     }
     r.copy_to(html.len());
     r.open.is_empty().then_some(r.out)
@@ -236,24 +230,6 @@ struct Reader<'p, 's> {
     /// How many `svg` elements are open: inside one, names may have capitals
     /// and any element may be written `/>`.
     svg: usize,
-    /// The attributes of a tag inside a part the pass may have met before
-    /// ([`repeats`]; reused).
-    part_attrs: Vec<Attr<'s>>,
-    /// The part being read to be kept.
-    keeping: Option<Keeping>,
-}
-
-/// A part of the page being read to be kept ([`repeats`]).
-struct Keeping {
-    key: u64,
-    /// Where it stands in the page.
-    from: usize,
-    to: usize,
-    /// Where its output starts.
-    out_from: usize,
-    before: Before,
-    /// Its links' paths from the site's root.
-    paths: Vec<Box<str>>,
 }
 
 impl<'s> Reader<'_, 's> {
@@ -376,14 +352,6 @@ impl<'s> Reader<'_, 's> {
                 return None;
             }
         }
-        if !void
-            && !in_svg
-            && self.keeping.is_none()
-            && repeats::root(name)
-            && let Some(next) = self.repeated(lt, end, name)
-        {
-            return Some(next);
-        }
         let ends_from = self.ends.len();
         let mut tag = PlainTag {
             src: html,
@@ -419,164 +387,6 @@ impl<'s> Reader<'_, 's> {
             });
         }
         Some(end)
-    }
-}
-
-impl<'s> Reader<'_, 's> {
-    /// A part starting at the start tag `lt..end` of `root`, which pages may
-    /// repeat ([`repeats`]): given back as the pass read it before, when it
-    /// was, and where reading goes on; `None` when it is to be read (and
-    /// perhaps kept).
-    fn repeated(&mut self, lt: usize, end: usize, root: &str) -> Option<usize> {
-        let repeats = self.pass.repeats()?;
-        let state = self.pass.state();
-        let (keep_recent, glossary_page) = self.pass.terms_context();
-        let st = state.borrow();
-        if !repeats::ready(&st, keep_recent) {
-            return None;
-        }
-        let context = repeats::Context::of(&st, glossary_page);
-        let to = part_end(self.html.as_bytes(), end, root)?;
-        let bytes = &self.html.as_bytes()[lt..to];
-        let key = repeats::key(bytes, &context, &st);
-        drop(st);
-        let page_url = self.pass.page_url();
-        match repeats.find(key) {
-            Found::Kept(part)
-                if part.is(bytes, &context, &state.borrow()) && !part.links_to(page_url) =>
-            {
-                self.copy_to(lt);
-                self.out.push_str(&part.output);
-                self.copied = to;
-                part.replay(&mut state.borrow_mut());
-                Some(to)
-            }
-            Found::Keep => {
-                let paths = self.plain_part(end, root, to)?;
-                if paths.iter().any(|p| **p == *page_url) {
-                    return None;
-                }
-                self.copy_to(lt);
-                let before = Before::of(&state.borrow(), context);
-                self.keeping = Some(Keeping {
-                    key,
-                    from: lt,
-                    to,
-                    out_from: self.out.len(),
-                    before,
-                    paths,
-                });
-                None
-            }
-            Found::Kept(_) | Found::Read => None,
-        }
-    }
-
-    /// Whether the part of `root` whose start tag (read into
-    /// [`Reader::attrs`]) ends at `at` and which [`part_end`] sees end at `to`
-    /// may stand in a part: elements of [`repeats::inside`] with plain
-    /// attributes, text, and nothing else, read as the reader reads them to
-    /// the same end. Its links' paths from the site's root, if so.
-    fn plain_part(&mut self, mut at: usize, root: &str, to: usize) -> Option<Vec<Box<str>>> {
-        let (html, b) = (self.html, self.html.as_bytes());
-        let mut paths = Vec::new();
-        let mut plain = |attrs: &[Attr<'_>]| {
-            attrs.iter().all(|a| {
-                if a.name == "href" && a.value.starts_with('/') {
-                    paths.push(Box::from(&*a.value));
-                }
-                repeats::plain_attribute(&a.name, &a.value)
-            })
-        };
-        if !plain(&self.attrs) {
-            return None;
-        }
-        let mut depth = 1usize;
-        loop {
-            let lt = at + memchr::memchr(b'<', &b[at..])?;
-            match *b.get(lt + 1)? {
-                b'/' => {
-                    let name_end = lt + 2 + name_len(&b[lt + 2..], false);
-                    let gt = name_end + skip_space(&b[name_end..]);
-                    if b.get(gt) != Some(&b'>') {
-                        return None;
-                    }
-                    if &html[lt + 2..name_end] == root {
-                        depth -= 1;
-                        if depth == 0 {
-                            return (gt + 1 == to).then_some(paths);
-                        }
-                    }
-                    at = gt + 1;
-                }
-                c if c.is_ascii_lowercase() => {
-                    let name_end = lt + 1 + name_len(&b[lt + 1..], false);
-                    let name = &html[lt + 1..name_end];
-                    if !repeats::inside(name) {
-                        return None;
-                    }
-                    self.part_attrs.clear();
-                    let (tag_end, self_closing) =
-                        read_attributes(html, name_end, &mut self.part_attrs)?;
-                    if self_closing || !plain(&self.part_attrs) {
-                        return None;
-                    }
-                    depth += usize::from(name == root);
-                    at = tag_end;
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// The part being kept has been read: kept, when its reading changed only
-    /// what a part gives back.
-    fn keep_part(&mut self) {
-        let Some(k) = self.keeping.take() else {
-            return;
-        };
-        self.copy_to(k.to);
-        let Some(repeats) = self.pass.repeats() else {
-            return;
-        };
-        let st = self.pass.state().borrow();
-        let bytes = &self.html.as_bytes()[k.from..k.to];
-        let keep_recent = self.pass.terms_context().0;
-        let output = &self.out[k.out_from..];
-        if let Some(part) = k.before.changes(&st, keep_recent, bytes, output, k.paths) {
-            repeats.keep(k.key, part);
-        }
-    }
-}
-
-/// Where the element of `root` whose start tag ends at `at` ends (after its
-/// end tag), as its tags' names alone tell: the same elements nested in it
-/// are counted. A quick look: a part is read as the reader reads it
-/// ([`Reader::plain_part`]) before it is kept, and given back only where its
-/// bytes are the same.
-fn part_end(b: &[u8], mut at: usize, root: &str) -> Option<usize> {
-    let name = root.as_bytes();
-    let mut depth = 1usize;
-    let b = b.get(..b.len().min(at + repeats::MAX_LEN))?;
-    loop {
-        let lt = at + memchr::memchr(b'<', &b[at..])?;
-        let rest = &b[lt + 1..];
-        if let Some(after) = rest.strip_prefix(b"/").and_then(|r| r.strip_prefix(name)) {
-            let space = skip_space(after);
-            if after.get(space) == Some(&b'>') {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(lt + 2 + name.len() + space + 1);
-                }
-            }
-        } else if let Some(after) = rest.strip_prefix(name)
-            && after
-                .first()
-                .is_some_and(|&c| c == b'>' || c == b'/' || is_space(c))
-        {
-            depth += 1;
-        }
-        at = lt + 1;
     }
 }
 

@@ -29,7 +29,7 @@ pub(super) struct Pending {
 
 /// How deep the pass is inside elements of each kind (each counted until
 /// its end tag).
-#[derive(Default, Clone, PartialEq, Eq, Hash)]
+#[derive(Default)]
 pub(super) struct Depths {
     pub(super) main: u32,
     /// Inside elements that came from Markdown (author's text).
