@@ -23,18 +23,13 @@ use super::PageFacts;
 pub(crate) struct KnownPaths {
     text: Box<str>,
     ends: Box<[u32]>,
-    /// Each path's index by its hash ([`path_hash`]): a page's links are
+    /// Each path's index by its hash ([`text_hash`]): a page's links are
     /// looked up here, not by a search of the sorted paths (~10 comparisons
     /// each at 1,000 pages).
     by_hash: FxHashMap<u64, u32>,
     /// Two paths share a hash (one in 10^19 a pair): a path not found by its
     /// hash is searched for as well.
     shared_hash: bool,
-}
-
-/// A path's 64-bit hash (xxh3).
-fn path_hash(path: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(path.as_bytes())
 }
 
 impl KnownPaths {
@@ -51,7 +46,7 @@ impl KnownPaths {
         for (i, p) in paths.into_iter().enumerate() {
             text.push_str(p);
             ends.push(to_u32(text.len()));
-            shared_hash |= by_hash.insert(path_hash(p), to_u32(i)).is_some();
+            shared_hash |= by_hash.insert(text_hash(p), to_u32(i)).is_some();
         }
         KnownPaths {
             text: text.into(),
@@ -69,7 +64,7 @@ impl KnownPaths {
 
     /// The index of `path`, if it is one of them.
     fn find(&self, path: &str) -> Option<u32> {
-        if let Some(&i) = self.by_hash.get(&path_hash(path))
+        if let Some(&i) = self.by_hash.get(&text_hash(path))
             && self.get(i as usize) == path
         {
             return Some(i);
@@ -112,7 +107,7 @@ struct LinkPart {
 /// A page's facts for the site-wide checks (see the module's documentation).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PackedFacts {
-    /// Every id's hash ([`id_hash`]), sorted, without repeats.
+    /// Every id's hash ([`text_hash`]), sorted, without repeats.
     ids: Box<[u64]>,
     /// The targets not among the known paths, and every fragment, one after
     /// another in the order of `parts`.
@@ -129,18 +124,19 @@ pub(crate) struct PackedFacts {
     abbreviation_ends: Box<[(u32, u32)]>,
 }
 
-/// An id's 64-bit hash (xxh3): the check asks only whether a page has an id,
-/// and two different ids of one page share a hash with a chance of about one
-/// in 10^19 (the link would then not be reported as broken).
-fn id_hash(id: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+/// A text's 64-bit hash (xxh3). An id is kept as its hash: the check asks
+/// only whether a page has an id, and two different ids of one page share a
+/// hash with a chance of about one in 10^19 (the link would then not be
+/// reported as broken). A known path is found by it ([`KnownPaths::find`]).
+fn text_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 impl PackedFacts {
     /// Packs `facts`, naming link targets among `known` by their index. Sizes
     /// past `u32` (a page of over 2 GB) are cut.
     pub(crate) fn pack(facts: PageFacts, known: &Arc<KnownPaths>) -> PackedFacts {
-        let mut ids: Vec<u64> = facts.ids.iter().map(|id| id_hash(id)).collect();
+        let mut ids: Vec<u64> = facts.ids.iter().map(|id| text_hash(id)).collect();
         ids.sort_unstable();
         ids.dedup();
         let mut links = String::new();
@@ -187,7 +183,7 @@ impl PackedFacts {
 
     /// Whether the page has an element with id `id`.
     pub(crate) fn has_id(&self, id: &str) -> bool {
-        self.ids.binary_search(&id_hash(id)).is_ok()
+        self.ids.binary_search(&text_hash(id)).is_ok()
     }
 
     /// The page's links to pages of the site, in order: (path below the base
@@ -297,7 +293,7 @@ mod tests {
     fn a_path_whose_hash_another_took_is_searched_for() {
         // As if "b/" had lost its place in the hash table to another path.
         let mut known = KnownPaths::new(["", "a/", "b/"]);
-        known.by_hash.remove(&path_hash("b/"));
+        known.by_hash.remove(&text_hash("b/"));
         assert_eq!(known.find("b/"), None);
         known.shared_hash = true;
         assert_eq!(known.find("b/"), Some(2));
