@@ -24,10 +24,11 @@ tested = "2026-11-30"
 TOML
 }
 
-# Exits with a message unless hyperfine, GNU time and the corpus generator
-# ($GEN) are there.
+# Exits with a message unless hyperfine, Python 3 (benches/alternate.py), GNU
+# time and the corpus generator ($GEN) are there.
 need_bench_tools() {
   command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+  command -v python3 >/dev/null || { echo "bench: needs python3 (apt-get install python3)" >&2; exit 2; }
   [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 2; }
   [ -x "$GEN" ] || { echo "bench: no corpus generator at $GEN (set GEN=...)" >&2; exit 2; }
 }
