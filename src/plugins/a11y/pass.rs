@@ -451,6 +451,51 @@ impl Pass<'_> {
         Ok(())
     }
 
+    /// A link as templates write navigation, read whole by
+    /// [`super::plain_html`]: `href` (raw), at most a `class` of none of
+    /// [`SPECIAL_CLASSES`] and `aria-current` (`current`), and `texts`, its
+    /// text nodes (inside `span`s with at most such a `class`). Does at once
+    /// what [`Pass::element`] and [`Pass::text`] do at its parts, in their
+    /// order; false, having done nothing, where it must be read a part at a
+    /// time: inside a name being collected or in something hidden from
+    /// assistive technology, when it gets `aria-current` or its end tag gets
+    /// notes (a document's format and size).
+    pub(super) fn simple_link(&self, href: &str, current: bool, texts: &[&str]) -> bool {
+        let mut st = self.state.borrow_mut();
+        let st = &mut *st;
+        let self_link = st.depth.nav > 0 && href == self.page.url_path && !current;
+        if !st.frames.is_empty()
+            || st.depth.ax_hidden > 0
+            || self_link
+            || LinkNotes::of(href, false, &self.stage.info.file_sizes).is_some()
+        {
+            return false;
+        }
+        // Its name's candidate, then its target, as the start tag gives them.
+        let (seq, line) = (st.next_seq(), st.line());
+        self.stage.note_target(st, href, self.page.url_path);
+        // Inside a link no `abbr` is added: in `main`, its text is only kept
+        // to see what the author spells out.
+        let remember = st.depth.main > 0 && !self.glossary_page && self.stage.keep_recent;
+        let mut name = String::with_capacity(texts.iter().map(|t| t.len()).sum());
+        for text in texts {
+            if st.open_heading.is_some()
+                && st.depth.heading == 0
+                && st.depth.hidden == 0
+                && text.bytes().any(|b| !b.is_ascii_whitespace())
+            {
+                st.open_heading = None;
+            }
+            name.push_str(text);
+            if remember {
+                st.remember(text);
+            }
+        }
+        naming::judge(st, seq, line, audit::NameRule::Link, &name);
+        st.closed_text = name;
+        true
+    }
+
     /// Links only: `aria-current` in navigation, footnote names.
     fn link_extras(&self, el: &mut impl Tag, attrs: &LinkAttrs) -> HandlerResult {
         if self.state.borrow().depth.nav > 0

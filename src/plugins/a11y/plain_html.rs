@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use super::element::{EndTagEdit, Note, Tag, Text};
-use super::pass::Pass;
+use super::pass::{Pass, SPECIAL_CLASSES};
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
 use super::state::{AtEnd, HandlerResult, Shared};
 
@@ -344,6 +344,12 @@ impl<'s> Reader<'_, 's> {
         if self_closing && !void {
             return None;
         }
+        if name == "a"
+            && !in_svg
+            && let Some(next) = self.simple_link(end)
+        {
+            return Some(next);
+        }
         if kind == Kind::TextOnly {
             // Its text must run to its own end tag.
             let next = end + memchr::memchr(b'<', &b[end..])?;
@@ -388,6 +394,69 @@ impl<'s> Reader<'_, 's> {
         }
         Some(end)
     }
+}
+
+impl<'s> Reader<'_, 's> {
+    /// A link as templates write navigation, whose start tag is read (its
+    /// attributes in [`Reader::attrs`]) and whose content starts at `from`:
+    /// `href`, and at most a `class` and `aria-current`, around text and
+    /// `span`s with at most a `class`. The pass takes it whole
+    /// ([`Pass::simple_link`]), as it stands; where reading goes on. `None`,
+    /// with nothing done, for any other link: it is read a tag at a time.
+    fn simple_link(&mut self, from: usize) -> Option<usize> {
+        let mut href = None;
+        let mut current = false;
+        for a in &self.attrs {
+            match (&*a.name, &a.value) {
+                ("href", Cow::Borrowed(v)) => href = Some(*v),
+                ("class", v) if !special_class(v.as_bytes()) => {}
+                ("aria-current", _) => current = true,
+                _ => return None,
+            }
+        }
+        let href = href?;
+        let b = self.html.as_bytes();
+        let mut texts = [""; 8];
+        let mut n = 0;
+        let (mut at, mut spans) = (from, 0u32);
+        let next = loop {
+            let lt = at + memchr::memchr(b'<', &b[at..])?;
+            if lt > at {
+                *texts.get_mut(n)? = &self.html[at..lt];
+                n += 1;
+            }
+            let rest = &b[lt..];
+            if rest.starts_with(b"</a>") && spans == 0 {
+                break lt + 4;
+            } else if rest.starts_with(b"</span>") {
+                spans = spans.checked_sub(1)?;
+                at = lt + 7;
+            } else if rest.starts_with(b"<span>") {
+                at = lt + 6;
+                spans += 1;
+            } else if rest.starts_with(b"<span class=\"") {
+                let value = lt + 13;
+                let quote = value + memchr::memchr(b'"', &b[value..])?;
+                if b.get(quote + 1) != Some(&b'>') || special_class(&b[value..quote]) {
+                    return None;
+                }
+                at = quote + 2;
+                spans += 1;
+            } else {
+                return None;
+            }
+        };
+        self.pass
+            .simple_link(href, current, &texts[..n])
+            .then_some(next)
+    }
+}
+
+/// Whether a `class` value holds one of the classes the pass acts on.
+fn special_class(class: &[u8]) -> bool {
+    class
+        .split(u8::is_ascii_whitespace)
+        .any(|x| SPECIAL_CLASSES.iter().any(|s| s.as_bytes() == x))
 }
 
 /// Reads the attributes of a start tag from `at` (right after its name) to

@@ -1123,6 +1123,11 @@ const PAIRS: &[(&str, &str)] = &[
     ("<section class=\"footnotes\">", "</section>"),
     ("<main>", "</main>"),
     ("<code>", "</code>"),
+    // Links as navigation writes them, which the reader takes whole.
+    ("<a href=\"/b/\" class=\"nav-link\">", "</a>"),
+    ("<a href=\"/a/\" aria-current=\"page\">", "</a>"),
+    ("<span class=\"number\">", "</span>"),
+    ("<span>", "</span>"),
 ];
 
 /// What goes between them.
@@ -1140,6 +1145,7 @@ const LEAVES: &[&str] = &[
     "<!--reportsite:end-->",
     "x\0y\r\n\t",
     "<br\tclass=x\n>",
+    "click here",
     "",
 ];
 
@@ -1179,6 +1185,50 @@ proptest::proptest! {
         }
         read_whole_the_same(&body)?;
     }
+}
+
+#[test]
+fn links_taken_whole_give_what_reading_them_a_tag_at_a_time_gives() {
+    // Links of `href`, `class` and `aria-current` around text and bare
+    // `span`s are taken whole by the plain reader, unless the pass must read
+    // them a tag at a time; either way lol_html's pass must agree, in every
+    // place: in navigation (a link to the page itself, which gets
+    // `aria-current`), after a heading (its section is no longer empty), in
+    // `main` (its text is kept: an abbreviation spelt out in it is not spelt
+    // out again after it), inside a heading's name, in
+    // something hidden, with a document's notes, and with names a rule judges.
+    let links = [
+        "<a href=\"/a/\">A</a>",
+        "<a href=\"/a/\" aria-current=\"page\"><span class=\"number\">1</span> A</a>",
+        "<a href=\"/c/\" class=\"x\"><span>2</span> <span class=\"n\"><span>C</span></span></a>",
+        "<a href=\"#h\">click here</a>",
+        "<a href=\"/d/\"></a>",
+        "<a href=\"/d/\"><span class=\"visually-hidden\">D</span></a>",
+        "<a href=\"/files/report.pdf\">Report</a>",
+        "<a href=\"/e/\">E &amp; F</a>",
+        "<a href=\"/e/\" title=\"E\">E</a>",
+        "<a href=\"/g/\">Child Sexual Exploitation</a>",
+    ];
+    let places = [
+        ("<nav aria-label=\"Pages\">", "</nav>"),
+        ("<h2 id=\"h\">Section</h2><p>", "</p>"),
+        ("<h3>", "</h3>"),
+        ("<div aria-hidden=\"true\">", "</div>"),
+        ("<p>The SSCB (", ") met.</p>"),
+        ("<p>", "</p><p>The CSE team met.</p>"),
+    ];
+    let stage = splice_stage();
+    let page = PageContext::new("a/index.html", Some("content/a.md")).at_url("/a/");
+    let mut findings = 0;
+    for (open, close) in places {
+        for link in links {
+            let html = spliced_page(&format!("{open}{link}{close}"))
+                .replace("<footer>", &format!("<footer>{open}{link}{close}"));
+            assert!(plain_reads(&stage, &html), "{html}");
+            findings += checked_run(&stage, html, &page).findings.len();
+        }
+    }
+    assert!(findings > 0, "the links' names were judged");
 }
 
 #[test]
