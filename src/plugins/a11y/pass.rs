@@ -477,7 +477,6 @@ impl Pass<'_> {
         // Inside a link no `abbr` is added: in `main`, its text is only kept
         // to see what the author spells out.
         let remember = st.depth.main > 0 && !self.glossary_page && self.stage.keep_recent;
-        let mut name = String::with_capacity(texts.iter().map(|t| t.len()).sum());
         for text in texts {
             if st.open_heading.is_some()
                 && st.depth.heading == 0
@@ -486,13 +485,17 @@ impl Pass<'_> {
             {
                 st.open_heading = None;
             }
-            name.push_str(text);
             if remember {
                 st.remember(text);
             }
         }
-        naming::judge(st, seq, line, audit::NameRule::Link, &name);
-        st.closed_text = name;
+        // Its name is its text; the text is not kept (`State::closed_text`
+        // is for end-tag handlers, which such a link has none of).
+        match texts {
+            [] => naming::judge(st, seq, line, audit::NameRule::Link, ""),
+            [text] => naming::judge(st, seq, line, audit::NameRule::Link, text),
+            _ => naming::judge(st, seq, line, audit::NameRule::Link, &texts.concat()),
+        }
         true
     }
 
