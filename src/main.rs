@@ -420,6 +420,11 @@ fn build(
             names => names.join(", "),
         }
     );
+    // The process ends next: the list is not freed a piece at a time. A long
+    // report's thousands of pieces of plain-English advice were made on the
+    // build's threads, and freeing them here, one by one on this thread, took
+    // ~15 ms of a 1,000-page build's 0.2 s, with nothing else running.
+    std::mem::forget(all);
     Ok(0)
 }
 
