@@ -55,6 +55,6 @@ pub mod theme;
 pub(crate) mod toml_tree;
 pub mod yaml;
 
-pub use build::{BuildCache, Built, Timings};
+pub use build::{AdviceListing, BuildCache, Built, Timings};
 pub use error::{Diagnostic, Error, Result};
 pub use site::{LoadOptions, Site};

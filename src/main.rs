@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
+use reportsite::AdviceListing;
+use reportsite::build::LeftOut;
 use reportsite::error::{Diagnostic, Error, Policy, Severity};
 use reportsite::output;
 use reportsite::plain_english::is_reading_age;
@@ -195,6 +197,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// Builds `site` into the staging folder with a progress bar, keeping in
+/// full only the plain-English advice `build` lists: the build and the
+/// advice counted instead, or the exit code of a failed build that counted
+/// some (reported here, its advice listed as a build that succeeds lists it).
+fn build_listing(
+    out_msg: &Out,
+    site: &Site,
+    staging: &output::Staging,
+) -> Result<Result<(reportsite::Built, LeftOut), u8>, Error> {
+    let progress = Progress::new();
+    let mut listing = AdviceListing::new(ADVICE_SHOWN);
+    let built = site.build_into_listing(
+        staging,
+        &|done, total| progress.update(done, total),
+        &mut listing,
+    );
+    progress.finish();
+    let left_out = std::mem::take(&mut listing.left_out);
+    let left_total: usize = left_out.values().sum();
+    match built {
+        Err(Error::Content(list)) if left_total > 0 => {
+            out_msg.diagnostics_capped(&list, ADVICE_SHOWN, &left_out);
+            eprintln!(
+                "error: build failed with {}; nothing was written",
+                counts_with(&list, left_total)
+            );
+            Ok(Err(1))
+        }
+        built => Ok(Ok((built?, left_out))),
+    }
+}
+
 /// How many pieces of plain-English advice `build` prints in full.
 const ADVICE_SHOWN: usize = 50;
 
@@ -207,15 +241,16 @@ impl Out {
     /// Prints each diagnostic but the pages' reading ages (`check` lists
     /// those apart: [`reading_ages`]).
     fn diagnostics(&self, list: &[Diagnostic]) {
-        self.diagnostics_capped(list, usize::MAX);
+        self.diagnostics_capped(list, usize::MAX, &LeftOut::new());
     }
 
     /// Prints each diagnostic but the pages' reading ages, and at most
     /// `advice_shown` pieces of plain-English advice, then how many more
-    /// there are by rule (`build`: a long report can have thousands; `check`
-    /// lists them all).
-    fn diagnostics_capped(&self, list: &[Diagnostic], advice_shown: usize) {
-        let mut more: std::collections::BTreeMap<&str, usize> = Default::default();
+    /// there are by rule, with those the build counted without keeping
+    /// (`left_out`; `build`: a long report can have thousands; `check` lists
+    /// them all).
+    fn diagnostics_capped(&self, list: &[Diagnostic], advice_shown: usize, left_out: &LeftOut) {
+        let mut more: std::collections::BTreeMap<&str, usize> = left_out.clone();
         let mut shown = 0;
         for d in list.iter().filter(|d| !is_reading_age(d)) {
             if d.severity == Severity::Advice {
@@ -255,10 +290,21 @@ impl Out {
 /// "2 errors and 1 warning", and "and 3 pieces of plain-English advice"
 /// when there is any (reading ages are not counted).
 fn counts(list: &[Diagnostic]) -> String {
+    counts_with(list, 0)
+}
+
+/// [`counts`], with `advice_left_out` pieces of advice the build counted
+/// without keeping them in `list`.
+fn counts_with(list: &[Diagnostic], advice_left_out: usize) -> String {
     let of = |s: Severity| {
         list.iter()
             .filter(|d| d.severity == s && !is_reading_age(d))
             .count()
+            + if s == Severity::Advice {
+                advice_left_out
+            } else {
+                0
+            }
     };
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let errors = plural(of(Severity::Error), "error");
@@ -383,21 +429,22 @@ fn build(
     // Build: every file goes to the staging folder as it is made, so a large
     // site is never held in memory. A build that fails drops the staging
     // folder: the output folder is not touched.
-    let progress = Progress::new();
-    let built = site.build_into(&staging, &|done, total| progress.update(done, total));
-    progress.finish();
-    let mut built = built?;
+    let (mut built, left_out) = match build_listing(out_msg, &site, &staging)? {
+        Ok(built) => built,
+        Err(code) => return Ok(code),
+    };
+    let left_total: usize = left_out.values().sum();
     // Moved, not cloned: a long report has thousands of pieces of advice.
     let mut all = std::mem::take(&mut built.warnings);
     all.append(&mut built.findings);
     reportsite::error::sort_diagnostics(&mut all);
-    out_msg.diagnostics_capped(&all, ADVICE_SHOWN);
+    out_msg.diagnostics_capped(&all, ADVICE_SHOWN, &left_out);
     let policy = policy(strictness, &site.config.a11y.allow);
     let failing = all.iter().filter(|d| policy.fails(d)).count();
     if failing > 0 {
         eprintln!(
             "error: build failed with {}: --strict makes {failing} warning{} fail (let a rule pass with --allow RULE); nothing was written",
-            counts(&all),
+            counts_with(&all, left_total),
             if failing == 1 { "" } else { "s" }
         );
         return Ok(1);
@@ -414,7 +461,7 @@ fn build(
         built.written.len(),
         out.display(),
         start.elapsed().as_millis(),
-        counts(&all),
+        counts_with(&all, left_total),
         match site.stage_names() {
             names if names.is_empty() => "none".to_string(),
             names => names.join(", "),

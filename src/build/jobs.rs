@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use tera::Context;
 
 use super::Rendered;
+use super::advice_cap::{AdviceCap, LeftOut};
 use super::cache::{CachedPage, page_view_key};
 use super::markdown_pass::entry_html;
 use super::plan::{Job, SitePage, StaticSource};
@@ -39,6 +40,8 @@ pub(crate) enum Done<'s> {
         rendered: Arc<Rendered>,
         file: Option<&'s str>,
         problems: Vec<Diagnostic>,
+        /// Its plain-English advice counted instead of kept ([`AdviceCap`]).
+        left_out: LeftOut,
         key: Option<u128>,
     },
     /// A file that is not one of the site's pages (a redirect, a static file):
@@ -85,6 +88,8 @@ pub(crate) struct Jobs<'a> {
     pub(crate) sink: &'a dyn Sink,
     pub(crate) progress: &'a (dyn Fn(usize, usize) + Sync),
     pub(crate) counters: Counters,
+    /// With a limit on the advice listed: what of a page's advice is kept.
+    pub(crate) advice_cap: Option<AdviceCap<'a>>,
 }
 
 impl<'a> Jobs<'a> {
@@ -171,12 +176,19 @@ impl<'a> Jobs<'a> {
             html = Arc::new(made);
         }
         match self.entry_page(i, &html)? {
-            Ok((rendered, key)) => Ok(Done::Page {
-                rendered,
-                file: Some(self.site.report.entries[i].source.file.as_str()),
-                problems,
-                key,
-            }),
+            Ok((rendered, key)) => {
+                let mut left_out = LeftOut::new();
+                if let Some(cap) = &self.advice_cap {
+                    cap.take(&e.source.file, &mut problems, &mut left_out);
+                }
+                Ok(Done::Page {
+                    rendered,
+                    file: Some(e.source.file.as_str()),
+                    problems,
+                    left_out,
+                    key,
+                })
+            }
             Err(d) => {
                 problems.push(d);
                 Ok(not_made(problems))
@@ -310,6 +322,7 @@ impl<'a> Jobs<'a> {
             rendered: self.deliver(finish_page(self.pipeline, html, &page))?,
             file: None,
             problems: Vec::new(),
+            left_out: LeftOut::new(),
             key: None,
         })
     }

@@ -19,6 +19,7 @@
 //!
 //! `cache` keeps what the preview reuses between builds, with fingerprints.
 
+mod advice_cap;
 mod cache;
 mod jobs;
 mod markdown_pass;
@@ -32,6 +33,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub use advice_cap::LeftOut;
 pub use cache::BuildCache;
 use jobs::{Done, Jobs, Keys};
 use markdown_pass::MarkdownEnv;
@@ -42,7 +44,7 @@ use crate::content_components::CallRenderer;
 use crate::error::{Diagnostic, Result};
 use crate::output::{Memory, OutputFile, Sink};
 use crate::plugins::packed_facts::{KnownPaths, PackedFacts};
-use crate::render::{Links, Renderer, ReportView};
+use crate::render::{Links, Renderer, ReportHtml, ReportView};
 use crate::site::Site;
 
 /// A page after its stages: the file, its accessibility findings, and the facts
@@ -69,6 +71,32 @@ pub struct Timings {
     pub stages_cpu: Vec<(&'static str, Duration)>,
     /// The site-wide checks, the statement, redirects, static files, generators.
     pub assemble: Duration,
+}
+
+/// How much plain-English advice a build's caller lists
+/// ([`Site::build_into_listing`]), and what the build counted instead.
+#[derive(Debug, Default)]
+pub struct AdviceListing {
+    /// How many pieces are listed in full, the first by file, line and column.
+    pub limit: usize,
+    /// Pieces counted, not kept, by rule (filled in by the build, whether it
+    /// succeeds or fails).
+    pub left_out: LeftOut,
+}
+
+impl AdviceListing {
+    /// A listing of the first `limit` pieces.
+    pub fn new(limit: usize) -> AdviceListing {
+        AdviceListing {
+            limit,
+            left_out: LeftOut::new(),
+        }
+    }
+
+    /// How many pieces were counted, not kept.
+    pub fn left_out_total(&self) -> usize {
+        self.left_out.values().sum()
+    }
 }
 
 /// The result of a successful build.
@@ -114,7 +142,24 @@ impl Site {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<Built> {
         // Deep stacks: rendering nested templates takes much of it (theme.rs).
-        crate::theme::with_render_stack(|| run(self, sink, progress, None))
+        crate::theme::with_render_stack(|| run(self, sink, progress, None, None))
+    }
+
+    /// [`Site::build_into`] for a caller that lists only the first
+    /// `listing.limit` pieces of plain-English advice (by file, line and
+    /// column) and counts the rest by rule, as `reportsite build` does: advice
+    /// that cannot be among those listed is counted into `listing.left_out`
+    /// (by rule) as its page is made, instead of kept in [`Built::warnings`]
+    /// or the error's list, and the pages' reading ages go with it. What is
+    /// listed and every count are as with [`Site::build_into`]; a long
+    /// report's thousands of pieces are not held until the build ends.
+    pub fn build_into_listing(
+        &self,
+        sink: &dyn Sink,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        listing: &mut AdviceListing,
+    ) -> Result<Built> {
+        crate::theme::with_render_stack(|| run(self, sink, progress, None, Some(listing)))
     }
 
     /// Builds in memory, taking from `cache` every page whose inputs (its source,
@@ -126,7 +171,7 @@ impl Site {
     /// same page.
     pub fn build_cached(&self, cache: &mut BuildCache) -> Result<Built> {
         in_memory(|sink| {
-            crate::theme::with_render_stack(|| run(self, sink, &|_, _| {}, Some(cache)))
+            crate::theme::with_render_stack(|| run(self, sink, &|_, _| {}, Some(cache), None))
         })
     }
 }
@@ -146,6 +191,7 @@ fn run(
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
     mut cache: Option<&mut BuildCache>,
+    listing: Option<&mut AdviceListing>,
 ) -> Result<Built> {
     let mut timings = Timings {
         load: site.load_time,
@@ -174,9 +220,7 @@ fn run(
     if lookups {
         renderer.fill_index(&links, Some(&md.entries));
     }
-    let mut report_view = ReportView::new(&links, md.report);
-    report_view.has_full_report = site.has_full_report();
-    report_view.contents_all = site.report.entries.len() <= crate::site::FULL_REPORT_AUTO_LIMIT;
+    let report_view = report_view(site, &links, md.report);
     let ((), build_key) = rayon::join(
         || renderer.set_globals(&site.config, &report_view),
         || {
@@ -214,12 +258,21 @@ fn run(
         sink,
         progress,
         counters: Default::default(),
+        advice_cap: advice_cap::AdviceCap::of_build(site, fused, listing.as_ref().map(|l| l.limit)),
     };
-    let mut built = make(&jobs, verdict, &statics, cache, (timings, t))?;
+    let mut built = make(&jobs, verdict, &statics, cache, (timings, t), listing)?;
     built
         .warnings
         .extend(clock_warning(site, &functions, build_key.is_some()));
     Ok(built)
+}
+
+/// What every page's template sees of the report.
+fn report_view<'a>(site: &Site, links: &'a Links<'a>, report: ReportHtml) -> ReportView<'a> {
+    let mut view = ReportView::new(links, report);
+    view.has_full_report = site.has_full_report();
+    view.contents_all = site.report.entries.len() <= crate::site::FULL_REPORT_AUTO_LIMIT;
+    view
 }
 
 /// The page stages, with the entries' paths the pages' facts name by index.
@@ -335,6 +388,7 @@ fn make<'s>(
     statics: &BTreeMap<String, StaticSource<'_>>,
     cache: Option<&mut BuildCache>,
     (mut timings, render_start): (Timings, Instant),
+    listing: Option<&mut AdviceListing>,
 ) -> Result<Built> {
     let done = run_all(jobs, plan::pages(jobs.site, jobs.broken_files))?;
     if let Some(c) = cache {
@@ -362,6 +416,9 @@ fn make<'s>(
     verdict.run_generators(jobs, statics)?;
     timings.assemble = t.elapsed();
     timings.stages_cpu = jobs.pipeline.timings();
+    if let Some(l) = listing {
+        l.left_out = std::mem::take(&mut verdict.advice_left_out);
+    }
     verdict.finish(pages, timings)
 }
 

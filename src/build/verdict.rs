@@ -6,6 +6,7 @@
 //! in one [`Error::Content`] when one is an error (in the files, the
 //! templates, or the audit).
 
+use super::advice_cap::LeftOut;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -35,6 +36,8 @@ pub(crate) struct Verdict<'s> {
     /// Output paths of pages not made (their file or template has an error):
     /// links to them are not broken links.
     unmade: HashSet<String>,
+    /// Plain-English advice counted instead of kept, by rule.
+    pub(crate) advice_left_out: LeftOut,
 }
 
 impl<'s> Verdict<'s> {
@@ -74,6 +77,7 @@ impl<'s> Verdict<'s> {
             problems,
             pages_done: Vec::new(),
             unmade,
+            advice_left_out: LeftOut::new(),
         };
         (verdict, broken_files)
     }
@@ -93,8 +97,12 @@ impl<'s> Verdict<'s> {
                     rendered,
                     file,
                     problems,
+                    left_out,
                     ..
                 } => {
+                    for (rule, n) in left_out {
+                        *self.advice_left_out.entry(rule).or_default() += n;
+                    }
                     self.problems.extend(problems);
                     self.findings.extend(rendered.1.iter().cloned());
                     self.made.insert(rendered.0.path.clone());

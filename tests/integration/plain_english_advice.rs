@@ -238,3 +238,67 @@ fn check_lists_advice_and_reading_ages_in_human_and_json() {
         }
     }
 }
+
+#[test]
+fn a_build_listing_part_of_the_advice_keeps_what_it_lists_and_counts_the_rest() {
+    // Thirty-one pages of six pieces each: a build listing 50 keeps the advice of
+    // the files that hold the first 50 (by file, line and column), counts
+    // the later files' by rule as their pages are made, and gives the same
+    // first 50 and the same counts as a build that keeps it all.
+    let dir = site("", PAGE);
+    // Without the full report (which needs every body at once), each page's
+    // Markdown is made in its own job, where its advice is kept or counted.
+    write_file(
+        dir.path(),
+        "config.toml",
+        format!("build_full_report = false\n{CONFIG}\n[plain_english]\nenabled = true\n"),
+    );
+    for i in 0..30 {
+        write_file(
+            dir.path(),
+            &format!("content/p{i:02}.md"),
+            PAGE.replace("weight: 1", &format!("weight: {}", i + 2)),
+        );
+    }
+    let site = Site::load(dir.path(), &LoadOptions::default()).expect("loads");
+    let pieces = |list: Vec<Diagnostic>| -> Vec<Diagnostic> {
+        list.into_iter()
+            .filter(|d| {
+                d.severity == Severity::Advice && !reportsite::plain_english::is_reading_age(d)
+            })
+            .collect()
+    };
+    let by_rule = |list: &[Diagnostic]| {
+        let mut n = std::collections::BTreeMap::<&str, usize>::new();
+        for d in list {
+            *n.entry(d.code).or_default() += 1;
+        }
+        n
+    };
+    let all = pieces(site.build().expect("builds").warnings);
+    assert_eq!(all.len(), 31 * 6);
+    struct Discard;
+    impl reportsite::output::Sink for Discard {
+        fn put(&self, _: reportsite::output::OutputFile) -> reportsite::error::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Discard;
+    let mut listing = reportsite::AdviceListing::new(50);
+    let kept = pieces(
+        site.build_into_listing(&sink, &|_, _| {}, &mut listing)
+            .expect("builds")
+            .warnings,
+    );
+    assert!(
+        listing.left_out_total() > 0,
+        "later files' advice is counted"
+    );
+    assert_eq!(kept.len() + listing.left_out_total(), all.len());
+    assert_eq!(kept[..50], all[..50]);
+    let mut counted = by_rule(&kept);
+    for (rule, n) in &listing.left_out {
+        *counted.entry(rule).or_default() += n;
+    }
+    assert_eq!(counted, by_rule(&all));
+}
