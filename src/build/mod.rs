@@ -395,6 +395,10 @@ fn make<'s>(
         c.keep_pages(cached_pages(&done), jobs.counters.reused());
     }
     verdict.take(done);
+    // Counted once the pages are made: whatever fails after, it is known.
+    if let Some(l) = listing {
+        l.left_out = std::mem::take(&mut verdict.advice_left_out);
+    }
     timings.render = render_start.elapsed();
     timings.markdown_cpu = jobs.counters.markdown();
     timings.templates_cpu = jobs.counters.templates();
@@ -416,9 +420,6 @@ fn make<'s>(
     verdict.run_generators(jobs, statics)?;
     timings.assemble = t.elapsed();
     timings.stages_cpu = jobs.pipeline.timings();
-    if let Some(l) = listing {
-        l.left_out = std::mem::take(&mut verdict.advice_left_out);
-    }
     verdict.finish(pages, timings)
 }
 

@@ -6,12 +6,12 @@
 //! in one [`Error::Content`] when one is an error (in the files, the
 //! templates, or the audit).
 
-use super::advice_cap::LeftOut;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::advice_cap::LeftOut;
 use super::jobs::{Done, Jobs};
 use super::plan::{self, Job, SitePage, StaticSource};
 use super::{Built, Rendered, Timings};
