@@ -239,15 +239,11 @@ fn check_lists_advice_and_reading_ages_in_human_and_json() {
     }
 }
 
-#[test]
-fn a_build_listing_part_of_the_advice_keeps_what_it_lists_and_counts_the_rest() {
-    // Thirty-one pages of six pieces each: a build listing 50 keeps the advice of
-    // the files that hold the first 50 (by file, line and column), counts
-    // the later files' by rule as their pages are made, and gives the same
-    // first 50 and the same counts as a build that keeps it all.
+/// A site of 31 pages of six pieces of advice each (PAGE), without the full
+/// report (which needs every body at once): each page's Markdown is made in
+/// its own job, where its advice is kept or counted.
+fn many_pages() -> tempfile::TempDir {
     let dir = site("", PAGE);
-    // Without the full report (which needs every body at once), each page's
-    // Markdown is made in its own job, where its advice is kept or counted.
     write_file(
         dir.path(),
         "config.toml",
@@ -260,6 +256,60 @@ fn a_build_listing_part_of_the_advice_keeps_what_it_lists_and_counts_the_rest() 
             PAGE.replace("weight: 1", &format!("weight: {}", i + 2)),
         );
     }
+    dir
+}
+
+/// The advice lines `build` prints, and the count in its last line.
+fn listed_and_counted(stderr: &str) -> (usize, usize) {
+    let listed = stderr.lines().filter(|l| l.starts_with("advice[")).count();
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let counted = last
+        .split(" pieces of plain-English advice")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    (listed, counted)
+}
+
+#[test]
+fn build_lists_fifty_pieces_and_counts_them_all_when_it_succeeds_or_fails() {
+    let dir = many_pages();
+    let r = run(&["build"], dir.path());
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(listed_and_counted(&r.stderr), (50, 31 * 6), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("… and 136 more pieces of plain-English advice ("),
+        "{}",
+        r.stderr
+    );
+    // One page's front matter fails the build: its page is not made, the
+    // others' advice is listed and counted as when the build succeeds (it
+    // was all printed, a piece a line, before advice was counted).
+    write_file(
+        dir.path(),
+        "content/p29.md",
+        PAGE.replace("weight: 1", "weight: [1"),
+    );
+    let r = run(&["build"], dir.path());
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(listed_and_counted(&r.stderr), (50, 30 * 6), "{}", r.stderr);
+    assert!(r.stderr.contains("error["), "{}", r.stderr);
+    assert!(r.stderr.contains("… and 130 more pieces"), "{}", r.stderr);
+}
+
+#[test]
+fn a_build_listing_part_of_the_advice_keeps_what_it_lists_and_counts_the_rest() {
+    // Thirty-one pages of six pieces each: a build listing 50 keeps the advice of
+    // the files that hold the first 50 (by file, line and column), counts
+    // the later files' by rule as their pages are made, and gives the same
+    // first 50 and the same counts as a build that keeps it all.
+    let dir = many_pages();
     let site = Site::load(dir.path(), &LoadOptions::default()).expect("loads");
     let pieces = |list: Vec<Diagnostic>| -> Vec<Diagnostic> {
         list.into_iter()
