@@ -199,13 +199,14 @@ fn main() -> ExitCode {
 
 /// Builds `site` into the staging folder with a progress bar, keeping in
 /// full only the plain-English advice `build` lists: the build and the
-/// advice counted instead, or the exit code of a failed build that counted
-/// some (reported here, its advice listed as a build that succeeds lists it).
+/// listing (with the advice counted instead), or the exit code of a failed
+/// build that counted some (reported here, its advice listed as a build that
+/// succeeds lists it).
 fn build_listing(
     out_msg: &Out,
     site: &Site,
     staging: &output::Staging,
-) -> Result<Result<(reportsite::Built, LeftOut), u8>, Error> {
+) -> Result<Result<(reportsite::Built, AdviceListing), u8>, Error> {
     let progress = Progress::new();
     let mut listing = AdviceListing::new(ADVICE_SHOWN);
     let built = site.build_into_listing(
@@ -214,18 +215,16 @@ fn build_listing(
         &mut listing,
     );
     progress.finish();
-    let left_out = std::mem::take(&mut listing.left_out);
-    let left_total: usize = left_out.values().sum();
     match built {
-        Err(Error::Content(list)) if left_total > 0 => {
-            out_msg.diagnostics_capped(&list, ADVICE_SHOWN, &left_out);
+        Err(Error::Content(list)) if listing.left_out_total() > 0 => {
+            out_msg.diagnostics_capped(&list, ADVICE_SHOWN, &listing.left_out);
             eprintln!(
                 "error: build failed with {}; nothing was written",
-                counts_with(&list, left_total)
+                counts_with(&list, listing.left_out_total())
             );
             Ok(Err(1))
         }
-        built => Ok(Ok((built?, left_out))),
+        built => Ok(Ok((built?, listing))),
     }
 }
 
@@ -429,16 +428,16 @@ fn build(
     // Build: every file goes to the staging folder as it is made, so a large
     // site is never held in memory. A build that fails drops the staging
     // folder: the output folder is not touched.
-    let (mut built, left_out) = match build_listing(out_msg, &site, &staging)? {
+    let (mut built, listing) = match build_listing(out_msg, &site, &staging)? {
         Ok(built) => built,
         Err(code) => return Ok(code),
     };
-    let left_total: usize = left_out.values().sum();
+    let left_total = listing.left_out_total();
     // Moved, not cloned: a long report has thousands of pieces of advice.
     let mut all = std::mem::take(&mut built.warnings);
     all.append(&mut built.findings);
     reportsite::error::sort_diagnostics(&mut all);
-    out_msg.diagnostics_capped(&all, ADVICE_SHOWN, &left_out);
+    out_msg.diagnostics_capped(&all, ADVICE_SHOWN, &listing.left_out);
     let policy = policy(strictness, &site.config.a11y.allow);
     let failing = all.iter().filter(|d| policy.fails(d)).count();
     if failing > 0 {

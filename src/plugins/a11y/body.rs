@@ -438,13 +438,7 @@ impl<'b> BodyPass<'_, 'b> {
     fn text(&mut self, raw: &str) {
         let stage = self.stage;
         let st = &mut *self.st;
-        if st.open_heading.is_some()
-            && st.depth.heading == 0
-            && st.depth.hidden == 0
-            && raw.bytes().any(|b| !b.is_ascii_whitespace())
-        {
-            st.open_heading = None;
-        }
+        st.section_text(raw);
         if let Some(f) = self.frames.last_mut() {
             f.text.push_str(raw);
         }

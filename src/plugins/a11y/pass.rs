@@ -97,6 +97,13 @@ fn inert(tag: &str) -> bool {
 pub(super) const SPECIAL_CLASSES: [&str; 4] =
     ["visually-hidden", "footnotes", "table-wrap", "stack-table"];
 
+/// Whether a `class` value holds one of [`SPECIAL_CLASSES`].
+pub(super) fn has_special_class(class: &[u8]) -> bool {
+    class
+        .split(u8::is_ascii_whitespace)
+        .any(|x| SPECIAL_CLASSES.iter().any(|s| s.as_bytes() == x))
+}
+
 /// One page's pass: the stage, the page, and the state its handlers share.
 pub(super) struct Pass<'p> {
     stage: &'p A11y,
@@ -216,19 +223,14 @@ impl Pass<'_> {
         let Some((tag, class)) = el.bare() else {
             return false;
         };
-        inert(tag)
-            && class.is_none_or(|c| {
-                !c.split(u8::is_ascii_whitespace)
-                    .any(|x| SPECIAL_CLASSES.iter().any(|s| s.as_bytes() == x))
+        inert(tag) && !class.is_some_and(has_special_class) && {
+            // In a name being collected, its text goes straight to that
+            // name, as the full pass finds (`naming::straight_to_parent`).
+            let st = self.state.borrow();
+            st.frames.last().is_none_or(|frame| {
+                !naming::block(tag) && (st.depth.ax_hidden == 0 || frame.hidden)
             })
-            && {
-                // In a name being collected, its text goes straight to that
-                // name, as the full pass finds (`naming::straight_to_parent`).
-                let st = self.state.borrow();
-                st.frames.last().is_none_or(|frame| {
-                    !naming::block(tag) && (st.depth.ax_hidden == 0 || frame.hidden)
-                })
-            }
+        }
     }
 
     /// The Markdown line an element came from (comrak's `data-sourcepos`,
@@ -478,13 +480,7 @@ impl Pass<'_> {
         // to see what the author spells out.
         let remember = st.depth.main > 0 && !self.glossary_page && self.stage.keep_recent;
         for text in texts {
-            if st.open_heading.is_some()
-                && st.depth.heading == 0
-                && st.depth.hidden == 0
-                && text.bytes().any(|b| !b.is_ascii_whitespace())
-            {
-                st.open_heading = None;
-            }
+            st.section_text(text);
             if remember {
                 st.remember(text);
             }
@@ -652,14 +648,7 @@ impl Pass<'_> {
         let mut st = self.state.borrow_mut();
         let st = &mut *st;
         let piece = chunk.as_str();
-        // Visible text after a heading is its section's content.
-        if st.open_heading.is_some()
-            && st.depth.heading == 0
-            && st.depth.hidden == 0
-            && piece.bytes().any(|b| !b.is_ascii_whitespace())
-        {
-            st.open_heading = None;
-        }
+        st.section_text(piece);
         if st.depth.main == 0 && st.frames.is_empty() {
             return Ok(());
         }
@@ -758,6 +747,18 @@ impl A11y {
 }
 
 impl State {
+    /// Text met outside headings and hidden parts: when it shows something,
+    /// it is the content of the section the last visible heading opened.
+    pub(super) fn section_text(&mut self, text: &str) {
+        if self.open_heading.is_some()
+            && self.depth.heading == 0
+            && self.depth.hidden == 0
+            && text.bytes().any(|b| !b.is_ascii_whitespace())
+        {
+            self.open_heading = None;
+        }
+    }
+
     /// A heading starts: its level judged against the last one, the section
     /// it closes judged empty or not. Whether it is visible, and whether it
     /// gets an anchor (with `[a11y] heading_anchors`, a Markdown `h2` or `h3`

@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use super::element::{EndTagEdit, Note, Tag, Text};
-use super::pass::{Pass, SPECIAL_CLASSES};
+use super::pass::{Pass, has_special_class};
 use super::read::{LinkAttrs, StartTag, TAG_BUF};
 use super::state::{AtEnd, HandlerResult, Shared};
 
@@ -394,9 +394,7 @@ impl<'s> Reader<'_, 's> {
         }
         Some(end)
     }
-}
 
-impl<'s> Reader<'_, 's> {
     /// A link as templates write navigation, whose start tag is read (its
     /// attributes in [`Reader::attrs`]) and whose content starts at `from`:
     /// `href`, and at most a `class` and `aria-current`, around text and
@@ -409,7 +407,7 @@ impl<'s> Reader<'_, 's> {
         for a in &self.attrs {
             match (&*a.name, &a.value) {
                 ("href", Cow::Borrowed(v)) => href = Some(*v),
-                ("class", v) if !special_class(v.as_bytes()) => {}
+                ("class", v) if !has_special_class(v.as_bytes()) => {}
                 ("aria-current", _) => current = true,
                 _ => return None,
             }
@@ -437,7 +435,7 @@ impl<'s> Reader<'_, 's> {
             } else if rest.starts_with(b"<span class=\"") {
                 let value = lt + 13;
                 let quote = value + memchr::memchr(b'"', &b[value..])?;
-                if b.get(quote + 1) != Some(&b'>') || special_class(&b[value..quote]) {
+                if b.get(quote + 1) != Some(&b'>') || has_special_class(&b[value..quote]) {
                     return None;
                 }
                 at = quote + 2;
@@ -450,13 +448,6 @@ impl<'s> Reader<'_, 's> {
             .simple_link(href, current, &texts[..n])
             .then_some(next)
     }
-}
-
-/// Whether a `class` value holds one of the classes the pass acts on.
-fn special_class(class: &[u8]) -> bool {
-    class
-        .split(u8::is_ascii_whitespace)
-        .any(|x| SPECIAL_CLASSES.iter().any(|s| s.as_bytes() == x))
 }
 
 /// Reads the attributes of a start tag from `at` (right after its name) to
