@@ -34,6 +34,66 @@ pub(super) const VAGUE_LINK_TEXT: &[&str] = &[
 /// name with more visible bytes is none of them.
 pub(super) const VAGUE_MAX: usize = 16;
 
+/// For each small ASCII letter, the lengths (bit `n`: `n` bytes without
+/// spaces) of the texts of [`VAGUE_LINK_TEXT`] that start with it.
+const VAGUE_SHAPES: [u32; 26] = vague_shapes();
+
+const fn vague_shapes() -> [u32; 26] {
+    let mut shapes = [0u32; 26];
+    let mut i = 0;
+    while i < VAGUE_LINK_TEXT.len() {
+        let text = VAGUE_LINK_TEXT[i].as_bytes();
+        let mut len = 0;
+        let mut j = 0;
+        while j < text.len() {
+            if text[j] != b' ' {
+                len += 1;
+            }
+            j += 1;
+        }
+        assert!(text[0].is_ascii_lowercase() && len <= VAGUE_MAX);
+        shapes[(text[0] - b'a') as usize] |= 1 << len;
+        i += 1;
+    }
+    shapes
+}
+
+/// Whether a link's name (`raw`) surely gets no finding, seen in a look at
+/// its ends: without `&`, ending in an ASCII letter or digit, its first
+/// visible bytes ASCII (up to one more than [`VAGUE_MAX`]), not starting as
+/// an address would (`h`, `w`), and not of the first letter and length of a
+/// vague text. False when unsure: [`link_text`] then judges it.
+fn plainly_fine_link(raw: &[u8]) -> bool {
+    let visible = |c: &u8| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    if !raw
+        .iter()
+        .rev()
+        .find(|c| visible(c))
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let (mut first, mut count) = (0u8, 0usize);
+    for &c in raw.iter().filter(|c| visible(c)) {
+        // Not ASCII, or the one ASCII space `trim` takes and
+        // `is_ascii_whitespace` does not: the full judgement reads it.
+        if c >= 0x80 || c == 0x0b {
+            return false;
+        }
+        if count == 0 {
+            first = c.to_ascii_lowercase();
+        }
+        count += 1;
+        if count > VAGUE_MAX {
+            break;
+        }
+    }
+    let vague_shape = first.is_ascii_lowercase()
+        && count <= VAGUE_MAX
+        && VAGUE_SHAPES[usize::from(first - b'a')] & (1 << count) != 0;
+    !vague_shape && !matches!(first, b'h' | b'w') && memchr::memchr(b'&', raw).is_none()
+}
+
 /// Which rule judges a candidate's name.
 pub(super) enum NameRule {
     /// An image (`img`, `role="img"`): `image-alt`.
@@ -304,6 +364,14 @@ pub(super) fn image_alt_empty(line: Option<usize>) -> Finding {
 /// Judges one name (`raw`: as the page has it, entities not decoded) by the
 /// rule of its element.
 pub(super) fn name(kind: NameRule, raw: &str, line: Option<usize>) -> Option<Finding> {
+    if matches!(kind, NameRule::Link) && plainly_fine_link(raw.as_bytes()) {
+        return None;
+    }
+    judged(kind, raw, line)
+}
+
+/// [`name`], each name read in full.
+fn judged(kind: NameRule, raw: &str, line: Option<usize>) -> Option<Finding> {
     let trimmed = raw.trim();
     let plain = !trimmed.contains('&');
     let empty = if plain {
@@ -422,25 +490,28 @@ fn link_text(raw: &str, plain: bool, line: Option<usize>) -> Option<Finding> {
 /// `abbreviation` (with the glossary, site-wide): the capitalised words of
 /// the author's `text` that look like abbreviations (2–6 characters, capitals
 /// and digits, two capitals or more) and that `known` does not know.
+#[cfg(test)]
 pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&str> {
-    let bytes = text.as_bytes();
     let mut found = Vec::new();
+    each_abbreviation(text, known, |w| found.push(w));
+    found
+}
+
+/// [`abbreviations`], each given to `found` in order as it is met: no list
+/// is made for a text node, as most have none or one.
+pub(super) fn each_abbreviation<'t>(
+    text: &'t str,
+    known: impl Fn(&str) -> bool,
+    mut found: impl FnMut(&'t str),
+) {
+    let bytes = text.as_bytes();
     // Only words with an ASCII capital can be one, and a capital followed by
     // a small letter ("The", "Board") is in a word with a small letter, which
     // is never one: find a capital that is not, then look at the whole word
     // around it.
     let mut i = next_candidate(bytes, 0);
     while i < bytes.len() {
-        let start = text[..i]
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_alphanumeric())
-            .last()
-            .map_or(i, |(j, _)| j);
-        let end = text[i..]
-            .char_indices()
-            .find(|(_, c)| !c.is_alphanumeric())
-            .map_or(text.len(), |(j, _)| i + j);
+        let (start, end) = word_around(text, i);
         let word = &text[start..end];
         if (2..=6).contains(&word.len())
             && word.bytes().filter(u8::is_ascii_uppercase).count() >= 2
@@ -449,11 +520,40 @@ pub(super) fn abbreviations(text: &str, known: impl Fn(&str) -> bool) -> Vec<&st
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
             && !known(word)
         {
-            found.push(word);
+            found(word);
         }
         i = next_candidate(bytes, end.max(i + 1));
     }
-    found
+}
+
+/// The word of letters and digits (any script) around the ASCII capital at
+/// `i`: its start and end. Read a byte at a time while the bytes around are
+/// ASCII; by characters past the first byte of anything else.
+fn word_around(text: &str, i: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut start = i;
+    while start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+        start -= 1;
+    }
+    if start > 0 && !bytes[start - 1].is_ascii() {
+        start = text[..start]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map_or(start, |(j, _)| j);
+    }
+    let mut end = i;
+    while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+        end += 1;
+    }
+    if end < bytes.len() && !bytes[end].is_ascii() {
+        end = text[end..]
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(text.len(), |(j, _)| end + j);
+    }
+    (start, end)
 }
 
 /// Where the next ASCII capital from `at` that is not followed by an ASCII
@@ -505,6 +605,17 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// A link name the one-pass look passes gets no finding when read
+        /// in full.
+        #[test]
+        fn plainly_fine_links_get_no_finding(
+            raw in "(click|here|more|Read|HTTP|www|go|GO|link| |\\.|!|:|…|é|&amp;|&nbsp;|\u{b}|\t|[a-z]{1,6}|[0-9]){0,8}"
+        ) {
+            if plainly_fine_link(raw.as_bytes()) {
+                proptest::prop_assert!(judged(NameRule::Link, &raw, None).is_none());
+            }
+        }
+
         /// The eight-byte search finds the capital a byte-by-byte look finds.
         #[test]
         fn next_candidate_finds_the_next_candidate(text in "[ -~é€\\n]{0,40}", from in 0usize..41) {
@@ -523,6 +634,35 @@ mod tests {
         #[test]
         fn abbreviations_are_those_every_capital_gives(text in "([A-Z]{1,4}|[a-z]{1,3}|[0-9]|[ .,é€()\\n]){0,30}") {
             proptest::prop_assert_eq!(abbreviations(&text, |w| w == "SCB"), every_capital(&text, "SCB"));
+        }
+    }
+
+    #[test]
+    fn the_look_at_a_link_names_ends_leaves_every_finding_to_the_full_judgement() {
+        let vague = [
+            "click here",
+            " More ",
+            "Read more…",
+            "read more.",
+            "\u{b}here",
+            "https://example.org/a-long-address",
+            "www.example.org",
+            "HERE",
+            "",
+        ];
+        for raw in vague {
+            assert!(!plainly_fine_link(raw.as_bytes()), "{raw:?}");
+            assert!(
+                judged(NameRule::Link, raw, None).is_some(),
+                "{raw:?} gets a finding"
+            );
+        }
+        for raw in [
+            "Background",
+            "4. Early help",
+            "The annual report for 2016-17",
+        ] {
+            assert!(plainly_fine_link(raw.as_bytes()), "{raw:?}");
         }
     }
 

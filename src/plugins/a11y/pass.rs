@@ -736,13 +736,14 @@ impl A11y {
     /// are not in the glossary, with the line of their first use.
     pub(super) fn scan_abbreviations(&self, text: &str, st: &mut State) {
         let terms = &self.terms;
-        for word in audit::abbreviations(text, |w| terms.iter().any(|t| t.needle == w)) {
-            let line = st.line();
+        let known = |w: &str| terms.iter().any(|t| t.needle == w);
+        audit::each_abbreviation(text, known, |word| {
             // Most uses are of an abbreviation met before: no copy for those.
             if !st.unknown_abbr.contains_key(word) {
+                let line = st.line();
                 st.unknown_abbr.insert(word.to_string(), line);
             }
-        }
+        });
     }
 }
 
