@@ -453,13 +453,15 @@ pub(super) fn style_hides(style: &[u8]) -> bool {
 /// its `style-src-attr`, else `style-src`, else `default-src` lacks
 /// `'unsafe-inline'` (or names a nonce or hash, which makes browsers ignore it).
 pub(super) fn csp_blocks_inline_styles(policy: &str) -> bool {
+    // The sources of the first directive of that name (asked of every page:
+    // read where they stand, no copies).
     let directive = |name: &str| {
         policy.split(';').find_map(|d| {
             let mut words = d.split_ascii_whitespace();
             words
                 .next()
                 .filter(|n| n.eq_ignore_ascii_case(name))
-                .map(|_| words.collect::<Vec<_>>())
+                .map(|_| words)
         })
     };
     let Some(sources) = directive("style-src-attr")
@@ -468,14 +470,15 @@ pub(super) fn csp_blocks_inline_styles(policy: &str) -> bool {
     else {
         return false;
     };
-    let lower: Vec<String> = sources.iter().map(|s| s.to_ascii_lowercase()).collect();
-    !lower.iter().any(|s| s == "'unsafe-inline'")
-        || lower.iter().any(|s| {
-            s.starts_with("'nonce-")
-                || s.starts_with("'sha256-")
-                || s.starts_with("'sha384-")
-                || s.starts_with("'sha512-")
-        })
+    let starts = |s: &str, p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let (mut unsafe_inline, mut ignored) = (false, false);
+    for s in sources {
+        unsafe_inline |= s.eq_ignore_ascii_case("'unsafe-inline'");
+        ignored |= ["'nonce-", "'sha256-", "'sha384-", "'sha512-"]
+            .iter()
+            .any(|p| starts(s, p));
+    }
+    !unsafe_inline || ignored
 }
 
 /// Where an element's name comes from, in accname's order.
@@ -826,6 +829,12 @@ mod tests {
         assert!(csp_blocks_inline_styles(
             "style-src 'unsafe-inline' 'nonce-abc'"
         ));
+        // Directive names and keywords are case-insensitive.
+        assert!(!csp_blocks_inline_styles("STYLE-SRC 'Unsafe-Inline'"));
+        assert!(csp_blocks_inline_styles(
+            "Style-Src 'UNSAFE-INLINE' 'SHA256-abc'"
+        ));
+        assert!(csp_blocks_inline_styles("default-src 'self'; style-src"));
     }
 
     #[test]
