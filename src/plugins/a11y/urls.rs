@@ -55,6 +55,29 @@ pub(super) fn internal_target(
     base: &str,
     origin: &str,
 ) -> Option<(String, String)> {
+    // Most links (navigation, links between pages): a path from the site's
+    // root as it stands, without spaces around it, a scheme, a query or a
+    // fragment, read in one look at its bytes.
+    let b = href.as_bytes();
+    if b.first() == Some(&b'/')
+        && b.get(1) != Some(&b'/')
+        && b.last()
+            .is_some_and(|c| c.is_ascii() && !c.is_ascii_whitespace())
+        && (origin.is_empty() || !href.starts_with(origin))
+        && !b.iter().any(|c| matches!(c, b':' | b'#' | b'?'))
+    {
+        return Some((below_base(href, base)?.to_string(), String::new()));
+    }
+    target_read_in_full(href, page_url, base, origin)
+}
+
+/// [`internal_target`] of any link.
+fn target_read_in_full(
+    href: &str,
+    page_url: &str,
+    base: &str,
+    origin: &str,
+) -> Option<(String, String)> {
     let href = href.trim();
     if href.is_empty() || href.starts_with("mailto:") || href.starts_with("tel:") {
         return None;
@@ -109,4 +132,36 @@ fn below_base<'a>(absolute: &'a str, base: &str) -> Option<&'a str> {
         let slash_less = base.strip_suffix('/')?;
         (slash_less == absolute).then_some("")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The one look at a path from the root gives what reading the link
+        /// in full gives.
+        #[test]
+        fn a_root_path_seen_at_once_is_read_as_in_full(
+            href in "(/|sub|a|:|#|\\?|//| |\u{a0}|\t|https://example.org|\\.\\.|x\\.pdf){0,6}",
+            base in "(/|/sub/|/sub)",
+            origin in "(|https://example.org|/sub)",
+        ) {
+            proptest::prop_assert_eq!(
+                internal_target(&href, "/sub/a/", &base, &origin),
+                target_read_in_full(&href, "/sub/a/", &base, &origin)
+            );
+        }
+    }
+
+    #[test]
+    fn spaces_around_a_root_path_are_not_part_of_it() {
+        for href in ["/a ", "/a\u{a0}", " /a", "/a\t"] {
+            assert_eq!(
+                internal_target(href, "/", "/", ""),
+                Some(("a".to_string(), String::new())),
+                "{href:?}"
+            );
+        }
+    }
 }
