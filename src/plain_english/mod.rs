@@ -34,7 +34,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Diagnostic, ReadingAge, Severity};
-use segment::{Filter, Segments, Word};
+use segment::{Filter, Mark, Segments, Word};
 pub use settings::PlainEnglishConfig;
 use text::Flat;
 
@@ -350,7 +350,7 @@ fn normal(s: &str) -> String {
 
 /// The text of word `i` of `flat`.
 fn word_at<'t>(flat: &'t Flat<'_>, words: &[Word], i: usize) -> &'t str {
-    &flat.text[words[i].start..words[i].end]
+    &flat.text()[words[i].start..words[i].end]
 }
 
 /// Whether `word` in lower case is `lower`.
@@ -480,12 +480,12 @@ impl<'a> Page<'_, '_, 'a> {
         // Text that starts with a letter or other visible ASCII character
         // has words to check (most blocks): no need to trim it to see.
         let first_visible = flat
-            .text
+            .text()
             .as_bytes()
             .first()
             .is_some_and(u8::is_ascii_graphic);
-        if first_visible || !flat.text.trim().is_empty() {
-            segments.split(&flat.text, &self.checker.filter);
+        if first_visible || !flat.text().trim().is_empty() {
+            segments.split(flat.padded(), &self.checker.filter);
             self.sentences(&flat, &segments, whole);
             self.words(&flat, &segments.words, &segments.marked);
         }
@@ -531,13 +531,14 @@ impl<'a> Page<'_, '_, 'a> {
 
     /// The word rules over a block's words: those `marked` (listed or in
     /// capitals) are read; the others only end a run of capitals.
-    fn words(&mut self, flat: &Flat<'_>, words: &[Word], marked: &[usize]) {
+    fn words(&mut self, flat: &Flat<'_>, words: &[Word], marked: &[Mark]) {
         let mut exempt_until = 0;
         let mut capitals: Option<(usize, usize)> = None;
         // The next word the walk reaches (words inside a phrase found are
         // passed over).
         let mut next = 0;
-        for &i in marked {
+        for m in marked {
+            let i = m.index;
             if i < next {
                 continue;
             }
@@ -547,9 +548,9 @@ impl<'a> Page<'_, '_, 'a> {
             }
             next = i + 1;
             let w = words[i];
-            let word = &flat.text[w.start..w.end];
-            let entry = self.checker.lookup(word, w.ascii, &mut self.lower);
-            let caps = w.caps;
+            let word = &flat.text()[w.start..w.end];
+            let entry = self.checker.lookup(word, m.ascii, &mut self.lower);
+            let caps = m.caps;
             let mut exempt = i < exempt_until;
             if !exempt && (caps || entry.is_some()) {
                 if flat.is_code(w.start) {
@@ -577,7 +578,7 @@ impl<'a> Page<'_, '_, 'a> {
                 }),
                 _ => None,
             };
-            let name = !w.first && word.chars().next().is_some_and(char::is_uppercase);
+            let name = !m.first && word.chars().next().is_some_and(char::is_uppercase);
             match found {
                 Some(p) if p.rule == Rule::ClickHere && flat.in_link(w.start) => {}
                 Some(p) if p.rule == Rule::WordToAvoid && name => {}
@@ -604,7 +605,7 @@ impl<'a> Page<'_, '_, 'a> {
         }
         let start = words[first].start;
         let end = words[first + n - 1].end;
-        let shown: String = flat.text[start..end].chars().take(40).collect();
+        let shown: String = flat.text()[start..end].chars().take(40).collect();
         let at = self.place(flat, start);
         self.advise(
             Rule::Capitals,
