@@ -120,6 +120,8 @@ pub(crate) struct Segments {
 pub(crate) const PAD: usize = 8;
 /// What the [`PAD`] bytes are: a byte that is no part of a word.
 pub(crate) const PAD_BYTE: u8 = 0;
+/// The [`PAD`] bytes, to append in one copy.
+pub(crate) const PADDING: &str = "\0\0\0\0\0\0\0\0";
 
 impl Segments {
     /// Splits a block's text into words and sentences: `padded` is the
@@ -652,7 +654,7 @@ mod tests {
     /// `text` with the [`PAD`] bytes [`Segments::split`] needs.
     fn padded(text: &str) -> String {
         let mut p = text.to_string();
-        p.extend([char::from(PAD_BYTE); PAD]);
+        p.push_str(PADDING);
         p
     }
 
@@ -758,6 +760,11 @@ mod tests {
                 prop_assert_eq!((s.words, s.sentences, s.syllables), (words, sentences, syllables));
             }
         }
+    }
+
+    #[test]
+    fn the_padding_is_pad_bytes() {
+        assert_eq!(PADDING.as_bytes(), [PAD_BYTE; PAD]);
     }
 
     #[test]

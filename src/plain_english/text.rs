@@ -67,8 +67,7 @@ impl<'a> Flat<'a> {
         }
         self.stack = stack;
         self.len = self.padded.len();
-        self.padded
-            .extend([char::from(segment::PAD_BYTE); segment::PAD]);
+        self.padded.push_str(segment::PADDING);
     }
 
     /// The text.
