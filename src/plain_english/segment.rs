@@ -630,9 +630,12 @@ mod tests {
 
     use super::*;
 
+    /// A block's words, their marks, its sentences and syllables.
+    type Split = (Vec<Word>, Vec<Mark>, Vec<Sentence>, u32);
+
     /// The words (with their facts), sentences and syllables as
     /// `unicode-segmentation` gives them.
-    fn reference(text: &str) -> (Vec<Word>, Vec<Mark>, Vec<Sentence>, u32) {
+    fn reference(text: &str) -> Split {
         let mut s = Segments::default();
         for (start, w) in text.unicode_word_indices() {
             s.marked.push(Mark::of(s.words.len(), w));
@@ -662,7 +665,7 @@ mod tests {
         s.split(&padded(text), filter);
     }
 
-    fn fast(text: &str) -> Option<(Vec<Word>, Vec<Mark>, Vec<Sentence>, u32)> {
+    fn fast(text: &str) -> Option<Split> {
         let mut s = Segments::default();
         // Every word listed, as the reference marks them.
         if !scan(padded(text).as_bytes(), text.len(), &Filter::full(), &mut s) {
