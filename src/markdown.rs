@@ -83,6 +83,10 @@ pub struct Links<'a> {
     pub lines_aside: bool,
     /// The plain-English checks of page bodies, when on.
     pub plain_english: Option<&'a crate::plain_english::Checker>,
+    /// With `plain_english`: its advice on a body is only counted, by rule,
+    /// into this ([`crate::plain_english::Checker::count`]), not made: a
+    /// build that lists none of a page's advice (`build::advice_cap`).
+    pub plain_english_counts: Option<&'a std::sync::Mutex<crate::plain_english::Counts>>,
 }
 
 /// Where a body is, for locating problems.
@@ -271,8 +275,9 @@ fn render_with(
         // nested thousands of levels deep would exhaust the stack.
         return Rendered::refused(d);
     }
-    let mut problems =
-        plain_english.map_or_else(Vec::new, |c| plain_english_advice(c, root, md, place));
+    let mut problems = plain_english.map_or_else(Vec::new, |c| {
+        plain_english_advice(c, root, md, place, links.plain_english_counts)
+    });
     let mut plain = true;
     problems.extend(shift_and_resolve(
         root,
@@ -306,6 +311,7 @@ fn plain_english_advice<'a>(
     root: &'a comrak::nodes::AstNode<'a>,
     md: &str,
     place: &Place<'_>,
+    counts: Option<&std::sync::Mutex<crate::plain_english::Counts>>,
 ) -> Vec<Problem> {
     let locate = |line, column| place.locate(md, line, column);
     let body = crate::plain_english::Body {
@@ -316,6 +322,11 @@ fn plain_english_advice<'a>(
         first_column: place.first_column,
         locate: &locate,
     };
+    if let Some(counts) = counts {
+        let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+        checker.count(root, &body, &mut counts);
+        return Vec::new();
+    }
     checker
         .check(root, &body)
         .into_iter()
@@ -1032,6 +1043,7 @@ mod tests {
             lines_aside: false,
             sourcepos: false,
             plain_english: None,
+            plain_english_counts: None,
         };
         let text = format!("---\ntitle: x\n---\n{md}");
         let place = Place {

@@ -260,6 +260,7 @@ impl LinkSet {
             sourcepos: true,
             lines_aside: true,
             plain_english: None,
+            plain_english_counts: None,
         }
     }
 }

@@ -16,7 +16,6 @@
 //!
 //! [`Site::build_into_listing`]: crate::site::Site::build_into_listing
 
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
@@ -25,7 +24,7 @@ use crate::error::{Diagnostic, Severity};
 use crate::plain_english::is_reading_age;
 
 /// Pieces of advice counted, not kept, by rule.
-pub type LeftOut = BTreeMap<&'static str, usize>;
+pub type LeftOut = crate::plain_english::Counts;
 
 /// The limit, the files' order, and what the pages' jobs have said so far.
 pub(crate) struct AdviceCap<'s> {
@@ -78,6 +77,17 @@ impl<'s> AdviceCap<'s> {
             }),
             ranks,
         }
+    }
+
+    /// Whether no advice of the page made from `file` can be listed, as
+    /// far as the pages made so far tell: its advice need only be counted
+    /// (and [`AdviceCap::take`] keeps none of it).
+    pub(crate) fn counts_only(&self, file: &str) -> bool {
+        let Some(&rank) = self.ranks.get(file) else {
+            return false;
+        };
+        let said = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        said.last_listed.is_some_and(|last| rank > last)
     }
 
     /// Takes the problems of the page made from `file`: its advice stays in

@@ -55,6 +55,8 @@ pub(crate) enum Done<'s> {
     NotMade {
         path: Option<String>,
         problems: Vec<Diagnostic>,
+        /// Its plain-English advice counted instead of made ([`AdviceCap`]).
+        left_out: LeftOut,
     },
 }
 
@@ -147,13 +149,28 @@ impl<'a> Jobs<'a> {
     /// when its Markdown or its template has an error.
     fn entry(&self, i: usize) -> Result<Done<'a>> {
         let e = &self.site.report.entries[i];
-        let not_made = |problems| Done::NotMade {
+        // Advice no listing can show is only counted, not made (none of it
+        // then reaches `problems`).
+        let counts = std::sync::Mutex::new(LeftOut::new());
+        let counted = |counts: std::sync::Mutex<LeftOut>| {
+            counts.into_inner().unwrap_or_else(|e| e.into_inner())
+        };
+        let not_made = |problems, left_out| Done::NotMade {
             path: Some(e.path.output().to_string()),
             problems,
+            left_out,
         };
         let mut problems = Vec::new();
         let mut html = Arc::clone(&self.htmls[i]);
         if self.fused {
+            let mut links = *self.links_md;
+            let counts_only = self.advice_cap.as_ref().is_some_and(|cap| {
+                links.plain_english.is_some_and(|c| c.can_count())
+                    && cap.counts_only(&e.source.file)
+            });
+            if counts_only {
+                links.plain_english_counts = Some(&counts);
+            }
             let t_md = Instant::now();
             let raw = self.site.config.allow_raw_html;
             let calls: &dyn crate::content_components::CallRenderer = self.renderer;
@@ -162,7 +179,7 @@ impl<'a> Jobs<'a> {
                 &self.site.root,
                 e.kind,
                 e.path.url(),
-                self.links_md,
+                &links,
                 raw,
                 Some(calls),
             );
@@ -170,14 +187,14 @@ impl<'a> Jobs<'a> {
             // A page whose Markdown has errors is not made; the other pages
             // are, so their template and audit errors show too.
             if p.iter().any(|d| d.severity == Severity::Error) {
-                return Ok(not_made(p));
+                return Ok(not_made(p, counted(counts)));
             }
             problems = p;
             html = Arc::new(made);
         }
         match self.entry_page(i, &html)? {
             Ok((rendered, key)) => {
-                let mut left_out = LeftOut::new();
+                let mut left_out = counted(counts);
                 if let Some(cap) = &self.advice_cap {
                     cap.take(&e.source.file, &mut problems, &mut left_out);
                 }
@@ -191,7 +208,7 @@ impl<'a> Jobs<'a> {
             }
             Err(d) => {
                 problems.push(d);
-                Ok(not_made(problems))
+                Ok(not_made(problems, counted(counts)))
             }
         }
     }
@@ -314,6 +331,7 @@ impl<'a> Jobs<'a> {
                 return Ok(Done::NotMade {
                     path: None,
                     problems: vec![d],
+                    left_out: LeftOut::new(),
                 });
             }
         };

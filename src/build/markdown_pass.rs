@@ -78,6 +78,7 @@ impl MarkdownEnv {
             // of the site's own has had the page before it.
             lines_aside: sourcepos && site.own_stages().is_empty(),
             plain_english: self.plain_english.as_ref(),
+            plain_english_counts: None,
         }
     }
 }

@@ -112,7 +112,14 @@ impl<'s> Verdict<'s> {
                     self.findings.extend(findings);
                     self.made.insert(path);
                 }
-                Done::NotMade { path, problems } => {
+                Done::NotMade {
+                    path,
+                    problems,
+                    left_out,
+                } => {
+                    for (rule, n) in left_out {
+                        *self.advice_left_out.entry(rule).or_default() += n;
+                    }
                     self.problems.extend(problems);
                     self.unmade.extend(path);
                 }

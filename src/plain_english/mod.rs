@@ -34,9 +34,12 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::{Diagnostic, ReadingAge, Severity};
-use segment::{Filter, Segments, Word};
+use segment::{Filter, Mark, Segments, Word};
 pub use settings::PlainEnglishConfig;
 use text::Flat;
+
+/// Pieces of advice counted, not made, by rule id ([`Checker::count`]).
+pub type Counts = std::collections::BTreeMap<&'static str, usize>;
 
 /// A plain-English rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -275,7 +278,46 @@ impl Checker {
 
     /// The advice on one body, whose tree comrak parsed from `body.md`.
     pub fn check<'a>(&self, root: &'a AstNode<'a>, body: &Body<'_>) -> Vec<Diagnostic> {
+        self.run(root, body, None)
+    }
+
+    /// Whether [`Checker::count`] counts what [`Checker::check`] gives as
+    /// advice: not with `strict = true` (advice is then warnings, which
+    /// are listed, not counted).
+    pub fn can_count(&self) -> bool {
+        self.severity == Severity::Advice
+    }
+
+    /// The advice on one body counted by rule into `counts`, as a build that
+    /// lists none of it counts what [`Checker::check`] gives (pieces past a
+    /// page's [`MAX_ADVICE`] as the one note on them, `plain-english`; the
+    /// reading age not at all), without making it: no message, no place.
+    pub fn count<'a>(&self, root: &'a AstNode<'a>, body: &Body<'_>, counts: &mut Counts) {
+        let mut by_rule = [0; Rule::ALL.len()];
+        self.run(root, body, Some(&mut by_rule));
+        for (rule, n) in Rule::ALL.iter().zip(by_rule) {
+            // The reading age's slot: the pieces past MAX_ADVICE, one note.
+            let code = match rule {
+                Rule::ReadingAge => "plain-english",
+                _ => rule.id(),
+            };
+            if n > 0 {
+                *counts.entry(code).or_default() += n;
+            }
+        }
+    }
+
+    /// The checks of one body: advice made, or only counted by rule
+    /// (`counts`, indexed as [`Rule::ALL`]; the slot of the reading age,
+    /// which is not counted, holds the pieces past [`MAX_ADVICE`]).
+    fn run<'a>(
+        &self,
+        root: &'a AstNode<'a>,
+        body: &Body<'_>,
+        counts: Option<&mut [usize; Rule::ALL.len()]>,
+    ) -> Vec<Diagnostic> {
         let mut page = Page {
+            counts,
             checker: self,
             body,
             lines: None,
@@ -350,7 +392,7 @@ fn normal(s: &str) -> String {
 
 /// The text of word `i` of `flat`.
 fn word_at<'t>(flat: &'t Flat<'_>, words: &[Word], i: usize) -> &'t str {
-    &flat.text[words[i].start..words[i].end]
+    &flat.text()[words[i].start..words[i].end]
 }
 
 /// Whether `word` in lower case is `lower`.
@@ -400,6 +442,8 @@ struct Page<'c, 'b, 'a> {
     /// placed there (a paragraph's pieces of advice share its line).
     last_line: Option<(usize, std::sync::Arc<str>)>,
     advice: Vec<Diagnostic>,
+    /// Advice only counted, by rule ([`Checker::count`]): none is made.
+    counts: Option<&'c mut [usize; Rule::ALL.len()]>,
     /// Advice past [`MAX_ADVICE`], not listed.
     left_out: usize,
     totals: ReadingAge,
@@ -414,6 +458,22 @@ struct Page<'c, 'b, 'a> {
 impl<'a> Page<'_, '_, 'a> {
     fn on(&self, rule: Rule) -> bool {
         !self.checker.off.contains(&rule)
+    }
+
+    /// When advice is only counted: counts a piece of `rule` (not the
+    /// reading age), and says so; the caller makes none.
+    fn counted(&mut self, rule: Rule) -> bool {
+        let Some(counts) = self.counts.as_deref_mut() else {
+            return false;
+        };
+        let made: usize = counts.iter().sum::<usize>() - counts[Rule::ReadingAge as usize];
+        if made >= MAX_ADVICE {
+            // As `advise` leaves it out; one note says how many.
+            counts[Rule::ReadingAge as usize] = 1;
+        } else {
+            counts[rule as usize] += 1;
+        }
+        true
     }
 
     /// Advice of `rule` at comrak's `md_line`:`md_col`.
@@ -480,12 +540,12 @@ impl<'a> Page<'_, '_, 'a> {
         // Text that starts with a letter or other visible ASCII character
         // has words to check (most blocks): no need to trim it to see.
         let first_visible = flat
-            .text
+            .text()
             .as_bytes()
             .first()
             .is_some_and(u8::is_ascii_graphic);
-        if first_visible || !flat.text.trim().is_empty() {
-            segments.split(&flat.text, &self.checker.filter);
+        if first_visible || !flat.text().trim().is_empty() {
+            segments.split(flat.padded(), &self.checker.filter);
             self.sentences(&flat, &segments, whole);
             self.words(&flat, &segments.words, &segments.marked);
         }
@@ -503,6 +563,9 @@ impl<'a> Page<'_, '_, 'a> {
         let limit = self.checker.sentence_words;
         if self.on(Rule::LongSentence) {
             for s in segments.sentences.iter().filter(|s| s.words > limit) {
+                if self.counted(Rule::LongSentence) {
+                    continue;
+                }
                 let count = s.words;
                 let at = self.place(flat, words[s.first].start);
                 self.advise(
@@ -518,7 +581,7 @@ impl<'a> Page<'_, '_, 'a> {
         self.totals.words += words.len() as u32;
         self.totals.syllables += segments.syllables;
         let limit = self.checker.paragraph_sentences;
-        if sentences > limit && self.on(Rule::LongParagraph) {
+        if sentences > limit && self.on(Rule::LongParagraph) && !self.counted(Rule::LongParagraph) {
             let at = self.place(flat, words[0].start);
             self.advise(
                 Rule::LongParagraph,
@@ -531,13 +594,14 @@ impl<'a> Page<'_, '_, 'a> {
 
     /// The word rules over a block's words: those `marked` (listed or in
     /// capitals) are read; the others only end a run of capitals.
-    fn words(&mut self, flat: &Flat<'_>, words: &[Word], marked: &[usize]) {
+    fn words(&mut self, flat: &Flat<'_>, words: &[Word], marked: &[Mark]) {
         let mut exempt_until = 0;
         let mut capitals: Option<(usize, usize)> = None;
         // The next word the walk reaches (words inside a phrase found are
         // passed over).
         let mut next = 0;
-        for &i in marked {
+        for m in marked {
+            let i = m.index;
             if i < next {
                 continue;
             }
@@ -547,9 +611,9 @@ impl<'a> Page<'_, '_, 'a> {
             }
             next = i + 1;
             let w = words[i];
-            let word = &flat.text[w.start..w.end];
-            let entry = self.checker.lookup(word, w.ascii, &mut self.lower);
-            let caps = w.caps;
+            let word = &flat.text()[w.start..w.end];
+            let entry = self.checker.lookup(word, m.ascii, &mut self.lower);
+            let caps = m.caps;
             let mut exempt = i < exempt_until;
             if !exempt && (caps || entry.is_some()) {
                 if flat.is_code(w.start) {
@@ -577,15 +641,17 @@ impl<'a> Page<'_, '_, 'a> {
                 }),
                 _ => None,
             };
-            let name = !w.first && word.chars().next().is_some_and(char::is_uppercase);
+            let name = !m.first && word.chars().next().is_some_and(char::is_uppercase);
             match found {
                 Some(p) if p.rule == Rule::ClickHere && flat.in_link(w.start) => {}
                 Some(p) if p.rule == Rule::WordToAvoid && name => {}
                 Some(p) if self.on(p.rule) => {
                     let n = p.rest.len() + 1;
-                    let (rule, message, help) = phrase_advice(p, word);
-                    let place = self.place(flat, w.start);
-                    self.advise(rule, place, message, help);
+                    if !self.counted(p.rule) {
+                        let (rule, message, help) = phrase_advice(p, word);
+                        let place = self.place(flat, w.start);
+                        self.advise(rule, place, message, help);
+                    }
                     next = i + n;
                 }
                 _ => {}
@@ -599,12 +665,12 @@ impl<'a> Page<'_, '_, 'a> {
         let Some((first, n)) = run.filter(|(_, n)| *n >= 2) else {
             return;
         };
-        if !self.on(Rule::Capitals) {
+        if !self.on(Rule::Capitals) || self.counted(Rule::Capitals) {
             return;
         }
         let start = words[first].start;
         let end = words[first + n - 1].end;
-        let shown: String = flat.text[start..end].chars().take(40).collect();
+        let shown: String = flat.text()[start..end].chars().take(40).collect();
         let at = self.place(flat, start);
         self.advise(
             Rule::Capitals,
@@ -617,6 +683,9 @@ impl<'a> Page<'_, '_, 'a> {
     /// The advice with the note on advice left out and the reading age, in
     /// the order the build lists them.
     fn finish(mut self) -> Vec<Diagnostic> {
+        if self.counts.is_some() {
+            return Vec::new();
+        }
         if self.left_out > 0 {
             let d = Diagnostic::warning(
                 "plain-english",

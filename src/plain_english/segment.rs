@@ -29,6 +29,15 @@ pub(crate) struct Word {
     pub(crate) start: usize,
     /// One past its last byte.
     pub(crate) end: usize,
+}
+
+/// A word the word rules read (it may start something in the lexicon, or
+/// it is in capitals), with what they need to know of it. Most words are
+/// neither, and have only their place ([`Word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mark {
+    /// Its index in [`Segments::words`].
+    pub(crate) index: usize,
     /// It starts a sentence.
     pub(crate) first: bool,
     /// It is all ASCII.
@@ -39,12 +48,12 @@ pub(crate) struct Word {
     pub(crate) caps: bool,
 }
 
-impl Word {
-    /// A word found by `unicode-segmentation`, its facts read from its text.
-    fn of(start: usize, text: &str) -> Word {
-        Word {
-            start,
-            end: start + text.len(),
+impl Mark {
+    /// Word `index`, found by `unicode-segmentation`, its facts read from
+    /// its text (`first` is set when its sentence is known).
+    fn of(index: usize, text: &str) -> Mark {
+        Mark {
+            index,
             first: false,
             ascii: text.is_ascii(),
             listed: true,
@@ -97,7 +106,7 @@ pub(crate) struct Segments {
     pub(crate) sentences: Vec<Sentence>,
     /// The words to read further (listed or in capitals), in order: most
     /// words are neither.
-    pub(crate) marked: Vec<usize>,
+    pub(crate) marked: Vec<Mark>,
     /// The syllables of all the words ([`syllables`]).
     pub(crate) syllables: u32,
     /// Where sentences start after the first (bytes), for
@@ -105,19 +114,39 @@ pub(crate) struct Segments {
     breaks: Vec<usize>,
 }
 
+/// The bytes after a block's text that [`Segments::split`] needs: its scan
+/// reads a word's letters eight at a time, and a word's first four bytes
+/// at once, past its end. They are [`PAD_BYTE`].
+pub(crate) const PAD: usize = 8;
+/// What the [`PAD`] bytes are: a byte that is no part of a word.
+pub(crate) const PAD_BYTE: u8 = 0;
+/// The [`PAD`] bytes, to append in one copy.
+pub(crate) const PADDING: &str = "\0\0\0\0\0\0\0\0";
+
 impl Segments {
-    /// Splits `text` into words and sentences; `filter` tells which words
-    /// may start something in the lexicon.
-    pub(crate) fn split(&mut self, text: &str, filter: &Filter) {
+    /// Splits a block's text into words and sentences: `padded` is the
+    /// text and [`PAD`] bytes [`PAD_BYTE`] after it (without them, all of
+    /// it is the text, read by `unicode-segmentation`); `filter` tells which
+    /// words may start something in the lexicon.
+    pub(crate) fn split(&mut self, padded: &str, filter: &Filter) {
         self.clear();
-        if scan(text.as_bytes(), filter, self) {
+        let bytes = padded.as_bytes();
+        let n = bytes.len().wrapping_sub(PAD);
+        let text = match bytes.get(n..) {
+            Some(pad) if pad.iter().all(|&p| p == PAD_BYTE) => &padded[..n],
+            _ => padded,
+        };
+        if text.len() < padded.len() && scan(bytes, n, filter, self) {
             return;
         }
         self.clear();
         for (start, w) in text.unicode_word_indices() {
             self.syllables += syllables(w);
-            self.marked.push(self.words.len());
-            self.words.push(Word::of(start, w));
+            self.marked.push(Mark::of(self.words.len(), w));
+            self.words.push(Word {
+                start,
+                end: start + w.len(),
+            });
         }
         self.breaks.extend(
             text.split_sentence_bound_indices()
@@ -135,7 +164,8 @@ impl Segments {
         self.syllables = 0;
     }
 
-    /// The sentences with words, from the words and the breaks.
+    /// The sentences with words, from the words and the breaks (every word
+    /// marked, in order, as `unicode-segmentation`'s are).
     fn group(&mut self) {
         let mut next = 0;
         let ends = self.breaks.iter().copied().chain([usize::MAX]);
@@ -145,7 +175,9 @@ impl Segments {
                 next += 1;
             }
             if next > first {
-                self.words[first].first = true;
+                if let Some(m) = self.marked.get_mut(first) {
+                    m.first = true;
+                }
                 self.sentences.push(Sentence {
                     first,
                     words: next - first,
@@ -158,8 +190,7 @@ impl Segments {
     }
 }
 
-/// A byte's class for the scan: a vowel (`y` counts, as for syllables;
-/// bit 0, so that it counts as 1) …
+/// A byte's class for the scan: a vowel (`y` counts, as for syllables) …
 const VOWEL: u8 = 1;
 /// … a letter, digit or `_` (the core of a word: ALetter, Numeric,
 /// ExtendNumLet) …
@@ -168,7 +199,10 @@ const CORE: u8 = 2;
 /// and the first of `’` and `‘`: see [`infix`]).
 const JOIN: u8 = 4;
 
-/// The class of each byte.
+/// The class of each byte. A byte of a word's core is [`CORE`] or
+/// [`CORE`]` | `[`VOWEL`] and nothing else, so that a vowel group starts
+/// where a class is greater than the one before it (taken as [`CORE`] at
+/// a word's start and after a join).
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -275,10 +309,16 @@ impl Filter {
                 head
             }
         };
+        Filter::slot_of(w.len(), u32::from_le_bytes(head))
+    }
+
+    /// [`Filter::slot`] of a word of `len` bytes whose first four (fewer
+    /// for a shorter word, then zeros) are `head`, little-endian.
+    #[inline(always)]
+    fn slot_of(len: usize, head: u32) -> usize {
         // `| 0x20` is the lower case of a letter, and leaves digits, `.`,
         // `'` and `:` as they are (`_` becomes DEL, in either case).
-        let key =
-            (w.len().min(255) as u64) << 32 | u64::from(u32::from_le_bytes(head) | 0x2020_2020);
+        let key = (len.min(255) as u64) << 32 | u64::from(head | 0x2020_2020);
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 49) as usize
     }
 
@@ -300,105 +340,208 @@ impl Filter {
     pub(crate) fn flags(&self, w: &[u8]) -> u8 {
         self.0[Filter::slot(w)]
     }
-}
 
-/// The word being read by [`scan`]: what the bytes so far tell.
-struct Reading {
-    /// Vowel groups.
-    groups: u32,
-    /// The class of the last byte (0 after a joining character).
-    last: u8,
-    /// All ASCII (no `’` or `‘` joins it).
-    ascii: bool,
-}
-
-impl Reading {
-    /// Reads the letters, digits and `_` of `b` from `i` on: where they end.
-    /// Only the vowel groups are counted here, a few instructions a byte:
-    /// what else a word needs is read from its ends ([`word`]).
+    /// [`Filter::flags`] of the word `b[start..end]` (not empty), read with
+    /// one load of four bytes where `b` has them from `start` on (a word
+    /// [`scan`] reads has [`PAD`] bytes after it).
     #[inline(always)]
-    fn run(&mut self, b: &[u8], mut i: usize) -> usize {
-        let (mut groups, mut last) = (self.groups, self.last);
-        while let Some(&x) = b.get(i) {
-            let k = CLASS[usize::from(x)];
-            if k & CORE == 0 {
-                break;
+    fn flags_at(&self, b: &[u8], start: usize, end: usize) -> u8 {
+        let len = end - start;
+        match b.get(start..).and_then(|r| r.first_chunk::<4>()) {
+            Some(four) => {
+                let keep = if len >= 4 {
+                    u32::MAX
+                } else {
+                    (1 << (8 * len)) - 1
+                };
+                self.0[Filter::slot_of(len, u32::from_le_bytes(*four) & keep)]
             }
-            groups += u32::from(k & !last & VOWEL);
-            last = k;
-            i += 1;
+            None => self.flags(&b[start..end]),
         }
-        (self.groups, self.last) = (groups, last);
-        i
     }
 }
 
-/// The words and sentences of `b` (a block's text) into `out`, when it is
-/// all ASCII or known characters (false, and some of them, when it is not):
-/// words as `unicode_word_indices` gives them, each sentence break where
+/// The words and sentences of `b[..n]` (a block's text; [`PAD`] bytes
+/// [`PAD_BYTE`] follow it) into `out`, when it is all ASCII or known
+/// characters (false, and some of them, when it is not): words as
+/// `unicode_word_indices` gives them, each sentence break where
 /// `split_sentence_bound_indices` puts one: after a line break (SB4), and
 /// after a full stop, `!` or `?` with the closing quotes and spaces after it,
 /// unless what follows carries the sentence on (SB6–SB8a). A full stop inside
 /// a word ("e.g", "3.5", "U.S") never ends a sentence: a lower-case letter,
-/// a digit, or a capital after a letter follows it. Each word's bytes are
-/// read once, for its end, syllables, capitals and filter slot together.
-fn scan(b: &[u8], filter: &Filter, out: &mut Segments) -> bool {
-    let n = b.len();
+/// a digit, or a capital after a letter follows it.
+///
+/// One loop over the bytes: a word's letters are read once, eight at a
+/// time, for its end and its vowel groups together; the rest of what it
+/// needs (syllables, capitals, its filter slot) comes from its ends. A word
+/// that is neither listed nor in capitals keeps only its place.
+#[inline(never)]
+fn scan(b: &[u8], n: usize, filter: &Filter, out: &mut Segments) -> bool {
+    let mut words = std::mem::take(&mut out.words);
+    let mut marked = std::mem::take(&mut out.marked);
+    let mut sentences = std::mem::take(&mut out.sentences);
+    let text = &b[..n];
+    let mut syllables = 0;
     let mut new_sentence = true;
-    // The last word leads a phrase and is not yet marked: marked when the
-    // next word may be a phrase's second.
-    let mut lead = false;
+    // The last word, when it leads a phrase and is not marked: marked when
+    // the next word may be a phrase's second.
+    let mut lead: Option<Mark> = None;
     let mut i = 0;
-    while i < n {
-        let c = b[i];
+    let known_all = loop {
+        let Some(&c) = text.get(i) else {
+            break true;
+        };
         if c == b' ' {
             // Most bytes between words.
             i += 1;
             continue;
         }
-        if CLASS[usize::from(c)] & CORE != 0 {
-            let start = i;
-            let mut r = Reading {
-                groups: 0,
-                last: 0,
-                ascii: true,
-            };
-            i = r.run(b, i);
-            while i < n && CLASS[usize::from(b[i])] & JOIN != 0 {
-                let Some(len) = infix(&b[i..], b[i - 1]) else {
-                    break;
-                };
-                r.ascii &= len == 1;
-                r.last = 0;
-                i = r.run(b, i + len);
-            }
-            // A word needs a letter or digit: only a run that starts with
-            // `_` may have none (a join has one on each side).
-            if c != b'_' || b[start..i].iter().any(u8::is_ascii_alphanumeric) {
-                lead = word(&b[start..i], start, &r, filter, lead, new_sentence, out);
-                new_sentence = false;
+        if CLASS[usize::from(c)] & CORE == 0 {
+            match c {
+                b'\r' | b'\n' => {
+                    new_sentence = true;
+                    i += 1;
+                }
+                b'.' | b'!' | b'?' => {
+                    let (ends, next) = sentence_end(text, i);
+                    new_sentence |= ends;
+                    i = next;
+                }
+                0..=0x7F => i += 1,
+                _ => match known(&text[i..]) {
+                    Some(len) => i += len,
+                    None => break false,
+                },
             }
             continue;
         }
-        match c {
-            b'\r' | b'\n' => {
-                new_sentence = true;
+        let start = i;
+        let (end, groups, ascii) = read_word(b, i);
+        i = end;
+        // A word needs a letter or digit: only a run that starts with `_`
+        // may have none (a join has one on each side).
+        if c == b'_' && !b[start..end].iter().any(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        syllables += word_syllables(b, end, groups);
+        let flags = if ascii {
+            filter.flags_at(b, start, end)
+        } else {
+            ANY | SECOND
+        };
+        let at = words.len();
+        words.push(Word { start, end });
+        // Most words: in lower case, not in the filter, inside a sentence.
+        if flags == 0 && c.is_ascii_lowercase() && !new_sentence && lead.is_none() {
+            continue;
+        }
+        let caps = !c.is_ascii_lowercase() && in_ascii_capitals(&b[start..end]);
+        if let Some(m) = lead.take().filter(|_| flags & SECOND != 0) {
+            marked.push(m);
+        }
+        let mark = Mark {
+            index: at,
+            first: new_sentence,
+            ascii,
+            listed: flags & ANY != 0,
+            caps,
+        };
+        if mark.listed || caps {
+            marked.push(mark);
+        } else if flags & LEAD != 0 {
+            lead = Some(Mark {
+                listed: true,
+                ..mark
+            });
+        }
+        // A block's first word is always `new_sentence`. Each sentence's
+        // words are counted at the end ([`count_words`]).
+        if new_sentence {
+            sentences.push(Sentence {
+                first: at,
+                words: 0,
+            });
+        }
+        new_sentence = false;
+    };
+    out.words = words;
+    out.marked = marked;
+    out.sentences = sentences;
+    out.syllables = syllables;
+    count_words(out);
+    known_all
+}
+
+/// Reads the word whose first letter, digit or `_` is `b[i]` (`b` ends in
+/// [`PAD`] bytes that are no part of a word): where it ends, its vowel
+/// groups, and whether it is all ASCII (no `’` or `‘` joins it).
+#[inline(always)]
+fn read_word(b: &[u8], mut i: usize) -> (usize, u32, bool) {
+    let mut groups = 0;
+    let mut ascii = true;
+    loop {
+        let mut last = CORE;
+        i = run(b, i, &mut groups, &mut last);
+        let Some(&x) = b.get(i) else {
+            break;
+        };
+        if CLASS[usize::from(x)] & JOIN == 0 {
+            break;
+        }
+        let Some(len) = infix(&b[i..], b[i - 1]) else {
+            break;
+        };
+        ascii &= len == 1;
+        i += len;
+    }
+    (i, groups, ascii)
+}
+
+/// Reads the letters, digits and `_` of `b` from `i` on, eight bytes at a
+/// time (`b` ends in bytes that are none): where they end. Counts their
+/// vowel groups into `groups` (`last`: the class of the byte before).
+#[inline(always)]
+fn run(b: &[u8], mut i: usize, groups: &mut u32, last: &mut u8) -> usize {
+    let (mut g, mut l) = (*groups, *last);
+    'chunks: loop {
+        let Some(eight) = b.get(i..).and_then(|r| r.first_chunk::<8>()) else {
+            // Not reached where `b` ends in PAD bytes: a byte at a time.
+            while let Some(&x) = b.get(i) {
+                let k = CLASS[usize::from(x)];
+                if k & CORE == 0 {
+                    break;
+                }
+                g += u32::from(l < k);
+                l = k;
                 i += 1;
             }
-            b'.' | b'!' | b'?' => {
-                let (ends, next) = sentence_end(b, i);
-                new_sentence |= ends;
-                i = next;
+            break 'chunks;
+        };
+        for (j, &x) in eight.iter().enumerate() {
+            let k = CLASS[usize::from(x)];
+            if k & CORE == 0 {
+                i += j;
+                break 'chunks;
             }
-            0..=0x7F => i += 1,
-            _ => match known(&b[i..]) {
-                Some(len) => i += len,
-                None => return false,
-            },
+            g += u32::from(l < k);
+            l = k;
         }
+        i += 8;
     }
-    count_words(out);
-    true
+    (*groups, *last) = (g, l);
+    i
+}
+
+/// The syllables of the word that ends before `b[end]`, with `groups`
+/// vowel groups: a silent `e` at the end (not `-le`) is none; a word
+/// without vowels is one. Two vowel groups or more make three bytes or more.
+#[inline(always)]
+fn word_syllables(b: &[u8], end: usize, groups: u32) -> u32 {
+    let silent = groups > 1 && b[end - 1] | 0x20 == b'e' && {
+        let before = b[end - 2] | 0x20;
+        before != b'l' && CLASS[usize::from(before)] & VOWEL == 0
+    };
+    (groups - u32::from(silent)).max(1)
 }
 
 /// The number of words of each sentence: up to the next one's first word.
@@ -408,62 +551,6 @@ fn count_words(out: &mut Segments) {
         s.words = next - s.first;
         next = s.first;
     }
-}
-
-/// Adds the word `w` at `start`, read as `r`, to `out` (`lead`: the word
-/// before leads a phrase and is not marked; `new_sentence`: it starts one);
-/// whether it leads a phrase and is not marked.
-#[inline(always)]
-fn word(
-    w: &[u8],
-    start: usize,
-    r: &Reading,
-    filter: &Filter,
-    lead: bool,
-    new_sentence: bool,
-    out: &mut Segments,
-) -> bool {
-    // Syllables: a silent `e` at the end (not `-le`) is none; a word without
-    // vowels is one. Two vowel groups or more make three bytes or more.
-    let len = w.len();
-    let silent = r.groups > 1 && w[len - 1] | 0x20 == b'e' && {
-        let before = w[len - 2] | 0x20;
-        before != b'l' && CLASS[usize::from(before)] & VOWEL == 0
-    };
-    out.syllables += (r.groups - u32::from(silent)).max(1);
-    let caps = !w[0].is_ascii_lowercase() && in_ascii_capitals(w);
-    let flags = if r.ascii {
-        filter.flags(w)
-    } else {
-        ANY | SECOND
-    };
-    let at = out.words.len();
-    if lead && flags & SECOND != 0 {
-        out.words[at - 1].listed = true;
-        out.marked.push(at - 1);
-    }
-    let listed = flags & ANY != 0;
-    if listed || caps {
-        out.marked.push(at);
-    }
-    // A block's first word is always `new_sentence`. Each sentence's words
-    // are counted at the end ([`count_words`]).
-    let first = new_sentence;
-    if first {
-        out.sentences.push(Sentence {
-            first: at,
-            words: 0,
-        });
-    }
-    out.words.push(Word {
-        start,
-        end: start + len,
-        first,
-        ascii: r.ascii,
-        listed,
-        caps,
-    });
-    flags & LEAD != 0 && !listed && !caps
 }
 
 /// Whether the sentence ends after the full stop, `!` or `?` at `i` and the
@@ -543,14 +630,20 @@ mod tests {
 
     use super::*;
 
+    /// A block's words, their marks, its sentences and syllables.
+    type Split = (Vec<Word>, Vec<Mark>, Vec<Sentence>, u32);
+
     /// The words (with their facts), sentences and syllables as
     /// `unicode-segmentation` gives them.
-    fn reference(text: &str) -> (Vec<Word>, Vec<Sentence>, u32) {
+    fn reference(text: &str) -> Split {
         let mut s = Segments::default();
-        s.words.extend(
-            text.unicode_word_indices()
-                .map(|(start, w)| Word::of(start, w)),
-        );
+        for (start, w) in text.unicode_word_indices() {
+            s.marked.push(Mark::of(s.words.len(), w));
+            s.words.push(Word {
+                start,
+                end: start + w.len(),
+            });
+        }
         let syllables = text.unicode_words().map(syllables).sum();
         s.breaks.extend(
             text.split_sentence_bound_indices()
@@ -558,18 +651,30 @@ mod tests {
                 .filter(|&s| s > 0),
         );
         s.group();
-        (s.words, s.sentences, syllables)
+        (s.words, s.marked, s.sentences, syllables)
     }
 
-    fn fast(text: &str) -> Option<(Vec<Word>, Vec<Sentence>, u32)> {
+    /// `text` with the [`PAD`] bytes [`Segments::split`] needs.
+    fn padded(text: &str) -> String {
+        let mut p = text.to_string();
+        p.push_str(PADDING);
+        p
+    }
+
+    fn split(s: &mut Segments, text: &str, filter: &Filter) {
+        s.split(&padded(text), filter);
+    }
+
+    fn fast(text: &str) -> Option<Split> {
         let mut s = Segments::default();
         // Every word listed, as the reference marks them.
-        if !scan(text.as_bytes(), &Filter::full(), &mut s) {
+        if !scan(padded(text).as_bytes(), text.len(), &Filter::full(), &mut s) {
             return None;
         }
         let all: Vec<usize> = (0..s.words.len()).collect();
-        assert_eq!(s.marked, all);
-        Some((s.words, s.sentences, s.syllables))
+        let marked: Vec<usize> = s.marked.iter().map(|m| m.index).collect();
+        assert_eq!(marked, all);
+        Some((s.words, s.marked, s.sentences, s.syllables))
     }
 
     /// Characters that make the rules' cases, and the known non-ASCII ones.
@@ -605,6 +710,66 @@ mod tests {
         }
     }
 
+    /// The marks the scan must give with `filter`, from the reference's
+    /// words: a word listed (an ASCII word by the filter, any other always)
+    /// or in capitals; a word that only leads phrases, listed, when the next
+    /// word may be a phrase's second.
+    fn reference_marks(text: &str, filter: &Filter) -> Vec<Mark> {
+        let (words, all, _, _) = reference(text);
+        let flags: Vec<u8> = words
+            .iter()
+            .map(|w| match &text[w.start..w.end] {
+                t if t.is_ascii() => filter.flags(t.as_bytes()),
+                _ => ANY | SECOND,
+            })
+            .collect();
+        let mut marks = Vec::new();
+        for (i, m) in all.iter().enumerate() {
+            let listed = flags[i] & ANY != 0;
+            let second = flags.get(i + 1).is_some_and(|f| f & SECOND != 0);
+            let lead = flags[i] & LEAD != 0 && !listed && !m.caps && second;
+            if listed || m.caps || lead {
+                marks.push(Mark {
+                    listed: listed || lead,
+                    ..*m
+                });
+            }
+        }
+        marks
+    }
+
+    /// Words of phrases, glossary terms and names, and what comes between.
+    const PHRASES: &[&str] = &[
+        "a", "A", "number", "NUMBER", "in", "order", "to", "the", "THE", "Key", "KEY", "e.g.",
+        "it’s", "_", "x", " ", " ", " ", ".", ". ", ",", "\n", "’", "3",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn the_scan_marks_the_words_the_filter_lets_through(
+            parts in proptest::collection::vec(proptest::sample::select(PHRASES), 0..40)
+        ) {
+            let text = parts.concat();
+            let mut f = Filter::new();
+            for (w, flags) in [("a", LEAD), ("in", LEAD), ("number", SECOND), ("order", SECOND),
+                ("the", ANY), ("e.g", ANY), ("key", ANY | SECOND)] {
+                f.insert(w, flags);
+            }
+            let mut s = Segments::default();
+            if scan(padded(&text).as_bytes(), text.len(), &f, &mut s) {
+                prop_assert_eq!(&s.marked, &reference_marks(&text, &f), "{:?}", text);
+                let (words, _, sentences, syllables) = reference(&text);
+                prop_assert_eq!((s.words, s.sentences, s.syllables), (words, sentences, syllables));
+            }
+        }
+    }
+
+    #[test]
+    fn the_padding_is_pad_bytes() {
+        assert_eq!(PADDING.as_bytes(), [PAD_BYTE; PAD]);
+    }
+
     #[test]
     fn the_filter_finds_words_in_any_case_and_few_others() {
         let mut f = Filter::new();
@@ -629,29 +794,36 @@ mod tests {
         f.insert("number", SECOND);
         f.insert("robust", ANY);
         let mut s = Segments::default();
-        s.split("A number of robust plans, a plan and A NUMBER.", &f);
+        split(&mut s, "A number of robust plans, a plan and A NUMBER.", &f);
         // "A" (0) and "A" (8) before "number" in any case, "robust" (3),
         // "NUMBER" (9, in capitals); not the "a" (5) before "plan".
-        assert_eq!(s.marked, [0, 3, 8, 9]);
-        assert!(s.words[0].listed && s.words[8].listed && !s.words[5].listed);
-        assert!(!s.words[8].caps && s.words[9].caps && !s.words[9].listed);
+        let marked: Vec<usize> = s.marked.iter().map(|m| m.index).collect();
+        assert_eq!(marked, [0, 3, 8, 9]);
+        let [a, robust, a2, number] = s.marked[..] else {
+            panic!("{:?}", s.marked);
+        };
+        assert!(a.listed && a.first && robust.listed && a2.listed && !a2.first);
+        assert!(!a2.caps && number.caps && !number.listed);
     }
 
     #[test]
     fn other_characters_go_to_unicode_segmentation() {
         assert_eq!(fast("café"), None);
         let mut s = Segments::default();
-        s.split("Un café. Deux cafés.", &Filter::new());
+        split(&mut s, "Un café. Deux cafés.", &Filter::new());
         assert_eq!(s.words.len(), 4);
         assert_eq!(s.sentences.len(), 2);
-        assert!(s.words[2].first);
+        assert!(s.marked[2].first && !s.marked[1].first);
+        // Without its PAD bytes, a text is read by unicode-segmentation.
+        s.split("Un cafe. Deux cafes.", &Filter::new());
+        assert_eq!((s.words.len(), s.sentences.len()), (4, 2));
     }
 
     #[test]
     fn stops_that_do_not_end_a_sentence() {
         let mut s = Segments::default();
         let text = "Some, e.g. these. Mr. Smith paid £3.50 etc. and left. Then U.S. Go!";
-        s.split(text, &Filter::new());
+        split(&mut s, text, &Filter::new());
         let counts: Vec<usize> = s.sentences.iter().map(|x| x.words).collect();
         // "Mr." ends a sentence by UAX #29 (a capital after the space).
         assert_eq!(counts, [3, 1, 6, 2, 1], "{:?}", s.sentences);

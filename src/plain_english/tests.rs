@@ -19,6 +19,20 @@ fn check_md(
     glossary: &[&str],
     full: bool,
 ) -> Vec<Diagnostic> {
+    with_body(md, config, glossary, full, |checker, root, body| {
+        checker.check(root, body)
+    })
+}
+
+/// What `run` gives with the checker of `config` (`full`: every word
+/// looked up) on `md`, parsed, as a whole file.
+fn with_body<R>(
+    md: &str,
+    config: &PlainEnglishConfig,
+    glossary: &[&str],
+    full: bool,
+    run: impl for<'a> FnOnce(&Checker, &'a comrak::nodes::AstNode<'a>, &Body<'_>) -> R,
+) -> R {
     let mut o = Options::default();
     o.extension.table = true;
     o.extension.footnotes = true;
@@ -40,7 +54,50 @@ fn check_md(
         first_column: 1,
         locate: &locate,
     };
-    checker.check(root, &body)
+    run(&checker, root, &body)
+}
+
+/// `md`'s advice counted by rule as a build that lists none of it counts
+/// it: from the advice made, and by [`Checker::count`].
+fn counts_both_ways(md: &str, config: &PlainEnglishConfig) -> (Counts, Counts) {
+    let mut made = Counts::new();
+    for d in check_md(md, config, &["LSCB"], false) {
+        if !is_reading_age(&d) {
+            *made.entry(d.code).or_default() += 1;
+        }
+    }
+    let counted = with_body(md, config, &["LSCB"], false, |checker, root, body| {
+        let mut counts = Counts::new();
+        checker.count(root, body, &mut counts);
+        counts
+    });
+    (made, counted)
+}
+
+#[test]
+fn counting_advice_gives_what_counting_the_advice_made_gives() {
+    let piece = "We utilise robust plans, e.g. THE BIG PLAN of the LSCB, to facilitate it; click here etc. ";
+    let long = format!("This sentence {} ends.", "goes on ".repeat(30));
+    let mut off = on();
+    off.off = vec!["capitals".to_string()];
+    let texts = [
+        piece.to_string(),
+        // Past the 100 pieces listed for a page: one note on the rest.
+        piece.repeat(40),
+        format!(
+            "{long}\n\nA. B. C. D. E. F. G. H. I.\n\n# IN CAPITALS\n\n| A NUMBER of |\n|---|\n| x |\n"
+        ),
+        "Nothing to say here at all.".to_string(),
+    ];
+    for md in &texts {
+        for config in [on(), off.clone()] {
+            let (made, counted) = counts_both_ways(md, &config);
+            assert!(!made.is_empty() || md.starts_with("Nothing"), "{md}");
+            assert_eq!(counted, made, "{md}");
+        }
+    }
+    let (made, _) = counts_both_ways(&texts[1], &on());
+    assert_eq!(made.get("plain-english"), Some(&1));
 }
 
 /// The advice on `md` (as a whole file), as `code line:col`, with `config`.

@@ -8,6 +8,8 @@
 
 use comrak::nodes::{AstNode, NodeValue};
 
+use super::segment;
+
 /// A stand-in for a code span: one word, read by no rule.
 const CODE: &str = "code";
 
@@ -28,8 +30,11 @@ struct Piece<'a> {
 /// buffers are made once.
 #[derive(Default)]
 pub(crate) struct Flat<'a> {
-    /// The text.
-    pub(crate) text: String,
+    /// The text, and after it the bytes the scan of its words reads past
+    /// its end ([`segment::PAD`]).
+    padded: String,
+    /// The length of the text.
+    len: usize,
     pieces: Vec<Piece<'a>>,
     /// The walk's own stack: (node, inside a link), children pushed in reverse.
     stack: Vec<(&'a AstNode<'a>, bool)>,
@@ -38,7 +43,7 @@ pub(crate) struct Flat<'a> {
 impl<'a> Flat<'a> {
     /// The text of `block`'s inlines, in order, in place of the last block's.
     pub(crate) fn fill(&mut self, block: &'a AstNode<'a>) {
-        self.text.clear();
+        self.padded.clear();
         self.pieces.clear();
         let mut stack = std::mem::take(&mut self.stack);
         stack.clear();
@@ -61,16 +66,29 @@ impl<'a> Flat<'a> {
             }
         }
         self.stack = stack;
+        self.len = self.padded.len();
+        self.padded.push_str(segment::PADDING);
+    }
+
+    /// The text.
+    pub(crate) fn text(&self) -> &str {
+        &self.padded[..self.len]
+    }
+
+    /// The text and the bytes after it that [`segment::Segments::split`]
+    /// reads.
+    pub(crate) fn padded(&self) -> &str {
+        &self.padded
     }
 
     fn push(&mut self, s: &str, node: Option<&'a AstNode<'a>>, in_link: bool, code: bool) {
         self.pieces.push(Piece {
-            start: self.text.len(),
+            start: self.padded.len(),
             node,
             in_link,
             code,
         });
-        self.text.push_str(s);
+        self.padded.push_str(s);
     }
 
     fn piece(&self, at: usize) -> Option<&Piece<'a>> {

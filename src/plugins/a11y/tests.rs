@@ -730,6 +730,7 @@ fn read_both_ways(stage: &A11y, md: &str, first_line: usize) -> (bool, bool) {
         sourcepos: true,
         lines_aside: true,
         plain_english: None,
+        plain_english_counts: None,
     };
     let place = crate::markdown::Place {
         file: "content/a.md",
