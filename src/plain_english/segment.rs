@@ -397,21 +397,9 @@ fn scan(b: &[u8], n: usize, filter: &Filter, out: &mut Segments) -> bool {
             continue;
         }
         if CLASS[usize::from(c)] & CORE == 0 {
-            match c {
-                b'\r' | b'\n' => {
-                    new_sentence = true;
-                    i += 1;
-                }
-                b'.' | b'!' | b'?' => {
-                    let (ends, next) = sentence_end(text, i);
-                    new_sentence |= ends;
-                    i = next;
-                }
-                0..=0x7F => i += 1,
-                _ => match known(&text[i..]) {
-                    Some(len) => i += len,
-                    None => break false,
-                },
+            match between_words(text, i, c, &mut new_sentence) {
+                Some(next) => i = next,
+                None => break false,
             }
             continue;
         }
@@ -435,25 +423,14 @@ fn scan(b: &[u8], n: usize, filter: &Filter, out: &mut Segments) -> bool {
         if flags == 0 && c.is_ascii_lowercase() && !new_sentence && lead.is_none() {
             continue;
         }
-        let caps = !c.is_ascii_lowercase() && in_ascii_capitals(&b[start..end]);
-        if let Some(m) = lead.take().filter(|_| flags & SECOND != 0) {
-            marked.push(m);
-        }
         let mark = Mark {
             index: at,
             first: new_sentence,
             ascii,
             listed: flags & ANY != 0,
-            caps,
+            caps: !c.is_ascii_lowercase() && in_ascii_capitals(&b[start..end]),
         };
-        if mark.listed || caps {
-            marked.push(mark);
-        } else if flags & LEAD != 0 {
-            lead = Some(Mark {
-                listed: true,
-                ..mark
-            });
-        }
+        mark_word(mark, flags, &mut marked, &mut lead);
         // A block's first word is always `new_sentence`. Each sentence's
         // words are counted at the end ([`count_words`]).
         if new_sentence {
@@ -470,6 +447,44 @@ fn scan(b: &[u8], n: usize, filter: &Filter, out: &mut Segments) -> bool {
     out.syllables = syllables;
     count_words(out);
     known_all
+}
+
+/// A byte between words, `c` at `text[i]` (not a space): where reading goes
+/// on, having noted whether a sentence may start there; `None` for a
+/// character the scan does not know.
+#[inline(always)]
+fn between_words(text: &[u8], i: usize, c: u8, new_sentence: &mut bool) -> Option<usize> {
+    Some(match c {
+        b'\r' | b'\n' => {
+            *new_sentence = true;
+            i + 1
+        }
+        b'.' | b'!' | b'?' => {
+            let (ends, next) = sentence_end(text, i);
+            *new_sentence |= ends;
+            next
+        }
+        0..=0x7F => i + 1,
+        _ => i + known(&text[i..])?,
+    })
+}
+
+/// Keeps the facts of a word the rules read (listed, in capitals, or the
+/// second of a phrase the last word leads), and the word itself as `lead`
+/// when it leads a phrase and is not marked otherwise.
+#[inline(always)]
+fn mark_word(mark: Mark, flags: u8, marked: &mut Vec<Mark>, lead: &mut Option<Mark>) {
+    if let Some(m) = lead.take().filter(|_| flags & SECOND != 0) {
+        marked.push(m);
+    }
+    if mark.listed || mark.caps {
+        marked.push(mark);
+    } else if flags & LEAD != 0 {
+        *lead = Some(Mark {
+            listed: true,
+            ..mark
+        });
+    }
 }
 
 /// Reads the word whose first letter, digit or `_` is `b[i]` (`b` ends in
