@@ -107,6 +107,8 @@ pub struct A11y {
     keep_recent: bool,
     /// Whether the site's language is a known language tag.
     lang_known: bool,
+    /// The language registry, for a page in a language other than the site's.
+    languages: lang::Registry,
     /// Pages are read by lol_html only, never by [`plain_html`] (tests compare
     /// the two).
     lol_html_only: bool,
@@ -123,6 +125,7 @@ impl A11y {
             terms,
             keep_recent,
             lang_known,
+            languages: lang::Registry::default(),
             lol_html_only: false,
         }
     }

@@ -24,7 +24,7 @@ use super::read::{LinkAttrs, StartTag, TAG_BUF};
 use super::repair::{self, LinkNotes};
 use super::state::{HandlerResult, Shared, State, inside};
 use super::urls::{internal_target, third_party};
-use super::{A11y, PageContext, Splice, lang};
+use super::{A11y, PageContext, Splice};
 
 /// Elements inside which no `<abbr>` is added.
 fn no_abbr(tag: &str) -> bool {
@@ -445,7 +445,7 @@ impl Pass<'_> {
         let known = if lang == info.lang {
             self.stage.lang_known
         } else {
-            lang::known(&lang)
+            self.stage.languages.known(&lang)
         };
         if let Some(f) = audit::html_lang(&lang, known) {
             self.state.borrow_mut().note(f);
