@@ -333,22 +333,31 @@ fn a_build_listing_part_of_the_advice_keeps_what_it_lists_and_counts_the_rest() 
             Ok(())
         }
     }
-    let sink = Discard;
-    let mut listing = reportsite::AdviceListing::new(50);
-    let kept = pieces(
-        site.build_into_listing(&sink, &|_, _| {}, &mut listing)
-            .expect("builds")
-            .warnings,
-    );
-    assert!(
-        listing.left_out_total() > 0,
-        "later files' advice is counted"
-    );
-    assert_eq!(kept.len() + listing.left_out_total(), all.len());
-    assert_eq!(kept[..50], all[..50]);
-    let mut counted = by_rule(&kept);
-    for (rule, n) in &listing.left_out {
-        *counted.entry(rule).or_default() += n;
+    // Which pages' advice is counted depends on the order the jobs finish
+    // in (a page's is counted once the files sorted before it are known to
+    // hold the 50), and rayon may run them out of order (a job waiting on
+    // nested work runs others meanwhile): every build must give the same
+    // first 50 and counts; until one counts something, build again (on an
+    // idle machine the first does).
+    let mut counted_some = false;
+    for _ in 0..20 {
+        let mut listing = reportsite::AdviceListing::new(50);
+        let kept = pieces(
+            site.build_into_listing(&Discard, &|_, _| {}, &mut listing)
+                .expect("builds")
+                .warnings,
+        );
+        assert_eq!(kept.len() + listing.left_out_total(), all.len());
+        assert_eq!(kept[..50], all[..50]);
+        let mut counted = by_rule(&kept);
+        for (rule, n) in &listing.left_out {
+            *counted.entry(rule).or_default() += n;
+        }
+        assert_eq!(counted, by_rule(&all));
+        if listing.left_out_total() > 0 {
+            counted_some = true;
+            break;
+        }
     }
-    assert_eq!(counted, by_rule(&all));
+    assert!(counted_some, "no build counted the later files' advice");
 }
