@@ -545,8 +545,7 @@ impl<'a> Page<'_, '_, 'a> {
             .first()
             .is_some_and(u8::is_ascii_graphic);
         if first_visible || !flat.text().trim().is_empty() {
-            // Advice only counted has no reading age: no syllables.
-            segments.split(flat.padded(), &self.checker.filter, self.counts.is_none());
+            segments.split(flat.padded(), &self.checker.filter);
             self.sentences(&flat, &segments, whole);
             self.words(&flat, &segments.words, &segments.marked);
         }

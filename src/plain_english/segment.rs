@@ -20,7 +20,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::reading_age;
+use super::reading_age::syllables;
 
 /// One word: where it is in the block's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,10 +127,8 @@ impl Segments {
     /// Splits a block's text into words and sentences: `padded` is the
     /// text and [`PAD`] bytes [`PAD_BYTE`] after it (without them, all of
     /// it is the text, read by `unicode-segmentation`); `filter` tells which
-    /// words may start something in the lexicon. Syllables (for the reading
-    /// age) are counted only when `syllables`: advice that is only counted
-    /// has no reading age.
-    pub(crate) fn split(&mut self, padded: &str, filter: &Filter, syllables: bool) {
+    /// words may start something in the lexicon.
+    pub(crate) fn split(&mut self, padded: &str, filter: &Filter) {
         self.clear();
         let bytes = padded.as_bytes();
         let n = bytes.len().wrapping_sub(PAD);
@@ -138,18 +136,12 @@ impl Segments {
             Some(pad) if pad.iter().all(|&p| p == PAD_BYTE) => &padded[..n],
             _ => padded,
         };
-        let scanned = match syllables {
-            true => scan::<true>(bytes, n, filter, self),
-            false => scan::<false>(bytes, n, filter, self),
-        };
-        if text.len() < padded.len() && scanned {
+        if text.len() < padded.len() && scan(bytes, n, filter, self) {
             return;
         }
         self.clear();
         for (start, w) in text.unicode_word_indices() {
-            if syllables {
-                self.syllables += reading_age::syllables(w);
-            }
+            self.syllables += syllables(w);
             self.marked.push(Mark::of(self.words.len(), w));
             self.words.push(Word {
                 start,
@@ -382,10 +374,9 @@ impl Filter {
 /// One loop over the bytes: a word's letters are read once, eight at a
 /// time, for its end and its vowel groups together; the rest of what it
 /// needs (syllables, capitals, its filter slot) comes from its ends. A word
-/// that is neither listed nor in capitals keeps only its place. Without
-/// `SYLLABLES` no vowel group is counted (`out.syllables` stays 0).
+/// that is neither listed nor in capitals keeps only its place.
 #[inline(never)]
-fn scan<const SYLLABLES: bool>(b: &[u8], n: usize, filter: &Filter, out: &mut Segments) -> bool {
+fn scan(b: &[u8], n: usize, filter: &Filter, out: &mut Segments) -> bool {
     let mut words = std::mem::take(&mut out.words);
     let mut marked = std::mem::take(&mut out.marked);
     let mut sentences = std::mem::take(&mut out.sentences);
@@ -413,16 +404,14 @@ fn scan<const SYLLABLES: bool>(b: &[u8], n: usize, filter: &Filter, out: &mut Se
             continue;
         }
         let start = i;
-        let (end, groups, ascii) = read_word::<SYLLABLES>(b, i);
+        let (end, groups, ascii) = read_word(b, i);
         i = end;
         // A word needs a letter or digit: only a run that starts with `_`
         // may have none (a join has one on each side).
         if c == b'_' && !b[start..end].iter().any(u8::is_ascii_alphanumeric) {
             continue;
         }
-        if SYLLABLES {
-            syllables += word_syllables(b, end, groups);
-        }
+        syllables += word_syllables(b, end, groups);
         let flags = if ascii {
             filter.flags_at(b, start, end)
         } else {
@@ -502,12 +491,12 @@ fn mark_word(mark: Mark, flags: u8, marked: &mut Vec<Mark>, lead: &mut Option<Ma
 /// [`PAD`] bytes that are no part of a word): where it ends, its vowel
 /// groups, and whether it is all ASCII (no `’` or `‘` joins it).
 #[inline(always)]
-fn read_word<const SYLLABLES: bool>(b: &[u8], mut i: usize) -> (usize, u32, bool) {
+fn read_word(b: &[u8], mut i: usize) -> (usize, u32, bool) {
     let mut groups = 0;
     let mut ascii = true;
     loop {
         let mut last = CORE;
-        i = run::<SYLLABLES>(b, i, &mut groups, &mut last);
+        i = run(b, i, &mut groups, &mut last);
         let Some(&x) = b.get(i) else {
             break;
         };
@@ -527,7 +516,7 @@ fn read_word<const SYLLABLES: bool>(b: &[u8], mut i: usize) -> (usize, u32, bool
 /// time (`b` ends in bytes that are none): where they end. Counts their
 /// vowel groups into `groups` (`last`: the class of the byte before).
 #[inline(always)]
-fn run<const SYLLABLES: bool>(b: &[u8], mut i: usize, groups: &mut u32, last: &mut u8) -> usize {
+fn run(b: &[u8], mut i: usize, groups: &mut u32, last: &mut u8) -> usize {
     let (mut g, mut l) = (*groups, *last);
     'chunks: loop {
         let Some(eight) = b.get(i..).and_then(|r| r.first_chunk::<8>()) else {
@@ -537,10 +526,8 @@ fn run<const SYLLABLES: bool>(b: &[u8], mut i: usize, groups: &mut u32, last: &m
                 if k & CORE == 0 {
                     break;
                 }
-                if SYLLABLES {
-                    g += u32::from(l < k);
-                    l = k;
-                }
+                g += u32::from(l < k);
+                l = k;
                 i += 1;
             }
             break 'chunks;
@@ -551,10 +538,8 @@ fn run<const SYLLABLES: bool>(b: &[u8], mut i: usize, groups: &mut u32, last: &m
                 i += j;
                 break 'chunks;
             }
-            if SYLLABLES {
-                g += u32::from(l < k);
-                l = k;
-            }
+            g += u32::from(l < k);
+            l = k;
         }
         i += 8;
     }
@@ -674,7 +659,7 @@ mod tests {
                 end: start + w.len(),
             });
         }
-        let syllables = text.unicode_words().map(reading_age::syllables).sum();
+        let syllables = text.unicode_words().map(syllables).sum();
         s.breaks.extend(
             text.split_sentence_bound_indices()
                 .map(|(start, _)| start)
@@ -692,13 +677,13 @@ mod tests {
     }
 
     fn split(s: &mut Segments, text: &str, filter: &Filter) {
-        s.split(&padded(text), filter, true);
+        s.split(&padded(text), filter);
     }
 
     fn fast(text: &str) -> Option<Split> {
         let mut s = Segments::default();
         // Every word listed, as the reference marks them.
-        if !scan::<true>(padded(text).as_bytes(), text.len(), &Filter::full(), &mut s) {
+        if !scan(padded(text).as_bytes(), text.len(), &Filter::full(), &mut s) {
             return None;
         }
         let all: Vec<usize> = (0..s.words.len()).collect();
@@ -729,21 +714,6 @@ mod tests {
         ) {
             let text = parts.concat();
             prop_assert_eq!(fast(&text), Some(reference(&text)), "{:?}", text);
-        }
-
-        #[test]
-        fn without_syllables_the_split_is_the_same_and_counts_none(
-            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..80)
-        ) {
-            let text = parts.concat();
-            let (mut with, mut without) = (Segments::default(), Segments::default());
-            with.split(&padded(&text), &Filter::full(), true);
-            without.split(&padded(&text), &Filter::full(), false);
-            prop_assert_eq!(&with.words, &without.words, "{:?}", text);
-            prop_assert_eq!(&with.marked, &without.marked, "{:?}", text);
-            prop_assert_eq!(&with.sentences, &without.sentences, "{:?}", text);
-            prop_assert_eq!(without.syllables, 0);
-            prop_assert!(with.words.is_empty() || with.syllables > 0, "{:?}", text);
         }
 
         #[test]
@@ -802,7 +772,7 @@ mod tests {
                 f.insert(w, flags);
             }
             let mut s = Segments::default();
-            if scan::<true>(padded(&text).as_bytes(), text.len(), &f, &mut s) {
+            if scan(padded(&text).as_bytes(), text.len(), &f, &mut s) {
                 prop_assert_eq!(&s.marked, &reference_marks(&text, &f), "{:?}", text);
                 let (words, _, sentences, syllables) = reference(&text);
                 prop_assert_eq!((s.words, s.sentences, s.syllables), (words, sentences, syllables));
@@ -860,7 +830,7 @@ mod tests {
         assert_eq!(s.sentences.len(), 2);
         assert!(s.marked[2].first && !s.marked[1].first);
         // Without its PAD bytes, a text is read by unicode-segmentation.
-        s.split("Un cafe. Deux cafes.", &Filter::new(), true);
+        s.split("Un cafe. Deux cafes.", &Filter::new());
         assert_eq!((s.words.len(), s.sentences.len()), (4, 2));
     }
 
