@@ -41,6 +41,15 @@ use text::Flat;
 /// Pieces of advice counted, not made, by rule id ([`Checker::count`]).
 pub type Counts = std::collections::BTreeMap<&'static str, usize>;
 
+/// Advice only counted ([`Checker::count`]): pieces by rule (indexed as
+/// [`Rule::ALL`]), and whether any were past [`MAX_ADVICE`] (counted as
+/// the one note on them, as [`Checker::check`] gives it).
+#[derive(Default)]
+struct Tally {
+    by_rule: [usize; Rule::ALL.len()],
+    past_limit: bool,
+}
+
 /// A plain-English rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rule {
@@ -293,28 +302,24 @@ impl Checker {
     /// page's [`MAX_ADVICE`] as the one note on them, `plain-english`; the
     /// reading age not at all), without making it: no message, no place.
     pub fn count<'a>(&self, root: &'a AstNode<'a>, body: &Body<'_>, counts: &mut Counts) {
-        let mut by_rule = [0; Rule::ALL.len()];
-        self.run(root, body, Some(&mut by_rule));
-        for (rule, n) in Rule::ALL.iter().zip(by_rule) {
-            // The reading age's slot: the pieces past MAX_ADVICE, one note.
-            let code = match rule {
-                Rule::ReadingAge => "plain-english",
-                _ => rule.id(),
-            };
+        let mut tally = Tally::default();
+        self.run(root, body, Some(&mut tally));
+        for (rule, n) in Rule::ALL.iter().zip(tally.by_rule) {
             if n > 0 {
-                *counts.entry(code).or_default() += n;
+                *counts.entry(rule.id()).or_default() += n;
             }
+        }
+        if tally.past_limit {
+            *counts.entry("plain-english").or_default() += 1;
         }
     }
 
-    /// The checks of one body: advice made, or only counted by rule
-    /// (`counts`, indexed as [`Rule::ALL`]; the slot of the reading age,
-    /// which is not counted, holds the pieces past [`MAX_ADVICE`]).
+    /// The checks of one body: advice made, or only counted (`counts`).
     fn run<'a>(
         &self,
         root: &'a AstNode<'a>,
         body: &Body<'_>,
-        counts: Option<&mut [usize; Rule::ALL.len()]>,
+        counts: Option<&mut Tally>,
     ) -> Vec<Diagnostic> {
         let mut page = Page {
             counts,
@@ -442,9 +447,9 @@ struct Page<'c, 'b, 'a> {
     /// placed there (a paragraph's pieces of advice share its line).
     last_line: Option<(usize, std::sync::Arc<str>)>,
     advice: Vec<Diagnostic>,
-    /// Advice only counted, by rule ([`Checker::count`]): none is made.
-    counts: Option<&'c mut [usize; Rule::ALL.len()]>,
-    /// Advice past [`MAX_ADVICE`], not listed.
+    /// Advice only counted ([`Checker::count`]): none is made.
+    counts: Option<&'c mut Tally>,
+    /// Advice past [`MAX_ADVICE`], not listed (nor counted by rule).
     left_out: usize,
     totals: ReadingAge,
     /// The block being checked, as text (kept from block to block).
@@ -463,15 +468,14 @@ impl<'a> Page<'_, '_, 'a> {
     /// When advice is only counted: counts a piece of `rule` (not the
     /// reading age), and says so; the caller makes none.
     fn counted(&mut self, rule: Rule) -> bool {
-        let Some(counts) = self.counts.as_deref_mut() else {
+        let Some(tally) = self.counts.as_deref_mut() else {
             return false;
         };
-        let made: usize = counts.iter().sum::<usize>() - counts[Rule::ReadingAge as usize];
-        if made >= MAX_ADVICE {
+        if tally.by_rule.iter().sum::<usize>() >= MAX_ADVICE {
             // As `advise` leaves it out; one note says how many.
-            counts[Rule::ReadingAge as usize] = 1;
+            self.left_out += 1;
         } else {
-            counts[rule as usize] += 1;
+            tally.by_rule[rule as usize] += 1;
         }
         true
     }
@@ -683,7 +687,8 @@ impl<'a> Page<'_, '_, 'a> {
     /// The advice with the note on advice left out and the reading age, in
     /// the order the build lists them.
     fn finish(mut self) -> Vec<Diagnostic> {
-        if self.counts.is_some() {
+        if let Some(tally) = self.counts.as_deref_mut() {
+            tally.past_limit = self.left_out > 0;
             return Vec::new();
         }
         if self.left_out > 0 {
