@@ -122,8 +122,11 @@ impl Phrase {
             ),
             _ => (
                 "` is on the list of words to avoid: it can hide what is meant",
+                // A word to write instead is tried ("try \"use\""); an
+                // instruction ("say what is done") is given as it is.
                 format!(
-                    "try {instead}; if the site means it, add \"{text}\" to `allow` in `[plain_english]`"
+                    "{}{instead}; if the site means it, add \"{text}\" to `allow` in `[plain_english]`",
+                    if instead.starts_with('"') { "try " } else { "" }
                 ),
             ),
         };
@@ -652,7 +655,7 @@ impl<'a> Page<'_, '_, 'a> {
                 Some(p) if self.on(p.rule) => {
                     let n = p.rest.len() + 1;
                     if !self.counted(p.rule) {
-                        let (rule, message, help) = phrase_advice(p, word);
+                        let (rule, message, help) = phrase_advice(p, dotted(p, flat, w));
                         let place = self.place(flat, w.start);
                         self.advise(rule, place, message, help);
                     }
@@ -761,6 +764,15 @@ const MIN_WORDS: u32 = 30;
 
 /// The rule, message and help of a phrase found as `word` (its first word,
 /// as written).
+/// The word a phrase of one word was found as, as it is shown: a Latin
+/// abbreviation with the full stop after it ("e.g.", "etc."), which is the
+/// word `e.g` or `etc` to the segmenter.
+fn dotted<'t>(p: &Phrase, flat: &'t Flat<'_>, w: Word) -> &'t str {
+    let text = flat.text();
+    let stop = p.rule == Rule::LatinAbbreviation && text[w.end..].starts_with('.');
+    &text[w.start..w.end + usize::from(stop)]
+}
+
 fn phrase_advice(p: &Phrase, word: &str) -> (Rule, String, String) {
     let shown = if p.rest.is_empty() { word } else { &p.text };
     let mut message = String::with_capacity(1 + shown.len() + p.after.len());

@@ -225,6 +225,24 @@ fn latin_abbreviations_are_advised() {
 }
 
 #[test]
+fn advice_shows_the_abbreviation_as_written_and_help_that_reads() {
+    let md = "Some, e.g. these, etc. We facilitate and utilise, i.e not.\n";
+    let shown: Vec<(String, String)> = check_md(md, &on(), &[], false)
+        .into_iter()
+        .filter(|d| d.code != "reading-age")
+        .map(|d| (d.message, d.help.unwrap_or_default()))
+        .collect();
+    let message = |i: usize| shown[i].0.as_str();
+    // The full stop after a Latin abbreviation is shown with it.
+    assert!(message(0).starts_with("`e.g.` is a Latin"), "{shown:?}");
+    assert!(message(1).starts_with("`etc.` is a Latin"), "{shown:?}");
+    assert!(message(4).starts_with("`i.e` is a Latin"), "{shown:?}");
+    // An instruction is not "tried"; a word to write instead is.
+    assert!(shown[2].1.starts_with("say what is done: "), "{shown:?}");
+    assert!(shown[3].1.starts_with("try \"use\"; "), "{shown:?}");
+}
+
+#[test]
 fn text_in_capitals_is_advised_but_not_glossary_abbreviations() {
     let md = "Read this. PLEASE NOTE the date.\n\n## THE SSCB\n";
     // `THE SSCB`: with SSCB in the glossary, `THE` is one word in capitals.
