@@ -762,9 +762,7 @@ fn has_lone_cr(md: &str) -> bool {
 /// The fewest words a page needs for a reading age worth giving.
 const MIN_WORDS: u32 = 30;
 
-/// The rule, message and help of a phrase found as `word` (its first word,
-/// as written).
-/// The word a phrase of one word was found as, as it is shown: a Latin
+/// The word a phrase was found at, as its advice shows it: a Latin
 /// abbreviation with the full stop after it ("e.g.", "etc."), which is the
 /// word `e.g` or `etc` to the segmenter.
 fn dotted<'t>(p: &Phrase, flat: &'t Flat<'_>, w: Word) -> &'t str {
@@ -773,6 +771,8 @@ fn dotted<'t>(p: &Phrase, flat: &'t Flat<'_>, w: Word) -> &'t str {
     &text[w.start..w.end + usize::from(stop)]
 }
 
+/// The rule, message and help of a phrase found as `word` (its first word,
+/// as written).
 fn phrase_advice(p: &Phrase, word: &str) -> (Rule, String, String) {
     let shown = if p.rest.is_empty() { word } else { &p.text };
     let mut message = String::with_capacity(1 + shown.len() + p.after.len());
